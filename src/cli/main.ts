@@ -1,0 +1,19 @@
+import { Command } from 'commander';
+import { registerCheck } from './commands/check.js';
+import { registerServe } from './commands/serve.js';
+import { registerImport } from './commands/import.js';
+
+/**
+ * The `skein` command. Each verb lives in its own file under commands/ and registers
+ * itself here; a verb prints readable output and exits non-zero on failure.
+ */
+const program = new Command('skein')
+  .description('Skein: REST and SOAP APIs as one GraphQL graph, with composite APIs compiled into parallel plans.')
+  .showHelpAfterError('(run with --help for usage)')
+  .configureHelp({ sortSubcommands: false });
+
+registerServe(program);
+registerCheck(program);
+registerImport(program);
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,1 @@
+export { buildGraph, type Graph, type GraphOptions } from './build-graph.js';

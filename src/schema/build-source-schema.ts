@@ -1,0 +1,274 @@
+import {
+  buildASTSchema,
+  concatAST,
+  isEnumType,
+  isObjectType,
+  Kind,
+  parse,
+  Source,
+  validateSchema,
+  type DefinitionNode,
+  type DocumentNode,
+  type GraphQLFieldResolver,
+  type GraphQLSchema,
+} from 'graphql';
+import { validateSDL } from 'graphql/validation/validate.js';
+import { addResolversToSchema } from '@graphql-tools/schema';
+import type { IResolvers } from '@graphql-tools/utils';
+import { SchemaError, throwIfAny } from '../errors/schema-error.js';
+import {
+  directiveValues,
+  protocols,
+  readSources,
+  sourcesSDL,
+  UpstreamError,
+  UpstreamErrorCode,
+  wireNameOf,
+  type Operation,
+  type Protocol,
+  type RequestContext,
+  type SourceConfig,
+  type SourceReadOptions,
+} from '../sources/index.js';
+import { GraphQLJSON } from './scalars.js';
+import type { SchemaFile } from './schema-input.js';
+
+export interface SourceSchemaOptions extends SourceReadOptions {
+  /**
+   * What to do when a source cannot be prepared (its WSDL is unreachable, say):
+   * `fail` reports it as an error (skein check); `degrade` serves everything else and
+   * lets that source's fields answer SOURCE_UNAVAILABLE (skein serve).
+   */
+  readonly onSourceError?: 'fail' | 'degrade';
+  /** Told about each degraded source. */
+  readonly warn?: (message: string) => void;
+}
+
+/** The executable schema of all sources, before composites are added. */
+export interface SourceSchema {
+  readonly schema: GraphQLSchema;
+  readonly sources: ReadonlyMap<string, SourceConfig>;
+  /** Every root field bound to an upstream, by `Query.order`. */
+  readonly operations: ReadonlyMap<string, Operation>;
+  /** The type definitions of all source files, for later extension (composites, joins). */
+  readonly document: DocumentNode;
+  /** Closes the sources' connection pools. */
+  close(): Promise<void>;
+}
+
+const ROOT_TYPES = new Set(['Query', 'Mutation']);
+
+/**
+ * Builds the executable schema from source files: parses and validates the SDL,
+ * reads each `@source`, prepares each source once, and binds every Query and
+ * Mutation field to its upstream call. Errors are collected and thrown together,
+ * each naming its file, line and column.
+ */
+export async function buildSourceSchema(
+  files: readonly SchemaFile[],
+  options: SourceSchemaOptions = {},
+): Promise<SourceSchema> {
+  const errors: SchemaError[] = [];
+  const documents: DocumentNode[] = [];
+  for (const file of files) {
+    try {
+      documents.push(parse(new Source(file.text, file.path)));
+    } catch (error) {
+      errors.push(SchemaError.fromGraphQLError(error as never, file.path));
+    }
+  }
+  throwIfAny(errors);
+
+  const document = concatAST(documents.map(asExtensionsOfRoots));
+  const full = concatAST([parse(new Source(builtinSDL(document), '<skein directives>')), document]);
+  for (const error of validateSDL(full)) errors.push(SchemaError.fromGraphQLError(error));
+  throwIfAny(errors);
+
+  const schema = buildASTSchema(full, { assumeValidSDL: true });
+  for (const error of validateSchema(schema)) errors.push(SchemaError.fromGraphQLError(error));
+  const { sources, errors: sourceErrors } = readSources(
+    [...(schema.astNode ? [schema.astNode] : []), ...schema.extensionASTNodes],
+    schema.getDirective('source')!,
+    options,
+  );
+  errors.push(...sourceErrors);
+  throwIfAny(errors);
+
+  const clients = await connectSources(sources, options, errors);
+  const operations = new Map<string, Operation>();
+  const resolvers: Record<string, Record<string, unknown>> = {};
+  const closeAll = () => closeSources(clients);
+  try {
+    bindRootFields(schema, sources, clients, operations, resolvers, errors);
+    bindWireNames(schema, resolvers);
+    throwIfAny(errors);
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+
+  return {
+    schema: addResolversToSchema({ schema, resolvers: { ...resolvers, JSON: GraphQLJSON } as IResolvers }),
+    sources,
+    operations,
+    document,
+    close: closeAll,
+  };
+}
+
+/** SDL of Skein's directives; an empty Query (and Mutation) for source files to extend. */
+function builtinSDL(document: DocumentNode): string {
+  const extended = new Set(
+    document.definitions.flatMap((d) => (d.kind === Kind.OBJECT_TYPE_EXTENSION ? [d.name.value] : [])),
+  );
+  const roots = ['type Query', ...(extended.has('Mutation') ? ['type Mutation'] : [])];
+  return `${sourcesSDL()}\n${roots.join('\n')}\n`;
+}
+
+/**
+ * Source files may write `type Query { … }` or `extend type Query { … }`, and several
+ * files may do so; both become extensions of one root type. Likewise `schema @source`.
+ */
+function asExtensionsOfRoots(document: DocumentNode): DocumentNode {
+  const definitions = document.definitions.map((definition): DefinitionNode => {
+    if (definition.kind === Kind.OBJECT_TYPE_DEFINITION && ROOT_TYPES.has(definition.name.value)) {
+      return { ...definition, kind: Kind.OBJECT_TYPE_EXTENSION, description: undefined } as DefinitionNode;
+    }
+    if (definition.kind === Kind.SCHEMA_DEFINITION && definition.operationTypes.length === 0) {
+      return { ...definition, kind: Kind.SCHEMA_EXTENSION, description: undefined } as DefinitionNode;
+    }
+    return definition;
+  });
+  return { ...document, definitions };
+}
+
+async function connectSources(
+  sources: ReadonlyMap<string, SourceConfig>,
+  options: SourceSchemaOptions,
+  errors: SchemaError[],
+): Promise<Map<string, { protocol: Protocol; client: unknown } | Error>> {
+  const clients = new Map<string, { protocol: Protocol; client: unknown } | Error>();
+  await Promise.all(
+    [...sources.values()].map(async (source) => {
+      const protocol = protocols.get(source.kind)!;
+      try {
+        clients.set(source.name, { protocol, client: await protocol.connect(source) });
+      } catch (error) {
+        const reason = error instanceof SchemaError ? error : new SchemaError(
+          `source "${source.name}" could not be prepared: ${(error as Error).message}`,
+          source.location,
+        );
+        if (options.onSourceError === 'degrade') {
+          options.warn?.(`${reason.format()} (its fields will answer SOURCE_UNAVAILABLE)`);
+          clients.set(source.name, reason);
+        } else {
+          errors.push(reason);
+        }
+      }
+    }),
+  );
+  return clients;
+}
+
+async function closeSources(clients: Map<string, { protocol: Protocol; client: unknown } | Error>): Promise<void> {
+  await Promise.all(
+    [...clients.values()].map((entry) => (entry instanceof Error ? undefined : entry.protocol.close(entry.client))),
+  );
+}
+
+function bindRootFields(
+  schema: GraphQLSchema,
+  sources: ReadonlyMap<string, SourceConfig>,
+  clients: Map<string, { protocol: Protocol; client: unknown } | Error>,
+  operations: Map<string, Operation>,
+  resolvers: Record<string, Record<string, unknown>>,
+  errors: SchemaError[],
+): void {
+  const byDirective = new Map([...protocols.values()].map((p) => [p.directive, p]));
+  for (const root of [schema.getQueryType(), schema.getMutationType()]) {
+    if (!root) continue;
+    for (const field of Object.values(root.getFields())) {
+      const node = field.astNode!;
+      const name = `${root.name}.${field.name}`;
+      try {
+        const annotations = (node.directives ?? []).filter((d) => byDirective.has(d.name.value));
+        if (annotations.length !== 1) {
+          const names = [...byDirective.keys()].map((d) => `@${d}`).join(' or ');
+          throw new SchemaError(
+            annotations.length === 0
+              ? `${name} has no ${names} directive, so nothing can resolve it`
+              : `${name} has ${annotations.length} source directives; a field calls exactly one upstream`,
+            node,
+          );
+        }
+        const annotation = annotations[0];
+        const protocol = byDirective.get(annotation.name.value)!;
+        const directiveArgs = directiveValues(schema.getDirective(protocol.directive)!, annotation);
+        const source = sources.get(String(directiveArgs.source));
+        if (!source) {
+          const known = [...sources.keys()].map((s) => `"${s}"`).join(', ') || 'none is declared';
+          throw new SchemaError(
+            `@${protocol.directive} on ${name} names source "${directiveArgs.source}", which is not declared (known: ${known})`,
+            annotation,
+          );
+        }
+        if (source.kind !== protocol.kind) {
+          throw new SchemaError(
+            `@${protocol.directive} on ${name} names source "${source.name}", which is of kind ${source.kind}, not ${protocol.kind}`,
+            annotation,
+          );
+        }
+        const connected = clients.get(source.name)!;
+        let resolve: GraphQLFieldResolver<unknown, RequestContext>;
+        if (connected instanceof Error) {
+          resolve = unavailable(source.name, connected.message);
+        } else {
+          const operation = protocol.compileOperation({
+            schema,
+            field,
+            parentType: root.name,
+            node,
+            directiveArgs,
+            source,
+            client: connected.client,
+          });
+          operations.set(name, operation);
+          resolve = (_root, args, context) => operation.call(args, context);
+        }
+        (resolvers[root.name] ??= {})[field.name] = resolve;
+      } catch (error) {
+        if (!(error instanceof SchemaError)) throw error;
+        errors.push(error);
+      }
+    }
+  }
+}
+
+/** Output fields and enum values renamed by `@wire` read and write their wire names. */
+function bindWireNames(schema: GraphQLSchema, resolvers: Record<string, Record<string, unknown>>): void {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (type.name.startsWith('__')) continue;
+    if (isObjectType(type) && !ROOT_TYPES.has(type.name)) {
+      for (const field of Object.values(type.getFields())) {
+        const wire = wireNameOf(field);
+        if (wire !== undefined) {
+          (resolvers[type.name] ??= {})[field.name] = (parent: Record<string, unknown> | null) => parent?.[wire];
+        }
+      }
+    } else if (isEnumType(type)) {
+      for (const value of type.getValues()) {
+        const wire = wireNameOf(value);
+        if (wire !== undefined) (resolvers[type.name] ??= {})[value.name] = wire;
+      }
+    }
+  }
+}
+
+function unavailable(source: string, reason: string): GraphQLFieldResolver<unknown, unknown> {
+  return () => {
+    throw new UpstreamError(UpstreamErrorCode.SOURCE_UNAVAILABLE, `Source "${source}" is unavailable: ${reason}`, {
+      source,
+    });
+  };
+}
+

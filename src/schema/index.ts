@@ -1,0 +1,4 @@
+export type { SchemaFile, SchemaInput } from './schema-input.js';
+export { loadSchemaFolder } from './load-folder.js';
+export { buildSourceSchema, type SourceSchema, type SourceSchemaOptions } from './build-source-schema.js';
+export { GraphQLJSON } from './scalars.js';

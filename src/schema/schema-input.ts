@@ -1,0 +1,15 @@
+/** One file a schema author wrote, with the path used in error messages. */
+export interface SchemaFile {
+  readonly path: string;
+  readonly text: string;
+}
+
+/**
+ * Everything a gateway serves, as text: source SDL and composite documents. It comes
+ * from a schema folder (`skein serve`, `skein check`) or from the registry; the
+ * builders do not care which.
+ */
+export interface SchemaInput {
+  readonly sources: readonly SchemaFile[];
+  readonly composites: readonly SchemaFile[];
+}

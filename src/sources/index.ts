@@ -1,0 +1,26 @@
+import type { Protocol, SourceKind } from './protocol.js';
+import { restProtocol } from './rest/index.js';
+import { sourceDirectiveSDL } from './source-directive.js';
+
+export type { Operation, OperationDefinition, Protocol, RequestContext, SourceConfig, SourceKind } from './protocol.js';
+export { UpstreamError, UpstreamErrorCode, excerpt } from './upstream-error.js';
+export { directiveValues, readSources, sourceUrlVariable, type SourceReadOptions } from './source-directive.js';
+export { wireNameOf, WIRE_DIRECTIVE } from './wire-names.js';
+export { parseTemplate, lookup, type Template } from './template.js';
+
+/** Every protocol Skein speaks, by the `kind` written in `@source`. */
+export const protocols: ReadonlyMap<SourceKind, Protocol> = new Map<SourceKind, Protocol>([
+  ['REST', restProtocol as Protocol],
+]);
+
+/** SDL of every directive, input and scalar a source file may use. */
+export function sourcesSDL(): string {
+  const all = [...protocols.values()];
+  return [
+    sourceDirectiveSDL(
+      all.map((p) => p.kind),
+      all.map((p) => p.sourceArguments).filter(Boolean),
+    ),
+    ...all.map((p) => p.sdl),
+  ].join('\n');
+}

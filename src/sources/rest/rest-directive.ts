@@ -1,0 +1,57 @@
+/** The SDL a schema author writes to bind a field to a REST endpoint. */
+export const restDirectiveSDL = /* GraphQL */ `
+"""HTTP methods a @rest field can call."""
+enum HttpMethod { GET HEAD POST PUT PATCH DELETE }
+
+"""How the body argument of a @rest field is encoded."""
+enum RestBodyEncoding {
+  "application/json"
+  JSON
+  "application/x-www-form-urlencoded"
+  FORM
+}
+
+"""A query parameter or header of a REST call."""
+input RestParam {
+  "Name on the wire."
+  name: String!
+  """A template: "{status}" takes an argument, "Bearer {token}" mixes in text, "json" is a constant. Omitted when every placeholder is null."""
+  value: String!
+  "For a list value: true repeats the parameter (ids=1&ids=2), false joins with commas (ids=1,2)."
+  explode: Boolean = true
+}
+
+"""Resolves a Query or Mutation field by calling a REST endpoint of a source."""
+directive @rest(
+  "Name of an @source of kind REST."
+  source: String!
+  method: HttpMethod = GET
+  """Path after the source's URL; {arg} or {arg.field} placeholders are filled from arguments, URL-encoded."""
+  path: String!
+  query: [RestParam!]
+  headers: [RestParam!]
+  "Name of the argument sent as the request body."
+  body: String
+  encoding: RestBodyEncoding = JSON
+  """Dotted path of the part of the JSON answer to return, such as "data.items"."""
+  select: String
+) on FIELD_DEFINITION
+`;
+
+/** The arguments of `@rest`, as graphql-js coerces them. */
+export interface RestDirectiveArgs {
+  source: string;
+  method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  query?: readonly RestParam[] | null;
+  headers?: readonly RestParam[] | null;
+  body?: string | null;
+  encoding: 'JSON' | 'FORM';
+  select?: string | null;
+}
+
+export interface RestParam {
+  name: string;
+  value: string;
+  explode: boolean;
+}

@@ -1,0 +1,194 @@
+import {
+  getNamedType,
+  getNullableType,
+  isAbstractType,
+  isListType,
+  isObjectType,
+  type ArgumentNode,
+  type GraphQLOutputType,
+} from 'graphql';
+import { SchemaError } from '../../errors/schema-error.js';
+import type { HttpClient } from '../http/http-client.js';
+import type { Operation, OperationDefinition, RequestContext } from '../protocol.js';
+import { parseTemplate, lookup, type Template } from '../template.js';
+import { UpstreamError, UpstreamErrorCode } from '../upstream-error.js';
+import { inputToWire, type ToWire } from '../wire-names.js';
+import type { RestDirectiveArgs, RestParam } from './rest-directive.js';
+
+interface CompiledParam {
+  readonly name: string;
+  readonly template: Template;
+  readonly explode: boolean;
+}
+
+/**
+ * Compiles a `@rest` field into an Operation: templates are parsed and checked against
+ * the field's arguments here, once, so a call only fills them in.
+ */
+export function compileRestOperation(definition: OperationDefinition<HttpClient>): Operation {
+  const { field, parentType, source, client, node } = definition;
+  const args = definition.directiveArgs as unknown as RestDirectiveArgs;
+  const name = `${parentType}.${field.name}`;
+  const argumentNames = new Set(field.args.map((arg) => arg.name));
+  const directiveNode = node.directives?.find((d) => d.name.value === 'rest');
+  const where = (argument: string) =>
+    directiveNode?.arguments?.find((a: ArgumentNode) => a.name.value === argument) ?? directiveNode ?? node;
+
+  const template = (text: string, argument: string): Template => {
+    let parsed: Template;
+    try {
+      parsed = parseTemplate(text);
+    } catch (error) {
+      throw new SchemaError(`@rest on ${name}: ${(error as Error).message}`, where(argument));
+    }
+    for (const path of parsed.placeholders) {
+      if (path[0] === 'env') continue;
+      if (!argumentNames.has(path[0])) {
+        throw new SchemaError(
+          `@rest on ${name}: ${argument} "${text}" names {${path.join('.')}}, but ${name} has no argument "${path[0]}"` +
+            ` (it has: ${[...argumentNames].join(', ') || 'none'})`,
+          where(argument),
+        );
+      }
+    }
+    return parsed;
+  };
+  const params = (list: readonly RestParam[] | null | undefined, argument: string): CompiledParam[] =>
+    (list ?? []).map((param) => ({ name: param.name, template: template(param.value, argument), explode: param.explode }));
+
+  const path = template(args.path.startsWith('/') ? args.path : `/${args.path}`, 'path');
+  const query = params(args.query, 'query');
+  const headers = params(args.headers, 'headers');
+  const bodyArgument = args.body ? field.args.find((arg) => arg.name === args.body) : undefined;
+  if (args.body && !bodyArgument) {
+    throw new SchemaError(`@rest on ${name}: body names argument "${args.body}", which ${name} does not have`, where('body'));
+  }
+  const bodyToWire: ToWire | undefined = bodyArgument && inputToWire(bodyArgument.type);
+  const select = args.select ? args.select.split('.') : undefined;
+  const baseUrl = (source.url ?? '').replace(/\/+$/, '');
+  if (!baseUrl) {
+    throw new SchemaError(`source "${source.name}" has no url, which @rest on ${name} needs`, source.location);
+  }
+  const env = { env: process.env };
+  const returnType = field.type;
+
+  return {
+    name,
+    source,
+    idempotent: args.method === 'GET' || args.method === 'HEAD',
+    async call(values: Readonly<Record<string, unknown>>, context: RequestContext): Promise<unknown> {
+      const scope = { ...values, ...env };
+      let url = baseUrl + (path.render(scope, encodeURIComponent) ?? '');
+      const search = renderQuery(query, scope);
+      if (search) url += (url.includes('?') ? '&' : '?') + search;
+
+      const requestHeaders: Record<string, string> = { accept: 'application/json', ...source.headers };
+      forwardHeaders(context, source.forwardHeaders, requestHeaders);
+      for (const header of headers) {
+        const value = header.template.render(scope);
+        if (value !== undefined) requestHeaders[header.name.toLowerCase()] = value;
+      }
+
+      let body: string | undefined;
+      if (bodyArgument) {
+        const raw = values[bodyArgument.name];
+        const value = bodyToWire ? bodyToWire(raw) : raw;
+        if (value !== undefined) {
+          body = args.encoding === 'FORM' ? new URLSearchParams(formFields(value)).toString() : JSON.stringify(value);
+          requestHeaders['content-type'] =
+            args.encoding === 'FORM' ? 'application/x-www-form-urlencoded' : 'application/json';
+        }
+      }
+
+      const answer = await client.send({
+        method: args.method,
+        url,
+        headers: requestHeaders,
+        body,
+        label: name,
+        signal: context.signal,
+      });
+      if (answer.status < 200 || answer.status > 299) {
+        throw new UpstreamError(
+          UpstreamErrorCode.HTTP_ERROR,
+          `Upstream "${source.name}" answered HTTP ${answer.status} to ${name}`,
+          { source: source.name, status: answer.status, body: answer.body },
+        );
+      }
+      if (answer.body.trim() === '') return null;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(answer.body);
+      } catch (error) {
+        throw new UpstreamError(
+          UpstreamErrorCode.BAD_RESPONSE,
+          `Upstream "${source.name}" answered ${name} with a body that is not JSON (${(error as Error).message})`,
+          { source: source.name, status: answer.status, body: answer.body },
+        );
+      }
+      const result = select ? lookup(parsed, select) : parsed;
+      const problem = shapeProblem(result, returnType);
+      if (problem) {
+        throw new UpstreamError(
+          UpstreamErrorCode.BAD_RESPONSE,
+          `Upstream "${source.name}" answered ${name} with ${problem}`,
+          { source: source.name, status: answer.status, body: answer.body },
+        );
+      }
+      return result;
+    },
+  };
+}
+
+function renderQuery(params: readonly CompiledParam[], scope: Readonly<Record<string, unknown>>): string {
+  const search = new URLSearchParams();
+  for (const param of params) {
+    const value = param.template.isSinglePlaceholder ? param.template.valueOf(scope) : param.template.render(scope);
+    if (value === undefined || value === null) continue;
+    if (Array.isArray(value)) {
+      if (param.explode) for (const item of value) search.append(param.name, String(item));
+      else search.append(param.name, value.join(','));
+    } else {
+      search.append(param.name, typeof value === 'object' ? JSON.stringify(value) : String(value));
+    }
+  }
+  return search.toString();
+}
+
+function forwardHeaders(context: RequestContext, allowed: readonly string[], into: Record<string, string>): void {
+  const incoming = context.request?.headers;
+  if (!incoming) return;
+  for (const name of allowed) {
+    const value = incoming.get(name);
+    if (value !== null) into[name] = value;
+  }
+}
+
+function formFields(value: unknown): Record<string, string> {
+  const fields: Record<string, string> = {};
+  if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      if (item !== undefined && item !== null) fields[key] = typeof item === 'object' ? JSON.stringify(item) : String(item);
+    }
+  }
+  return fields;
+}
+
+/** A cheap check of the top of an answer against the field's type, so a wrong shape is named. */
+function shapeProblem(value: unknown, type: GraphQLOutputType): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  const nullable = getNullableType(type);
+  if (isListType(nullable)) return Array.isArray(value) ? undefined : `${describe(value)} where a list was expected`;
+  const named = getNamedType(nullable);
+  if (isObjectType(named) || isAbstractType(named)) {
+    return typeof value === 'object' && !Array.isArray(value)
+      ? undefined
+      : `${describe(value)} where an object (${named.name}) was expected`;
+  }
+  return undefined;
+}
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}

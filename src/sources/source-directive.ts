@@ -1,0 +1,150 @@
+import {
+  getDirectiveValues,
+  type ConstDirectiveNode,
+  type GraphQLDirective,
+  type SchemaDefinitionNode,
+  type SchemaExtensionNode,
+} from 'graphql';
+import { SchemaError } from '../errors/schema-error.js';
+import type { SourceConfig, SourceKind } from './protocol.js';
+import { parseTemplate } from './template.js';
+
+/** SDL of `@source` and the scalars and directives shared by every protocol. */
+export function sourceDirectiveSDL(kinds: readonly SourceKind[], protocolArguments: readonly string[]): string {
+  return /* GraphQL */ `
+"""The protocol of a source."""
+enum SourceKind { ${kinds.join(' ')} }
+
+"""A header sent on every call to a source. The value may name environment variables: "Bearer {env.SHOP_TOKEN}"."""
+input SourceHeader { name: String!, value: String! }
+
+"""
+Declares an upstream API. Write it on \`extend schema\` in the source's file.
+The URL can be overridden per environment with SKEIN_SOURCE_<NAME>_URL.
+"""
+directive @source(
+  "Unique name that fields refer to."
+  name: String!
+  kind: SourceKind!
+  "Base URL (REST) or service endpoint (SOAP)."
+  url: String
+  headers: [SourceHeader!]
+  "Incoming request headers that may be passed on to this source (an allowlist)."
+  forwardHeaders: [String!]
+  "Time allowed for a whole call, in milliseconds."
+  timeoutMs: Int = 10000
+  "Largest answer accepted, in bytes."
+  maxResponseBytes: Int = 52428800
+  ${protocolArguments.join('\n  ')}
+) repeatable on SCHEMA
+
+"""The name of this field, input field or enum value on the wire, where it is not a valid GraphQL name."""
+directive @wire(name: String!) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION | ENUM_VALUE
+
+"""Any JSON value."""
+scalar JSON
+`;
+}
+
+/** Name of the environment variable that overrides a source's URL: SKEIN_SOURCE_<NAME>_URL. */
+export function sourceUrlVariable(sourceName: string): string {
+  return `SKEIN_SOURCE_${sourceName.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_URL`;
+}
+
+export interface SourceReadOptions {
+  /** Environment for URL overrides and `{env.X}` header values; defaults to process.env. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** URL overrides by source name, applied after the environment (the demo uses them). */
+  readonly urls?: Readonly<Record<string, string>>;
+}
+
+/** Reads every `@source` on the schema definition and its extensions. */
+export function readSources(
+  definitions: readonly (SchemaDefinitionNode | SchemaExtensionNode)[],
+  directive: GraphQLDirective,
+  options: SourceReadOptions,
+): { sources: Map<string, SourceConfig>; errors: SchemaError[] } {
+  const env = options.env ?? process.env;
+  const sources = new Map<string, SourceConfig>();
+  const errors: SchemaError[] = [];
+  for (const definition of definitions) {
+    for (const node of definition.directives ?? []) {
+      if (node.name.value !== directive.name) continue;
+      try {
+        const source = readSource(node, directive, env, options.urls ?? {});
+        const earlier = sources.get(source.name);
+        if (earlier) {
+          const at = earlier.location;
+          throw new SchemaError(
+            `source "${source.name}" is declared twice; the first is at ${at?.file}:${at?.line}:${at?.column}`,
+            node,
+          );
+        }
+        sources.set(source.name, source);
+      } catch (error) {
+        if (!(error instanceof SchemaError)) throw error;
+        errors.push(error);
+      }
+    }
+  }
+  return { sources, errors };
+}
+
+/**
+ * The arguments of one directive occurrence, coerced to their types with defaults
+ * applied; a wrong value is a SchemaError at that occurrence.
+ */
+export function directiveValues(directive: GraphQLDirective, node: ConstDirectiveNode): Record<string, unknown> {
+  try {
+    // getDirectiveValues looks the directive up in a node's list; give it a list of one.
+    return getDirectiveValues(directive, { directives: [node] }) ?? {};
+  } catch (error) {
+    throw new SchemaError(`@${directive.name}: ${(error as Error).message}`, node);
+  }
+}
+
+function readSource(
+  node: ConstDirectiveNode,
+  directive: GraphQLDirective,
+  env: Readonly<Record<string, string | undefined>>,
+  urls: Readonly<Record<string, string>>,
+): SourceConfig {
+  const values = directiveValues(directive, node);
+  const name = String(values.name);
+  if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(name)) {
+    throw new SchemaError(`source name "${name}" must start with a letter and use letters, digits, _ or -`, node);
+  }
+  const headers: Record<string, string> = {};
+  for (const header of (values.headers as { name: string; value: string }[] | null) ?? []) {
+    let template;
+    try {
+      template = parseTemplate(header.value);
+    } catch (error) {
+      throw new SchemaError(`source "${name}", header ${header.name}: ${(error as Error).message}`, node);
+    }
+    for (const path of template.placeholders) {
+      if (path.length !== 2 || path[0] !== 'env') {
+        throw new SchemaError(`source "${name}", header ${header.name}: only {env.NAME} placeholders are allowed`, node);
+      }
+      if (env[path[1]] === undefined) {
+        throw new SchemaError(`source "${name}", header ${header.name}: environment variable ${path[1]} is not set`, node);
+      }
+    }
+    headers[header.name.toLowerCase()] = template.render({ env }) ?? '';
+  }
+  const url = urls[name] ?? env[sourceUrlVariable(name)] ?? (values.url as string | null | undefined) ?? undefined;
+  if (url !== undefined && !/^https?:\/\//.test(url)) {
+    throw new SchemaError(`source "${name}": url "${url}" must start with http:// or https://`, node);
+  }
+  return {
+    name,
+    kind: values.kind as SourceKind,
+    url,
+    headers,
+    forwardHeaders: ((values.forwardHeaders as string[] | null) ?? []).map((h) => h.toLowerCase()),
+    timeoutMs: Number(values.timeoutMs),
+    options: values,
+    file: node.loc?.source.name ?? '<schema>',
+    location: new SchemaError('', node).location,
+  };
+}

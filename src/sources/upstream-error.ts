@@ -1,0 +1,55 @@
+import { GraphQLError } from 'graphql';
+
+/**
+ * The stable list of `extensions.code` values for upstream failures, the same for
+ * every protocol. Clients may switch on these; do not rename them.
+ */
+export const UpstreamErrorCode = {
+  /** The upstream answered with a status outside 2xx. */
+  HTTP_ERROR: 'UPSTREAM_HTTP_ERROR',
+  /** The body could not be parsed (bad JSON or XML), or had the wrong shape. */
+  BAD_RESPONSE: 'UPSTREAM_BAD_RESPONSE',
+  /** No connection: refused, reset, DNS failure. */
+  UNREACHABLE: 'UPSTREAM_UNREACHABLE',
+  /** No complete answer within the source's timeout. */
+  TIMEOUT: 'UPSTREAM_TIMEOUT',
+  /** The answer was larger than the source allows. */
+  RESPONSE_TOO_LARGE: 'UPSTREAM_RESPONSE_TOO_LARGE',
+  /** The source could not be prepared at startup (an unreachable WSDL, say). */
+  SOURCE_UNAVAILABLE: 'SOURCE_UNAVAILABLE',
+  /** A SOAP Fault; extensions carry faultCode, faultString and detail. */
+  SOAP_FAULT: 'SOAP_FAULT',
+} as const;
+
+export type UpstreamErrorCode = (typeof UpstreamErrorCode)[keyof typeof UpstreamErrorCode];
+
+export interface UpstreamErrorDetails {
+  readonly source: string;
+  readonly status?: number;
+  /** The start of the upstream body, to help whoever reads the error. */
+  readonly body?: string;
+  readonly [extra: string]: unknown;
+}
+
+const BODY_EXCERPT_LENGTH = 500;
+
+/**
+ * An upstream call failed. The field that made the call becomes null and this error is
+ * reported at its path; sibling fields are not affected.
+ */
+export class UpstreamError extends GraphQLError {
+  readonly code: UpstreamErrorCode;
+
+  constructor(code: UpstreamErrorCode, message: string, details: UpstreamErrorDetails) {
+    const { body, ...rest } = details;
+    const extensions: Record<string, unknown> = { code, ...rest };
+    if (body !== undefined) extensions.body = excerpt(body);
+    super(message, { extensions });
+    this.code = code;
+  }
+}
+
+/** Shortens an upstream body for an error message. */
+export function excerpt(body: string): string {
+  return body.length <= BODY_EXCERPT_LENGTH ? body : `${body.slice(0, BODY_EXCERPT_LENGTH)}…`;
+}
