@@ -10,6 +10,7 @@ import {
   type DefinitionNode,
   type DocumentNode,
   type GraphQLFieldResolver,
+  type GraphQLScalarType,
   type GraphQLSchema,
 } from 'graphql';
 import { validateSDL } from 'graphql/validation/validate.js';
@@ -108,12 +109,18 @@ export async function buildSourceSchema(
   }
 
   return {
-    schema: addResolversToSchema({ schema, resolvers: { ...resolvers, JSON: GraphQLJSON } as IResolvers }),
+    schema: addResolversToSchema({ schema, resolvers: { ...resolvers, ...scalarResolvers() } as IResolvers }),
     sources,
     operations,
     document,
     close: closeAll,
   };
+}
+
+/** The scalars every source file may use: JSON, and those protocols contribute. */
+function scalarResolvers(): Record<string, GraphQLScalarType> {
+  const scalars = [GraphQLJSON, ...[...protocols.values()].flatMap((p) => p.scalars ?? [])];
+  return Object.fromEntries(scalars.map((scalar) => [scalar.name, scalar]));
 }
 
 /** SDL of Skein's directives; an empty Query (and Mutation) for source files to extend. */

@@ -24,3 +24,4 @@ export function sourcesSDL(): string {
     ...all.map((p) => p.sdl),
   ].join('\n');
 }
+export { enumValueName, fieldName, isValidGraphQLName, NameRegistry, typeName } from './naming.js';

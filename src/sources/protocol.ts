@@ -1,4 +1,4 @@
-import type { FieldDefinitionNode, GraphQLField, GraphQLSchema } from 'graphql';
+import type { FieldDefinitionNode, GraphQLField, GraphQLScalarType, GraphQLSchema } from 'graphql';
 import type { SchemaLocation } from '../errors/schema-error.js';
 
 /** The protocols Skein speaks, as written in `@source(kind: …)`. */
@@ -70,6 +70,8 @@ export interface Protocol<Client = unknown> {
   readonly sdl: string;
   /** Extra `@source` arguments this protocol understands, as SDL argument definitions. */
   readonly sourceArguments: string;
+  /** Implementations of the custom scalars its SDL declares (`scalar Long` in \`sdl\`). */
+  readonly scalars?: readonly GraphQLScalarType[];
   /** Prepares a source once at startup (SOAP reads its WSDL here, not per request). */
   connect(source: SourceConfig): Promise<Client>;
   /** Binds one field to its upstream call. Throws a SchemaError that says where. */

@@ -1,8 +1,12 @@
 import type { Command } from 'commander';
+import { registerImportOpenAPI } from './import-openapi.js';
+import { registerImportWsdl } from './import-wsdl.js';
 
 /** `skein import <kind>`: turn an API description into readable source SDL. */
 export function registerImport(program: Command): void {
-  program
+  const command = program
     .command('import')
-    .description('Generate source SDL from an API description (openapi, wsdl).');
+    .description('Generate source SDL from an API description, to read, edit and commit.');
+  registerImportOpenAPI(command);
+  registerImportWsdl(command);
 }

@@ -3,7 +3,6 @@ import type { Protocol } from '../protocol.js';
 import { restDirectiveSDL } from './rest-directive.js';
 import { compileRestOperation } from './rest-operation.js';
 
-export type { RestDirectiveArgs, RestParam } from './rest-directive.js';
 
 /** REST over HTTP with JSON bodies: fields annotated with `@rest`. */
 export const restProtocol: Protocol<HttpClient> = {

@@ -37,21 +37,3 @@ directive @rest(
   select: String
 ) on FIELD_DEFINITION
 `;
-
-/** The arguments of `@rest`, as graphql-js coerces them. */
-export interface RestDirectiveArgs {
-  source: string;
-  method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  path: string;
-  query?: readonly RestParam[] | null;
-  headers?: readonly RestParam[] | null;
-  body?: string | null;
-  encoding: 'JSON' | 'FORM';
-  select?: string | null;
-}
-
-export interface RestParam {
-  name: string;
-  value: string;
-  explode: boolean;
-}

@@ -13,7 +13,7 @@ import type { Operation, OperationDefinition, RequestContext } from '../protocol
 import { parseTemplate, lookup, type Template } from '../template.js';
 import { UpstreamError, UpstreamErrorCode } from '../upstream-error.js';
 import { inputToWire, type ToWire } from '../wire-names.js';
-import type { RestDirectiveArgs, RestParam } from './rest-directive.js';
+import type { RestDirectiveArgs, RestParam } from '../../generated/directives.js';
 
 interface CompiledParam {
   readonly name: string;
@@ -54,7 +54,7 @@ export function compileRestOperation(definition: OperationDefinition<HttpClient>
     return parsed;
   };
   const params = (list: readonly RestParam[] | null | undefined, argument: string): CompiledParam[] =>
-    (list ?? []).map((param) => ({ name: param.name, template: template(param.value, argument), explode: param.explode }));
+    (list ?? []).map((param) => ({ name: param.name, template: template(param.value, argument), explode: param.explode ?? true }));
 
   const path = template(args.path.startsWith('/') ? args.path : `/${args.path}`, 'path');
   const query = params(args.query, 'query');
