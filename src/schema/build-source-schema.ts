@@ -86,7 +86,14 @@ export async function buildSourceSchema(
   throwIfAny(errors);
 
   const schema = buildASTSchema(full, { assumeValidSDL: true });
-  for (const error of validateSchema(schema)) errors.push(SchemaError.fromGraphQLError(error));
+  for (const error of validateSchema(schema)) {
+    const emptyQuery = error.message === 'Type Query must define one or more fields.';
+    errors.push(
+      emptyQuery
+        ? new SchemaError('no source file declares a Query field, and a GraphQL schema needs at least one')
+        : SchemaError.fromGraphQLError(error),
+    );
+  }
   const { sources, errors: sourceErrors } = readSources(
     [...(schema.astNode ? [schema.astNode] : []), ...schema.extensionASTNodes],
     schema.getDirective('source')!,

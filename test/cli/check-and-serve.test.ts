@@ -1,0 +1,110 @@
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const SKEIN = path.resolve('bin/skein.js');
+
+/** Runs the built CLI (npm test builds dist/ first) and returns its exit code and output. */
+async function skein(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run('node', [SKEIN, ...args], { env: { ...process.env, NO_COLOR: '1' } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+function schemaFolder(files: Record<string, string>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'skein-schema-'));
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    writeFileSync(path.join(dir, file), text);
+  }
+  return dir;
+}
+
+describe('skein check', () => {
+  it('accepts the demo schema', async () => {
+    const result = await skein('check', '--schema', 'schema');
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^schema: ok \(\d+ sources, \d+ operations/);
+  });
+
+  it('exits non-zero with file:line:column for each error, and no stack trace', async () => {
+    const dir = schemaFolder({
+      'sources/a.graphql': `extend schema @source(name: "a", kind: REST, url: "http://127.0.0.1:9")
+type Query {
+  one(id: ID!): String @rest(source: "a", path: "/one/{key}")
+  two: String @rest(source: "b", path: "/two")
+}`,
+    });
+    const result = await skein('check', '--schema', dir);
+    expect(result.code).toBe(1);
+    const file = path.relative(process.cwd(), path.join(dir, 'sources/a.graphql'));
+    expect(result.stderr).toContain(`${file}:3:43: @rest on Query.one: path "/one/{key}" names {key}`);
+    expect(result.stderr).toContain(`${file}:4:15: @rest on Query.two names source "b", which is not declared`);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('says so when the folder does not exist', async () => {
+    const result = await skein('check', '--schema', 'no/such/dir');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('schema folder "no/such/dir" does not exist');
+  });
+
+  it('has --help for every verb', async () => {
+    for (const verb of [[], ['serve'], ['check'], ['import']]) {
+      const result = await skein(...verb, '--help');
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('Usage: skein');
+    }
+  });
+});
+
+describe('skein serve --demo', () => {
+  it('serves the demo graph with its own upstreams, delayed by SKEIN_DEMO_DELAY_MS', async () => {
+    const child = spawn('node', [SKEIN, 'serve', '--demo', '--port', '0', '--host', '127.0.0.1'], {
+      env: { ...process.env, SKEIN_DEMO_DELAY_MS: '150' },
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk;
+          const match = /at (http:\/\/\S+\/graphql)/.exec(out);
+          if (match) resolve(match[1]);
+        });
+        child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
+      });
+      const started = Date.now();
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ order(id: "1") { id userId hotelId } user(id: "8") { name } hotel(id: "2") { name } }' }),
+      });
+      const elapsed = Date.now() - started;
+      expect(await response.json()).toEqual({
+        data: {
+          order: { id: '1', userId: '8', hotelId: '2' },
+          user: { name: 'Hiro Lovelace' },
+          hotel: { name: 'Hotel Belvedere' },
+        },
+      });
+      // Three upstream calls, each delayed by 150 ms, run in parallel.
+      expect(elapsed).toBeGreaterThanOrEqual(150);
+      expect(elapsed).toBeLessThan(400);
+
+      const graphiql = await fetch(url, { headers: { accept: 'text/html' } });
+      expect(graphiql.status).toBe(200);
+      expect(await graphiql.text()).toContain('<title>Skein</title>');
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+});

@@ -1,0 +1,30 @@
+import { serverAudits } from 'graphql-http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { startRecordingUpstream, type RecordingUpstream } from '../helpers/recording-upstream.js';
+
+// The GraphQL over HTTP spec's audits (MUST, SHOULD and MAY) against /graphql.
+describe('GraphQL over HTTP compliance', () => {
+  let upstream: RecordingUpstream;
+  let gateway: TestGateway;
+  beforeAll(async () => {
+    upstream = await startRecordingUpstream({ 'GET /hello': { json: 'world' } });
+    gateway = await startTestGateway({
+      sources: {
+        'hello.graphql': `extend schema @source(name: "hello", kind: REST, url: "${upstream.url}")
+          type Query { hello: String @rest(source: "hello", path: "/hello") }`,
+      },
+    });
+  });
+  afterAll(async () => {
+    await gateway.close();
+    await upstream.close();
+  });
+
+  for (const audit of serverAudits({ url: () => gateway.url, fetchFn: fetch })) {
+    it(audit.name, async () => {
+      const result = await audit.fn();
+      expect(result.status, 'reason' in result ? result.reason : '').toBe('ok');
+    });
+  }
+});
