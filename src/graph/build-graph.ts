@@ -1,20 +1,82 @@
-import type { GraphQLSchema } from 'graphql';
+import { isObjectType, type GraphQLSchema } from 'graphql';
+import { batchDirectiveSDL, compileBatchForms, type BatchForm } from '../batching/index.js';
+import {
+  compileComposites,
+  compositeDirectivesSDL,
+  type CompiledComposite,
+  type CompositePlan,
+} from '../composite/index.js';
+import { SchemaError, schemaErrorsOf, throwIfAny } from '../errors/schema-error.js';
+import { compileJoins, joinDirectiveSDL, type Join } from '../joins/index.js';
 import { buildSourceSchema, type SchemaInput, type SourceSchemaOptions } from '../schema/index.js';
 import type { Operation, SourceConfig } from '../sources/index.js';
+import { bindResolvers } from './bind-resolvers.js';
 
 /** Everything one version of the served graph is made of. Immutable once built. */
 export interface Graph {
   readonly schema: GraphQLSchema;
   readonly sources: ReadonlyMap<string, SourceConfig>;
+  /** Every root field bound to an upstream, by `Query.order`. */
   readonly operations: ReadonlyMap<string, Operation>;
+  /** Every composite's compiled plan, by name. */
+  readonly plans: ReadonlyMap<string, CompositePlan>;
   /** Releases upstream connection pools; call once no request uses this graph. */
   close(): Promise<void>;
 }
 
-export type GraphOptions = SourceSchemaOptions;
+export type GraphOptions = Omit<SourceSchemaOptions, 'directives'>;
 
-/** Builds the graph a gateway serves from source SDL and composite documents. */
+/** SDL of the directives Skein adds to GraphQL, for sources (joins, batching) and composites. */
+export const graphDirectivesSDL = [joinDirectiveSDL, batchDirectiveSDL, compositeDirectivesSDL].join('\n');
+
+/**
+ * Builds the graph a gateway serves: the sources' schema, their joins and batch forms,
+ * and the composites on top, with every field bound to how it is fetched. All errors are
+ * collected and thrown together, each with its file, line and column.
+ */
 export async function buildGraph(input: SchemaInput, options: GraphOptions = {}): Promise<Graph> {
-  const base = await buildSourceSchema(input.sources, options);
-  return { schema: base.schema, sources: base.sources, operations: base.operations, close: base.close };
+  const base = await buildSourceSchema(input.sources, { ...options, directives: graphDirectivesSDL });
+  try {
+    const errors: SchemaError[] = [];
+    const batchForms = collect(errors, () => compileBatchForms(base.schema, base.operations), new Map<string, BatchForm>());
+    const joins = collect(errors, () => compileJoins(base.schema, base.operations), [] as Join[]);
+    throwIfAny(errors);
+    const { schema, composites } = compileComposites(input.composites, base.schema);
+    bindResolvers({ schema, operations: base.operations, batchForms, joins, composites });
+    assertNoUnresolvedRoots(schema, base.operations, composites);
+    return {
+      schema,
+      sources: base.sources,
+      operations: base.operations,
+      plans: new Map(composites.map((c) => [c.plan.name, c.plan])),
+      close: base.close,
+    };
+  } catch (error) {
+    await base.close();
+    throw error;
+  }
+}
+
+function collect<T>(errors: SchemaError[], build: () => T, fallback: T): T {
+  try {
+    return build();
+  } catch (error) {
+    errors.push(...schemaErrorsOf(error));
+    return fallback;
+  }
+}
+
+// Every root field is an operation or a composite; anything else would answer null silently.
+function assertNoUnresolvedRoots(
+  schema: GraphQLSchema,
+  operations: ReadonlyMap<string, Operation>,
+  composites: readonly CompiledComposite[],
+): void {
+  const known = new Set([...operations.keys(), ...composites.map((c) => `${c.rootType}.${c.plan.name}`)]);
+  for (const root of [schema.getQueryType(), schema.getMutationType()]) {
+    if (!root || !isObjectType(root)) continue;
+    for (const field of Object.keys(root.getFields())) {
+      if (!known.has(`${root.name}.${field}`)) throw new Error(`internal: ${root.name}.${field} is not bound`);
+    }
+  }
 }

@@ -1,1 +1,1 @@
-export { buildGraph, type Graph, type GraphOptions } from './build-graph.js';
+export { buildGraph, graphDirectivesSDL, type Graph, type GraphOptions } from './build-graph.js';

@@ -9,7 +9,6 @@ import {
   validateSchema,
   type DefinitionNode,
   type DocumentNode,
-  type GraphQLFieldResolver,
   type GraphQLScalarType,
   type GraphQLSchema,
 } from 'graphql';
@@ -27,7 +26,6 @@ import {
   wireNameOf,
   type Operation,
   type Protocol,
-  type RequestContext,
   type SourceConfig,
   type SourceReadOptions,
 } from '../sources/index.js';
@@ -43,9 +41,15 @@ export interface SourceSchemaOptions extends SourceReadOptions {
   readonly onSourceError?: 'fail' | 'degrade';
   /** Told about each degraded source. */
   readonly warn?: (message: string) => void;
+  /** SDL of further directives source files may use (joins, batching), declared by other parts. */
+  readonly directives?: string;
 }
 
-/** The executable schema of all sources, before composites are added. */
+/**
+ * The schema of all sources, before composites are added. Scalars, enum wire values and
+ * `@wire` fields are bound; root fields are not: the caller binds them to `operations`
+ * (through its per-request loaders).
+ */
 export interface SourceSchema {
   readonly schema: GraphQLSchema;
   readonly sources: ReadonlyMap<string, SourceConfig>;
@@ -60,9 +64,9 @@ export interface SourceSchema {
 const ROOT_TYPES = new Set(['Query', 'Mutation']);
 
 /**
- * Builds the executable schema from source files: parses and validates the SDL,
- * reads each `@source`, prepares each source once, and binds every Query and
- * Mutation field to its upstream call. Errors are collected and thrown together,
+ * Builds the schema from source files: parses and validates the SDL, reads each
+ * `@source`, prepares each source once, and compiles every Query and Mutation field
+ * into the Operation that calls its upstream. Errors are collected and thrown together,
  * each naming its file, line and column.
  */
 export async function buildSourceSchema(
@@ -81,7 +85,8 @@ export async function buildSourceSchema(
   throwIfAny(errors);
 
   const document = concatAST(documents.map(asExtensionsOfRoots));
-  const full = concatAST([parse(new Source(builtinSDL(document), '<skein directives>')), document]);
+  const builtins = `${builtinSDL(document)}\n${options.directives ?? ''}`;
+  const full = concatAST([parse(new Source(builtins, '<skein directives>')), document]);
   for (const error of validateSDL(full)) errors.push(SchemaError.fromGraphQLError(error));
   throwIfAny(errors);
 
@@ -107,7 +112,7 @@ export async function buildSourceSchema(
   const resolvers: Record<string, Record<string, unknown>> = {};
   const closeAll = () => closeSources(clients);
   try {
-    bindRootFields(schema, sources, clients, operations, resolvers, errors);
+    compileOperations(schema, sources, clients, operations, errors);
     bindWireNames(schema, resolvers);
     throwIfAny(errors);
   } catch (error) {
@@ -190,12 +195,11 @@ async function closeSources(clients: Map<string, { protocol: Protocol; client: u
   );
 }
 
-function bindRootFields(
+function compileOperations(
   schema: GraphQLSchema,
   sources: ReadonlyMap<string, SourceConfig>,
   clients: Map<string, { protocol: Protocol; client: unknown } | Error>,
   operations: Map<string, Operation>,
-  resolvers: Record<string, Record<string, unknown>>,
   errors: SchemaError[],
 ): void {
   const byDirective = new Map([...protocols.values()].map((p) => [p.directive, p]));
@@ -233,23 +237,20 @@ function bindRootFields(
           );
         }
         const connected = clients.get(source.name)!;
-        let resolve: GraphQLFieldResolver<unknown, RequestContext>;
-        if (connected instanceof Error) {
-          resolve = unavailable(source.name, connected.message);
-        } else {
-          const operation = protocol.compileOperation({
-            schema,
-            field,
-            parentType: root.name,
-            node,
-            directiveArgs,
-            source,
-            client: connected.client,
-          });
-          operations.set(name, operation);
-          resolve = (_root, args, context) => operation.call(args, context);
-        }
-        (resolvers[root.name] ??= {})[field.name] = resolve;
+        operations.set(
+          name,
+          connected instanceof Error
+            ? unavailable(name, source, connected.message)
+            : protocol.compileOperation({
+                schema,
+                field,
+                parentType: root.name,
+                node,
+                directiveArgs,
+                source,
+                client: connected.client,
+              }),
+        );
       } catch (error) {
         if (!(error instanceof SchemaError)) throw error;
         errors.push(error);
@@ -278,11 +279,18 @@ function bindWireNames(schema: GraphQLSchema, resolvers: Record<string, Record<s
   }
 }
 
-function unavailable(source: string, reason: string): GraphQLFieldResolver<unknown, unknown> {
-  return () => {
-    throw new UpstreamError(UpstreamErrorCode.SOURCE_UNAVAILABLE, `Source "${source}" is unavailable: ${reason}`, {
-      source,
-    });
+/** The operation of a field whose source could not be prepared: every call says why. */
+function unavailable(name: string, source: SourceConfig, reason: string): Operation {
+  return {
+    name,
+    source,
+    idempotent: true,
+    call() {
+      return Promise.reject(
+        new UpstreamError(UpstreamErrorCode.SOURCE_UNAVAILABLE, `Source "${source.name}" is unavailable: ${reason}`, {
+          source: source.name,
+        }),
+      );
+    },
   };
 }
-

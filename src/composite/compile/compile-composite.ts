@@ -1,0 +1,165 @@
+import {
+  isNonNullType,
+  Kind,
+  print,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+  type FieldNode,
+  validate,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
+import { SchemaError, SchemaErrors } from '../../errors/schema-error.js';
+import type { NameRegistry } from '../../sources/index.js';
+import type { CompositePlan, PlanStep } from '../plan.js';
+import { linkSteps } from './link-steps.js';
+import { readSteps } from './read-steps.js';
+import { resultTypes } from './result-types.js';
+import { stepDocument } from './step-document.js';
+
+/** A composite ready to add to the schema: its plan, and the SDL of its field and result types. */
+export interface CompiledComposite {
+  readonly plan: CompositePlan;
+  /** Result types and the `extend type Query|Mutation` with the composite's field. */
+  readonly sdl: string;
+  readonly rootType: 'Query' | 'Mutation';
+  /** The generated result types, whose fields report step errors at their place. */
+  readonly resultTypeNames: readonly string[];
+}
+
+/**
+ * Compiles one composite document against the schema it may use: checks it as GraphQL,
+ * splits it into steps, links them through their exports and generates its result type.
+ * Throws SchemaError(s) naming the file, line and variables.
+ */
+export function compileComposite(
+  file: string,
+  text: string,
+  document: DocumentNode,
+  schema: GraphQLSchema,
+  names: NameRegistry,
+): CompiledComposite {
+  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  const fragmentList = document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION);
+  const other = document.definitions.find((d) => d.kind !== Kind.OPERATION_DEFINITION && d.kind !== Kind.FRAGMENT_DEFINITION);
+  if (other) throw new SchemaError(`a composite file holds one operation and its fragments, not ${other.kind}`, other);
+  if (operations.length !== 1) {
+    throw new SchemaError(
+      `a composite file holds exactly one named operation; ${file} has ${operations.length}`,
+      operations[1] ?? { file, line: 1, column: 1 },
+    );
+  }
+  const operation = operations[0];
+  const name = operation.name?.value;
+  if (!name) throw new SchemaError('a composite needs a name: `query hotelOrder(...) { ... }`', operation);
+  if (operation.operation === 'subscription') throw new SchemaError(`composite ${name}: subscriptions cannot be composed`, operation);
+
+  const internal = new Set(
+    (operation.variableDefinitions ?? [])
+      .filter((d) => d.directives?.some((x) => x.name.value === 'internal'))
+      .map((d) => d.variable.name.value),
+  );
+  const invalid = validate(schema, document).filter((error) => !isNullableInternalUse(error.message, internal));
+  if (invalid.length > 0) throw new SchemaErrors(invalid.map((error) => SchemaError.fromGraphQLError(error, file)));
+
+  const rootType = operation.operation === 'mutation' ? 'Mutation' : 'Query';
+  const root = rootType === 'Mutation' ? schema.getMutationType()! : schema.getQueryType()!;
+  if (root.getFields()[name]) {
+    throw new SchemaError(`composite ${name}: ${rootType} already has a field "${name}"; rename the operation`, operation.name);
+  }
+  const fragments = new Map(fragmentList.map((f) => [f.name.value, f]));
+  const rawSteps = readSteps(operation, fragments, schema, root);
+  const linked = linkSteps(name, rawSteps, operation.variableDefinitions ?? [], schema, rootType === 'Mutation');
+
+  const steps: PlanStep[] = rawSteps.map((step) => ({
+    key: step.key,
+    field: `${rootType}.${step.field.name}`,
+    dependsOn: linked.dependsOn.get(step.key) ?? [],
+    after: linked.after.get(step.key),
+    uses: [...step.uses],
+    requires: [...requiredVariables(schema, document, step.nodes)].filter((v) => internal.has(v)),
+    exports: step.exports.map(({ variable, path, list, test }) => ({ variable, path, list, test })),
+    conditions: step.conditions,
+    document: stepDocument(name, operation, step, fragments),
+    location: new SchemaError('', step.nodes[0]).location,
+  }));
+  const plan: CompositePlan = {
+    name,
+    file,
+    operation: operation.operation,
+    description: leadingComment(text, operation),
+    variables: linked.variables,
+    steps,
+    stages: linked.stages,
+    criticalPath: linked.criticalPath,
+  };
+
+  const types = resultTypes(
+    name,
+    rawSteps.map((step) => ({ key: step.key, nodes: step.nodes, type: step.field.type, description: step.field.description })),
+    fragments,
+    schema,
+    names,
+  );
+  const args = (operation.variableDefinitions ?? [])
+    .filter((d) => !linked.variables.find((v) => v.name === d.variable.name.value)?.internal)
+    .map((d) => `${d.variable.name.value}: ${print(d.type)}${d.defaultValue ? ` = ${print(d.defaultValue)}` : ''}`);
+  const description = [plan.description, `Composite \`${name}\` (${file}). Plan: ${plan.stages.map((s) => s.join(' ‖ ')).join(' → ')}.`]
+    .filter(Boolean)
+    .join('\n\n');
+  const field = `  ${print({ kind: Kind.STRING, value: description, block: true })}\n  ${name}${args.length ? `(${args.join(', ')})` : ''}: ${types.rootType}`;
+  return {
+    plan,
+    rootType,
+    resultTypeNames: types.typeNames,
+    sdl: `${types.sdl}\n\nextend type ${rootType} {\n${field}\n}\n`,
+  };
+}
+
+/**
+ * DESIGN.md's own example declares `$userId: ID @internal` and passes it to `user(id: ID!)`.
+ * An internal variable is filled by an export, not by a caller, so its nullability is
+ * checked where it matters, per step at run time; only that one rule is relaxed, only
+ * for internal variables. (Declare them `ID! @internal` for other tools' strict checks.)
+ */
+function isNullableInternalUse(message: string, internal: ReadonlySet<string>): boolean {
+  const match = /^Variable "\$(\w+)" of type "([^"]+)" used in position expecting type "([^"]+)"\.$/.exec(message);
+  return !!match && internal.has(match[1]) && match[2].replaceAll('!', '') === match[3].replaceAll('!', '');
+}
+
+/** Variables a step passes where a value is required (a non-null argument without default). */
+function requiredVariables(schema: GraphQLSchema, document: DocumentNode, nodes: readonly FieldNode[]): Set<string> {
+  const required = new Set<string>();
+  const typeInfo = new TypeInfo(schema);
+  const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION)!;
+  const fragments = document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION);
+  const probe: DocumentNode = {
+    kind: Kind.DOCUMENT,
+    definitions: [{ ...operation, selectionSet: { kind: Kind.SELECTION_SET, selections: nodes } } as OperationDefinitionNode, ...fragments],
+  };
+  visit(
+    probe,
+    visitWithTypeInfo(typeInfo, {
+      Variable(node) {
+        const type = typeInfo.getInputType();
+        if (type && isNonNullType(type) && typeInfo.getDefaultValue() === undefined) required.add(node.name.value);
+      },
+    }),
+  );
+  return required;
+}
+
+/** The `#` comment lines right above the operation: the composite's description. */
+function leadingComment(text: string, operation: OperationDefinitionNode): string | undefined {
+  const before = text.slice(0, operation.loc?.start ?? 0).split('\n');
+  const lines: string[] = [];
+  for (let i = before.length - 2; i >= 0; i--) {
+    const line = before[i].trim();
+    if (!line.startsWith('#')) break;
+    lines.unshift(line.replace(/^#\s?/, ''));
+  }
+  return lines.length ? lines.join('\n') : undefined;
+}

@@ -1,0 +1,115 @@
+import { print } from 'graphql';
+import type { CompositePlan } from '../plan.js';
+import { planEdges } from './plan-edges.js';
+
+export type PlanFormat = 'text' | 'json' | 'mermaid' | 'dot';
+
+export const PLAN_FORMATS: readonly PlanFormat[] = ['text', 'json', 'mermaid', 'dot'];
+
+/** A plan as readable text, JSON, a Mermaid flowchart or a Graphviz DOT graph. */
+export function explainPlan(plan: CompositePlan, format: PlanFormat): string {
+  switch (format) {
+    case 'json':
+      return JSON.stringify(planToJSON(plan), null, 2);
+    case 'mermaid':
+      return toMermaid(plan);
+    case 'dot':
+      return toDot(plan);
+    default:
+      return toText(plan);
+  }
+}
+
+/** The plan as plain data: steps with their dependencies, exports, conditions and query. */
+export function planToJSON(plan: CompositePlan) {
+  return {
+    composite: plan.name,
+    file: plan.file,
+    operation: plan.operation,
+    description: plan.description ?? null,
+    variables: plan.variables,
+    steps: plan.steps.map((step) => ({
+      key: step.key,
+      field: step.field,
+      dependsOn: step.dependsOn,
+      after: step.after ?? null,
+      uses: step.uses,
+      exports: step.exports,
+      conditions: step.conditions,
+      query: print(step.document),
+    })),
+    stages: plan.stages,
+    criticalPath: plan.criticalPath,
+    edges: planEdges(plan),
+  };
+}
+
+function toText(plan: CompositePlan): string {
+  const lines = [`${plan.name}  (${plan.operation}, ${plan.file})`];
+  if (plan.description) lines.push(...plan.description.split('\n').map((l) => `  ${l}`));
+  lines.push('');
+  plan.stages.forEach((stage, i) => {
+    lines.push(`  stage ${i + 1}  ${stage.join(' ‖ ')}${stage.length > 1 ? '   (in parallel)' : ''}`);
+  });
+  lines.push('');
+  const rows = plan.steps.map((step) => {
+    const needs = step.uses
+      .map((name) => {
+        const from = plan.variables.find((v) => v.name === name)?.exportedBy;
+        return from ? `$${name} ← ${from}` : `$${name}`;
+      })
+      .join(', ');
+    const exports = step.exports.map((e) => `$${e.variable}${e.test ? ` (${describeTest(e.test)})` : ''}`).join(' ');
+    const condition = [
+      ...step.conditions.map((c) => `${c.kind === 'include' ? 'if' : 'unless'} ${c.variable ? `$${c.variable}` : c.literal}`),
+      ...(step.after ? [`after ${step.after}`] : []),
+    ].join(', ');
+    return [step.key, step.field, needs || '—', exports || '—', condition || '—'];
+  });
+  lines.push(...table(['step', 'field', 'needs', 'exports', 'runs'], rows).map((l) => `  ${l}`));
+  lines.push('');
+  lines.push(
+    `  critical path: ${plan.criticalPath.join(' → ')}  (${plan.criticalPath.length} of ${plan.steps.length} steps in sequence)`,
+  );
+  return lines.join('\n');
+}
+
+function toMermaid(plan: CompositePlan): string {
+  const id = (key: string) => `s_${key.replace(/[^A-Za-z0-9_]/g, '_')}`;
+  const lines = ['flowchart LR'];
+  for (const step of plan.steps) lines.push(`  ${id(step.key)}["${step.key}<br/><small>${step.field}</small>"]`);
+  for (const edge of planEdges(plan)) {
+    const arrow = edge.kind === 'data' ? '-->' : '-.->';
+    lines.push(`  ${id(edge.from)} ${arrow}|"${edge.label}"| ${id(edge.to)}`);
+  }
+  lines.push('  classDef critical stroke-width:3px');
+  lines.push(`  class ${plan.criticalPath.map(id).join(',')} critical`);
+  return lines.join('\n');
+}
+
+function toDot(plan: CompositePlan): string {
+  const quote = (text: string) => `"${text.replace(/["\\]/g, '\\$&')}"`;
+  const critical = new Set(plan.criticalPath);
+  const lines = [`digraph ${quote(plan.name)} {`, '  rankdir=LR;', '  node [shape=box, style=rounded, fontname="Helvetica"];'];
+  for (const step of plan.steps) {
+    lines.push(`  ${quote(step.key)} [label=${quote(`${step.key}\n${step.field}`)}${critical.has(step.key) ? ', penwidth=2' : ''}];`);
+  }
+  for (const edge of planEdges(plan)) {
+    const style = edge.kind === 'data' ? '' : edge.kind === 'condition' ? ', style=dashed' : ', style=dotted';
+    lines.push(`  ${quote(edge.from)} -> ${quote(edge.to)} [label=${quote(edge.label)}${style}];`);
+  }
+  lines.push('}');
+  return lines.join('\n');
+}
+
+function describeTest(test: object): string {
+  return Object.entries(test)
+    .map(([name, value]) => `${name} ${JSON.stringify(value)}`)
+    .join(', ');
+}
+
+function table(header: string[], rows: string[][]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+}

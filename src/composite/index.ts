@@ -1,0 +1,10 @@
+export type { CompositePlan, ExportTest, PlanCondition, PlanExport, PlanStep, PlanVariable } from './plan.js';
+export { compositeDirectivesSDL } from './composite-directives.js';
+export { compileComposites, type CompiledComposites } from './compile/compile-composites.js';
+export type { CompiledComposite } from './compile/compile-composite.js';
+export { executePlan, type PlanRun } from './execute/execute-plan.js';
+export { externalArguments } from './execute/external-values.js';
+export { resolveCompositeField } from './execute/step-errors.js';
+export { PlanTrace, type CompositeTrace, type StepTrace } from './execute/plan-trace.js';
+export { explainPlan, planToJSON, PLAN_FORMATS, type PlanFormat } from './explain/explain-plan.js';
+export { planEdges, type PlanEdge } from './explain/plan-edges.js';

@@ -1,0 +1,84 @@
+import { Kind, type GraphQLField, type GraphQLResolveInfo, type GraphQLSchema, type SelectionSetNode } from 'graphql';
+import { RequestLoaders, type BatchForm } from '../batching/index.js';
+import {
+  executePlan,
+  externalArguments,
+  resolveCompositeField,
+  type CompiledComposite,
+} from '../composite/index.js';
+import type { Join } from '../joins/index.js';
+import type { Operation, RequestContext } from '../sources/index.js';
+
+export interface Bindings {
+  readonly schema: GraphQLSchema;
+  readonly operations: ReadonlyMap<string, Operation>;
+  readonly batchForms: ReadonlyMap<string, BatchForm>;
+  readonly joins: readonly Join[];
+  readonly composites: readonly CompiledComposite[];
+}
+
+/**
+ * Sets the resolver of every field Skein fetches: root fields and joins load through
+ * the request's loaders (one set per request context, shared by composite steps, so
+ * identical calls are made once and batch forms apply across all of them); composite
+ * fields run their plan.
+ */
+export function bindResolvers({ schema, operations, batchForms, joins, composites }: Bindings): void {
+  const perRequest = new WeakMap<object, RequestLoaders>();
+  const loadersOf = (context: unknown): RequestLoaders => {
+    if (!context || typeof context !== 'object') return new RequestLoaders(batchForms, {});
+    let loaders = perRequest.get(context);
+    if (!loaders) {
+      loaders = new RequestLoaders(batchForms, context as RequestContext);
+      perRequest.set(context, loaders);
+    }
+    return loaders;
+  };
+  const load = (operation: Operation, args: Readonly<Record<string, unknown>>, context: unknown) =>
+    loadersOf(context).load(operation, args);
+
+  for (const [name, operation] of operations) {
+    const [type, field] = name.split('.');
+    fieldOf(schema, type, field).resolve = (_root, args, context) => load(operation, args, context);
+  }
+  for (const join of joins) fieldOf(schema, join.parentType, join.fieldName).resolve = join.resolver(load);
+  for (const composite of composites) {
+    const { plan } = composite;
+    const field = fieldOf(schema, composite.rootType, plan.name);
+    field.resolve = (_root, args, context, info) =>
+      executePlan({
+        plan,
+        schema,
+        variables: externalArguments(field.args, args),
+        context: context && typeof context === 'object' ? context : {},
+        selected: selectedKeys(info),
+      });
+    for (const typeName of composite.resultTypeNames) {
+      const type = schema.getType(typeName);
+      if (type && 'getFields' in type) {
+        for (const resultField of Object.values(type.getFields())) (resultField as GraphQLField<unknown, unknown>).resolve = resolveCompositeField;
+      }
+    }
+  }
+}
+
+function fieldOf(schema: GraphQLSchema, typeName: string, fieldName: string): GraphQLField<unknown, unknown> {
+  const type = schema.getType(typeName);
+  const field = type && 'getFields' in type ? (type.getFields()[fieldName] as GraphQLField<unknown, unknown>) : undefined;
+  if (!field) throw new Error(`internal: ${typeName}.${fieldName} is missing from the schema`);
+  return field;
+}
+
+/** The response keys the client selected directly under this field (through fragments). */
+function selectedKeys(info: GraphQLResolveInfo): Set<string> {
+  const keys = new Set<string>();
+  const visit = (selectionSet: SelectionSetNode | undefined) => {
+    for (const selection of selectionSet?.selections ?? []) {
+      if (selection.kind === Kind.FIELD) keys.add(selection.name.value);
+      else if (selection.kind === Kind.INLINE_FRAGMENT) visit(selection.selectionSet);
+      else visit(info.fragments[selection.name.value]?.selectionSet);
+    }
+  };
+  for (const node of info.fieldNodes) visit(node.selectionSet);
+  return keys;
+}

@@ -1,0 +1,1 @@
+export { compileJoins, joinDirectiveSDL, type Join, type LoadOperation } from './join-directive.js';
