@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerCheck } from './commands/check.js';
 import { registerServe } from './commands/serve.js';
 import { registerImport } from './commands/import.js';
+import { registerPlan } from './commands/plan.js';
 
 /**
  * The `skein` command. Each verb lives in its own file under commands/ and registers
@@ -15,5 +16,6 @@ const program = new Command('skein')
 registerServe(program);
 registerCheck(program);
 registerImport(program);
+registerPlan(program);
 
 await program.parseAsync(process.argv);

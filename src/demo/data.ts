@@ -43,3 +43,28 @@ export function hotel(n: number): Hotel | undefined {
     address: `${1 + ((n * 17) % 200)} Harbour Street, ${CITIES[i % 10]}`,
   };
 }
+
+export const CUSTOMER_COUNT = 50;
+
+export interface Verification { customerId: string; status: 'PASSED' | 'FAILED'; checkedAt: string }
+export interface Statement { customerId: string; iban: string; balance: number; transactions: { date: string; amount: number; description: string }[] }
+
+/** Every third customer fails identity verification. */
+export function verification(n: number): Verification | undefined {
+  if (!Number.isInteger(n) || n < 1 || n > CUSTOMER_COUNT) return undefined;
+  return { customerId: String(n), status: n % 3 === 0 ? 'FAILED' : 'PASSED', checkedAt: `2026-11-${String(1 + (n % 20)).padStart(2, '0')}T09:30:00Z` };
+}
+
+export function statement(n: number): Statement | undefined {
+  if (!Number.isInteger(n) || n < 1 || n > CUSTOMER_COUNT) return undefined;
+  return {
+    customerId: String(n),
+    iban: `PT50 0002 0123 ${String(1000 + n * 37).padStart(4, '0')} 5467 8`,
+    balance: Math.round((1500 + n * 123.45) * 100) / 100,
+    transactions: [
+      { date: '2026-11-02', amount: -64.9, description: 'Groceries' },
+      { date: '2026-11-05', amount: 2400, description: 'Salary' },
+      { date: '2026-11-09', amount: -120 - n, description: 'Hotel booking' },
+    ],
+  };
+}

@@ -1,4 +1,4 @@
-import { hotel, order, ORDER_COUNT, user, type User } from './data.js';
+import { hotel, order, ORDER_COUNT, statement, user, verification, type User } from './data.js';
 import { startJsonServer, type JsonRoute, type RunningServer } from './json-server.js';
 
 /** The demo's REST services, each its own upstream as it would be in an organisation. */
@@ -44,6 +44,30 @@ export const restServices: Record<string, readonly JsonRoute[]> = {
       method: 'GET',
       pattern: /^\/hotels\/([^/]+)$/,
       handle: ({ params }) => found(hotel(Number(params[0])), `hotel ${params[0]}`),
+    },
+  ],
+  bank: [
+    {
+      method: 'GET',
+      pattern: /^\/customers\/([^/]+)\/verification$/,
+      handle: ({ params }) => found(verification(Number(params[0])), `customer ${params[0]}`),
+    },
+    {
+      method: 'GET',
+      pattern: /^\/customers\/([^/]+)\/statement$/,
+      handle: ({ params }) => found(statement(Number(params[0])), `customer ${params[0]}`),
+    },
+    {
+      // Composes a warning for a customer; nothing is stored.
+      method: 'GET',
+      pattern: /^\/customers\/([^/]+)\/warning$/,
+      handle: ({ params, url }) => ({
+        body: {
+          customerId: params[0],
+          level: 'HIGH',
+          message: `Customer ${params[0]}: ${url.searchParams.get('reason') ?? 'review needed'}. Statement withheld.`,
+        },
+      }),
     },
   ],
 };

@@ -2,6 +2,7 @@ import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { Graph } from '../graph/index.js';
 import type { RequestContext } from '../sources/index.js';
+import { useExposePlan } from './use-expose-plan.js';
 
 export interface GraphQLAppOptions {
   /** The graph to serve; read per request, so a reload applies to the next request. */
@@ -43,5 +44,6 @@ export function createGraphQLApp(options: GraphQLAppOptions): YogaServerInstance
     renderGraphiQL,
     context: ({ request }) => ({ signal: request.signal }),
     logging: false,
+    plugins: [useExposePlan()],
   });
 }

@@ -49,7 +49,9 @@ function toText(plan: CompositePlan): string {
   if (plan.description) lines.push(...plan.description.split('\n').map((l) => `  ${l}`));
   lines.push('');
   plan.stages.forEach((stage, i) => {
-    lines.push(`  stage ${i + 1}  ${stage.join(' ‖ ')}${stage.length > 1 ? '   (in parallel)' : ''}`);
+    const conditional = stage.some((key) => plan.steps.find((s) => s.key === key)!.conditions.length > 0);
+    const note = stage.length > 1 ? `   (in parallel${conditional ? ', each if its condition holds' : ''})` : '';
+    lines.push(`  stage ${i + 1}  ${stage.join(' ‖ ')}${note}`);
   });
   lines.push('');
   const rows = plan.steps.map((step) => {
@@ -88,7 +90,7 @@ function toMermaid(plan: CompositePlan): string {
 }
 
 function toDot(plan: CompositePlan): string {
-  const quote = (text: string) => `"${text.replace(/["\\]/g, '\\$&')}"`;
+  const quote = (text: string) => `"${text.replace(/["\\]/g, '\\$&').replace(/\n/g, '\\n')}"`;
   const critical = new Set(plan.criticalPath);
   const lines = [`digraph ${quote(plan.name)} {`, '  rankdir=LR;', '  node [shape=box, style=rounded, fontname="Helvetica"];'];
   for (const step of plan.steps) {

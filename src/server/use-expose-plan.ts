@@ -1,0 +1,26 @@
+import type { Plugin } from 'graphql-yoga';
+import { PlanTrace } from '../composite/index.js';
+
+/** The request header that asks for composite plans and step timings in the response. */
+export const EXPOSE_PLAN_HEADER = 'skein-expose-plan';
+
+/**
+ * With `Skein-Expose-Plan: true`, the response's `extensions.plan` lists each composite
+ * that ran, its stages and critical path, and every step's start and end time (ms since
+ * the request began). Without the header nothing is collected or sent.
+ */
+export function useExposePlan(): Plugin {
+  return {
+    onExecute({ args }) {
+      const context = args.contextValue as { request?: Request };
+      if (context.request?.headers.get(EXPOSE_PLAN_HEADER)?.toLowerCase() !== 'true') return;
+      const trace = PlanTrace.attach(context);
+      return {
+        onExecuteDone({ result, setResult }) {
+          if (Symbol.asyncIterator in result) return;
+          setResult({ ...result, extensions: { ...result.extensions, plan: trace.composites } });
+        },
+      };
+    },
+  };
+}
