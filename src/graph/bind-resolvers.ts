@@ -1,4 +1,4 @@
-import { Kind, type GraphQLField, type GraphQLResolveInfo, type GraphQLSchema, type SelectionSetNode } from 'graphql';
+import { GraphQLError, Kind, type GraphQLField, type GraphQLResolveInfo, type GraphQLSchema, type SelectionSetNode } from 'graphql';
 import { RequestLoaders, type BatchForm } from '../batching/index.js';
 import {
   executePlan,
@@ -15,6 +15,7 @@ export interface Bindings {
   readonly batchForms: ReadonlyMap<string, BatchForm>;
   readonly joins: readonly Join[];
   readonly composites: readonly CompiledComposite[];
+  readonly paused?: ReadonlySet<string>;
 }
 
 /**
@@ -23,7 +24,7 @@ export interface Bindings {
  * identical calls are made once and batch forms apply across all of them); composite
  * fields run their plan.
  */
-export function bindResolvers({ schema, operations, batchForms, joins, composites }: Bindings): void {
+export function bindResolvers({ schema, operations, batchForms, joins, composites, paused }: Bindings): void {
   const perRequest = new WeakMap<object, RequestLoaders>();
   const loadersOf = (context: unknown): RequestLoaders => {
     if (!context || typeof context !== 'object') return new RequestLoaders(batchForms, {});
@@ -45,6 +46,14 @@ export function bindResolvers({ schema, operations, batchForms, joins, composite
   for (const composite of composites) {
     const { plan } = composite;
     const field = fieldOf(schema, composite.rootType, plan.name);
+    if (paused?.has(plan.name)) {
+      field.resolve = () => {
+        throw new GraphQLError(`Composite "${plan.name}" is paused; it answers again once it is resumed`, {
+          extensions: { code: 'COMPOSITE_PAUSED', composite: plan.name },
+        });
+      };
+      continue;
+    }
     field.resolve = (_root, args, context, info) =>
       executePlan({
         plan,

@@ -24,7 +24,10 @@ export interface Graph {
   close(): Promise<void>;
 }
 
-export type GraphOptions = Omit<SourceSchemaOptions, 'directives'>;
+export interface GraphOptions extends Omit<SourceSchemaOptions, 'directives'> {
+  /** Composites that stay in the schema but answer COMPOSITE_PAUSED instead of running. */
+  readonly pausedComposites?: ReadonlySet<string>;
+}
 
 /** SDL of the directives Skein adds to GraphQL, for sources (joins, batching) and composites. */
 export const graphDirectivesSDL = [joinDirectiveSDL, batchDirectiveSDL, compositeDirectivesSDL].join('\n');
@@ -42,7 +45,7 @@ export async function buildGraph(input: SchemaInput, options: GraphOptions = {})
     const joins = collect(errors, () => compileJoins(base.schema, base.operations), [] as Join[]);
     throwIfAny(errors);
     const { schema, composites } = compileComposites(input.composites, base.schema);
-    bindResolvers({ schema, operations: base.operations, batchForms, joins, composites });
+    bindResolvers({ schema, operations: base.operations, batchForms, joins, composites, paused: options.pausedComposites });
     assertNoUnresolvedRoots(schema, base.operations, composites);
     return {
       schema,
