@@ -12,6 +12,12 @@ export type Scalars = {
   JSON: { input: unknown; output: unknown; }
 };
 
+/** One value of a discriminating property, and the member type it stands for. */
+export type DiscriminatorMapping = {
+  readonly type: Scalars['String']['input'];
+  readonly value: Scalars['String']['input'];
+};
+
 /** HTTP methods a @rest field can call. */
 export type HttpMethod =
   | 'DELETE'
@@ -51,6 +57,14 @@ export type SourceHeader = {
 /** The protocol of a source. */
 export type SourceKind =
   | 'REST';
+
+/** Arguments of `@discriminator`, as coerced by graphql-js. */
+export interface DiscriminatorDirectiveArgs {
+  /** Values of the property and their member types; a member's own name also matches. */
+  mapping?: ReadonlyArray<DiscriminatorMapping> | null;
+  /** The property's name on the wire. */
+  property: string;
+}
 
 /** Arguments of `@rest`, as coerced by graphql-js. */
 export interface RestDirectiveArgs {

@@ -29,6 +29,7 @@ import {
   type SourceConfig,
   type SourceReadOptions,
 } from '../sources/index.js';
+import { bindAbstractTypes } from './abstract-types.js';
 import { GraphQLJSON } from './scalars.js';
 import type { SchemaFile } from './schema-input.js';
 
@@ -114,6 +115,7 @@ export async function buildSourceSchema(
   try {
     compileOperations(schema, sources, clients, operations, errors);
     bindWireNames(schema, resolvers);
+    errors.push(...bindAbstractTypes(schema, resolvers));
     throwIfAny(errors);
   } catch (error) {
     await closeAll();

@@ -11,9 +11,9 @@ export function isValidGraphQLName(name: string): boolean {
   return GRAPHQL_NAME.test(name) && !name.startsWith('__');
 }
 
-/** `get-user_by id` → `getUserById`: for fields and arguments. */
+/** `get-user_by id` → `getUserById`, `+1` → `plus1`: for fields and arguments. */
 export function fieldName(raw: string): string {
-  const words = wordsOf(raw);
+  const words = wordsOf(spellSign(raw));
   if (words.length === 0) return '_';
   const [first, ...rest] = words;
   return safeStart(lowerFirst(first) + rest.map(upperFirst).join(''));
@@ -27,8 +27,7 @@ export function typeName(raw: string): string {
 
 /** `in-stock` → `IN_STOCK`, `+1` → `PLUS_1`: for enum values. `true`, `false` and `null` are not allowed. */
 export function enumValueName(raw: string): string {
-  const spelled = raw.replace(/^\+/, 'plus ').replace(/^-(?=\d)/, 'minus ');
-  const words = wordsOf(spelled);
+  const words = wordsOf(spellSign(raw));
   let name = words.length === 0 ? 'EMPTY' : safeStart(words.map((w) => w.toUpperCase()).join('_'));
   if (name === 'TRUE' || name === 'FALSE' || name === 'NULL') name = `${name}_`;
   return name;
@@ -56,6 +55,11 @@ export class NameRegistry {
   has(name: string): boolean {
     return this.#taken.has(name);
   }
+}
+
+// A leading sign carries meaning (GitHub's `+1` and `-1` reactions): spell it, or both become `_1`.
+function spellSign(raw: string): string {
+  return raw.replace(/^\+/, 'plus ').replace(/^-(?=\d)/, 'minus ');
 }
 
 function wordsOf(raw: string): string[] {

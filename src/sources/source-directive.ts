@@ -41,6 +41,21 @@ directive @source(
 """The name of this field, input field or enum value on the wire, where it is not a valid GraphQL name."""
 directive @wire(name: String!) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION | ENUM_VALUE
 
+"""One value of a discriminating property, and the member type it stands for."""
+input DiscriminatorMapping { value: String!, type: String! }
+
+"""
+How to tell which member of a union (or interface) an upstream object is: by the value of one of
+its properties (OpenAPI's discriminator). Without it, or for a value it does not map, the member
+whose required fields the object has is chosen.
+"""
+directive @discriminator(
+  "The property's name on the wire."
+  property: String!
+  "Values of the property and their member types; a member's own name also matches."
+  mapping: [DiscriminatorMapping!]
+) on UNION | INTERFACE
+
 """Any JSON value."""
 scalar JSON
 `;

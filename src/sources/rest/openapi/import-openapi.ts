@@ -1,0 +1,229 @@
+import { parse } from 'graphql';
+import { bundle, validate } from '@readme/openapi-parser';
+import { SchemaError, SchemaErrors } from '../../../errors/schema-error.js';
+import { sourcesSDL } from '../../index.js';
+import { readApiDescription, specVersionOf, type ApiDescription, type Note, type SecurityScheme, type SpecVersion } from './api-description.js';
+import { loadDocument, type LoadedDocument } from './load-document.js';
+import { operationFields, type RootSelection } from './operation-fields.js';
+import { printSourceFile } from './print-sdl.js';
+import { checkReferences } from './references.js';
+import { ShapeReader } from './schema-shape.js';
+import { TypeMapper } from './type-mapper.js';
+
+export interface OpenAPIImportOptions extends RootSelection {
+  /** Name of the `@source` the fields call. */
+  readonly source: string;
+  /** Base URL of the API; by default the document's first server (or host and basePath). */
+  readonly url?: string;
+  /** Put before every generated type name, to keep two imported APIs apart (`Gh` → `GhRepository`). */
+  readonly typePrefix?: string;
+  /** Check the document against the OpenAPI schema first (default true). */
+  readonly validate?: boolean;
+  /** Told when each step starts, so a terminal can show progress on big documents. */
+  readonly onProgress?: (step: ImportStep, detail: string) => void;
+}
+
+export type ImportStep = 'read' | 'references' | 'validate' | 'map' | 'print';
+
+/** What an import produced. */
+export interface OpenAPIImport {
+  /** The source file: `@source`, Query and Mutation with `@rest`, the types. */
+  readonly sdl: string;
+  readonly specVersion: SpecVersion;
+  readonly title: string;
+  readonly queries: number;
+  readonly mutations: number;
+  /** Named types written (objects, inputs, enums, unions). */
+  readonly types: number;
+  /** Operations left out, with the reason. */
+  readonly skipped: readonly Note[];
+  /** Imported with a caveat. */
+  readonly notes: readonly Note[];
+  /** Milliseconds spent in each step. */
+  readonly timings: Readonly<Record<ImportStep, number>>;
+}
+
+/**
+ * Imports an OpenAPI document (Swagger 2.0, OpenAPI 3.0 or 3.1; JSON or YAML; a file or
+ * an http(s) URL) as Skein source SDL. A document that does not parse, has a dangling
+ * `$ref` or is not valid OpenAPI is a SchemaError (SchemaErrors for several) naming the
+ * file and, where the text allows, the line and column.
+ */
+export async function importOpenAPI(location: string, options: OpenAPIImportOptions): Promise<OpenAPIImport> {
+  const timings: Record<ImportStep, number> = { read: 0, references: 0, validate: 0, map: 0, print: 0 };
+  const step = async <T>(name: ImportStep, detail: string, work: () => T | Promise<T>): Promise<T> => {
+    options.onProgress?.(name, detail);
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      timings[name] = Math.round(performance.now() - started);
+    }
+  };
+
+  const document = await step('read', `reading ${location}`, () => loadDocument(location));
+  const specVersion = await step('references', 'checking references', () => {
+    const version = versionOf(document);
+    return { version, references: checkReferences(document) };
+  });
+  let value = document.value;
+  if (specVersion.references.external.length > 0) {
+    value = await step('references', 'bundling referenced files', () => bundleExternal(document, specVersion.references.external));
+  }
+  if (options.validate !== false) {
+    await step('validate', `validating against OpenAPI ${specVersion.version}`, () => validateDocument(document, value, specVersion.version));
+  }
+
+  const mapped = await step('map', 'mapping operations and schemas', () => {
+    const description = readApiDescription(value, document.name);
+    const notes = [...description.notes];
+    const types = new TypeMapper(new ShapeReader(value, description.componentSchemas), description.componentSchemas, {
+      typePrefix: options.typePrefix,
+      reserved: reservedTypeNames(),
+    });
+    let fields;
+    try {
+      fields = operationFields(description.operations, types, options, notes);
+    } catch (error) {
+      throw new SchemaError(`${document.name}: ${(error as Error).message}`);
+    }
+    return { description, notes, fields, types: types.definitions };
+  });
+
+  const { description, notes, fields, types } = mapped;
+  const url = sourceUrl(options.url, description, document, notes);
+  const sdl = await step('print', 'writing SDL', () =>
+    printSourceFile({
+      header: header(document, description, options.source),
+      source: { name: options.source, url },
+      fields,
+      types,
+    }),
+  );
+  return {
+    sdl,
+    specVersion: description.specVersion,
+    title: description.title,
+    queries: fields.filter((f) => f.root === 'Query').length,
+    mutations: fields.filter((f) => f.root === 'Mutation').length,
+    types: types.length,
+    skipped: description.skipped,
+    notes,
+    timings,
+  };
+}
+
+function versionOf(document: LoadedDocument): SpecVersion {
+  try {
+    return specVersionOf(document.value, document.name);
+  } catch (error) {
+    const key = 'swagger' in document.value ? 'swagger' : 'openapi';
+    throw new SchemaError((error as Error).message, document.locate([key]) ?? { file: document.name, line: 1, column: 1 });
+  }
+}
+
+/** References into other files are resolved by the OpenAPI library, which inlines them. */
+async function bundleExternal(
+  document: LoadedDocument,
+  external: readonly { ref: string; at: readonly string[] }[],
+): Promise<Record<string, unknown>> {
+  try {
+    return (await bundle(document.location as never)) as unknown as Record<string, unknown>;
+  } catch (error) {
+    const message = (error as Error).message;
+    const culprit = external.find((e) => message.includes(e.ref.split('#')[0])) ?? external[0];
+    throw new SchemaError(
+      `$ref "${culprit.ref}" cannot be resolved: ${message}`,
+      document.locate([...culprit.at, '$ref']) ?? { file: document.name, line: 1, column: 1 },
+    );
+  }
+}
+
+async function validateDocument(document: LoadedDocument, value: Record<string, unknown>, version: SpecVersion): Promise<void> {
+  // The library dereferences what it validates in place; give it a copy.
+  const result = await validate(structuredClone(value) as never);
+  if (result.valid) return;
+  const errors = result.errors.map((error) => {
+    const message = error.message.split('\n')[0];
+    return new SchemaError(
+      `not a valid ${version === '2.0' ? 'Swagger 2.0' : `OpenAPI ${version}`} document: ${message} ` +
+        '(import it anyway with --no-validate)',
+      locateMessage(document, message),
+    );
+  });
+  if (result.additionalErrors > 0) errors.push(new SchemaError(`… and ${result.additionalErrors} more problems in ${document.name}`));
+  throw errors.length === 1 ? errors[0] : new SchemaErrors(errors);
+}
+
+/** Validation messages name a JSON pointer (`/paths/~1pets/get`); point at it when they do. */
+function locateMessage(document: LoadedDocument, message: string) {
+  const pointer = /(?:^|\s)(\/[^\s'"]*)/.exec(message)?.[1];
+  const segments = pointer?.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return (segments && document.locate(segments)) ?? { file: document.name, line: 1, column: 1 };
+}
+
+function sourceUrl(explicit: string | undefined, description: ApiDescription, document: LoadedDocument, notes: Note[]): string {
+  const trim = (url: string) => url.replace(/\/+$/, '');
+  if (explicit) return trim(explicit);
+  const server = description.serverUrl;
+  if (server && /^https?:\/\//i.test(server)) return trim(server);
+  if (document.isUrl) return trim(new URL(server ?? '/', document.location).href);
+  const fallback = trim(`http://localhost${server?.startsWith('/') ? server : `/${server ?? ''}`}`);
+  notes.push({
+    where: document.name,
+    message: server
+      ? `the server URL "${server}" is relative; the source uses ${fallback} (pass --url, or set SKEIN_SOURCE_<NAME>_URL)`
+      : `the document names no server; the source uses ${fallback} (pass --url, or set SKEIN_SOURCE_<NAME>_URL)`,
+  });
+  return fallback;
+}
+
+const MAX_LISTED = 25;
+
+function header(document: LoadedDocument, description: ApiDescription, source: string): string[] {
+  const spec = description.specVersion === '2.0' ? 'Swagger 2.0' : `OpenAPI ${description.specVersion}`;
+  const title = [description.title, description.version].filter(Boolean).join(' ');
+  const lines = [
+    `Imported by \`skein import openapi\` from ${document.name}${title ? `: ${title}` : ''} (${spec}).`,
+    'Edit freely; importing again overwrites this file.',
+  ];
+  if (description.skipped.length > 0) {
+    lines.push('', 'Left out (@rest cannot call them as described):');
+    for (const note of description.skipped.slice(0, MAX_LISTED)) lines.push(`  ${note.where}: ${note.message}`);
+    if (description.skipped.length > MAX_LISTED) lines.push(`  … and ${description.skipped.length - MAX_LISTED} more`);
+  }
+  const auth = description.securitySchemes.map((scheme) => `  ${scheme.name}: ${credentialHint(scheme, source)}`);
+  if (auth.length > 0) {
+    lines.push('', 'Authentication the API declares (not applied: add what you use to @source above):', ...auth);
+  }
+  return lines;
+}
+
+/** What to write on `@source` to send a scheme's credentials; values come from the environment. */
+function credentialHint(scheme: SecurityScheme, source: string): string {
+  const variable = `${source.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_${scheme.type === 'apiKey' ? 'API_KEY' : 'TOKEN'}`;
+  if (scheme.type === 'apiKey' && scheme.in === 'header') {
+    return `headers: [{ name: "${scheme.parameterName}", value: "{env.${variable}}" }]`;
+  }
+  if (scheme.type === 'apiKey') return `an API key in the ${scheme.in} "${scheme.parameterName}" (add it to each @rest)`;
+  if (scheme.type === 'basic' || scheme.scheme === 'basic') {
+    return `headers: [{ name: "Authorization", value: "Basic {env.${variable}}" }]`;
+  }
+  if (scheme.type === 'http' || scheme.type === 'oauth2' || scheme.type === 'openIdConnect') {
+    return `headers: [{ name: "Authorization", value: "Bearer {env.${variable}}" }], or forwardHeaders: ["Authorization"]`;
+  }
+  return `${scheme.type} (not something @source can send)`;
+}
+
+let reserved: Set<string> | undefined;
+
+/** Type names generated types must not take: GraphQL's scalars, the roots, Skein's own SDL. */
+function reservedTypeNames(): Set<string> {
+  if (!reserved) {
+    reserved = new Set(['Query', 'Mutation', 'Subscription', 'String', 'Int', 'Float', 'Boolean', 'ID']);
+    for (const definition of parse(sourcesSDL()).definitions) {
+      if ('name' in definition && definition.name && definition.kind !== 'DirectiveDefinition') reserved.add(definition.name.value);
+    }
+  }
+  return reserved;
+}

@@ -1,0 +1,7 @@
+export {
+  importOpenAPI,
+  type ImportStep,
+  type OpenAPIImport,
+  type OpenAPIImportOptions,
+} from './import-openapi.js';
+export type { Note } from './api-description.js';

@@ -1,0 +1,186 @@
+import { fieldName, isValidGraphQLName, NameRegistry } from '../../naming.js';
+import type { ApiOperation, Note } from './api-description.js';
+import type { ArgumentDefinition, RestParamDefinition, RootFieldDefinition } from './sdl-model.js';
+import type { TypeMapper } from './type-mapper.js';
+
+export interface RootSelection {
+  /** Operations to put on Query whatever their method: operationId, field name or `METHOD /path`. */
+  readonly query?: readonly string[];
+  /** Operations to put on Mutation whatever their method. */
+  readonly mutation?: readonly string[];
+}
+
+/** The argument that carries the request body. */
+const BODY_ARGUMENT = 'input';
+
+/**
+ * Turns each operation into a root field with its `@rest` call.
+ *
+ * - Names come from the operationId (`repos/get-content` → `reposGetContent`), else from
+ *   method and path (`GET /pets/{id}` → `getPetsById`). Names that need no change are
+ *   claimed first, the others in document order, a taken name getting the lowest free
+ *   number (`getPet2`): the same document always gives the same names.
+ * - GET and HEAD go on Query, the other methods on Mutation, unless `selection` says
+ *   otherwise. A selector that names no operation is an error (a typo would otherwise
+ *   go unnoticed).
+ * - Path, query and header parameters become arguments (renamed where their name is not
+ *   valid GraphQL; the `@rest` templates keep the wire name); the body is `input`.
+ */
+export function operationFields(
+  operations: readonly ApiOperation[],
+  types: TypeMapper,
+  selection: RootSelection,
+  notes: Note[],
+): RootFieldDefinition[] {
+  const names = fieldNamesOf(operations);
+  const roots = rootsOf(operations, names, selection);
+  return operations.map((operation, i) => fieldOf(operation, names[i], roots[i], types, notes));
+}
+
+function fieldOf(
+  operation: ApiOperation,
+  name: string,
+  root: 'Query' | 'Mutation',
+  types: TypeMapper,
+  notes: Note[],
+): RootFieldDefinition {
+  const where = `${operation.method} ${operation.path}`;
+  const typeHint = [name];
+  const argumentNames = new NameRegistry();
+  const renamed = new Map<string, string>();
+  // Valid parameter names are claimed first so that they keep their names.
+  const ordered = [...operation.parameters].sort((a, b) => Number(isValidGraphQLName(b.name)) - Number(isValidGraphQLName(a.name)));
+  for (const parameter of ordered) {
+    renamed.set(`${parameter.in}:${parameter.name}`, argumentNames.claim(isValidGraphQLName(parameter.name) ? parameter.name : fieldName(parameter.name)));
+  }
+
+  const args: ArgumentDefinition[] = [];
+  const query: RestParamDefinition[] = [];
+  const headers: RestParamDefinition[] = [];
+  const pathArguments = new Map<string, string>();
+  for (const parameter of operation.parameters) {
+    const argument = renamed.get(`${parameter.in}:${parameter.name}`)!;
+    const mapped = types.input(parameter.schema, [...typeHint, parameter.name]);
+    const required = parameter.required && !mapped.nullable;
+    const defaultValue = parameter.in === 'path' ? undefined : types.literal(mapped, mapped.shape.defaultValue);
+    args.push({
+      name: argument,
+      type: `${mapped.type}${required && defaultValue === undefined ? '!' : ''}`,
+      description: parameter.description ?? mapped.shape.localDescription,
+      defaultValue,
+    });
+    const template = `{${argument}}`;
+    if (parameter.in === 'path') pathArguments.set(parameter.name, argument);
+    else if (parameter.in === 'query') query.push({ name: parameter.name, value: template, explode: parameter.explode });
+    else headers.push({ name: parameter.name, value: template, explode: true });
+  }
+
+  // `{petId}` in the path names the parameter; the template names its argument.
+  const path = operation.path.replace(/\{([^{}]+)\}/g, (_whole, wire: string) => {
+    let argument = pathArguments.get(wire);
+    if (!argument) {
+      argument = argumentNames.claim(fieldName(wire));
+      pathArguments.set(wire, argument);
+      args.push({ name: argument, type: 'String!', description: undefined, defaultValue: undefined });
+      notes.push({ where, message: `path parameter "${wire}" is not declared; it is imported as a String` });
+    }
+    return `{${argument}}`;
+  });
+
+  let body: string | undefined;
+  if (operation.body) {
+    body = argumentNames.claim(BODY_ARGUMENT);
+    const mapped = types.input(operation.body.schema, typeHint);
+    args.push({
+      name: body,
+      type: `${mapped.type}${operation.body.required && !mapped.nullable ? '!' : ''}`,
+      description: operation.body.description,
+      defaultValue: undefined,
+    });
+  }
+
+  const result = operation.response?.schema === undefined ? undefined : types.output(operation.response.schema, [name, 'response']);
+  return {
+    root,
+    name,
+    description: describe(operation),
+    deprecated: operation.deprecated,
+    args,
+    // Nullable, so a failed call is a null with an error, not a failure of the whole answer.
+    type: result?.type ?? 'JSON',
+    rest: {
+      method: operation.method,
+      path,
+      query,
+      headers,
+      body,
+      encoding: operation.body?.encoding ?? 'JSON',
+    },
+  };
+}
+
+function fieldNamesOf(operations: readonly ApiOperation[]): string[] {
+  const candidates = operations.map((operation) =>
+    operation.operationId !== undefined ? fieldName(operation.operationId) : nameFromPath(operation),
+  );
+  const registry = new NameRegistry();
+  const names: string[] = new Array(operations.length);
+  operations.forEach((operation, i) => {
+    if (candidates[i] === operation.operationId) names[i] = registry.claim(candidates[i]);
+  });
+  operations.forEach((_operation, i) => {
+    names[i] ??= registry.claim(candidates[i]);
+  });
+  return names;
+}
+
+/** `GET /pets/{petId}/photos` → `getPetsByPetIdPhotos`. */
+function nameFromPath(operation: ApiOperation): string {
+  const words = operation.path
+    .split('/')
+    .filter(Boolean)
+    .map((segment) => segment.replace(/^\{(.+)\}$/, 'by $1'));
+  return fieldName([operation.method.toLowerCase(), ...words].join(' '));
+}
+
+function rootsOf(
+  operations: readonly ApiOperation[],
+  names: readonly string[],
+  selection: RootSelection,
+): ('Query' | 'Mutation')[] {
+  const matches = (selector: string, i: number): boolean => {
+    const operation = operations[i];
+    const [method, ...rest] = selector.trim().split(/\s+/);
+    if (rest.length > 0) return method.toUpperCase() === operation.method && rest.join(' ') === operation.path;
+    return selector === operation.operationId || selector === names[i];
+  };
+  const chosen = (selectors: readonly string[] | undefined, option: string): Set<number> => {
+    const picked = new Set<number>();
+    for (const selector of selectors ?? []) {
+      const found = operations.map((_o, i) => i).filter((i) => matches(selector, i));
+      if (found.length === 0) {
+        throw new Error(
+          `${option} names "${selector}", which is no operation of this document; ` +
+            'name an operation by its operationId, its field name or "METHOD /path"',
+        );
+      }
+      for (const i of found) picked.add(i);
+    }
+    return picked;
+  };
+  const asQuery = chosen(selection.query, '--query');
+  const asMutation = chosen(selection.mutation, '--mutation');
+  const both = [...asQuery].find((i) => asMutation.has(i));
+  if (both !== undefined) throw new Error(`operation "${names[both]}" is named by both --query and --mutation`);
+  return operations.map((operation, i) => {
+    if (asQuery.has(i)) return 'Query';
+    if (asMutation.has(i)) return 'Mutation';
+    return operation.method === 'GET' || operation.method === 'HEAD' ? 'Query' : 'Mutation';
+  });
+}
+
+function describe(operation: ApiOperation): string | undefined {
+  const { summary, description } = operation;
+  if (summary && description && !description.startsWith(summary)) return `${summary}\n\n${description}`;
+  return description ?? summary;
+}
