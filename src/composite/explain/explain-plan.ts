@@ -1,12 +1,13 @@
 import { print } from 'graphql';
 import type { CompositePlan } from '../plan.js';
 import { planEdges } from './plan-edges.js';
+import { planToSvg } from './plan-svg.js';
 
-export type PlanFormat = 'text' | 'json' | 'mermaid' | 'dot';
+export type PlanFormat = 'text' | 'json' | 'mermaid' | 'dot' | 'svg';
 
-export const PLAN_FORMATS: readonly PlanFormat[] = ['text', 'json', 'mermaid', 'dot'];
+export const PLAN_FORMATS: readonly PlanFormat[] = ['text', 'json', 'mermaid', 'dot', 'svg'];
 
-/** A plan as readable text, JSON, a Mermaid flowchart or a Graphviz DOT graph. */
+/** A plan as readable text, JSON, a Mermaid flowchart, a Graphviz DOT graph or an SVG picture. */
 export function explainPlan(plan: CompositePlan, format: PlanFormat): string {
   switch (format) {
     case 'json':
@@ -15,6 +16,8 @@ export function explainPlan(plan: CompositePlan, format: PlanFormat): string {
       return toMermaid(plan);
     case 'dot':
       return toDot(plan);
+    case 'svg':
+      return planToSvg(plan);
     default:
       return toText(plan);
   }
