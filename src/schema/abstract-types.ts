@@ -1,4 +1,5 @@
 import {
+  GraphQLError,
   isAbstractType,
   isNonNullType,
   type GraphQLAbstractType,
@@ -7,7 +8,7 @@ import {
 } from 'graphql';
 import { SchemaError } from '../errors/schema-error.js';
 import type { DiscriminatorDirectiveArgs } from '../generated/directives.js';
-import { directiveValues, wireNameOf } from '../sources/index.js';
+import { directiveValues, UpstreamErrorCode, wireNameOf } from '../sources/index.js';
 
 /**
  * Unions and interfaces in source SDL (an imported OpenAPI `oneOf`, say) hold plain JSON
@@ -21,8 +22,8 @@ import { directiveValues, wireNameOf } from '../sources/index.js';
  *    several, the one that knows most of the object's keys, then the one with most
  *    required fields, then the first declared.
  *
- * An object that fits no member is a field error that names the object's keys and what
- * each member needs. Abstract types that already have a resolver are left alone.
+ * An object that fits no member is a field error (UPSTREAM_BAD_RESPONSE) that names the
+ * object's keys and what each member needs. Abstract types that already have a resolver are left alone.
  */
 export const DISCRIMINATOR_DIRECTIVE = 'discriminator';
 
@@ -58,7 +59,7 @@ function typeResolver(schema: GraphQLSchema, type: GraphQLAbstractType): Resolve
 
   return (value) => {
     if (value === null || typeof value !== 'object') {
-      throw new Error(`${type.name} expects an object from the upstream, not ${value === null ? 'null' : typeof value}`);
+      throw badResponse(`${type.name} expects an object from the upstream, not ${value === null ? 'null' : typeof value}`);
     }
     const object = value as Record<string, unknown>;
     if (typeof object.__typename === 'string' && names.has(object.__typename)) return object.__typename;
@@ -87,10 +88,15 @@ function byShape(type: GraphQLAbstractType, members: readonly Member[], object: 
   }
   if (best && (complete.length > 0 || score(best) > 0)) return best.name;
   const needs = members.map((m) => `${m.name} (${m.required.join(', ') || 'no required fields'})`).join(', ');
-  throw new Error(
+  throw badResponse(
     `cannot tell which member of ${type.name} the upstream object is: it has ${keys.join(', ') || 'no keys'}; ` +
       `the members need ${needs}`,
   );
+}
+
+// The upstream's answer has a shape the schema does not describe: the same code as any wrong shape.
+function badResponse(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: UpstreamErrorCode.BAD_RESPONSE } });
 }
 
 function memberOf(type: GraphQLObjectType): Member {

@@ -1,6 +1,147 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { Command } from 'commander';
+import { SchemaError } from '../../errors/schema-error.js';
+import { buildSourceSchema } from '../../schema/index.js';
+import { importOpenAPI, type Note, type OpenAPIImport } from '../../sources/rest/openapi/index.js';
+import { reportFailure } from '../report.js';
+
+interface ImportOpenAPIOptions {
+  source: string;
+  out?: string;
+  url?: string;
+  query?: string[];
+  mutation?: string[];
+  prefix?: string;
+  validate: boolean;
+}
+
+const HELP_AFTER = `
+Each operation becomes a root field with @rest: GET and HEAD on Query, other methods on
+Mutation (move them with --query / --mutation, by operationId, field name or "METHOD /path").
+Field names come from the operationId (or method and path); schemas become object types,
+input types (Pet and PetInput) and enums; oneOf/anyOf of objects become unions; other
+free-form values become JSON. Names that are not valid GraphQL keep their wire name with
+@wire(name:). Operations @rest cannot call (file uploads, OPTIONS/TRACE) are left out and
+listed. The file is meant to be read, edited and committed.
+
+Examples:
+  skein import openapi petstore.yaml --source petstore
+  skein import openapi https://example.com/openapi.json --source shop --url https://shop.internal/v1
+  skein import openapi api.json --source crm --query searchCustomers --mutation "GET /reports/run"
+`;
 
 /** `skein import openapi <file-or-url> --source <name> [--out <file>]` */
-export function registerImportOpenAPI(_parent: Command): void {
-  // Built in src/sources/rest/openapi/.
+export function registerImportOpenAPI(parent: Command): void {
+  parent
+    .command('openapi')
+    .description('Generate source SDL with a @rest field for every operation of an OpenAPI document.')
+    .argument('<file-or-url>', 'Swagger 2.0, OpenAPI 3.0 or 3.1 document: JSON or YAML, a file or an http(s) URL')
+    .requiredOption('-s, --source <name>', 'name of the @source the generated fields call')
+    .option('-o, --out <file>', 'file to write, or "-" for standard output (default: schema/sources/<name>.graphql)')
+    .option('--url <base-url>', "the API's base URL (default: the document's first server)")
+    .option('--query <operations>', 'comma-separated operations to put on Query whatever their method', list)
+    .option('--mutation <operations>', 'comma-separated operations to put on Mutation whatever their method', list)
+    .option('--prefix <prefix>', 'put before every generated type name, to keep two APIs apart (Gh → GhRepository)')
+    .option('--no-validate', 'skip checking the document against the OpenAPI schema')
+    .addHelpText('after', HELP_AFTER)
+    .action(async (location: string, options: ImportOpenAPIOptions) => {
+      const progress = new Progress();
+      try {
+        const started = performance.now();
+        checkOptions(options);
+        const result = await importOpenAPI(location, {
+          source: options.source,
+          url: options.url,
+          query: options.query,
+          mutation: options.mutation,
+          typePrefix: options.prefix,
+          validate: options.validate,
+          onProgress: (_step, detail) => progress.show(detail),
+        });
+        const out = options.out ?? path.join('schema', 'sources', `${options.source}.graphql`);
+        // Written before the check, so that a problem it reports can be looked at in the file.
+        if (out !== '-') {
+          await mkdir(path.dirname(path.resolve(out)), { recursive: true });
+          await writeFile(out, result.sdl);
+        }
+        progress.show('checking that the SDL builds');
+        const buildStarted = performance.now();
+        const built = await buildSourceSchema([{ path: out === '-' ? '<stdout>' : out, text: result.sdl }], { onSourceError: 'fail' });
+        await built.close();
+        const buildMs = performance.now() - buildStarted;
+        progress.clear();
+        if (out === '-') process.stdout.write(result.sdl);
+        printSummary(location, out, result, performance.now() - started, buildMs);
+      } catch (error) {
+        progress.clear();
+        reportFailure(error);
+      }
+    });
+}
+
+function checkOptions(options: ImportOpenAPIOptions): void {
+  if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(options.source)) {
+    throw new SchemaError(`--source "${options.source}" must start with a letter and use letters, digits, _ or -`);
+  }
+  if (options.url !== undefined && !/^https?:\/\//.test(options.url)) {
+    throw new SchemaError(`--url "${options.url}" must start with http:// or https://`);
+  }
+  if (options.prefix !== undefined && !/^[A-Za-z][A-Za-z0-9_]*$/.test(options.prefix)) {
+    throw new SchemaError(`--prefix "${options.prefix}" must be a GraphQL name: a letter, then letters, digits or _`);
+  }
+}
+
+const LISTED = 20;
+
+// The summary goes to stderr when the SDL itself goes to stdout, so the two never mix.
+function printSummary(location: string, out: string, result: OpenAPIImport, totalMs: number, buildMs: number): void {
+  const log = out === '-' ? console.error : console.log;
+  const spec = result.specVersion === '2.0' ? 'Swagger 2.0' : `OpenAPI ${result.specVersion}`;
+  const operations = result.queries + result.mutations;
+  log(
+    `${location} (${spec}${result.title ? `, "${result.title}"` : ''}): ${operations} operations ` +
+      `(${result.queries} Query, ${result.mutations} Mutation), ${result.types} types → ${out === '-' ? 'standard output' : out}`,
+  );
+  const t = result.timings;
+  log(
+    `  ${seconds(totalMs)} in all: read ${seconds(t.read)}, references ${seconds(t.references)}, ` +
+      `validate ${seconds(t.validate)}, map ${seconds(t.map)}, print ${seconds(t.print)}, build check ${seconds(buildMs)}`,
+  );
+  listNotes(log, 'left out', result.skipped);
+  listNotes(log, 'imported with a caveat', result.notes);
+}
+
+function listNotes(log: (line: string) => void, title: string, notes: readonly Note[]): void {
+  if (notes.length === 0) return;
+  log(`  ${notes.length} ${title}:`);
+  for (const note of notes.slice(0, LISTED)) log(`    ${note.where}: ${note.message}`);
+  if (notes.length > LISTED) log(`    … and ${notes.length - LISTED} more`);
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+}
+
+function list(value: string, previous: string[] = []): string[] {
+  return [...previous, ...value.split(',').map((item) => item.trim()).filter(Boolean)];
+}
+
+/** One status line on a terminal, rewritten in place; nothing when stderr is not a terminal. */
+class Progress {
+  readonly #enabled = process.stderr.isTTY === true;
+  readonly #started = performance.now();
+  #shown = false;
+
+  show(detail: string): void {
+    if (!this.#enabled) return;
+    const elapsed = seconds(performance.now() - this.#started);
+    process.stderr.write(`\r\x1b[K${detail}… (${elapsed})`);
+    this.#shown = true;
+  }
+
+  clear(): void {
+    if (this.#shown) process.stderr.write('\r\x1b[K');
+    this.#shown = false;
+  }
 }

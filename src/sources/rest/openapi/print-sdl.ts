@@ -7,6 +7,7 @@ import type {
   RootFieldDefinition,
   SourceFileModel,
   TypeDefinition,
+  UnionTypeDefinition,
 } from './sdl-model.js';
 
 /** Lines longer than this are broken up (arguments one per line, `@rest` arguments one per line). */
@@ -105,16 +106,26 @@ function typeDefinition(type: TypeDefinition): string[] {
       for (const value of type.values) lines.push(`  ${value.name}${wire(value.wireName)}`);
       lines.push('}');
       return lines;
-    case 'union': {
-      const discriminator = type.discriminator
-        ? ` @discriminator(property: ${string(type.discriminator.property)}, mapping: [${type.discriminator.mapping
-            .map((m) => `{ value: ${string(m.value)}, type: ${string(m.type)} }`)
-            .join(', ')}])`
-        : '';
-      lines.push(`union ${type.name}${discriminator} = ${type.members.join(' | ')}`);
+    case 'union':
+      lines.push(...unionDefinition(type));
       return lines;
-    }
   }
+}
+
+function unionDefinition(type: UnionTypeDefinition): string[] {
+  const mapping = type.discriminator?.mapping.map((m) => `{ value: ${string(m.value)}, type: ${string(m.type)} }`) ?? [];
+  const discriminator = type.discriminator
+    ? `@discriminator(property: ${string(type.discriminator.property)}, mapping: [${mapping.join(', ')}])`
+    : '';
+  const oneLine = `union ${type.name}${discriminator ? ` ${discriminator}` : ''} = ${type.members.join(' | ')}`;
+  if (oneLine.length <= WIDTH) return [oneLine];
+  const lines = [`union ${type.name}`];
+  if (type.discriminator) {
+    lines.push(`  @discriminator(property: ${string(type.discriminator.property)}, mapping: [`);
+    lines.push(...mapping.map((m) => `    ${m}`), '  ])');
+  }
+  lines.push(...type.members.map((member, i) => `  ${i === 0 ? '=' : '|'} ${member}`));
+  return lines;
 }
 
 function fieldDefinition(field: FieldDefinition): string[] {

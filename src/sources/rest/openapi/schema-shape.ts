@@ -160,7 +160,6 @@ export class ShapeReader {
         return {
           ...base,
           nullable,
-          description: base.description ?? objects.find((o) => o.description)?.description,
           kind: 'object',
           properties: [...properties.values()].map((p) => ({ ...p, required: p.required || required.has(p.name) })),
         };
