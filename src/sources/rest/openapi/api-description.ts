@@ -246,7 +246,7 @@ class DescriptionReader {
     if (this.version === '2.0') {
       schema = swaggerParameterSchema(parameter);
       const format = parameter.collectionFormat ?? 'csv';
-      explode = format === 'multi';
+      explode = format === 'multi' || parameter.type !== 'array';
       if (format !== 'multi' && format !== 'csv' && parameter.type === 'array') {
         this.#notes.push({ where, message: `list parameter "${parameter.name}" wants ${format} joining; @rest joins lists with commas` });
       }
