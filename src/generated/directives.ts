@@ -8,8 +8,16 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
+  /** Binary data (xsd:base64Binary) as base64 text. */
+  Base64: { input: unknown; output: unknown; }
+  /** A calendar date as XSD writes it (xsd:date): "2026-03-01". */
+  Date: { input: unknown; output: unknown; }
+  /** A date and time as XSD writes it (xsd:dateTime): "2026-03-01T09:30:00Z"; the offset is kept as sent. */
+  DateTime: { input: unknown; output: unknown; }
   /** Any JSON value. */
   JSON: { input: unknown; output: unknown; }
+  /** A 64-bit (or larger) integer (xsd:long, xsd:integer, unsigned types), as a string of digits so that no precision is lost. */
+  Long: { input: unknown; output: unknown; }
 };
 
 /** One value of a discriminating property, and the member type it stands for. */
@@ -48,6 +56,11 @@ export type RestParam = {
   readonly value: Scalars['String']['input'];
 };
 
+/** A SOAP protocol version, to choose between a WSDL's SOAP 1.1 and SOAP 1.2 ports. */
+export type SoapVersion =
+  | 'SOAP_1_1'
+  | 'SOAP_1_2';
+
 /** A header sent on every call to a source. The value may name environment variables: "Bearer {env.SHOP_TOKEN}". */
 export type SourceHeader = {
   readonly name: Scalars['String']['input'];
@@ -56,7 +69,30 @@ export type SourceHeader = {
 
 /** The protocol of a source. */
 export type SourceKind =
-  | 'REST';
+  | 'REST'
+  | 'SOAP';
+
+/** How a WS-Security UsernameToken carries the password. */
+export type WsPasswordType =
+  /** Base64(SHA-1(nonce + created + password)), with a fresh nonce per call. */
+  | 'DIGEST'
+  /** The password itself (send only over https). */
+  | 'TEXT';
+
+/** A WS-Security UsernameToken sent in the soap:Header of every call. Values may name environment variables: "{env.PAYROLL_PASSWORD}". */
+export type WsSecurity = {
+  readonly password: Scalars['String']['input'];
+  readonly passwordType?: InputMaybe<WsPasswordType>;
+  /** Also send a wsu:Timestamp (created now, expires in 5 minutes). */
+  readonly timestamp?: InputMaybe<Scalars['Boolean']['input']>;
+  readonly username: Scalars['String']['input'];
+};
+
+/** HTTP basic authentication for reading a WSDL (and the documents it imports from the same origin). Values may name environment variables. */
+export type WsdlAuth = {
+  readonly password: Scalars['String']['input'];
+  readonly username: Scalars['String']['input'];
+};
 
 /** Arguments of `@discriminator`, as coerced by graphql-js. */
 export interface DiscriminatorDirectiveArgs {
@@ -82,6 +118,16 @@ export interface RestDirectiveArgs {
   source: string;
 }
 
+/** Arguments of `@soap`, as coerced by graphql-js. */
+export interface SoapDirectiveArgs {
+  /** The operation's name in the WSDL, as written there (GetRoom); the field itself may be named anything. */
+  operation: string;
+  /** A SOAPAction to send instead of the one the WSDL declares. */
+  soapAction?: string | null;
+  /** Name of an @source of kind SOAP. */
+  source: string;
+}
+
 /** Arguments of `@source`, as coerced by graphql-js. */
 export interface SourceDirectiveArgs {
   /** Incoming request headers that may be passed on to this source (an allowlist). */
@@ -92,10 +138,24 @@ export interface SourceDirectiveArgs {
   maxResponseBytes: number;
   /** Unique name that fields refer to. */
   name: string;
+  /** SOAP: XML elements written into the soap:Header of every call; each declares its namespaces. {env.X} values are XML-escaped. */
+  soapHeaders?: ReadonlyArray<string> | null;
+  /** SOAP: choose the WSDL's port of this SOAP version. */
+  soapVersion?: SoapVersion | null;
   /** Time allowed for a whole call, in milliseconds. */
   timeoutMs: number;
   /** Base URL (REST) or service endpoint (SOAP). */
   url?: string | null;
+  /** SOAP: a WS-Security UsernameToken for every call. */
+  wsSecurity?: WsSecurity | null;
+  /** SOAP: the WSDL, a file (relative to this schema file) or an http(s) URL. Without it, the WSDL is read from url + ?wsdl. */
+  wsdl?: string | null;
+  /** SOAP: basic authentication for reading the WSDL. */
+  wsdlAuth?: WsdlAuth | null;
+  /** SOAP: the port to call, when the WSDL has several (a SOAP 1.1 port is chosen otherwise). */
+  wsdlPort?: string | null;
+  /** SOAP: the service to call, when the WSDL has several. */
+  wsdlService?: string | null;
 }
 
 /** Arguments of `@wire`, as coerced by graphql-js. */

@@ -1,5 +1,6 @@
 import type { Protocol, SourceKind } from './protocol.js';
 import { restProtocol } from './rest/index.js';
+import { soapProtocol } from './soap/index.js';
 import { sourceDirectiveSDL } from './source-directive.js';
 
 export type { Operation, OperationDefinition, Protocol, RequestContext, SourceConfig, SourceKind } from './protocol.js';
@@ -11,6 +12,7 @@ export { parseTemplate, lookup, type Template } from './template.js';
 /** Every protocol Skein speaks, by the `kind` written in `@source`. */
 export const protocols: ReadonlyMap<SourceKind, Protocol> = new Map<SourceKind, Protocol>([
   ['REST', restProtocol as Protocol],
+  ['SOAP', soapProtocol as Protocol],
 ]);
 
 /** SDL of every directive, input and scalar a source file may use. */
