@@ -100,8 +100,8 @@ function printSummary(location: string, out: string, result: OpenAPIImport, tota
   const spec = result.specVersion === '2.0' ? 'Swagger 2.0' : `OpenAPI ${result.specVersion}`;
   const operations = result.queries + result.mutations;
   log(
-    `${location} (${spec}${result.title ? `, "${result.title}"` : ''}): ${operations} operations ` +
-      `(${result.queries} Query, ${result.mutations} Mutation), ${result.types} types → ${out === '-' ? 'standard output' : out}`,
+    `${location} (${spec}${result.title ? `, "${result.title}"` : ''}): ${count(operations, 'operation')} ` +
+      `(${result.queries} Query, ${result.mutations} Mutation), ${count(result.types, 'type')} → ${out === '-' ? 'standard output' : out}`,
   );
   const t = result.timings;
   log(
@@ -117,6 +117,10 @@ function listNotes(log: (line: string) => void, title: string, notes: readonly N
   log(`  ${notes.length} ${title}:`);
   for (const note of notes.slice(0, LISTED)) log(`    ${note.where}: ${note.message}`);
   if (notes.length > LISTED) log(`    … and ${notes.length - LISTED} more`);
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 function seconds(ms: number): string {

@@ -84,29 +84,34 @@ const SUPPORTED = new Set<string>(['get', 'head', 'post', 'put', 'patch', 'delet
 const IGNORED_HEADERS = new Set(['accept', 'content-type', 'authorization']);
 
 /** Reads a parsed (and validated) Swagger 2.0 / OpenAPI 3.x document. */
-export function readApiDescription(document: Record<string, unknown>, name: string): ApiDescription {
-  const specVersion = specVersionOf(document, name);
+export function readApiDescription(document: Record<string, unknown>): ApiDescription {
+  const specVersion = specVersionOf(document);
   const reader = new DescriptionReader(document, specVersion);
   return reader.read();
 }
 
 /** `2.0`, `3.0` or `3.1`; throws an Error saying what the document claims to be instead. */
-export function specVersionOf(document: Record<string, unknown>, name: string): SpecVersion {
+export function specVersionOf(document: Record<string, unknown>): SpecVersion {
   const { swagger, openapi } = document;
   if (swagger !== undefined) {
     if (String(swagger) === '2.0') return '2.0';
-    throw new Error(`${name} says swagger: ${JSON.stringify(swagger)}; expected "2.0" (or an OpenAPI 3.x document)`);
+    throw new Error(`the document says swagger: ${JSON.stringify(swagger)}; expected "2.0" (or an OpenAPI 3.x document)`);
   }
   if (typeof openapi === 'string' && /^3\.0(\.|$)/.test(openapi)) return '3.0';
   if (typeof openapi === 'string' && /^3\.1(\.|$)/.test(openapi)) return '3.1';
   throw new Error(
     openapi === undefined
-      ? `${name} is not an OpenAPI document: expected a top-level "openapi: 3.x" or "swagger: 2.0"`
-      : `${name} says openapi: ${JSON.stringify(openapi)}; expected 3.0.x or 3.1.x (or swagger: 2.0)`,
+      ? `not an OpenAPI document: expected a top-level "openapi: 3.x" or "swagger: 2.0", found ${describeKeys(document)}`
+      : `the document says openapi: ${JSON.stringify(openapi)}; expected 3.0.x or 3.1.x (or swagger: 2.0)`,
   );
 }
 
 type Json = Record<string, unknown>;
+
+function describeKeys(document: Json): string {
+  const keys = Object.keys(document);
+  return keys.length === 0 ? 'an empty object' : `keys ${keys.slice(0, 5).map((k) => JSON.stringify(k)).join(', ')}`;
+}
 
 class DescriptionReader {
   readonly #skipped: Note[] = [];

@@ -1,6 +1,6 @@
 import { parse } from 'graphql';
-import { bundle, validate } from '@readme/openapi-parser';
-import { SchemaError, SchemaErrors } from '../../../errors/schema-error.js';
+import { bundle } from '@readme/openapi-parser';
+import { SchemaError } from '../../../errors/schema-error.js';
 import { sourcesSDL } from '../../index.js';
 import { readApiDescription, specVersionOf, type ApiDescription, type Note, type SecurityScheme, type SpecVersion } from './api-description.js';
 import { loadDocument, type LoadedDocument } from './load-document.js';
@@ -9,6 +9,7 @@ import { printSourceFile } from './print-sdl.js';
 import { checkReferences } from './references.js';
 import { ShapeReader } from './schema-shape.js';
 import { TypeMapper } from './type-mapper.js';
+import { validateDocument } from './validate-document.js';
 
 export interface OpenAPIImportOptions extends RootSelection {
   /** Name of the `@source` the fields call. */
@@ -75,7 +76,7 @@ export async function importOpenAPI(location: string, options: OpenAPIImportOpti
   }
 
   const mapped = await step('map', 'mapping operations and schemas', () => {
-    const description = readApiDescription(value, document.name);
+    const description = readApiDescription(value);
     const notes = [...description.notes];
     const types = new TypeMapper(new ShapeReader(value, description.componentSchemas), description.componentSchemas, {
       typePrefix: options.typePrefix,
@@ -115,7 +116,7 @@ export async function importOpenAPI(location: string, options: OpenAPIImportOpti
 
 function versionOf(document: LoadedDocument): SpecVersion {
   try {
-    return specVersionOf(document.value, document.name);
+    return specVersionOf(document.value);
   } catch (error) {
     const key = 'swagger' in document.value ? 'swagger' : 'openapi';
     throw new SchemaError((error as Error).message, document.locate([key]) ?? { file: document.name, line: 1, column: 1 });
@@ -137,29 +138,6 @@ async function bundleExternal(
       document.locate([...culprit.at, '$ref']) ?? { file: document.name, line: 1, column: 1 },
     );
   }
-}
-
-async function validateDocument(document: LoadedDocument, value: Record<string, unknown>, version: SpecVersion): Promise<void> {
-  // The library dereferences what it validates in place; give it a copy.
-  const result = await validate(structuredClone(value) as never);
-  if (result.valid) return;
-  const errors = result.errors.map((error) => {
-    const message = error.message.split('\n')[0];
-    return new SchemaError(
-      `not a valid ${version === '2.0' ? 'Swagger 2.0' : `OpenAPI ${version}`} document: ${message} ` +
-        '(import it anyway with --no-validate)',
-      locateMessage(document, message),
-    );
-  });
-  if (result.additionalErrors > 0) errors.push(new SchemaError(`… and ${result.additionalErrors} more problems in ${document.name}`));
-  throw errors.length === 1 ? errors[0] : new SchemaErrors(errors);
-}
-
-/** Validation messages name a JSON pointer (`/paths/~1pets/get`); point at it when they do. */
-function locateMessage(document: LoadedDocument, message: string) {
-  const pointer = /(?:^|\s)(\/[^\s'"]*)/.exec(message)?.[1];
-  const segments = pointer?.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-  return (segments && document.locate(segments)) ?? { file: document.name, line: 1, column: 1 };
 }
 
 function sourceUrl(explicit: string | undefined, description: ApiDescription, document: LoadedDocument, notes: Note[]): string {

@@ -92,7 +92,7 @@ function jsonSyntaxError(text: string, name: string, error: Error): SchemaError 
   const found = text.slice(offset, offset + 20).split('\n')[0];
   const what = first ? JSON_PROBLEMS[printParseErrorCode(first.error)] ?? printParseErrorCode(first.error) : error.message;
   return new SchemaError(
-    `not valid JSON: ${what}, found ${found ? `"${found}"` : 'the end of the file'}`,
+    `not valid JSON: ${what}, found ${found ? `'${found}'` : 'the end of the file'}`,
     { file: name, ...positionAt(lineStarts(text)(), offset) },
   );
 }
@@ -103,7 +103,7 @@ const JSON_PROBLEMS: Record<string, string> = {
   PropertyNameExpected: 'expected a property name in double quotes',
   ValueExpected: 'expected a value',
   ColonExpected: 'expected ":" after the property name',
-  CommaExpected: 'expected "," between items',
+  CommaExpected: 'expected "," before the next item',
   CloseBraceExpected: 'expected "," or "}"',
   CloseBracketExpected: 'expected "," or "]"',
   EndOfFileExpected: 'expected the end of the document after the top-level value',
