@@ -1,0 +1,71 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { buildGraph, type Graph, type GraphOptions } from '../graph/index.js';
+import type { SchemaFile, SchemaInput } from '../schema/index.js';
+import { compositePath, sourcePath } from './documents.js';
+
+/** A set of sources and composites that could be served: the registry's, or one with a change applied. */
+export interface Candidate {
+  readonly sources: readonly CandidateSource[];
+  readonly composites: readonly CandidateComposite[];
+}
+
+export interface CandidateSource {
+  readonly name: string;
+  readonly sdl: string;
+  readonly attachments: Readonly<Record<string, string>>;
+}
+
+export interface CandidateComposite {
+  readonly name: string;
+  readonly document: string;
+  /** In the schema, answering COMPOSITE_PAUSED. */
+  readonly paused: boolean;
+}
+
+/** Builds the graph of a candidate: what a gateway serves, and how every change is checked first. */
+export interface GraphFactory {
+  build(candidate: Candidate): Promise<Graph>;
+}
+
+export interface GraphFactoryOptions extends Omit<GraphOptions, 'pausedComposites'> {
+  /** Where attachments (WSDL files) are written so relative paths in source SDL resolve. */
+  readonly attachmentsDir?: string;
+}
+
+export function graphFactory(options: GraphFactoryOptions = {}): GraphFactory {
+  const { attachmentsDir = path.join(tmpdir(), 'skein-attachments'), ...graphOptions } = options;
+  return {
+    build(candidate) {
+      const paused = new Set(candidate.composites.filter((c) => c.paused).map((c) => c.name));
+      return buildGraph(candidateInput(candidate, attachmentsDir), { ...graphOptions, pausedComposites: paused });
+    },
+  };
+}
+
+/**
+ * The candidate as the schema builders read it. A source with attachments is written to
+ * a folder of its own (named by its content, so every gateway writes the same thing
+ * once) and its SDL is read from there, so `wsdl: "rooms.wsdl"` resolves beside it.
+ */
+export function candidateInput(candidate: Candidate, attachmentsDir: string): SchemaInput {
+  const sources: SchemaFile[] = candidate.sources.map((source) => {
+    const files = Object.entries(source.attachments);
+    if (files.length === 0) return { path: sourcePath(source.name), text: source.sdl };
+    const hash = createHash('sha256').update(source.sdl).update(JSON.stringify(files)).digest('hex').slice(0, 16);
+    const folder = path.join(attachmentsDir, `${source.name}-${hash}`);
+    for (const [relative, text] of files) {
+      const target = path.resolve(folder, relative);
+      if (!target.startsWith(folder + path.sep)) throw new Error(`attachment path "${relative}" of source ${source.name} leaves its folder`);
+      mkdirSync(path.dirname(target), { recursive: true });
+      writeFileSync(target, text);
+    }
+    const file = path.join(folder, `${source.name}.graphql`);
+    writeFileSync(file, source.sdl);
+    return { path: file, text: source.sdl };
+  });
+  const composites = candidate.composites.map((c) => ({ path: compositePath(c.name), text: c.document }));
+  return { sources, composites };
+}

@@ -1,0 +1,28 @@
+export type { RegistryDatabase, SqlExecutor, ListenHandlers } from './database.js';
+export { RegistryUnavailableError } from './database.js';
+export { openEmbeddedDatabase } from './embedded-database.js';
+export { openPostgresDatabase, redactUrl } from './postgres-database.js';
+export { migrate, MIGRATIONS, type Migration } from './migrations.js';
+export { openRegistry, DEFAULT_DATA_DIR, type OpenRegistryOptions } from './open-registry.js';
+export {
+  Registry,
+  CHANGE_CHANNEL,
+  type AppliedItem,
+  type CandidateCheck,
+  type Changed,
+  type CompositeInput,
+  type SourceInput,
+  type Upload,
+} from './registry.js';
+export type * from './records.js';
+export { RegistryError, type RegistryErrorCode } from './errors.js';
+export { transition, isLive, type LifecycleAction } from './lifecycle.js';
+export { graphFactory, candidateInput, type Candidate, type GraphFactory, type GraphFactoryOptions } from './candidate.js';
+export { ServedGraph, candidateOf, type GraphLease, type ServedGraphOptions } from './served-graph.js';
+export { Workbench, type ExplainedPlan, type ImportResult } from './workbench.js';
+export { folderUpload } from './folder-upload.js';
+export { sourcesOfComposite } from './composite-sources.js';
+export { readCompositeHeader, readSourceHeader, compositePath, sourcePath } from './documents.js';
+export type { CompositeExport, ExportFormat, SourceReference } from './export/composite-export.js';
+export { exportToXML, exportFromXML } from './export/export-xml.js';
+export { exportToJSON, exportFromJSON } from './export/export-json.js';

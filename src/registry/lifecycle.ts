@@ -1,0 +1,56 @@
+import { RegistryError } from './errors.js';
+import type { CompositeState } from './records.js';
+
+/**
+ * The life of a composite:
+ *
+ *     save ─► draft ─publish─► published ─pause─► paused ─resume─► published …
+ *                                   └──────────── delete ─────────────┴─► deleted
+ *
+ * Only published composites are served; paused ones stay in the schema and answer
+ * COMPOSITE_PAUSED (HTTP 503 on their REST endpoint); drafts can be checked and planned
+ * but not called. Every save is a new version; publishing a paused composite serves the
+ * chosen version again at once. Deleted composites keep their history; saving the name
+ * again starts a new draft whose versions continue the count.
+ */
+export type LifecycleAction = 'save' | 'publish' | 'pause' | 'resume' | 'delete' | 'rollback';
+
+const ALLOWED: Readonly<Record<LifecycleAction, readonly CompositeState[]>> = {
+  save: ['draft', 'published', 'paused', 'deleted'],
+  publish: ['draft', 'published', 'paused'],
+  pause: ['published'],
+  resume: ['paused'],
+  delete: ['draft', 'published', 'paused'],
+  rollback: ['draft', 'published', 'paused'],
+};
+
+/** The state a composite is in after `action`, or a RegistryError saying what is possible instead. */
+export function transition(name: string, from: CompositeState, action: LifecycleAction): CompositeState {
+  if (!ALLOWED[action].includes(from)) {
+    const possible = (Object.keys(ALLOWED) as LifecycleAction[]).filter((a) => a !== 'save' && ALLOWED[a].includes(from));
+    const instead = possible.length ? `it can be ${possible.map(pastTense).join(', ')}` : 'only saving it again starts a new draft';
+    throw new RegistryError('INVALID_TRANSITION', `composite "${name}" is ${from}, so it cannot be ${pastTense(action)}; ${instead}`);
+  }
+  switch (action) {
+    case 'save':
+      return from === 'deleted' ? 'draft' : from;
+    case 'publish':
+    case 'resume':
+      return 'published';
+    case 'pause':
+      return 'paused';
+    case 'delete':
+      return 'deleted';
+    case 'rollback':
+      return from;
+  }
+}
+
+/** Served by the gateway: in its schema (paused ones answer COMPOSITE_PAUSED). */
+export function isLive(state: CompositeState): boolean {
+  return state === 'published' || state === 'paused';
+}
+
+function pastTense(action: LifecycleAction): string {
+  return { save: 'saved', publish: 'published', pause: 'paused', resume: 'resumed', delete: 'deleted', rollback: 'rolled back' }[action];
+}

@@ -1,0 +1,102 @@
+import type { RegistryDatabase } from './database.js';
+
+/**
+ * The registry's tables, as numbered steps applied in order, once, to the embedded
+ * store and to PostgreSQL alike. Add a step; never edit one that has shipped.
+ */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'sources, composites, their versions, audit, revision',
+    sql: /* SQL */ `
+      -- One row per source ever registered; removed ones stay, with their history.
+      create table skein_sources (
+        name        text primary key,
+        state       text not null check (state in ('active', 'removed')),
+        version     integer not null,
+        created_at  timestamptz not null default now(),
+        updated_at  timestamptz not null default now()
+      );
+      create table skein_source_versions (
+        name        text not null references skein_sources (name),
+        version     integer not null,
+        kind        text not null,
+        origin      text not null check (origin in ('sdl', 'openapi', 'wsdl')),
+        sdl         text not null,
+        -- Files the SDL refers to by relative path (a WSDL), by that path.
+        attachments jsonb not null default '{}',
+        created_at  timestamptz not null default now(),
+        created_by  text not null,
+        primary key (name, version)
+      );
+      -- One row per composite; version is the newest saved, live_version the one served
+      -- while published or paused.
+      create table skein_composites (
+        name          text primary key,
+        state         text not null check (state in ('draft', 'published', 'paused', 'deleted')),
+        version       integer not null,
+        live_version  integer,
+        operation     text not null,
+        created_at    timestamptz not null default now(),
+        updated_at    timestamptz not null default now()
+      );
+      create table skein_composite_versions (
+        name        text not null references skein_composites (name),
+        version     integer not null,
+        document    text not null,
+        note        text,
+        created_at  timestamptz not null default now(),
+        created_by  text not null,
+        primary key (name, version)
+      );
+      -- What changed, when, by which token; also refused requests and rejected changes.
+      create table skein_audit (
+        id          bigserial primary key,
+        at          timestamptz not null default now(),
+        actor       text,
+        action      text not null,
+        target      text,
+        version     integer,
+        outcome     text not null check (outcome in ('ok', 'rejected', 'denied')),
+        detail      jsonb not null default '{}'
+      );
+      create index skein_audit_target on skein_audit (target, id);
+      -- Bumped by every change; gateways compare it with the revision they serve.
+      create table skein_revision (
+        id        integer primary key check (id = 1),
+        revision  integer not null
+      );
+      insert into skein_revision (id, revision) values (1, 0);
+    `,
+  },
+];
+
+/** Lock key that serializes migrations and registry changes across gateways. */
+export const REGISTRY_LOCK = 727_465_611;
+
+/** Applies the migrations this database has not seen, in one transaction per step. */
+export async function migrate(db: RegistryDatabase): Promise<number[]> {
+  await db.transaction(async (tx) => {
+    await tx.query('select pg_advisory_xact_lock($1)', [REGISTRY_LOCK]);
+    await tx.exec(`create table if not exists skein_migrations (
+      version integer primary key, name text not null, applied_at timestamptz not null default now())`);
+  });
+  const applied: number[] = [];
+  for (const migration of MIGRATIONS) {
+    await db.transaction(async (tx) => {
+      await tx.query('select pg_advisory_xact_lock($1)', [REGISTRY_LOCK]);
+      const done = await tx.query('select 1 from skein_migrations where version = $1', [migration.version]);
+      if (done.length > 0) return;
+      await tx.exec(migration.sql);
+      await tx.query('insert into skein_migrations (version, name) values ($1, $2)', [migration.version, migration.name]);
+      applied.push(migration.version);
+    });
+  }
+  return applied;
+}
