@@ -256,8 +256,9 @@ export class Registry {
       const version = (current?.version ?? 0) + 1;
       if (current) {
         await tx.query(
-          `update skein_composites set state = $2, version = $3, operation = case when $2 = 'draft' then $4 else operation end,
-             live_version = case when $2 = 'draft' then null else live_version end, updated_at = now() where name = $1`,
+          `update skein_composites set state = $2::text, version = $3::integer,
+             operation = case when $2::text = 'draft' then $4::text else operation end,
+             live_version = case when $2::text = 'draft' then null else live_version end, updated_at = now() where name = $1`,
           [name, state, version, header.operation],
         );
       } else {
@@ -326,7 +327,7 @@ export class Registry {
       }
       await insertCompositeVersion(tx, name, next, document, `rollback to v${version}`, actor);
       await tx.query(
-        `update skein_composites set version = $2, live_version = case when live_version is null then null else $2 end, updated_at = now()
+        `update skein_composites set version = $2::integer, live_version = case when live_version is null then null else $2::integer end, updated_at = now()
          where name = $1`,
         [name, next],
       );

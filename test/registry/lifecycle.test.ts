@@ -1,0 +1,160 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { folderUpload, RegistryError, type Registry } from '../../src/registry/index.js';
+import { CUSTOMER_STATEMENT, demoSchema, demoSource, HOTEL_ORDER } from './fixtures.js';
+import { openTestRegistry, STORE_KINDS, type TestRegistry } from './stores.js';
+
+async function refused(promise: Promise<unknown>): Promise<RegistryError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof RegistryError) return error;
+    throw error;
+  }
+  throw new Error('expected the registry to refuse');
+}
+
+describe.each(STORE_KINDS)('registry lifecycle on the %s store', (kind) => {
+  let store: TestRegistry;
+  let registry: Registry;
+
+  beforeAll(async () => {
+    store = await openTestRegistry(kind);
+    registry = store.registry;
+  });
+  afterAll(() => store?.close());
+
+  it('seeds from the schema folder: sources registered, composites published', async () => {
+    const result = await registry.apply('seed', { ...folderUpload(demoSchema()), onlyNew: true, publish: true });
+    expect(result.changed).toBe(true);
+    expect(result.record.map((i) => `${i.kind} ${i.name} ${i.action} v${i.version} ${i.state}`)).toEqual([
+      'source bank added v1 active',
+      'source hotels added v1 active',
+      'source orders added v1 active',
+      'source users added v1 active',
+      'composite customerStatement added v1 published',
+    ]);
+    const snapshot = await registry.snapshot();
+    expect(snapshot.sources.map((s) => s.name)).toEqual(['bank', 'hotels', 'orders', 'users']);
+    expect(snapshot.composites.map((c) => [c.name, c.state, c.liveVersion])).toEqual([['customerStatement', 'published', 1]]);
+    expect(snapshot.revision).toBe(1);
+  });
+
+  it('walks a composite through draft → published → paused → published → deleted, each save a version', async () => {
+    const saved = await registry.saveComposite('alice', { document: HOTEL_ORDER });
+    expect(saved.record).toMatchObject({ name: 'hotelOrder', state: 'draft', version: 1, liveVersion: null, operation: 'query' });
+    expect((await registry.snapshot()).composites.map((c) => c.name)).toEqual(['customerStatement']);
+
+    const v2 = await registry.saveComposite('alice', { document: HOTEL_ORDER.replace('name age', 'name age gender') });
+    expect(v2.record).toMatchObject({ state: 'draft', version: 2 });
+
+    const published = await registry.publish('ci', 'hotelOrder');
+    expect(published.record).toMatchObject({ state: 'published', version: 2, liveVersion: 2 });
+    expect((await registry.snapshot()).composites.map((c) => c.name)).toEqual(['customerStatement', 'hotelOrder']);
+
+    // A new save does not change what is served until it is published.
+    const v3 = await registry.saveComposite('alice', { document: HOTEL_ORDER });
+    expect(v3.record).toMatchObject({ state: 'published', version: 3, liveVersion: 2 });
+
+    expect((await registry.pause('ci', 'hotelOrder')).record).toMatchObject({ state: 'paused', liveVersion: 2 });
+    const snapshot = await registry.snapshot();
+    expect(snapshot.composites.find((c) => c.name === 'hotelOrder')?.state).toBe('paused');
+    expect((await registry.resume('ci', 'hotelOrder')).record).toMatchObject({ state: 'published', liveVersion: 2 });
+
+    const pauseAgain = await refused(registry.resume('ci', 'hotelOrder'));
+    expect(pauseAgain.code).toBe('INVALID_TRANSITION');
+    expect(pauseAgain.message).toBe('composite "hotelOrder" is published, so it cannot be resumed; it can be published, paused, deleted, rolled back');
+
+    expect((await registry.delete('ci', 'hotelOrder')).record).toMatchObject({ state: 'deleted', liveVersion: null });
+    expect((await registry.composites()).map((c) => c.name)).toEqual(['customerStatement']);
+    expect((await registry.composites({ includeDeleted: true })).map((c) => c.name)).toEqual(['customerStatement', 'hotelOrder']);
+    expect((await registry.compositeVersions('hotelOrder')).map((v) => [v.version, v.createdBy])).toEqual([
+      [1, 'alice'],
+      [2, 'alice'],
+      [3, 'alice'],
+    ]);
+    const deleted = await refused(registry.publish('ci', 'hotelOrder'));
+    expect(deleted.message).toContain('is deleted, so it cannot be published; only saving it again starts a new draft');
+
+    // Saving again starts a new life; the count goes on.
+    expect((await registry.saveComposite('alice', { document: HOTEL_ORDER })).record).toMatchObject({ state: 'draft', version: 4 });
+  });
+
+  it('rolls back to any earlier version as a new version, served at once when live', async () => {
+    await registry.publish('ci', 'hotelOrder'); // v4
+    await registry.saveComposite('alice', { document: HOTEL_ORDER.replace('name stars', 'name') }); // v5
+    await registry.publish('ci', 'hotelOrder', 5);
+    const rolled = await registry.rollback('ci', 'hotelOrder', 2);
+    expect(rolled.record).toMatchObject({ version: 6, liveVersion: 6, state: 'published' });
+    const v6 = await registry.compositeVersion('hotelOrder', 6);
+    expect(v6.document).toBe((await registry.compositeVersion('hotelOrder', 2)).document);
+    expect(v6.note).toBe('rollback to v2');
+    expect((await refused(registry.rollback('ci', 'hotelOrder', 9))).message).toBe('composite "hotelOrder" can roll back to v1…v5, not v9');
+    expect((await refused(registry.publish('ci', 'hotelOrder', 42))).message).toBe('composite "hotelOrder" has versions v1…v6, not v42');
+  });
+
+  it('rejects a change that would break the schema before storing it, with file:line:column', async () => {
+    const before = await registry.revision();
+    const broken = await refused(
+      registry.saveComposite('alice', { document: 'query broken($id: ID!) {\n  order(id: $id) { nosuchfield }\n}\n' }),
+    );
+    expect(broken.code).toBe('SCHEMA_REJECTED');
+    expect(broken.details).toEqual(['registry/composites/broken.graphql:2:20: Cannot query field "nosuchfield" on type "Order".']);
+    expect(await registry.composite('broken')).toBeUndefined();
+
+    const removal = await refused(registry.removeSource('bob', 'bank'));
+    expect(removal.code).toBe('SCHEMA_REJECTED');
+    expect(removal.message).toMatch(/^removing source "bank" was rejected, and the running schema is unchanged: registry\/composites\/customerStatement\.graphql:\d+:\d+: Cannot query field "verification" on type "Query"/);
+
+    const badSdl = await refused(registry.registerSource('bob', { sdl: demoSource('hotels').replace('stars: Int', 'stars: Nope') }));
+    expect(badSdl.details[0]).toMatch(/^registry\/sources\/hotels\.graphql:\d+:\d+: Unknown type "Nope"/);
+    expect(await registry.revision()).toBe(before);
+
+    const audit = await registry.audit({ limit: 3 });
+    expect(audit.map((a) => [a.actor, a.action, a.outcome])).toEqual([
+      ['bob', 'source.register', 'rejected'],
+      ['bob', 'source.remove', 'rejected'],
+      ['alice', 'composite.save', 'rejected'],
+    ]);
+  });
+
+  it('registers, updates and removes a source, keeping every version', async () => {
+    const extra = `extend schema @source(name: "weather", kind: REST, url: "http://127.0.0.1:9")\ntype Forecast { city: String! celsius: Float }\ntype Query { forecast(city: String!): Forecast @rest(source: "weather", path: "/forecast/{city}") }\n`;
+    expect((await registry.registerSource('bob', { sdl: extra })).record).toMatchObject({ name: 'weather', version: 1, state: 'active', kind: 'REST' });
+    expect((await registry.registerSource('bob', { sdl: extra })).changed).toBe(false);
+    expect((await registry.registerSource('bob', { sdl: extra.replace('celsius: Float', 'celsius: Float fahrenheit: Float') })).record.version).toBe(2);
+    expect((await refused(registry.registerSource('bob', { name: 'rain', sdl: extra }))).message).toBe('the SDL declares source "weather", not "rain"');
+    expect((await registry.removeSource('bob', 'weather')).record.state).toBe('removed');
+    expect((await registry.sources()).map((s) => s.name)).not.toContain('weather');
+    expect((await registry.sourceVersions('weather')).map((v) => v.version)).toEqual([1, 2]);
+  });
+
+  it('seeding again keeps what an admin changed or deleted', async () => {
+    await registry.pause('ci', 'customerStatement');
+    const again = await registry.apply('seed', { ...folderUpload(demoSchema()), onlyNew: true, publish: true });
+    expect(again.changed).toBe(false);
+    expect(again.record.every((i) => i.action === 'kept')).toBe(true);
+    expect((await registry.composite('customerStatement'))?.state).toBe('paused');
+    await registry.resume('ci', 'customerStatement');
+  });
+
+  it('loses no version when two clients save the same composite at once', async () => {
+    const other = kind === 'postgres' ? await store.reopen() : registry;
+    const saves = Array.from({ length: 12 }, (_, i) =>
+      (i % 2 ? other : registry).saveComposite(i % 2 ? 'bob' : 'alice', { document: `${HOTEL_ORDER}# save ${i}\n` }),
+    );
+    const results = await Promise.all(saves);
+    const versions = results.map((r) => r.record.version).sort((a, b) => a - b);
+    expect(new Set(versions).size).toBe(12);
+    const all = await registry.compositeVersions('hotelOrder');
+    expect(all.map((v) => v.version)).toEqual(Array.from({ length: all.length }, (_, i) => i + 1));
+    for (let i = 0; i < 12; i++) expect(all.some((v) => v.document.endsWith(`# save ${i}\n`))).toBe(true);
+  });
+
+  it('keeps everything across a restart', async () => {
+    const before = await registry.snapshot();
+    registry = await store.reopen();
+    const after = await registry.snapshot();
+    expect(after).toEqual(before);
+    expect((await registry.audit({ limit: 1000 })).length).toBeGreaterThan(10);
+  });
+});
