@@ -242,3 +242,36 @@ describe('OpenAPI import: mapping rules (test/fixtures/openapi/mapping-rules.yam
     expect(isEnumType(schema.getType('CatHuntingSkill'))).toBe(true);
   });
 });
+
+describe('OpenAPI import: Swagger 2.0 details (test/fixtures/openapi/swagger-mutations-only.json)', () => {
+  const FILE = path.resolve('test/fixtures/openapi/swagger-mutations-only.json');
+  let imported: OpenAPIImport;
+  beforeAll(async () => {
+    imported = await importOpenAPI(FILE, { source: 'chains' });
+  });
+
+  it('builds the URL from host and basePath, and reads body, formData and csv query parameters', () => {
+    expect(imported.specVersion).toBe('2.0');
+    expect(imported.sdl).toContain('@source(name: "chains", kind: REST, url: "https://chains.example.com/api")');
+    expect(imported.sdl).toContain('createChain(tags: [String!], input: ChainInput!): Chain');
+    expect(imported.sdl).toContain('query: [{ name: "tags", value: "{tags}", explode: false }]');
+    expect(imported.sdl).toContain('@rest(source: "chains", method: PUT, path: "/chains/{id}/label", body: "input", encoding: FORM)');
+    expect(block(imported.sdl, 'input RelabelInput')).toBe('input RelabelInput {\n  label: String!\n  note: String\n}');
+  });
+
+  it('keeps x-nullable fields nullable, and breaks a cycle of required input fields that GraphQL would reject', () => {
+    expect(block(imported.sdl, 'type Chain')).toContain('  comment: String\n  next: Chain!\n');
+    expect(block(imported.sdl, 'input ChainInput')).toContain('  comment: String\n  next: ChainInput\n');
+  });
+
+  it('builds beside another source even though it has no Query field of its own', async () => {
+    const other = `extend schema @source(name: "other", kind: REST, url: "http://localhost:9")
+      type Query { ping: JSON @rest(source: "other", path: "/ping") }`;
+    const gateway = await startTestGateway({ sources: { 'chains.graphql': imported.sdl, 'other.graphql': other } });
+    try {
+      expect(Object.keys(gateway.graph.schema.getMutationType()!.getFields())).toEqual(['createChain', 'relabel']);
+    } finally {
+      await gateway.close();
+    }
+  });
+});

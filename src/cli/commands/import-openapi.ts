@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { SchemaError } from '../../errors/schema-error.js';
-import { buildSourceSchema } from '../../schema/index.js';
+import { buildGraph } from '../../graph/index.js';
 import { importOpenAPI, type Note, type OpenAPIImport } from '../../sources/rest/openapi/index.js';
 import { reportFailure } from '../report.js';
 
@@ -67,7 +67,10 @@ export function registerImportOpenAPI(parent: Command): void {
         }
         progress.show('checking that the SDL builds');
         const buildStarted = performance.now();
-        const built = await buildSourceSchema([{ path: out === '-' ? '<stdout>' : out, text: result.sdl }], { onSourceError: 'fail' });
+        const file = { path: out === '-' ? '<stdout>' : out, text: result.sdl };
+        // A schema needs a Query field; an API of only POSTs has none, but is fine beside other sources.
+        const sources = result.queries > 0 ? [file] : [file, QUERY_FOR_THE_CHECK];
+        const built = await buildGraph({ sources, composites: [] }, { onSourceError: 'fail' });
         await built.close();
         const buildMs = performance.now() - buildStarted;
         progress.clear();
@@ -92,6 +95,12 @@ function checkOptions(options: ImportOpenAPIOptions): void {
   }
 }
 
+const QUERY_FOR_THE_CHECK = {
+  path: '<import check>',
+  text: `extend schema @source(name: "skeinImportCheck", kind: REST, url: "http://localhost")
+type Query { skeinImportCheck: JSON @rest(source: "skeinImportCheck", path: "/") }`,
+};
+
 const LISTED = 20;
 
 // The summary goes to stderr when the SDL itself goes to stdout, so the two never mix.
@@ -108,6 +117,9 @@ function printSummary(location: string, out: string, result: OpenAPIImport, tota
     `  ${seconds(totalMs)} in all: read ${seconds(t.read)}, references ${seconds(t.references)}, ` +
       `validate ${seconds(t.validate)}, map ${seconds(t.map)}, print ${seconds(t.print)}, build check ${seconds(buildMs)}`,
   );
+  if (result.queries === 0) {
+    log('  no operation is a GET, so no Query field: the gateway needs one from some source (or move one with --query)');
+  }
   listNotes(log, 'left out', result.skipped);
   listNotes(log, 'imported with a caveat', result.notes);
 }

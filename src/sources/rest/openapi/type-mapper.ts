@@ -43,6 +43,8 @@ export class TypeMapper {
   readonly #componentNames = new Map<object, string>();
   readonly #outputs = new Map<object, string>();
   readonly #inputs = new Map<object, string>();
+  /** Input types whose fields are being mapped: a required field back to one of them must be nullable. */
+  readonly #inputsInProgress = new Set<string>();
   readonly #enums = new Map<object, EnumTypeDefinition>();
   readonly #definitions: TypeDefinition[] = [];
 
@@ -164,7 +166,9 @@ export class TypeMapper {
     const definition: InputTypeDefinition = { kind: 'input', name, description: this.#typeDescription(shape), fields: [] };
     this.#definitions.push(definition);
     // Inline types and enums inside are named after the output name (`PetStatus`, not `PetInputStatus`).
+    this.#inputsInProgress.add(name);
     definition.fields.push(...this.#fields(shape, base, 'input'));
+    this.#inputsInProgress.delete(name);
     return name;
   }
 
@@ -174,7 +178,10 @@ export class TypeMapper {
     const names = fieldNamesOf(visible.map((p) => p.property.name));
     return visible.map(({ property, shape: propertyShape }) => {
       const mapped = direction === 'output' ? this.#output(propertyShape, [hint, property.name]) : this.#input(propertyShape, [hint, property.name]);
-      const nonNull = property.required && !mapped.nullable;
+      // GraphQL rejects an input that contains itself through non-null fields (no value could
+      // be written); every such cycle passes through a field back to a type still in progress.
+      const cycle = direction === 'input' && this.#inputsInProgress.has(mapped.type);
+      const nonNull = property.required && !mapped.nullable && !cycle;
       const name = names.get(property.name)!;
       return {
         name,
