@@ -1,4 +1,5 @@
 import { startRestServices } from './rest-services.js';
+import { startSoapServices } from './soap-services.js';
 
 export interface DemoUpstreams {
   /** Base URL of each demo source, by source name, to override the schema's URLs. */
@@ -20,7 +21,8 @@ export async function startDemoUpstreams(options: DemoOptions = {}): Promise<Dem
   if (!Number.isFinite(delay) || delay < 0) {
     throw new Error(`SKEIN_DEMO_DELAY_MS must be a number of milliseconds, not "${process.env.SKEIN_DEMO_DELAY_MS}"`);
   }
-  const servers = await startRestServices(() => delay);
+  const [rest, soap] = await Promise.all([startRestServices(() => delay), startSoapServices(() => delay)]);
+  const servers = { ...rest, ...soap };
   return {
     urls: Object.fromEntries(Object.entries(servers).map(([name, server]) => [name, server.url])),
     close: async () => {

@@ -1,6 +1,168 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { Command } from 'commander';
+import { SchemaError } from '../../errors/schema-error.js';
+import { buildGraph } from '../../graph/index.js';
+import { importWsdl, type WsdlImport } from '../../sources/soap/importer/import-wsdl.js';
+import { isUrl } from '../../sources/soap/wsdl/load-documents.js';
+import type { SoapVersion } from '../../sources/soap/wsdl/wsdl-model.js';
+import { reportFailure } from '../report.js';
+
+interface ImportWsdlOptions {
+  source: string;
+  out?: string;
+  url?: string;
+  service?: string;
+  port?: string;
+  soapVersion?: string;
+  query?: string[];
+  mutation?: string[];
+  wsdlUser?: string;
+  wsdlPasswordEnv?: string;
+}
+
+const HELP_AFTER = `
+Each operation of one SOAP port becomes a root field with @soap(operation:). Names that
+read (Get, Find, List, Search, Query, Fetch, Lookup, Check…) go on Query, the others on
+Mutation; move them with --query / --mutation. A document/literal wrapped request is
+flattened into arguments, a response holding one element returns that element, ArrayOf
+wrappers and repeated elements become lists, XSD enumerations become enums (wire values
+kept with @wire), xsd:long travels as the Long scalar (a string of digits). When the WSDL
+has several ports (SOAP 1.1 and 1.2), the first SOAP 1.1 port is chosen; the others are
+listed. The file is meant to be read, edited and committed.
+
+Examples:
+  skein import wsdl rooms.wsdl --source rooms
+  skein import wsdl https://erp.internal/Payroll.svc?wsdl --source payroll --soap-version 1.2
+  skein import wsdl Ship.wsdl --source fedex --port ShipServicePort --query validateShipment
+  SHOP_WSDL_PASSWORD=… skein import wsdl https://shop/ws?wsdl --source shop --wsdl-user me --wsdl-password-env SHOP_WSDL_PASSWORD
+`;
+
+const VERSIONS: Readonly<Record<string, SoapVersion>> = { '1.1': '1.1', '1.2': '1.2', '11': '1.1', '12': '1.2' };
 
 /** `skein import wsdl <file-or-url> --source <name> [--out <file>]` */
-export function registerImportWsdl(_parent: Command): void {
-  // Built in src/sources/soap/.
+export function registerImportWsdl(parent: Command): void {
+  parent
+    .command('wsdl')
+    .description('Generate source SDL with a @soap field for every operation of a WSDL (1.1) port.')
+    .argument('<file-or-url>', 'the WSDL: a file or an http(s) URL; the XSDs it imports are read too')
+    .requiredOption('-s, --source <name>', 'name of the @source the generated fields call')
+    .option('-o, --out <file>', 'file to write, or "-" for standard output (default: schema/sources/<name>.graphql)')
+    .option('--port <name>', 'the port to import, when the WSDL has several')
+    .option('--service <name>', 'the service whose port to import, when the WSDL has several')
+    .option('--soap-version <1.1|1.2>', 'import the port of this SOAP version')
+    .option('--url <endpoint>', "the service's endpoint (default: the port's soap:address)")
+    .option('--query <operations>', 'comma-separated operations to put on Query whatever their name', list)
+    .option('--mutation <operations>', 'comma-separated operations to put on Mutation whatever their name', list)
+    .option('--wsdl-user <name>', 'user for a WSDL behind HTTP basic authentication')
+    .option('--wsdl-password-env <variable>', 'environment variable holding that password (kept out of shell history and the SDL)')
+    .addHelpText('after', HELP_AFTER)
+    .action(async (location: string, options: ImportWsdlOptions) => {
+      try {
+        const started = performance.now();
+        const soapVersion = checkOptions(options);
+        const out = options.out ?? path.join('schema', 'sources', `${options.source}.graphql`);
+        const auth = options.wsdlUser ? { username: options.wsdlUser, password: process.env[options.wsdlPasswordEnv!]! } : undefined;
+        const result = await importWsdl({
+          location,
+          source: options.source,
+          wsdlArgument: wsdlArgument(location, out),
+          service: options.service,
+          port: options.port,
+          soapVersion,
+          queries: options.query,
+          mutations: options.mutation,
+          url: options.url,
+          auth,
+          authVariable: options.wsdlPasswordEnv,
+        });
+        const importMs = performance.now() - started;
+        if (out !== '-') {
+          await mkdir(path.dirname(path.resolve(out)), { recursive: true });
+          await writeFile(out, result.sdl);
+        }
+        // The check builds the SDL as `skein serve` would; the WSDL is read again, from where the SDL says.
+        const buildStarted = performance.now();
+        const file = { path: out === '-' ? '<stdout>' : out, text: result.sdl };
+        const queries = result.operations.filter((o) => o.root === 'Query').length;
+        const sources = queries > 0 ? [file] : [file, QUERY_FOR_THE_CHECK];
+        const built = await buildGraph({ sources, composites: [] }, { onSourceError: 'fail' });
+        await built.close();
+        if (out === '-') process.stdout.write(result.sdl);
+        printSummary(location, out, result, importMs, performance.now() - buildStarted);
+      } catch (error) {
+        reportFailure(error);
+      }
+    });
+}
+
+function checkOptions(options: ImportWsdlOptions): SoapVersion | undefined {
+  if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(options.source)) {
+    throw new SchemaError(`--source "${options.source}" must start with a letter and use letters, digits, _ or -`);
+  }
+  if (options.url !== undefined && !/^https?:\/\//.test(options.url)) {
+    throw new SchemaError(`--url "${options.url}" must start with http:// or https://`);
+  }
+  if (Boolean(options.wsdlPasswordEnv) !== Boolean(options.wsdlUser)) {
+    throw new SchemaError('--wsdl-user and --wsdl-password-env go together (the password is read from that variable)');
+  }
+  if (options.wsdlPasswordEnv && process.env[options.wsdlPasswordEnv] === undefined) {
+    throw new SchemaError(`--wsdl-password-env names ${options.wsdlPasswordEnv}, which is not set`);
+  }
+  if (options.soapVersion === undefined) return undefined;
+  const version = VERSIONS[options.soapVersion.replace(/^soap[_ ]?/i, '').replace('_', '.')];
+  if (!version) throw new SchemaError(`--soap-version must be 1.1 or 1.2, not "${options.soapVersion}"`);
+  return version;
+}
+
+/** What `@source(wsdl:)` says: a URL as given; a file relative to the SDL file, which is how the gateway resolves it. */
+function wsdlArgument(location: string, out: string): string {
+  if (isUrl(location)) return location;
+  const from = out === '-' ? process.cwd() : path.dirname(path.resolve(out));
+  return path.relative(from, path.resolve(location)).split(path.sep).join('/');
+}
+
+const QUERY_FOR_THE_CHECK = {
+  path: '<import check>',
+  text: `extend schema @source(name: "skeinImportCheck", kind: REST, url: "http://localhost")
+type Query { skeinImportCheck: JSON @rest(source: "skeinImportCheck", path: "/") }`,
+};
+
+const LISTED = 20;
+
+// The summary goes to stderr when the SDL itself goes to stdout, so the two never mix.
+function printSummary(location: string, out: string, result: WsdlImport, importMs: number, buildMs: number): void {
+  const log = out === '-' ? console.error : console.log;
+  const queries = result.operations.filter((o) => o.root === 'Query').length;
+  const c = result.counts;
+  log(
+    `${location} (service ${result.service || '-'}, port ${result.port}, SOAP ${result.soapVersion}): ` +
+      `${count(result.operations.length, 'operation')} (${queries} Query, ${result.operations.length - queries} Mutation), ` +
+      `${count(c.objects, 'object type')}, ${count(c.inputs, 'input type')}, ${count(c.enums, 'enum')} (${c.enumValues} values) ` +
+      `→ ${out === '-' ? 'standard output' : out}`,
+  );
+  log(`  ${seconds(importMs)} to read ${count(result.documents, 'document')} and write the SDL, ${seconds(buildMs)} to check that it builds`);
+  const others = result.ports.filter((p) => p.name !== result.port);
+  if (others.length > 0) {
+    log(`  other SOAP ports: ${others.map((p) => `${p.name} (SOAP ${p.soapVersion})`).join(', ')}; choose one with --port or --soap-version`);
+  }
+  if (!result.endpoint) log('  the port has no soap:address: give the endpoint with --url, or set url on the @source');
+  if (queries === 0) log('  no operation reads like a query, so no Query field: the gateway needs one from some source (or move one with --query)');
+  if (result.skipped.length > 0) {
+    log(`  ${result.skipped.length} left out:`);
+    for (const skipped of result.skipped.slice(0, LISTED)) log(`    ${skipped.operation}: ${skipped.reason}`);
+    if (result.skipped.length > LISTED) log(`    … and ${result.skipped.length - LISTED} more`);
+  }
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+}
+
+function list(value: string, previous: string[] = []): string[] {
+  return [...previous, ...value.split(',').map((item) => item.trim()).filter(Boolean)];
 }

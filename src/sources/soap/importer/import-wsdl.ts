@@ -25,6 +25,8 @@ export interface WsdlImportOptions {
   /** Endpoint to write as `@source(url:)` instead of the port's soap:address. */
   readonly url?: string;
   readonly auth?: BasicCredentials;
+  /** With `auth`: the environment variable to name as the password in `@source(wsdlAuth:)`, so the SDL holds no secret. */
+  readonly authVariable?: string;
 }
 
 export interface ImportedOperation {
@@ -109,6 +111,9 @@ export async function importWsdl(options: WsdlImportOptions): Promise<WsdlImport
     `wsdl: ${JSON.stringify(options.wsdlArgument ?? options.location)}`,
     ...(sameNamePorts > 1 ? [`wsdlService: ${JSON.stringify(port.port.service)}`] : []),
     `wsdlPort: ${JSON.stringify(port.port.name)}`,
+    ...(options.auth && options.authVariable
+      ? [`wsdlAuth: { username: ${JSON.stringify(options.auth.username)}, password: "{env.${options.authVariable}}" }`]
+      : []),
   ];
   const others = port.candidates.filter((p) => p !== port.port);
   const header = [
