@@ -64,8 +64,22 @@ describe('OpenAPI import: documents that cannot be imported', () => {
     expect(anyway.queries).toBe(1);
   });
 
+  it('points at a $ref into another file that cannot be read', async () => {
+    const message = await failure(fixture('external-missing.yaml'));
+    expect(message).toMatch(/^test\/fixtures\/openapi\/external-missing\.yaml:15:31: \$ref "\.\/missing-file\.yaml#\/Pet" cannot be resolved: /);
+    expect(message).toContain('missing-file.yaml');
+  });
+
   it('says when a file is missing', async () => {
     expect(await failure(fixture('no-such-file.json'))).toBe(`cannot read ${fixture('no-such-file.json')}: no such file`);
+  });
+});
+
+describe('OpenAPI import: a document split across files', () => {
+  it('bundles schemas from other files, keeping the name the reference gives them', async () => {
+    const imported = await importOpenAPI(fixture('external-root.yaml'), { source: 'split' });
+    expect(imported.sdl).toContain('getPet(id: String!): Pet\n');
+    expect(imported.sdl).toContain('type Pet {\n  name: String!\n  owner: PetOwner\n}');
   });
 });
 

@@ -233,6 +233,21 @@ describe('OpenAPI import: mapping rules (test/fixtures/openapi/mapping-rules.yam
     );
   });
 
+  it('puts a prefix before every type and root field name when asked, so two APIs can share a graph', async () => {
+    const prefixed = await importOpenAPI(FIXTURE, { source: 'zoo2', prefix: 'Zoo' });
+    for (const name of ['union ZooAnimal', 'type ZooDog {', 'input ZooNodeInput {', 'enum ZooStatus {', 'zooGetAnimal(', 'zooGetTrees: ZooNode']) {
+      expect(prefixed.sdl).toContain(name);
+    }
+    const both = await startTestGateway({ sources: { 'zoo.graphql': imported.sdl, 'zoo2.graphql': prefixed.sdl } });
+    try {
+      expect(Object.keys(both.graph.schema.getQueryType()!.getFields())).toEqual([
+        'getAnimal', 'getCreature', 'getTrees', 'getUser2', 'zooGetAnimal', 'zooGetCreature', 'zooGetTrees', 'zooGetUser2',
+      ]);
+    } finally {
+      await both.close();
+    }
+  });
+
   it('emits only the types operations use, sorted by name', () => {
     expect(imported.sdl).not.toContain('Unused');
     expect(imported.sdl).not.toMatch(/\ntype Pet /); // Pet is only ever part of Dog and Cat

@@ -42,7 +42,7 @@ export function registerImportOpenAPI(parent: Command): void {
     .option('--url <base-url>', "the API's base URL (default: the document's first server)")
     .option('--query <operations>', 'comma-separated operations to put on Query whatever their method', list)
     .option('--mutation <operations>', 'comma-separated operations to put on Mutation whatever their method', list)
-    .option('--prefix <prefix>', 'put before every generated type name, to keep two APIs apart (Gh → GhRepository)')
+    .option('--prefix <prefix>', 'put before every type and root field name, to keep two APIs apart (Gh → GhRepository, ghReposGet)')
     .option('--no-validate', 'skip checking the document against the OpenAPI schema')
     .addHelpText('after', HELP_AFTER)
     .action(async (location: string, options: ImportOpenAPIOptions) => {
@@ -55,7 +55,7 @@ export function registerImportOpenAPI(parent: Command): void {
           url: options.url,
           query: options.query,
           mutation: options.mutation,
-          typePrefix: options.prefix,
+          prefix: options.prefix,
           validate: options.validate,
           onProgress: (_step, detail) => progress.show(detail),
         });

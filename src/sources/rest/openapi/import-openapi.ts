@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { parse } from 'graphql';
 import { bundle } from '@readme/openapi-parser';
 import { SchemaError } from '../../../errors/schema-error.js';
@@ -6,7 +7,8 @@ import { readApiDescription, specVersionOf, type ApiDescription, type Note, type
 import { loadDocument, type LoadedDocument } from './load-document.js';
 import { operationFields, type RootSelection } from './operation-fields.js';
 import { printSourceFile } from './print-sdl.js';
-import { checkReferences } from './references.js';
+import { resolvePointer, segmentsOf } from './json-pointer.js';
+import { checkReferences, follow } from './references.js';
 import { ShapeReader } from './schema-shape.js';
 import { TypeMapper } from './type-mapper.js';
 import { validateDocument } from './validate-document.js';
@@ -16,8 +18,11 @@ export interface OpenAPIImportOptions extends RootSelection {
   readonly source: string;
   /** Base URL of the API; by default the document's first server (or host and basePath). */
   readonly url?: string;
-  /** Put before every generated type name, to keep two imported APIs apart (`Gh` → `GhRepository`). */
-  readonly typePrefix?: string;
+  /**
+   * Put before every generated type and root field name, to keep two imported APIs apart
+   * (`Gh` → `GhRepository`, `ghReposGet`).
+   */
+  readonly prefix?: string;
   /** Check the document against the OpenAPI schema first (default true). */
   readonly validate?: boolean;
   /** Told when each step starts, so a terminal can show progress on big documents. */
@@ -78,13 +83,14 @@ export async function importOpenAPI(location: string, options: OpenAPIImportOpti
   const mapped = await step('map', 'mapping operations and schemas', () => {
     const description = readApiDescription(value);
     const notes = [...description.notes];
-    const types = new TypeMapper(new ShapeReader(value, description.componentSchemas), description.componentSchemas, {
-      typePrefix: options.typePrefix,
+    const named = namesOfExternals(value, specVersion.references.external, description.componentSchemas);
+    const types = new TypeMapper(new ShapeReader(value, named), named, {
+      typePrefix: options.prefix,
       reserved: reservedTypeNames(),
     });
     let fields;
     try {
-      fields = operationFields(description.operations, types, options, notes);
+      fields = operationFields(description.operations, types, { ...options, fieldPrefix: options.prefix }, notes);
     } catch (error) {
       throw new SchemaError(`${document.name}: ${(error as Error).message}`);
     }
@@ -154,6 +160,28 @@ function sourceUrl(explicit: string | undefined, description: ApiDescription, do
       : `the document names no server; the source uses ${fallback} (pass --url, or set SKEIN_SOURCE_<NAME>_URL)`,
   });
   return fallback;
+}
+
+/**
+ * Bundling inlines a schema from another file where it is first referenced, so it loses
+ * its name; `other.yaml#/Pet` gives it back (`Pet`, or the file's name for a whole file).
+ */
+function namesOfExternals(
+  value: Record<string, unknown>,
+  external: readonly { ref: string; at: readonly string[] }[],
+  components: ReadonlyMap<object, string>,
+): ReadonlyMap<object, string> {
+  if (external.length === 0) return components;
+  const names = new Map(components);
+  for (const { ref, at } of external) {
+    const found = resolvePointer(value, at);
+    const target = found.found ? follow(value, found.value).value : undefined;
+    if (target === null || typeof target !== 'object' || names.has(target)) continue;
+    const [file, fragment = ''] = ref.split('#');
+    const name = segmentsOf(`#${fragment}`)?.at(-1) || path.basename(file).replace(/\.[^.]*$/, '');
+    if (name) names.set(target, name);
+  }
+  return names;
 }
 
 const MAX_LISTED = 25;

@@ -3,6 +3,11 @@ import type { ApiOperation, Note } from './api-description.js';
 import type { ArgumentDefinition, RestParamDefinition, RootFieldDefinition } from './sdl-model.js';
 import type { TypeMapper } from './type-mapper.js';
 
+export interface RootFieldOptions extends RootSelection {
+  /** Put before every field name (`gh` → `ghReposGet`), to keep two APIs apart. */
+  readonly fieldPrefix?: string;
+}
+
 export interface RootSelection {
   /** Operations to put on Query whatever their method: operationId, field name or `METHOD /path`. */
   readonly query?: readonly string[];
@@ -29,11 +34,11 @@ const BODY_ARGUMENT = 'input';
 export function operationFields(
   operations: readonly ApiOperation[],
   types: TypeMapper,
-  selection: RootSelection,
+  options: RootFieldOptions,
   notes: Note[],
 ): RootFieldDefinition[] {
-  const names = fieldNamesOf(operations);
-  const roots = rootsOf(operations, names, selection);
+  const names = fieldNamesOf(operations, options.fieldPrefix ?? '');
+  const roots = rootsOf(operations, names, options);
   return operations.map((operation, i) => fieldOf(operation, names[i], roots[i], types, notes));
 }
 
@@ -119,14 +124,17 @@ function fieldOf(
   };
 }
 
-function fieldNamesOf(operations: readonly ApiOperation[]): string[] {
+function fieldNamesOf(operations: readonly ApiOperation[], prefix: string): string[] {
   const candidates = operations.map((operation) =>
-    operation.operationId !== undefined ? fieldName(operation.operationId) : nameFromPath(operation),
+    fieldName(`${prefix} ${operation.operationId ?? nameFromPath(operation)}`),
   );
   const registry = new NameRegistry();
   const names: string[] = new Array(operations.length);
+  // An operationId that is a field name as it stands is claimed first, so `getUser` keeps its
+  // name and `get-user` becomes `getUser2`, whatever their order.
   operations.forEach((operation, i) => {
-    if (candidates[i] === operation.operationId) names[i] = registry.claim(candidates[i]);
+    const id = operation.operationId;
+    if (id !== undefined && fieldName(id) === id) names[i] = registry.claim(candidates[i]);
   });
   operations.forEach((_operation, i) => {
     names[i] ??= registry.claim(candidates[i]);
@@ -134,13 +142,13 @@ function fieldNamesOf(operations: readonly ApiOperation[]): string[] {
   return names;
 }
 
-/** `GET /pets/{petId}/photos` → `getPetsByPetIdPhotos`. */
+/** `GET /pets/{petId}/photos` → `get pets by petId photos` (→ `getPetsByPetIdPhotos`). */
 function nameFromPath(operation: ApiOperation): string {
   const words = operation.path
     .split('/')
     .filter(Boolean)
     .map((segment) => segment.replace(/^\{(.+)\}$/, 'by $1'));
-  return fieldName([operation.method.toLowerCase(), ...words].join(' '));
+  return [operation.method.toLowerCase(), ...words].join(' ');
 }
 
 function rootsOf(
