@@ -102,6 +102,41 @@ describe('SOAP document/literal wrapped, end to end through the gateway', () => 
     await upstream?.close();
   });
 
+  it('writes readable SDL: one field per operation, XSD types mapped, wire names kept', () => {
+    const lines = sdl.split('\n').map((line) => line.trim());
+    for (const line of [
+      'getRoom(roomId: String!): Room @soap(source: "hotel", operation: "GetRoom")',
+      'listRooms(floor: Int, kind: [RoomKind!]): [Room!] @soap(source: "hotel", operation: "ListRooms")',
+      '): BookRoomResponse @soap(source: "hotel", operation: "BookRoom")',
+      'cancelBooking(bookingId: Long!): Boolean @soap(source: "hotel", operation: "CancelBooking")',
+      // Required, optional, nillable, repeated, ArrayOf wrapper, element ref, simpleContent, attributes.
+      'roomId: String!',
+      'bookings: Long!',
+      'area: Float!',
+      'openedOn: Date!',
+      'cleanedAt: DateTime',
+      'photo: Base64',
+      'note: String',
+      'extras: JSON',
+      'amenity: [String!]!',
+      'beds: [Bed]',
+      'Address: Address',
+      'price: Money',
+      'ratingScore: Float @wire(name: "rating-score")',
+      'wing: Int',
+      'SUITE @wire(name: "suite+")',
+      '_2_ROOM @wire(name: "2-room")',
+      'AuthHeader: AuthHeaderInput',
+      'channel: String',
+    ]) {
+      expect(lines).toContain(line);
+    }
+    // Inheritance two levels deep: VipGuest has Person's and Guest's fields, in order, and its own attribute.
+    expect(sdl).toContain('input VipGuestInput {\n  firstName: String!\n  lastName: String!\n  email: String\n  level: Int!\n  since: Date\n}');
+    expect(sdl).toContain('type Money {\n  currency: String!\n  "The text content of the element."\n  value: Float\n}');
+    expect(sdl).toContain('"A room of the hotel."\ntype Room {');
+  });
+
   it('maps every XSD type to a typed GraphQL value', async () => {
     const answer = await gateway.query(`{
       getRoom(roomId: "101") {
