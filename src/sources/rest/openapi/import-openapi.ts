@@ -3,10 +3,11 @@ import { parse } from 'graphql';
 import { bundle } from '@readme/openapi-parser';
 import { SchemaError } from '../../../errors/schema-error.js';
 import { sourcesSDL } from '../../index.js';
-import { readApiDescription, specVersionOf, type ApiDescription, type Note, type SecurityScheme, type SpecVersion } from './api-description.js';
+import { readApiDescription, specVersionOf, type Note, type SpecVersion } from './api-description.js';
 import { loadDocument, type LoadedDocument } from './load-document.js';
 import { operationFields, type RootSelection } from './operation-fields.js';
 import { printSourceFile } from './print-sdl.js';
+import { headerLines, sourceUrl } from './source-header.js';
 import { resolvePointer, segmentsOf } from './json-pointer.js';
 import { checkReferences, follow } from './references.js';
 import { ShapeReader } from './schema-shape.js';
@@ -63,27 +64,27 @@ export async function importOpenAPI(location: string, options: OpenAPIImportOpti
     try {
       return await work();
     } finally {
-      timings[name] = Math.round(performance.now() - started);
+      timings[name] += Math.round(performance.now() - started);
     }
   };
 
   const document = await step('read', `reading ${location}`, () => loadDocument(location));
-  const specVersion = await step('references', 'checking references', () => {
-    const version = versionOf(document);
-    return { version, references: checkReferences(document) };
-  });
+  const checked = await step('references', 'checking references', () => ({
+    version: versionOf(document),
+    external: checkReferences(document).external,
+  }));
   let value = document.value;
-  if (specVersion.references.external.length > 0) {
-    value = await step('references', 'bundling referenced files', () => bundleExternal(document, specVersion.references.external));
+  if (checked.external.length > 0) {
+    value = await step('references', 'bundling referenced files', () => bundleExternal(document, checked.external));
   }
   if (options.validate !== false) {
-    await step('validate', `validating against OpenAPI ${specVersion.version}`, () => validateDocument(document, value, specVersion.version));
+    await step('validate', `validating against OpenAPI ${checked.version}`, () => validateDocument(document, value, checked.version));
   }
 
   const mapped = await step('map', 'mapping operations and schemas', () => {
     const description = readApiDescription(value);
     const notes = [...description.notes];
-    const named = namesOfExternals(value, specVersion.references.external, description.componentSchemas);
+    const named = namesOfExternals(value, checked.external, description.componentSchemas);
     const types = new TypeMapper(new ShapeReader(value, named), named, {
       typePrefix: options.prefix,
       reserved: reservedTypeNames(),
@@ -101,7 +102,7 @@ export async function importOpenAPI(location: string, options: OpenAPIImportOpti
   const url = sourceUrl(options.url, description, document, notes);
   const sdl = await step('print', 'writing SDL', () =>
     printSourceFile({
-      header: header(document, description, options.source),
+      header: headerLines(document.name, description, options.source),
       source: { name: options.source, url },
       fields,
       types,
@@ -146,22 +147,6 @@ async function bundleExternal(
   }
 }
 
-function sourceUrl(explicit: string | undefined, description: ApiDescription, document: LoadedDocument, notes: Note[]): string {
-  const trim = (url: string) => url.replace(/\/+$/, '');
-  if (explicit) return trim(explicit);
-  const server = description.serverUrl;
-  if (server && /^https?:\/\//i.test(server)) return trim(server);
-  if (document.isUrl) return trim(new URL(server ?? '/', document.location).href);
-  const fallback = trim(`http://localhost${server?.startsWith('/') ? server : `/${server ?? ''}`}`);
-  notes.push({
-    where: document.name,
-    message: server
-      ? `the server URL "${server}" is relative; the source uses ${fallback} (pass --url, or set SKEIN_SOURCE_<NAME>_URL)`
-      : `the document names no server; the source uses ${fallback} (pass --url, or set SKEIN_SOURCE_<NAME>_URL)`,
-  });
-  return fallback;
-}
-
 /**
  * Bundling inlines a schema from another file where it is first referenced, so it loses
  * its name; `other.yaml#/Pet` gives it back (`Pet`, or the file's name for a whole file).
@@ -182,43 +167,6 @@ function namesOfExternals(
     if (name) names.set(target, name);
   }
   return names;
-}
-
-const MAX_LISTED = 25;
-
-function header(document: LoadedDocument, description: ApiDescription, source: string): string[] {
-  const spec = description.specVersion === '2.0' ? 'Swagger 2.0' : `OpenAPI ${description.specVersion}`;
-  const title = [description.title, description.version].filter(Boolean).join(' ');
-  const lines = [
-    `Imported by \`skein import openapi\` from ${document.name}${title ? `: ${title}` : ''} (${spec}).`,
-    'Edit freely; importing again overwrites this file.',
-  ];
-  if (description.skipped.length > 0) {
-    lines.push('', 'Left out (@rest cannot call them as described):');
-    for (const note of description.skipped.slice(0, MAX_LISTED)) lines.push(`  ${note.where}: ${note.message}`);
-    if (description.skipped.length > MAX_LISTED) lines.push(`  … and ${description.skipped.length - MAX_LISTED} more`);
-  }
-  const auth = description.securitySchemes.map((scheme) => `  ${scheme.name}: ${credentialHint(scheme, source)}`);
-  if (auth.length > 0) {
-    lines.push('', 'Authentication the API declares (not applied: add what you use to @source above):', ...auth);
-  }
-  return lines;
-}
-
-/** What to write on `@source` to send a scheme's credentials; values come from the environment. */
-function credentialHint(scheme: SecurityScheme, source: string): string {
-  const variable = `${source.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_${scheme.type === 'apiKey' ? 'API_KEY' : 'TOKEN'}`;
-  if (scheme.type === 'apiKey' && scheme.in === 'header') {
-    return `headers: [{ name: "${scheme.parameterName}", value: "{env.${variable}}" }]`;
-  }
-  if (scheme.type === 'apiKey') return `an API key in the ${scheme.in} "${scheme.parameterName}" (add it to each @rest)`;
-  if (scheme.type === 'basic' || scheme.scheme === 'basic') {
-    return `headers: [{ name: "Authorization", value: "Basic {env.${variable}}" }]`;
-  }
-  if (scheme.type === 'http' || scheme.type === 'oauth2' || scheme.type === 'openIdConnect') {
-    return `headers: [{ name: "Authorization", value: "Bearer {env.${variable}}" }], or forwardHeaders: ["Authorization"]`;
-  }
-  return `${scheme.type} (not something @source can send)`;
 }
 
 let reserved: Set<string> | undefined;
