@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { getNamedType, isEnumType, isObjectType, isInputObjectType, isUnionType, type GraphQLSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SchemaError } from '../../src/errors/schema-error.js';
 import { importOpenAPI, type OpenAPIImport } from '../../src/sources/rest/openapi/index.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { startRecordingUpstream, type RecordingUpstream } from '../helpers/recording-upstream.js';
@@ -288,5 +289,23 @@ describe('OpenAPI import: Swagger 2.0 details (test/fixtures/openapi/swagger-mut
     } finally {
       await gateway.close();
     }
+  });
+});
+
+describe('@discriminator on a hand-written union', () => {
+  it('is checked when the schema is built: a mapping to a type that is not a member is an error at the directive', async () => {
+    const sdl = `extend schema @source(name: "s", kind: REST, url: "http://localhost:9")
+type A { a: Int! }
+type B { b: Int! }
+union AB @discriminator(property: "kind", mapping: [{ value: "c", type: "C" }]) = A | B
+type Query { ab: AB @rest(source: "s", path: "/ab") }`;
+    const error = await startTestGateway({ sources: { 'ab.graphql': sdl } }).then(
+      (gateway) => gateway.close(),
+      (failure: unknown) => failure,
+    );
+    expect(error).toBeInstanceOf(SchemaError);
+    expect((error as SchemaError).format()).toBe(
+      'ab.graphql:4:10: @discriminator on AB maps "c" to C, which is not one of its members (A, B)',
+    );
   });
 });
