@@ -83,6 +83,19 @@ describe('OpenAPI import: a document split across files', () => {
   });
 });
 
+describe('OpenAPI import: from text (an upload)', () => {
+  it('imports text it is given, naming it as told, and places errors in it', async () => {
+    const text = readFileSync(fixture('mapping-rules.yaml'), 'utf8');
+    const imported = await importOpenAPI('zoo.yaml', { source: 'zoo', text });
+    expect(imported.sdl).toContain('# Imported by `skein import openapi` from zoo.yaml: Mapping rules 1.0 (OpenAPI 3.1).');
+    await expect(importOpenAPI('upload.json', { source: 'x', text: '{\n  "openapi": "3.0.3",\n  "info": {}}}' })).rejects.toThrow(
+      'not valid JSON: expected the end of the document after the top-level value',
+    );
+    const broken = await importOpenAPI('upload.json', { source: 'x', text: '{"openapi": "3.0.3" "info": {}}' }).catch((e: SchemaError) => e);
+    expect((broken as SchemaError).format()).toMatch(/^upload\.json:1:21: not valid JSON/);
+  });
+});
+
 describe('OpenAPI import: from an http URL', () => {
   let server: RecordingUpstream;
   beforeAll(async () => {

@@ -263,6 +263,7 @@ describe('SOAP: a WSDL behind basic authentication', () => {
   it('with wsdlAuth it reads the WSDL (and its imports from the same origin), then calls the service', async () => {
     process.env.SKEIN_TEST_WSDL_PASSWORD = credentials.password;
     process.env.SKEIN_TEST_BASIC = Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64');
+    upstream.documentReads.length = 0;
     const gateway = await startTestGateway({
       sources: {
         'locked.graphql': `extend schema ${source(`, wsdlAuth: { username: "${credentials.username}", password: "{env.SKEIN_TEST_WSDL_PASSWORD}" }`)}
@@ -274,6 +275,9 @@ describe('SOAP: a WSDL behind basic authentication', () => {
       const answer = await gateway.query(`{ room(roomId: "8") { roomId floor } }`);
       expect(answer.errors).toBeUndefined();
       expect(answer.data).toEqual({ room: { roomId: '8', floor: 4 } });
+      await gateway.query(`{ a: room(roomId: "1") { roomId } b: room(roomId: "2") { roomId } }`);
+      // The WSDL and its XSD were read once, when the graph was built; calls read nothing.
+      expect(upstream.documentReads).toEqual(['/hotel?wsdl', '/common.xsd']);
     } finally {
       await gateway.close();
     }
