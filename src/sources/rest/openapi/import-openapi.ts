@@ -24,6 +24,12 @@ export interface OpenAPIImportOptions extends RootSelection {
    * (`Gh` → `GhRepository`, `ghReposGet`).
    */
   readonly prefix?: string;
+  /**
+   * The document's text, when it does not come from `location` (an upload to the registry):
+   * `location` then names it in messages and in the file's header, and relative `$ref`s
+   * into other files resolve against it.
+   */
+  readonly text?: string;
   /** Check the document against the OpenAPI schema first (default true). */
   readonly validate?: boolean;
   /** Told when each step starts, so a terminal can show progress on big documents. */
@@ -68,7 +74,7 @@ export async function importOpenAPI(location: string, options: OpenAPIImportOpti
     }
   };
 
-  const document = await step('read', `reading ${location}`, () => loadDocument(location));
+  const document = await step('read', `reading ${location}`, () => loadDocument(location, { text: options.text }));
   const checked = await step('references', 'checking references', () => ({
     version: versionOf(document),
     external: checkReferences(document).external,

@@ -29,6 +29,8 @@ export interface LoadedDocument {
 export interface LoadOptions {
   /** Time allowed to download a URL, in milliseconds. */
   readonly timeoutMs?: number;
+  /** The document's text when it is not to be read from `source` (an upload); `source` then only names it. */
+  readonly text?: string;
 }
 
 /**
@@ -38,7 +40,8 @@ export interface LoadOptions {
 export async function loadDocument(source: string, options: LoadOptions = {}): Promise<LoadedDocument> {
   const isUrl = /^https?:\/\//i.test(source);
   const location = isUrl ? source : path.resolve(source);
-  const text = stripBom(isUrl ? await download(source, options.timeoutMs ?? 30_000) : await readText(source));
+  const raw = options.text ?? (isUrl ? await download(source, options.timeoutMs ?? 30_000) : await readText(source));
+  const text = stripBom(raw);
   const pathname = isUrl ? new URL(location).pathname : location;
   const format = /\.ya?ml$/i.test(pathname) || !/^\s*[{[]/.test(text) ? 'yaml' : 'json';
   const parsed = format === 'json' ? parseJson(text, source) : parseYaml(text, source);
