@@ -119,8 +119,16 @@ export async function startSoapServices(delayMs: () => number): Promise<Record<s
     Object.entries(services(delayMs)).map(async ([name, service]) => {
       const server = http.createServer();
       server.keepAliveTimeout = 60_000;
-      const listener = soap.listen(server, { path: service.path, services: service.services, xml: service.wsdl });
-      listener.log = () => {};
+      // The soap package answers only once it has read the WSDL: wait for that before handing out the URL.
+      await new Promise<void>((resolve, reject) => {
+        const listener = soap.listen(server, {
+          path: service.path,
+          services: service.services,
+          xml: service.wsdl,
+          callback: (error: unknown) => (error ? reject(error as Error) : resolve()),
+        });
+        listener.log = () => {};
+      });
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       const { port } = server.address() as AddressInfo;
       const running: RunningServer = {

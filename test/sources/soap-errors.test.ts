@@ -240,7 +240,7 @@ describe('SOAP: a WSDL behind basic authentication', () => {
       uri: hotelWsdl,
       path: '/hotel',
       basicAuth: credentials,
-      files: { '/common.xsd': fixture('common.xsd') },
+      files: { '/common.xsd': fixture('common.xsd'), '/hotel-policy.xsd': fixture('hotel-policy.xsd') },
       services: {
         HotelService: { HotelSoap: { GetRoom: (args: { roomId: string }) => ({ GetRoomResult: { roomId: args.roomId, floor: 4 } }) } },
       },
@@ -277,7 +277,7 @@ describe('SOAP: a WSDL behind basic authentication', () => {
       expect(answer.data).toEqual({ room: { roomId: '8', floor: 4 } });
       await gateway.query(`{ a: room(roomId: "1") { roomId } b: room(roomId: "2") { roomId } }`);
       // The WSDL and its XSD were read once, when the graph was built; calls read nothing.
-      expect(upstream.documentReads).toEqual(['/hotel?wsdl', '/common.xsd']);
+      expect(upstream.documentReads).toEqual(['/hotel?wsdl', '/common.xsd', '/hotel-policy.xsd']);
     } finally {
       await gateway.close();
     }

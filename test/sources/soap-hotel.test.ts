@@ -31,6 +31,7 @@ const room101 = {
   rate: { code: 'non-refundable', nights: '2' },
   price: { attributes: { currency: 'EUR' }, $value: '99.50' },
   'rating-score': '4.5',
+  policy: { smoking: 'false', pets: 'true' },
 };
 
 function hotelService(calls: string[]) {
@@ -142,7 +143,7 @@ describe('SOAP document/literal wrapped, end to end through the gateway', () => 
       getRoom(roomId: "101") {
         roomId kind floor hasWindow area bookings openedOn cleanedAt photo note extras amenity
         beds { width bunk } Address { street city zip country } rate { code nights } price { value currency }
-        ratingScore code wing
+        ratingScore code wing policy { smoking pets }
       }
     }`);
     expect(answer.errors).toBeUndefined();
@@ -167,6 +168,7 @@ describe('SOAP document/literal wrapped, end to end through the gateway', () => 
       rate: { code: 'NON_REFUNDABLE', nights: 2 },
       price: { value: 99.5, currency: 'EUR' },
       ratingScore: 4.5,
+      policy: { smoking: false, pets: true },
       code: 'A-101',
       wing: 2,
     });
