@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const CACHE = path.resolve('test/.fixtures');
@@ -16,6 +16,21 @@ export function packageFile(spec: string, file: string): string {
   const target = path.join(folder, file);
   if (existsSync(target)) return target;
   mkdirSync(folder, { recursive: true });
+  // Test files run in parallel processes: one fetches, the others wait for it.
+  const lock = `${folder}.lock`;
+  if (!acquire(lock)) {
+    waitFor(() => !existsSync(lock));
+    if (existsSync(target)) return target;
+    return packageFile(spec, file);
+  }
+  try {
+    return fetchInto(spec, folder, target, file);
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function fetchInto(spec: string, folder: string, target: string, file: string): string {
   const output = execFileSync('npm', ['pack', spec, '--pack-destination', folder, '--silent'], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -24,4 +39,23 @@ export function packageFile(spec: string, file: string): string {
   execFileSync('tar', ['-xzf', tarball, '-C', folder]);
   if (!existsSync(target)) throw new Error(`${spec} has no file ${file}`);
   return target;
+}
+
+function acquire(lock: string): boolean {
+  try {
+    mkdirSync(lock);
+    return true;
+  } catch {
+    // A lock left by a killed run is stale after two minutes.
+    if (Date.now() - statSync(lock).mtimeMs > 120_000) {
+      rmSync(lock, { recursive: true, force: true });
+      return acquire(lock);
+    }
+    return false;
+  }
+}
+
+function waitFor(done: () => boolean): void {
+  const until = Date.now() + 120_000;
+  while (!done() && Date.now() < until) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
 }
