@@ -38,11 +38,28 @@ export interface GraphFactoryOptions extends Omit<GraphOptions, 'pausedComposite
 export function graphFactory(options: GraphFactoryOptions = {}): GraphFactory {
   const { attachmentsDir = path.join(tmpdir(), 'skein-attachments'), ...graphOptions } = options;
   return {
-    build(candidate) {
+    async build(candidate) {
       const paused = new Set(candidate.composites.filter((c) => c.paused).map((c) => c.name));
-      return buildGraph(candidateInput(candidate, attachmentsDir), { ...graphOptions, pausedComposites: paused });
+      const graph = await buildGraph(candidateInput(candidate, attachmentsDir), { ...graphOptions, pausedComposites: paused });
+      pausedByGraph.set(graph, paused);
+      return graph;
     },
   };
+}
+
+const pausedByGraph = new WeakMap<Graph, ReadonlySet<string>>();
+
+/** The composites that are paused in a graph the factory built (none for other graphs). */
+export function pausedComposites(graph: Graph): ReadonlySet<string> {
+  return pausedByGraph.get(graph) ?? new Set();
+}
+
+/** How many `..` a relative path starts with, once normalized. */
+function leadingParents(relative: string): number {
+  const parts = path.posix.normalize(relative.replaceAll('\\', '/')).split('/');
+  let count = 0;
+  while (parts[count] === '..') count++;
+  return count;
 }
 
 /**
@@ -56,13 +73,20 @@ export function candidateInput(candidate: Candidate, attachmentsDir: string): Sc
     if (files.length === 0) return { path: sourcePath(source.name), text: source.sdl };
     const hash = createHash('sha256').update(source.sdl).update(JSON.stringify(files)).digest('hex').slice(0, 16);
     const folder = path.join(attachmentsDir, `${source.name}-${hash}`);
+    // The SDL sits as deep in the folder as its attachments' paths climb (`../../wsdl/x.wsdl`),
+    // so each relative path resolves to a file inside the folder.
+    const climb = Math.max(0, ...files.map(([relative]) => leadingParents(relative)));
+    const sdlFolder = path.join(folder, ...Array.from({ length: climb }, (_, i) => `_${i}`));
     for (const [relative, text] of files) {
-      const target = path.resolve(folder, relative);
-      if (!target.startsWith(folder + path.sep)) throw new Error(`attachment path "${relative}" of source ${source.name} leaves its folder`);
+      const target = path.resolve(sdlFolder, relative);
+      if (path.isAbsolute(relative) || !target.startsWith(folder + path.sep)) {
+        throw new Error(`attachment path "${relative}" of source ${source.name} must be a relative path`);
+      }
       mkdirSync(path.dirname(target), { recursive: true });
       writeFileSync(target, text);
     }
-    const file = path.join(folder, `${source.name}.graphql`);
+    mkdirSync(sdlFolder, { recursive: true });
+    const file = path.join(sdlFolder, `${source.name}.graphql`);
     writeFileSync(file, source.sdl);
     return { path: file, text: source.sdl };
   });

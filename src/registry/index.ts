@@ -17,8 +17,8 @@ export {
 export type * from './records.js';
 export { RegistryError, type RegistryErrorCode } from './errors.js';
 export { transition, isLive, type LifecycleAction } from './lifecycle.js';
-export { graphFactory, candidateInput, type Candidate, type GraphFactory, type GraphFactoryOptions } from './candidate.js';
-export { ServedGraph, candidateOf, type GraphLease, type ServedGraphOptions } from './served-graph.js';
+export { graphFactory, candidateInput, pausedComposites, type Candidate, type GraphFactory, type GraphFactoryOptions } from './candidate.js';
+export { ServedGraph, candidateOf, revisionOf, type GraphLease, type ServedGraphOptions } from './served-graph.js';
 export { Workbench, type ExplainedPlan, type ImportResult } from './workbench.js';
 export { folderUpload } from './folder-upload.js';
 export { sourcesOfComposite } from './composite-sources.js';
@@ -26,3 +26,4 @@ export { readCompositeHeader, readSourceHeader, compositePath, sourcePath } from
 export type { CompositeExport, ExportFormat, SourceReference } from './export/composite-export.js';
 export { exportToXML, exportFromXML } from './export/export-xml.js';
 export { exportToJSON, exportFromJSON } from './export/export-json.js';
+export { sourceFromDescription, type DescribedSource } from './import-source.js';

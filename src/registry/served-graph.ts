@@ -57,6 +57,7 @@ export class ServedGraph {
   static async start(registry: Registry, graphs: GraphFactory, options: ServedGraphOptions = {}): Promise<ServedGraph> {
     const snapshot = await registry.snapshot();
     const graph = await graphs.build(candidateOf(snapshot));
+    revisions.set(graph, snapshot.revision);
     const served = new ServedGraph(registry, graphs, options, { graph, revision: snapshot.revision, leases: 0, retired: false });
     try {
       served.#unlisten = await registry.db.listen(CHANGE_CHANNEL, {
@@ -158,6 +159,7 @@ export class ServedGraph {
         await graph.close();
         return;
       }
+      revisions.set(graph, snapshot.revision);
       const old = this.#served;
       this.#served = { graph, revision: snapshot.revision, leases: 0, retired: false };
       this.#builtAt = new Date();
@@ -182,6 +184,13 @@ export class ServedGraph {
     this.#failing = false;
     this.#lastError = undefined;
   }
+}
+
+const revisions = new WeakMap<Graph, number>();
+
+/** The registry revision a served graph was built from. */
+export function revisionOf(graph: Graph): number | undefined {
+  return revisions.get(graph);
 }
 
 /** What a snapshot serves, as a candidate for the graph factory. */

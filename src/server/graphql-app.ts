@@ -37,7 +37,9 @@ const EXAMPLE_QUERY = /* GraphQL */ `# Welcome to Skein. Every field below calls
 /** The public GraphQL endpoint: graphql-yoga over the current graph, GraphiQL included. */
 export function createGraphQLApp(options: GraphQLAppOptions): YogaServerInstance<Record<string, unknown>, GatewayContext> {
   return createYoga<Record<string, unknown>, GatewayContext>({
-    schema: () => options.graph().schema,
+    // A request served through the gateway carries the graph it leased (server context
+    // `graph`), so a reload during the request does not change the schema under it.
+    schema: (context) => ((context as { graph?: Graph }).graph ?? options.graph()).schema,
     graphqlEndpoint: options.endpoint ?? '/graphql',
     landingPage: false,
     graphiql: { title: 'Skein', defaultQuery: EXAMPLE_QUERY },

@@ -1,13 +1,16 @@
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { startDemoUpstreams, type DemoUpstreams } from '../../demo/index.js';
-import { buildGraph } from '../../graph/index.js';
+import { DEFAULT_DATA_DIR, redactUrl, type AppliedItem } from '../../registry/index.js';
 import { loadSchemaFolder } from '../../schema/index.js';
-import { startGateway } from '../../server/index.js';
+import { AdminTokens, startRegistryGateway } from '../../server/index.js';
 import { reportFailure } from '../report.js';
 
 interface ServeOptions {
   schema: string;
   demo?: boolean;
+  dev?: boolean;
+  data?: string;
   port: string;
   host?: string;
 }
@@ -15,28 +18,62 @@ interface ServeOptions {
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('Serve a schema folder as one GraphQL endpoint, with GraphiQL at /graphql.')
-    .option('-s, --schema <dir>', 'schema folder', 'schema')
-    .option('--demo', "also start the demo's upstream services in-process and point the schema at them")
+    .description(
+      'Serve the registry as one GraphQL endpoint (GraphiQL at /graphql), composites as REST under /api, the admin API at /admin/graphql.',
+    )
+    .option('-s, --schema <dir>', 'schema folder to seed the registry from (what it does not have yet, by name)', 'schema')
+    .option('--demo', "also start the demo's upstream services in-process and point the schema at them (implies --dev)")
+    .option('--dev', 'without SKEIN_ADMIN_TOKEN, run the admin API unprotected (local use only)')
+    .option('--data <dir>', `the embedded registry's folder (env SKEIN_DATA_DIR; default ${DEFAULT_DATA_DIR}); DATABASE_URL selects PostgreSQL instead`)
     .option('-p, --port <port>', 'port to listen on (env PORT)', process.env.PORT ?? '4000')
     .option('--host <host>', 'interface to listen on (env HOST); all interfaces by default', process.env.HOST)
-    .action(async (options: ServeOptions) => {
+    .addHelpText(
+      'after',
+      `
+Environment:
+  SKEIN_ADMIN_TOKEN  admin tokens: one token, or name:token pairs ("alice:…,ci:…") so the audit trail names who acted
+  DATABASE_URL       PostgreSQL URL; gateways sharing it serve the same registry and reload together
+  SKEIN_DATA_DIR     the embedded registry's folder (default ${DEFAULT_DATA_DIR})`,
+    )
+    .action(async (options: ServeOptions, command: Command) => {
       let demo: DemoUpstreams | undefined;
       try {
         const port = Number(options.port);
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, not "${options.port}"`);
+        const tokens = AdminTokens.parse(process.env.SKEIN_ADMIN_TOKEN);
+        const dev = options.dev === true || options.demo === true;
+        if (!tokens && !dev) {
+          throw new Error(
+            'the admin API needs SKEIN_ADMIN_TOKEN (one token, or name:token pairs separated by commas); pass --dev to run it unprotected on your own machine',
+          );
+        }
+        const explicitSchema = command.getOptionValueSource('schema') === 'cli';
+        const seed = explicitSchema || existsSync(options.schema) ? loadSchemaFolder(options.schema) : undefined;
+        const databaseUrl = process.env.DATABASE_URL || undefined;
+        const dataDir = options.data ?? process.env.SKEIN_DATA_DIR ?? DEFAULT_DATA_DIR;
         demo = options.demo ? await startDemoUpstreams() : undefined;
-        const graph = await buildGraph(loadSchemaFolder(options.schema), {
-          urls: demo?.urls,
-          onSourceError: 'degrade',
+        const gateway = await startRegistryGateway({
+          databaseUrl,
+          dataDir,
+          seed,
+          tokens,
+          dev,
+          port,
+          host: options.host,
+          graphs: { urls: demo?.urls, onSourceError: 'degrade', warn: (message) => console.warn(`skein: ${message}`) },
           warn: (message) => console.warn(`skein: ${message}`),
         });
-        const gateway = await startGateway({ graph, port, host: options.host });
-        console.log(`Skein is serving ${options.schema}/ at ${gateway.url}`);
+        const graph = gateway.served.current();
+        const store = databaseUrl ? `PostgreSQL ${redactUrl(databaseUrl)}` : `embedded registry in ${dataDir}`;
+        console.log(`Skein is serving the ${store} at ${gateway.url}`);
         console.log(`  open it in a browser for GraphiQL`);
+        console.log(`  admin API ${gateway.adminUrl}  (${tokens ? `tokens: ${tokens.names.join(', ')}` : 'unprotected: --dev'})`);
+        console.log(`  REST      ${gateway.apiUrl}  (catalog; OpenAPI at ${gateway.apiUrl}/openapi.json)`);
+        if (seed) console.log(`  seeded from ${options.schema}/: ${seedSummary(gateway.seeded)}`);
         for (const source of graph.sources.values()) {
-          console.log(`  source ${source.name.padEnd(10)} ${source.kind.padEnd(5)} ${source.url ?? ''}`);
+          console.log(`  source    ${source.name.padEnd(10)} ${source.kind.padEnd(5)} ${source.url ?? ''}`);
         }
+        for (const name of graph.plans.keys()) console.log(`  composite ${name.padEnd(10)} ${gateway.apiUrl}/${name}`);
         if (demo) console.log(`  demo upstreams answer after ${process.env.SKEIN_DEMO_DELAY_MS ?? 0} ms (SKEIN_DEMO_DELAY_MS)`);
         const stop = async () => {
           await gateway.close();
@@ -50,4 +87,13 @@ export function registerServe(program: Command): void {
         reportFailure(error);
       }
     });
+}
+
+function seedSummary(items: readonly AppliedItem[]): string {
+  const count = (kind: string, action: string) => items.filter((i) => i.kind === kind && i.action === action).length;
+  const parts = [
+    `${count('source', 'added')} sources and ${count('composite', 'added')} composites added`,
+    `${items.filter((i) => i.action === 'kept').length} already in the registry`,
+  ];
+  return parts.join(', ');
 }

@@ -1,0 +1,14 @@
+import type { Registry, ServedGraph, Workbench } from '../../registry/index.js';
+
+/** What every admin resolver receives: who is asking, and the registry this gateway serves. */
+export interface AdminContext {
+  /** The name of the token the request was made with (`dev` when the API is unprotected). */
+  readonly actor: string;
+  readonly registry: Registry;
+  readonly served: ServedGraph;
+  readonly workbench: Workbench;
+  /** Told after every change, so this gateway serves it before the mutation answers. */
+  readonly changed: () => Promise<void>;
+  /** How this gateway names itself in exports. */
+  readonly gatewayName: string;
+}

@@ -1,0 +1,176 @@
+import { GraphQLError } from 'graphql';
+import type { PlanFormat as PlanFormatName } from '../../composite/index.js';
+import type { AttachmentInput, CompositeState, Resolvers, SourceOrigin } from '../../generated/admin.js';
+import { GraphQLJSON } from '../../schema/index.js';
+import {
+  RegistryError,
+  RegistryUnavailableError,
+  sourceFromDescription,
+  sourcesOfComposite,
+  type SourceInput,
+} from '../../registry/index.js';
+import type { AdminContext } from './admin-context.js';
+
+/**
+ * The admin API's resolvers, typed by the code generated from its SDL. Each mutation is
+ * one registry change; once it is stored, this gateway reloads before answering, so the
+ * caller's next request already sees it. Registry errors become GraphQL errors whose
+ * extensions carry `code` and `details` (one line per problem, with its place).
+ */
+export const adminResolvers: Resolvers = {
+  JSON: GraphQLJSON,
+
+  Query: {
+    status: async (_root, _args, { registry, served, actor }) => ({
+      store: registry.db.kind === 'postgres' ? 'POSTGRES' : 'EMBEDDED',
+      where: registry.db.where,
+      revision: await guard(() => registry.revision()),
+      servedRevision: served.revision,
+      servedSince: served.builtAt.toISOString(),
+      lastError: served.lastError ?? null,
+      actor,
+    }),
+    sources: (_root, { includeRemoved }, { registry }) => guard(() => registry.sources({ includeRemoved: includeRemoved ?? false })),
+    source: async (_root, { name }, { registry }) => (await guard(() => registry.source(name))) ?? null,
+    composites: (_root, { includeDeleted }, { registry }) => guard(() => registry.composites({ includeDeleted: includeDeleted ?? false })),
+    composite: async (_root, { name }, { registry }) => (await guard(() => registry.composite(name))) ?? null,
+    plan: (_root, { name, version, format }, { workbench }) =>
+      guard(() => workbench.plan(name, version ?? undefined, (format ?? 'TEXT').toLowerCase() as PlanFormatName)),
+    export: async (_root, { name, version, format }, { workbench, gatewayName }) => {
+      const chosen = format ?? 'XML';
+      const record = await guard(() => workbench.registry.composite(name));
+      const document = await guard(() =>
+        workbench.export(name, { version: version ?? undefined, format: chosen === 'JSON' ? 'json' : 'xml', exportedFrom: gatewayName }),
+      );
+      return { composite: name, version: version ?? record?.version ?? 0, format: chosen, document };
+    },
+    audit: (_root, { limit, target }, { registry }) => guard(() => registry.audit({ limit: limit ?? 50, target: target ?? undefined })),
+  },
+
+  Mutation: {
+    registerSource: async (_root, { input }, context) => {
+      const given = [input.sdl, input.openapi, input.wsdl].filter((x) => x !== undefined && x !== null).length;
+      if (given !== 1) throw toGraphQLError(new RegistryError('BAD_INPUT', `give exactly one of sdl, openapi or wsdl; ${given} were given`));
+      let source: SourceInput;
+      if (input.sdl !== undefined && input.sdl !== null) {
+        source = { sdl: input.sdl, name: input.name ?? undefined, origin: 'sdl', attachments: attachments(input.attachments) };
+      } else {
+        if (!input.name) throw toGraphQLError(new RegistryError('BAD_INPUT', 'an imported source needs name: the name of its @source'));
+        source = await guard(() =>
+          sourceFromDescription({ name: input.name!, openapi: input.openapi ?? undefined, wsdl: input.wsdl ?? undefined, url: input.url ?? undefined }),
+        );
+      }
+      return change(context, () => context.registry.registerSource(context.actor, source));
+    },
+    removeSource: (_root, { name }, context) => change(context, () => context.registry.removeSource(context.actor, name)),
+    saveComposite: (_root, { document, name, note }, context) =>
+      change(context, () => context.registry.saveComposite(context.actor, { document, name: name ?? undefined, note: note ?? undefined })),
+    publish: (_root, { name, version }, context) => change(context, () => context.registry.publish(context.actor, name, version ?? undefined)),
+    pause: (_root, { name }, context) => change(context, () => context.registry.pause(context.actor, name)),
+    resume: (_root, { name }, context) => change(context, () => context.registry.resume(context.actor, name)),
+    delete: (_root, { name }, context) => change(context, () => context.registry.delete(context.actor, name)),
+    rollback: (_root, { name, version }, context) => change(context, () => context.registry.rollback(context.actor, name, version)),
+    push: async (_root, { sources, composites, publish }, context) => {
+      const result = await change(context, () =>
+        context.registry.apply(context.actor, {
+          sources: sources.map((s) => ({ sdl: s.sdl, file: s.file ?? undefined, attachments: attachments(s.attachments) })),
+          composites: composites.map((c) => ({ document: c.document, file: c.file ?? undefined })),
+          publish: publish ?? false,
+        }),
+        true,
+      );
+      return { changed: result.changed, items: result.record };
+    },
+    import: async (_root, { document, publish }, context) => {
+      const result = await guard(() => context.workbench.import(context.actor, document, { publish: publish ?? false }));
+      await context.changed();
+      return result;
+    },
+  },
+
+  Source: {
+    state: (source) => (source.state === 'active' ? 'ACTIVE' : 'REMOVED'),
+    origin: (source) => source.origin.toUpperCase() as SourceOrigin,
+    url: (source, _args, { served }) => (source.state === 'active' ? (served.current().sources.get(source.name)?.url ?? null) : null),
+    attachments: (source) => Object.keys(source.attachments),
+    updatedBy: (source) => source.createdBy,
+    operations: (source, _args, { served }) =>
+      source.state === 'active'
+        ? [...served.current().operations.values()].filter((o) => o.source.name === source.name).map((o) => o.name)
+        : [],
+    usedBy: (source, _args, { served }) => {
+      const graph = served.current();
+      return [...graph.plans.keys()].filter((name) => sourcesOfComposite(graph, name).includes(source.name)).sort();
+    },
+    versions: (source, _args, { registry }) => guard(() => registry.sourceVersions(source.name)),
+  },
+
+  SourceVersion: {
+    origin: (version) => version.origin.toUpperCase() as SourceOrigin,
+  },
+
+  Composite: {
+    state: (composite) => composite.state.toUpperCase() as CompositeState,
+    endpoint: (composite) => (composite.state === 'published' || composite.state === 'paused' ? `/api/${composite.name}` : null),
+    sources: async (composite, _args, { workbench }) => {
+      if (composite.state === 'deleted') return [];
+      try {
+        return await workbench.sourcesOf(composite.name);
+      } catch {
+        return []; // a version that no longer builds (a source changed since) calls nothing it can name
+      }
+    },
+    versions: (composite, _args, { registry }) => guard(() => registry.compositeVersions(composite.name)),
+  },
+
+  Plan: {
+    composite: (plan) => plan.name,
+    format: (plan) => plan.format.toUpperCase() as 'TEXT' | 'JSON' | 'MERMAID' | 'DOT',
+  },
+
+  AuditEntry: {
+    outcome: (entry) => entry.outcome.toUpperCase() as 'OK' | 'REJECTED' | 'DENIED',
+    detail: (entry) => entry.detail,
+  },
+
+  UploadItem: {
+    action: (item) => item.action.toUpperCase() as 'ADDED' | 'UPDATED' | 'PUBLISHED' | 'UNCHANGED' | 'KEPT',
+  },
+};
+
+/** Runs a registry change, then makes this gateway serve it before answering. */
+async function change<T>(context: AdminContext, run: () => Promise<{ record: T; changed: boolean }>, whole: true): Promise<{ record: T; changed: boolean }>;
+async function change<T>(context: AdminContext, run: () => Promise<{ record: T; changed: boolean }>): Promise<T>;
+async function change<T>(context: AdminContext, run: () => Promise<{ record: T; changed: boolean }>, whole?: true) {
+  const result = await guard(run);
+  if (result.changed) await context.changed();
+  return whole ? result : result.record;
+}
+
+/** Registry errors as GraphQL errors a client can act on; anything else stays an internal error. */
+async function guard<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw toGraphQLError(error);
+  }
+}
+
+function toGraphQLError(error: unknown): unknown {
+  if (error instanceof RegistryError) {
+    return new GraphQLError(error.message, { extensions: { code: error.code, ...(error.details.length ? { details: error.details } : {}) } });
+  }
+  if (error instanceof RegistryUnavailableError || isConnectionError(error)) {
+    return new GraphQLError(`the registry cannot be reached: ${(error as Error).message}`, { extensions: { code: 'REGISTRY_UNAVAILABLE' } });
+  }
+  return error;
+}
+
+function isConnectionError(error: unknown): boolean {
+  const code = (error as { code?: string } | null)?.code;
+  return typeof code === 'string' && (/^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND)$/.test(code) || /^(08|57P|3D000)/.test(code));
+}
+
+function attachments(list: readonly AttachmentInput[] | null | undefined): Record<string, string> {
+  return Object.fromEntries((list ?? []).map((a) => [a.path, a.text]));
+}

@@ -1,0 +1,280 @@
+/**
+ * The admin API's schema: a GraphQL schema of its own at /admin/graphql, apart from the
+ * served graph. Resolver types are generated from it (`npm run codegen` writes
+ * src/generated/admin.ts), so the resolvers cannot drift from it.
+ */
+export const adminSDL = /* GraphQL */ `
+"""
+Skein's admin API: the registry of sources and composites, their versions and their
+lifecycle (draft → published ⇄ paused → deleted), plans, export and import. Every request
+needs the header \`Authorization: Bearer <token>\` (a token of SKEIN_ADMIN_TOKEN).
+"""
+schema {
+  query: Query
+  mutation: Mutation
+}
+
+"Any JSON value."
+scalar JSON
+
+enum CompositeState {
+  "Saved; can be checked and planned, not called."
+  DRAFT
+  "Served at its live version: a GraphQL field and a REST endpoint."
+  PUBLISHED
+  "In the schema, answering COMPOSITE_PAUSED (HTTP 503 on its REST endpoint)."
+  PAUSED
+  "No longer served; its history stays."
+  DELETED
+}
+
+enum SourceState {
+  ACTIVE
+  "Removed; its history stays and it can be registered again."
+  REMOVED
+}
+
+"What the source SDL was made from."
+enum SourceOrigin {
+  SDL
+  OPENAPI
+  WSDL
+}
+
+enum PlanFormat {
+  TEXT
+  JSON
+  MERMAID
+  DOT
+}
+
+enum ExportFormat {
+  XML
+  JSON
+}
+
+enum AuditOutcome {
+  OK
+  "Checked and refused; nothing was stored."
+  REJECTED
+  "No valid token was shown."
+  DENIED
+}
+
+enum StoreKind {
+  "PGlite in the gateway's process."
+  EMBEDDED
+  POSTGRES
+}
+
+enum UploadAction {
+  ADDED
+  UPDATED
+  "Unchanged text, now published."
+  PUBLISHED
+  UNCHANGED
+  "Left as the registry had it (seeding never overwrites)."
+  KEPT
+}
+
+"An upstream API: one SDL text declaring one @source."
+type Source {
+  name: String!
+  "REST or SOAP."
+  kind: String!
+  state: SourceState!
+  "The newest version."
+  version: Int!
+  origin: SourceOrigin!
+  "The base URL or endpoint this gateway calls (after SKEIN_SOURCE_<NAME>_URL)."
+  url: String
+  sdl: String!
+  "Files stored with the SDL (a WSDL), by the relative path the SDL names them with."
+  attachments: [String!]!
+  updatedAt: String!
+  updatedBy: String!
+  "Its root fields in the served graph, such as Query.user."
+  operations: [String!]!
+  "Published and paused composites that call it."
+  usedBy: [String!]!
+  versions: [SourceVersion!]!
+}
+
+type SourceVersion {
+  version: Int!
+  origin: SourceOrigin!
+  sdl: String!
+  createdAt: String!
+  createdBy: String!
+}
+
+"A composite API: a named GraphQL operation over the graph, with its versions and state."
+type Composite {
+  name: String!
+  state: CompositeState!
+  "query or mutation."
+  operation: String!
+  "The newest saved version."
+  version: Int!
+  "The version served while published or paused."
+  liveVersion: Int
+  "The newest version's document."
+  document: String!
+  liveDocument: String
+  "The sources its newest version calls."
+  sources: [String!]!
+  "Its REST address while published or paused, such as /api/hotelOrder."
+  endpoint: String
+  createdAt: String!
+  updatedAt: String!
+  "Who saved the newest version."
+  updatedBy: String!
+  versions: [CompositeVersion!]!
+}
+
+type CompositeVersion {
+  version: Int!
+  document: String!
+  "Why it was made, when not a plain save: rollback to v2, imported from …"
+  note: String
+  createdAt: String!
+  createdBy: String!
+}
+
+type Plan {
+  composite: String!
+  version: Int!
+  format: PlanFormat!
+  "The plan in the requested format."
+  text: String!
+  "The plan as data, whatever the format."
+  json: JSON!
+}
+
+type Export {
+  composite: String!
+  version: Int!
+  format: ExportFormat!
+  "The portable file: XML or JSON."
+  document: String!
+}
+
+type ImportResult {
+  composite: Composite!
+  "Sources that exist here with another SDL than the exporter had."
+  warnings: [String!]!
+}
+
+type UploadItem {
+  "source or composite."
+  kind: String!
+  name: String!
+  action: UploadAction!
+  version: Int!
+  state: String!
+}
+
+type UploadResult {
+  "Whether anything was stored."
+  changed: Boolean!
+  items: [UploadItem!]!
+}
+
+type AuditEntry {
+  id: Int!
+  at: String!
+  "The token's name; null when no valid token was shown."
+  actor: String
+  "composite.publish, source.register, auth.denied, …"
+  action: String!
+  target: String
+  version: Int
+  outcome: AuditOutcome!
+  detail: JSON!
+}
+
+type Status {
+  store: StoreKind!
+  "The data folder, or the PostgreSQL URL without its password."
+  where: String!
+  "The registry's revision: bumped by every change."
+  revision: Int!
+  "The revision this gateway serves."
+  servedRevision: Int!
+  servedSince: String!
+  "Why the last reload failed, while this gateway serves an older revision because of it."
+  lastError: String
+  "The name of the token this request was made with."
+  actor: String!
+}
+
+"A file stored with a source's SDL, named by the relative path the SDL uses."
+input AttachmentInput {
+  path: String!
+  text: String!
+}
+
+"""
+A source to register or update. Give exactly one of sdl (source SDL with one @source),
+openapi (an OpenAPI 2.0/3.x document, JSON or YAML) or wsdl (a WSDL document); the
+last two are imported into SDL first and need name.
+"""
+input SourceInput {
+  name: String
+  sdl: String
+  openapi: String
+  wsdl: String
+  "Base URL or endpoint to write into an imported @source."
+  url: String
+  attachments: [AttachmentInput!]
+}
+
+"One source of an upload (a schema folder)."
+input SourceUpload {
+  sdl: String!
+  "The file it came from, for messages."
+  file: String
+  attachments: [AttachmentInput!]
+}
+
+"One composite of an upload."
+input CompositeUpload {
+  document: String!
+  file: String
+}
+
+type Query {
+  "The store and the revision this gateway serves."
+  status: Status!
+  sources(includeRemoved: Boolean = false): [Source!]!
+  source(name: String!): Source
+  composites(includeDeleted: Boolean = false): [Composite!]!
+  composite(name: String!): Composite
+  "A composite's plan at a version (the newest by default); drafts are planned without being served."
+  plan(name: String!, version: Int, format: PlanFormat = TEXT): Plan!
+  "A composite as a portable file, with references to the sources it needs."
+  export(name: String!, version: Int, format: ExportFormat = XML): Export!
+  "Newest first."
+  audit(limit: Int = 50, target: String): [AuditEntry!]!
+}
+
+type Mutation {
+  "Registers a source, or stores a new version of it. Refused if the graph would not build."
+  registerSource(input: SourceInput!): Source!
+  "Refused while a published or paused composite, or another source, needs it."
+  removeSource(name: String!): Source!
+  "Saves a composite document as its next version; a new composite starts as a draft."
+  saveComposite(document: String!, name: String, note: String): Composite!
+  "Serves a version (the newest by default)."
+  publish(name: String!, version: Int): Composite!
+  pause(name: String!): Composite!
+  resume(name: String!): Composite!
+  delete(name: String!): Composite!
+  "Makes an earlier version current again, as a new version; served at once when live."
+  rollback(name: String!, version: Int!): Composite!
+  "Sources and composites in one change, checked as a whole (skein push). Changed texts become new versions."
+  push(sources: [SourceUpload!]!, composites: [CompositeUpload!]!, publish: Boolean = false): UploadResult!
+  "Imports an export (XML or JSON) as the composite's next version."
+  import(document: String!, publish: Boolean = false): ImportResult!
+}
+`;

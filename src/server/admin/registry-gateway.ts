@@ -1,0 +1,84 @@
+import {
+  folderUpload,
+  graphFactory,
+  openRegistry,
+  pausedComposites,
+  revisionOf,
+  ServedGraph,
+  Workbench,
+  type AppliedItem,
+  type GraphFactoryOptions,
+  type Registry,
+} from '../../registry/index.js';
+import type { SchemaInput } from '../../schema/index.js';
+import { startGateway, type RunningGateway } from '../gateway.js';
+import type { AdminTokens } from './admin-tokens.js';
+
+export interface RegistryGatewayOptions {
+  /** PostgreSQL (shared by a cluster of gateways); else the embedded store in `dataDir`. */
+  readonly databaseUrl?: string;
+  readonly dataDir?: string;
+  /** How graphs are built: upstream URL overrides, what to do with a source that cannot be prepared. */
+  readonly graphs?: GraphFactoryOptions;
+  /** A schema folder whose sources and composites the registry gets if it lacks them (by name). */
+  readonly seed?: SchemaInput;
+  readonly tokens?: AdminTokens;
+  /** No tokens: an unprotected admin API, for local use. */
+  readonly dev?: boolean;
+  readonly port?: number;
+  readonly host?: string;
+  /** Revision poll under NOTIFY, in ms; defaults to 5 s on PostgreSQL, none on the embedded store. */
+  readonly pollMs?: number;
+  readonly warn?: (message: string) => void;
+}
+
+export interface RunningRegistryGateway extends RunningGateway {
+  readonly registry: Registry;
+  readonly served: ServedGraph;
+  /** What seeding did, item by item. */
+  readonly seeded: readonly AppliedItem[];
+}
+
+/**
+ * A gateway that serves the registry: opens the store (failing with a clear message when
+ * it cannot), seeds it from a schema folder, serves its published and paused composites,
+ * follows its changes, and offers the admin API. The order matters: tokens are checked
+ * before the store is opened, and nothing listens before the first graph is built.
+ */
+export async function startRegistryGateway(options: RegistryGatewayOptions): Promise<RunningRegistryGateway> {
+  if (!options.tokens && !options.dev) {
+    throw new Error('the admin API needs SKEIN_ADMIN_TOKEN (one token, or name:token pairs separated by commas), or --dev for an unprotected local one');
+  }
+  const graphs = graphFactory({ onSourceError: 'degrade', ...options.graphs });
+  const registry = await openRegistry({ databaseUrl: options.databaseUrl, dataDir: options.dataDir, graphs });
+  let served: ServedGraph | undefined;
+  try {
+    const seeded = options.seed ? (await registry.apply('seed', { ...folderUpload(options.seed), onlyNew: true, publish: true })).record : [];
+    served = await ServedGraph.start(registry, graphs, {
+      warn: options.warn,
+      pollMs: options.pollMs ?? (registry.db.kind === 'postgres' ? 5_000 : 0),
+    });
+    const gateway = await startGateway({
+      graph: served,
+      port: options.port,
+      host: options.host,
+      admin: { registry, served, workbench: new Workbench(registry, graphs, served), tokens: options.tokens, dev: options.dev },
+      pausedComposites,
+      graphVersion: (graph) => `revision ${revisionOf(graph) ?? '?'}`,
+    });
+    return {
+      ...gateway,
+      registry,
+      served,
+      seeded,
+      close: async () => {
+        await gateway.close();
+        await registry.close();
+      },
+    };
+  } catch (error) {
+    await served?.close().catch(() => {});
+    await registry.close().catch(() => {});
+    throw error;
+  }
+}

@@ -1,0 +1,143 @@
+import type http from 'node:http';
+import { execute, parse, type DocumentNode, type ExecutionResult, type GraphQLField } from 'graphql';
+import type { Graph } from '../../graph/index.js';
+import { fullSelection } from './result-selection.js';
+import { BadVariables, variablesFromBody, variablesFromQuery } from './request-variables.js';
+
+/** The most a mutation's JSON body may hold. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/** What a composite endpoint answers: a status and a JSON body. */
+export interface EndpointAnswer {
+  readonly status: number;
+  readonly body: unknown;
+  readonly headers?: Record<string, string>;
+}
+
+export interface EndpointRequest {
+  readonly graph: Graph;
+  /** Composites that are paused in this graph. */
+  readonly paused: ReadonlySet<string>;
+  readonly name: string;
+  readonly req: http.IncomingMessage;
+  readonly url: URL;
+  readonly signal: AbortSignal;
+}
+
+/**
+ * Calls one composite over REST: `GET /api/<name>?<variable>=…` for a query,
+ * `POST /api/<name>` with a JSON object of variables for a mutation. Answers
+ * 200 with `data` (and `errors` when partial), 400 naming the missing or malformed
+ * variables, 404 for an unknown (or draft) composite, 405 for the wrong method,
+ * 503 while it is paused, 502 when upstream failures left it without any data.
+ */
+export async function callComposite(request: EndpointRequest): Promise<EndpointAnswer> {
+  const { graph, name, req } = request;
+  const plan = graph.plans.get(name);
+  if (!plan) {
+    return {
+      status: 404,
+      body: error(`no published composite is named "${name}"; /api lists what is served and /api/openapi.json describes it`, 'NOT_FOUND'),
+    };
+  }
+  const method = plan.operation === 'mutation' ? 'POST' : 'GET';
+  if (req.method !== method && !(method === 'GET' && req.method === 'HEAD')) {
+    return {
+      status: 405,
+      headers: { allow: method === 'GET' ? 'GET, HEAD' : 'POST' },
+      body: error(`${name} is a ${plan.operation}: call it with ${method}, not ${req.method}`, 'METHOD_NOT_ALLOWED'),
+    };
+  }
+  if (request.paused.has(name)) {
+    return {
+      status: 503,
+      headers: { 'retry-after': '60' },
+      body: error(`composite "${name}" is paused; it answers again once it is resumed`, 'COMPOSITE_PAUSED'),
+    };
+  }
+  const root = plan.operation === 'mutation' ? graph.schema.getMutationType()! : graph.schema.getQueryType()!;
+  const field = root.getFields()[name] as GraphQLField<unknown, unknown>;
+
+  let variables: Record<string, unknown>;
+  try {
+    variables =
+      method === 'GET'
+        ? variablesFromQuery(name, field.args, request.url.searchParams)
+        : variablesFromBody(name, field.args, await readJSONBody(req));
+  } catch (failure) {
+    if (failure instanceof BadVariables) return { status: 400, body: { ...error(failure.message, 'BAD_REQUEST'), problems: failure.problems } };
+    throw failure;
+  }
+
+  const result = (await execute({
+    schema: graph.schema,
+    document: documentFor(graph, plan.operation, field),
+    variableValues: variables,
+    contextValue: { request: webRequest(req, request.url), signal: request.signal },
+  })) as ExecutionResult<Record<string, unknown>>;
+
+  const errors = result.errors?.map((e) => e.toJSON());
+  const value = result.data?.[name] as Record<string, unknown> | null | undefined;
+  if (result.errors?.some((e) => e.extensions?.code === 'COMPOSITE_PAUSED')) {
+    return { status: 503, headers: { 'retry-after': '60' }, body: { data: null, errors } };
+  }
+  if (value === undefined || (value === null && !result.data)) {
+    // Variables graphql-js could not coerce (a bad enum value): the request's fault.
+    return { status: 400, body: { ...error(result.errors?.map((e) => e.message).join('; ') ?? 'invalid request', 'BAD_REQUEST'), errors } };
+  }
+  const empty = value === null || Object.values(value).every((v) => v === null);
+  if (empty && errors?.length) return { status: 502, body: { data: value, errors } };
+  return { status: 200, body: errors?.length ? { data: value, errors } : { data: value } };
+}
+
+const documents = new WeakMap<Graph, Map<string, DocumentNode>>();
+
+/** `query Name($a: T = default, …) { name(a: $a) { everything } }`, parsed once per graph. */
+function documentFor(graph: Graph, operation: 'query' | 'mutation', field: GraphQLField<unknown, unknown>): DocumentNode {
+  let cache = documents.get(graph);
+  if (!cache) documents.set(graph, (cache = new Map()));
+  let document = cache.get(field.name);
+  if (!document) {
+    const declared = field.args.map((a) => `$${a.name}: ${a.type}`);
+    const passed = field.args.map((a) => `${a.name}: $${a.name}`);
+    const text =
+      `${operation} ${field.name}${declared.length ? `(${declared.join(', ')})` : ''} ` +
+      `{ ${field.name}${passed.length ? `(${passed.join(', ')})` : ''} ${fullSelection(field)} }`;
+    document = parse(text);
+    cache.set(field.name, document);
+  }
+  return document;
+}
+
+async function readJSONBody(req: http.IncomingMessage): Promise<unknown> {
+  const type = req.headers['content-type'] ?? '';
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw new BadVariables([`the body is larger than ${MAX_BODY_BYTES} bytes`]);
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (!text.trim()) return undefined;
+  if (type && !/\bjson\b/i.test(type)) throw new BadVariables([`expected a JSON body (content-type: application/json), found ${type}`]);
+  try {
+    return JSON.parse(text);
+  } catch (failure) {
+    throw new BadVariables([`the body is not valid JSON: ${(failure as Error).message}`]);
+  }
+}
+
+/** The incoming request as a web Request, so sources can forward its headers. */
+function webRequest(req: http.IncomingMessage, url: URL): Request {
+  const headers = new Headers();
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (value === undefined || key.startsWith(':')) continue;
+    for (const item of Array.isArray(value) ? value : [value]) headers.append(key, item);
+  }
+  return new Request(url, { method: 'GET', headers });
+}
+
+function error(message: string, code: string) {
+  return { errors: [{ message, extensions: { code } }] };
+}
