@@ -46,7 +46,7 @@ export function compileResultDecoder(
   label: string,
   where: SchemaLocation | undefined,
 ): ResultDecoder {
-  const compiler = new DecoderCompiler(label, where);
+  const compiler = new DecoderCompiler(where);
   const output = contract.output;
   if (!output) return () => (getNamedType(type).name === 'Boolean' ? true : null);
   const encoded = output.encoded;
@@ -97,10 +97,7 @@ function deref(element: XmlElement, context: Context, encoded: boolean): XmlElem
 class DecoderCompiler {
   readonly #objects = new Map<string, ElementDecoder>();
 
-  constructor(
-    private readonly label: string,
-    private readonly where: SchemaLocation | undefined,
-  ) {}
+  constructor(private readonly where: SchemaLocation | undefined) {}
 
   /** All occurrences of an element item → the value of a field of GraphQL type `type`. */
   occurrences(item: ElementItem, type: GraphQLOutputType, what: string): OccurrencesDecoder {

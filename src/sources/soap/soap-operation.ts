@@ -47,6 +47,8 @@ export function compileSoapOperation(definition: OperationDefinition<SoapClient>
       : { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${soapAction.replace(/"/g, '\\"')}"`, accept: 'text/xml, */*' };
   const fixedHeaders = { ...baseHeaders, ...source.headers };
   const url = client.endpoint;
+  // A one-way operation answers 202 with no body: the call went through.
+  const emptyAnswer = contract.output ? null : true;
   const headerXml = client.headerXml;
 
   return {
@@ -65,7 +67,7 @@ export function compileSoapOperation(definition: OperationDefinition<SoapClient>
         }
       }
       const answer = await client.http.send({ method: 'POST', url, headers, body, label, signal: context.signal });
-      return readAnswer(answer.status, answer.headers['content-type'], answer.body, source.name, label, decode);
+      return readAnswer(answer.status, answer.headers['content-type'], answer.body, source.name, label, decode, emptyAnswer);
     },
   };
 }
@@ -77,6 +79,7 @@ function readAnswer(
   source: string,
   label: string,
   decode: (body: XmlElement) => unknown,
+  emptyAnswer: unknown,
 ): unknown {
   const ok = status >= 200 && status <= 299;
   const httpError = () =>
@@ -86,7 +89,7 @@ function readAnswer(
 
   const trimmed = text.trimStart();
   if (trimmed === '') {
-    if (ok) return null; // One-way operations answer 202 with no body.
+    if (ok) return emptyAnswer;
     throw httpError();
   }
   const type = String(contentType ?? '').toLowerCase();

@@ -229,7 +229,6 @@ export class ShapeResolver {
   #complexContent(node: XmlElement, schema: SchemaInfo, hint: string) {
     const items: Item[] = [];
     let text: SimpleShape | undefined;
-    let arrayItem: ElementItem | undefined;
     const content = { optional: false, repeated: false };
     const ownContent = (holder: XmlElement) => {
       for (const child of xsdChildren(holder)) {
