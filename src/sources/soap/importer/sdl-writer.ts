@@ -108,7 +108,8 @@ export class SdlTypeWriter {
     for (const { value, documentation } of shape.enumeration ?? []) {
       if (seen.has(value)) continue;
       seen.add(value);
-      const valueName = values.claim(enumValueName(value));
+      // Values already written as GraphQL enum values (FEDEX_10KG_BOX) are kept; others are converted (double-bed → DOUBLE_BED).
+      const valueName = values.claim(/^[A-Z_][A-Z0-9_]*$/.test(value) && !RESERVED_VALUES.has(value) ? value : enumValueName(value));
       const wire = valueName === value ? '' : ` @wire(name: ${JSON.stringify(value)})`;
       lines.push(`${description(documentation, '  ')}  ${valueName}${wire}`);
     }
@@ -118,6 +119,8 @@ export class SdlTypeWriter {
     return name;
   }
 }
+
+const RESERVED_VALUES = new Set(['TRUE', 'FALSE', 'NULL']);
 
 /** A GraphQL description: a one-line string, or a block string for several lines. */
 export function description(text: string | undefined, indent: string): string {
