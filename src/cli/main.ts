@@ -3,6 +3,14 @@ import { registerCheck } from './commands/check.js';
 import { registerServe } from './commands/serve.js';
 import { registerImport } from './commands/import.js';
 import { registerPlan } from './commands/plan.js';
+import { registerPush } from './commands/push.js';
+import { registerList } from './commands/list.js';
+import { registerLifecycle } from './commands/lifecycle.js';
+import { registerSave } from './commands/save.js';
+import { registerHistory } from './commands/history.js';
+import { registerSource } from './commands/source.js';
+import { registerTransfer } from './commands/transfer.js';
+import { registerShow } from './commands/show.js';
 
 /**
  * The `skein` command. Each verb lives in its own file under commands/ and registers
@@ -17,5 +25,14 @@ registerServe(program);
 registerCheck(program);
 registerImport(program);
 registerPlan(program);
+// Verbs against a running gateway's admin API (--gateway, --token).
+registerPush(program);
+registerList(program);
+registerSave(program);
+registerLifecycle(program);
+registerHistory(program);
+registerShow(program);
+registerSource(program);
+registerTransfer(program);
 
 await program.parseAsync(process.argv);

@@ -1,0 +1,40 @@
+import type { Command } from 'commander';
+import { reportFailure } from '../report.js';
+import { adminRequest, connectionOf, withConnection } from './admin/client.js';
+import { describe, positive } from './lifecycle.js';
+
+/** `skein show <name>`: a composite of a running gateway, its state and its plan (drafts too). */
+export function registerShow(program: Command): void {
+  withConnection(
+    program
+      .command('show')
+      .description("Show a running gateway's composite: state, sources and plan (text, json, mermaid or dot); drafts are planned without being served.")
+      .argument('<name>', 'the composite')
+      .option('-f, --format <format>', 'plan format: text, json, mermaid, dot', 'text')
+      .option('--version <n>', 'the version to plan (default: the newest)', positive),
+  ).action(async (name: string, options: { format: string; version?: number; gateway: string; token?: string }) => {
+    try {
+      const format = options.format.toUpperCase();
+      if (!['TEXT', 'JSON', 'MERMAID', 'DOT'].includes(format)) throw new Error(`--format must be text, json, mermaid or dot, not "${options.format}"`);
+      const connection = connectionOf(options);
+      const result = await adminRequest<{
+        composite: { name: string; state: string; version: number; liveVersion: number | null; endpoint: string | null; sources: string[] } | null;
+        plan: { text: string; version: number };
+      }>(
+        connection,
+        `query($name: String!, $version: Int, $format: PlanFormat) {
+          composite(name: $name) { name state version liveVersion endpoint sources }
+          plan(name: $name, version: $version, format: $format) { text version }
+        }`,
+        { name, version: options.version, format },
+      );
+      if (format === 'TEXT' && result.composite) {
+        console.log(describe(result.composite, connection.gateway));
+        console.log(`sources: ${result.composite.sources.join(', ') || '—'}; planned: v${result.plan.version}\n`);
+      }
+      console.log(result.plan.text);
+    } catch (error) {
+      reportFailure(error);
+    }
+  });
+}

@@ -1,0 +1,71 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { readSourceHeader } from '../../registry/index.js';
+import { reportFailure } from '../report.js';
+import { adminRequest, connectionOf, withConnection } from './admin/client.js';
+
+interface SourceAnswer {
+  result: { name: string; kind: string; version: number; state: string; url: string | null; operations: string[] };
+}
+
+const FIELDS = 'name kind version state url operations';
+
+/**
+ * `skein source add <file>` (source SDL), `skein source add --openapi <doc> --name n`,
+ * `skein source add --wsdl <file> --name n`, `skein source remove <name>`: sources of a
+ * running gateway. Every change is checked against what it serves before it is stored.
+ */
+export function registerSource(program: Command): void {
+  const source = program.command('source').description("Register, update or remove a running gateway's sources.");
+  withConnection(
+    source
+      .command('add')
+      .description('Register a source, or store a new version of it: from source SDL, an OpenAPI document or a WSDL.')
+      .argument('[file]', 'source SDL declaring one @source (a relative wsdl: file is uploaded with it)')
+      .option('--openapi <file>', 'an OpenAPI 2.0/3.x document (JSON or YAML) to import')
+      .option('--wsdl <file>', 'a WSDL to import (stored with the source)')
+      .option('-n, --name <name>', 'the source name (required with --openapi and --wsdl)')
+      .option('--url <url>', 'base URL or endpoint to write into an imported @source'),
+  ).action(async (file: string | undefined, options: { openapi?: string; wsdl?: string; name?: string; url?: string; gateway: string; token?: string }) => {
+    try {
+      const given = [file, options.openapi, options.wsdl].filter(Boolean).length;
+      if (given !== 1) throw new Error('give exactly one of <file>, --openapi <file> or --wsdl <file>');
+      const input: Record<string, unknown> = { name: options.name, url: options.url };
+      if (file) {
+        const sdl = await readFile(file, 'utf8');
+        input.sdl = sdl;
+        const { wsdlFile } = readSourceHeader(sdl, file);
+        if (wsdlFile) input.attachments = [{ path: wsdlFile, text: await readFile(path.resolve(path.dirname(file), wsdlFile), 'utf8') }];
+      } else if (options.openapi) {
+        input.openapi = await readFile(options.openapi, 'utf8');
+      } else {
+        input.wsdl = await readFile(options.wsdl!, 'utf8');
+      }
+      const { result } = await adminRequest<SourceAnswer>(
+        connectionOf(options),
+        `mutation($input: SourceInput!) { result: registerSource(input: $input) { ${FIELDS} } }`,
+        { input },
+      );
+      console.log(`source ${result.name} (${result.kind}): v${result.version}, ${result.state.toLowerCase()}, ${result.url ?? 'no URL'}`);
+      console.log(`  ${result.operations.length} operations: ${result.operations.join(', ')}`);
+    } catch (error) {
+      reportFailure(error);
+    }
+  });
+  withConnection(
+    source
+      .command('remove')
+      .description('Remove a source (its history stays); refused while a served composite needs it.')
+      .argument('<name>', 'the source'),
+  ).action(async (name: string, options: { gateway: string; token?: string }) => {
+    try {
+      const { result } = await adminRequest<SourceAnswer>(connectionOf(options), `mutation($name: String!) { result: removeSource(name: $name) { ${FIELDS} } }`, {
+        name,
+      });
+      console.log(`source ${result.name}: ${result.state.toLowerCase()} (v${result.version} kept in its history)`);
+    } catch (error) {
+      reportFailure(error);
+    }
+  });
+}
