@@ -4,7 +4,7 @@ export { compileComposites, type CompiledComposites } from './compile/compile-co
 export type { CompiledComposite } from './compile/compile-composite.js';
 export { executePlan, type PlanRun } from './execute/execute-plan.js';
 export { externalArguments } from './execute/external-values.js';
-export { resolveCompositeField } from './execute/step-errors.js';
+export { compositeFieldResolver } from './execute/step-errors.js';
 export { PlanTrace, type CompositeTrace, type StepTrace } from './execute/plan-trace.js';
 export { explainPlan, planToJSON, PLAN_FORMATS, type PlanFormat } from './explain/explain-plan.js';
 export { planEdges, type PlanEdge } from './explain/plan-edges.js';

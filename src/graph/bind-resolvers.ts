@@ -3,7 +3,7 @@ import { RequestLoaders, type BatchForm } from '../batching/index.js';
 import {
   executePlan,
   externalArguments,
-  resolveCompositeField,
+  compositeFieldResolver,
   type CompiledComposite,
 } from '../composite/index.js';
 import type { Join } from '../joins/index.js';
@@ -65,7 +65,9 @@ export function bindResolvers({ schema, operations, batchForms, joins, composite
     for (const typeName of composite.resultTypeNames) {
       const type = schema.getType(typeName);
       if (type && 'getFields' in type) {
-        for (const resultField of Object.values(type.getFields())) (resultField as GraphQLField<unknown, unknown>).resolve = resolveCompositeField;
+        for (const resultField of Object.values(type.getFields()) as GraphQLField<unknown, unknown>[]) {
+          resultField.resolve = compositeFieldResolver(resultField.type);
+        }
       }
     }
   }

@@ -109,6 +109,10 @@ export async function buildSourceSchema(
   throwIfAny(errors);
 
   const clients = await connectSources(sources, options, errors);
+  if (errors.length > 0) {
+    await closeSources(clients);
+    throwIfAny(errors);
+  }
   const operations = new Map<string, Operation>();
   const resolvers: Record<string, Record<string, unknown>> = {};
   const closeAll = () => closeSources(clients);

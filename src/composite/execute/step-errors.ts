@@ -1,4 +1,13 @@
-import { GraphQLError, type GraphQLFieldResolver } from 'graphql';
+import {
+  getNamedType,
+  GraphQLError,
+  isEnumType,
+  isScalarType,
+  isSpecifiedScalarType,
+  type GraphQLFieldResolver,
+  type GraphQLLeafType,
+  type GraphQLOutputType,
+} from 'graphql';
 
 /** Where the errors of a composite's sub-executions wait for the field they belong to. */
 const ERRORS = Symbol('skein.compositeErrors');
@@ -31,13 +40,24 @@ export function placeError(result: Record<string, unknown>, error: GraphQLError,
   }
 }
 
-/** Resolver for every field of a composite's result types: the value, or the error recorded for it. */
-export const resolveCompositeField: GraphQLFieldResolver<unknown, unknown> = (parent, _args, _context, info) => {
-  const value = (parent as Annotated)[info.fieldName];
-  if (value === null || value === undefined) {
-    const error = (parent as Annotated)[ERRORS]?.[info.fieldName];
-    // A fresh error without a path, so graphql-js places it at the client's path.
-    if (error) throw new GraphQLError(error.message, { extensions: error.extensions, originalError: error.originalError ?? undefined });
-  }
-  return value;
-};
+/**
+ * Resolver for a field of a composite's result types: the value, or the error recorded
+ * for it. Step results arrive serialized (an enum as its name, a Long as a string); the
+ * result type serializes them again, so enum and custom scalar values are first turned
+ * back into their internal form.
+ */
+export function compositeFieldResolver(type: GraphQLOutputType): GraphQLFieldResolver<unknown, unknown> {
+  const named = getNamedType(type);
+  const leaf = isEnumType(named) || (isScalarType(named) && !isSpecifiedScalarType(named)) ? (named as GraphQLLeafType) : undefined;
+  const internal = leaf && ((value: unknown): unknown => (Array.isArray(value) ? value.map(internal!) : value === null ? null : leaf.parseValue(value)));
+  return (parent, _args, _context, info) => {
+    const value = (parent as Annotated)[info.fieldName];
+    if (value === null || value === undefined) {
+      const error = (parent as Annotated)[ERRORS]?.[info.fieldName];
+      // A fresh error without a path, so graphql-js places it at the client's path.
+      if (error) throw new GraphQLError(error.message, { extensions: error.extensions, originalError: error.originalError ?? undefined });
+      return value;
+    }
+    return internal ? internal(value) : value;
+  };
+}
