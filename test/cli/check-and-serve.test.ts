@@ -52,6 +52,17 @@ type Query {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('names the source when its WSDL cannot be read', async () => {
+    const dir = schemaFolder({
+      'sources/x.graphql': `extend schema @source(name: "legacy", kind: SOAP, url: "http://127.0.0.1:9/svc", wsdl: "missing.wsdl")
+type Query { a: String @soap(source: "legacy", operation: "GetA") }`,
+    });
+    const result = await skein('check', '--schema', dir);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('x.graphql:1:15: source "legacy": cannot read the WSDL');
+    expect(result.stderr).toContain('missing.wsdl: the file does not exist');
+  });
+
   it('says so when the folder does not exist', async () => {
     const result = await skein('check', '--schema', 'no/such/dir');
     expect(result.code).toBe(1);
