@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { folderUpload, RegistryError, type Registry } from '../../src/registry/index.js';
-import { CUSTOMER_STATEMENT, demoSchema, demoSource, HOTEL_ORDER } from './fixtures.js';
+import { demoSource, ORDER_SUMMARY, testSchema } from './fixtures.js';
 import { openTestRegistry, STORE_KINDS, type TestRegistry } from './stores.js';
 
 async function refused(promise: Promise<unknown>): Promise<RegistryError> {
@@ -24,7 +24,7 @@ describe.each(STORE_KINDS)('registry lifecycle on the %s store', (kind) => {
   afterAll(() => store?.close());
 
   it('seeds from the schema folder: sources registered, composites published', async () => {
-    const result = await registry.apply('seed', { ...folderUpload(demoSchema()), onlyNew: true, publish: true });
+    const result = await registry.apply('seed', { ...folderUpload(testSchema()), onlyNew: true, publish: true });
     expect(result.changed).toBe(true);
     expect(result.record.map((i) => `${i.kind} ${i.name} ${i.action} v${i.version} ${i.state}`)).toEqual([
       'source bank added v1 active',
@@ -40,56 +40,56 @@ describe.each(STORE_KINDS)('registry lifecycle on the %s store', (kind) => {
   });
 
   it('walks a composite through draft → published → paused → published → deleted, each save a version', async () => {
-    const saved = await registry.saveComposite('alice', { document: HOTEL_ORDER });
-    expect(saved.record).toMatchObject({ name: 'hotelOrder', state: 'draft', version: 1, liveVersion: null, operation: 'query' });
+    const saved = await registry.saveComposite('alice', { document: ORDER_SUMMARY });
+    expect(saved.record).toMatchObject({ name: 'orderSummary', state: 'draft', version: 1, liveVersion: null, operation: 'query' });
     expect((await registry.snapshot()).composites.map((c) => c.name)).toEqual(['customerStatement']);
 
-    const v2 = await registry.saveComposite('alice', { document: HOTEL_ORDER.replace('name age', 'name age gender') });
+    const v2 = await registry.saveComposite('alice', { document: ORDER_SUMMARY.replace('name age', 'name age gender') });
     expect(v2.record).toMatchObject({ state: 'draft', version: 2 });
 
-    const published = await registry.publish('ci', 'hotelOrder');
+    const published = await registry.publish('ci', 'orderSummary');
     expect(published.record).toMatchObject({ state: 'published', version: 2, liveVersion: 2 });
-    expect((await registry.snapshot()).composites.map((c) => c.name)).toEqual(['customerStatement', 'hotelOrder']);
+    expect((await registry.snapshot()).composites.map((c) => c.name)).toEqual(['customerStatement', 'orderSummary']);
 
     // A new save does not change what is served until it is published.
-    const v3 = await registry.saveComposite('alice', { document: HOTEL_ORDER });
+    const v3 = await registry.saveComposite('alice', { document: ORDER_SUMMARY });
     expect(v3.record).toMatchObject({ state: 'published', version: 3, liveVersion: 2 });
 
-    expect((await registry.pause('ci', 'hotelOrder')).record).toMatchObject({ state: 'paused', liveVersion: 2 });
+    expect((await registry.pause('ci', 'orderSummary')).record).toMatchObject({ state: 'paused', liveVersion: 2 });
     const snapshot = await registry.snapshot();
-    expect(snapshot.composites.find((c) => c.name === 'hotelOrder')?.state).toBe('paused');
-    expect((await registry.resume('ci', 'hotelOrder')).record).toMatchObject({ state: 'published', liveVersion: 2 });
+    expect(snapshot.composites.find((c) => c.name === 'orderSummary')?.state).toBe('paused');
+    expect((await registry.resume('ci', 'orderSummary')).record).toMatchObject({ state: 'published', liveVersion: 2 });
 
-    const pauseAgain = await refused(registry.resume('ci', 'hotelOrder'));
+    const pauseAgain = await refused(registry.resume('ci', 'orderSummary'));
     expect(pauseAgain.code).toBe('INVALID_TRANSITION');
-    expect(pauseAgain.message).toBe('composite "hotelOrder" is published, so it cannot be resumed; it can be published, paused, deleted, rolled back');
+    expect(pauseAgain.message).toBe('composite "orderSummary" is published, so it cannot be resumed; it can be published, paused, deleted, rolled back');
 
-    expect((await registry.delete('ci', 'hotelOrder')).record).toMatchObject({ state: 'deleted', liveVersion: null });
+    expect((await registry.delete('ci', 'orderSummary')).record).toMatchObject({ state: 'deleted', liveVersion: null });
     expect((await registry.composites()).map((c) => c.name)).toEqual(['customerStatement']);
-    expect((await registry.composites({ includeDeleted: true })).map((c) => c.name)).toEqual(['customerStatement', 'hotelOrder']);
-    expect((await registry.compositeVersions('hotelOrder')).map((v) => [v.version, v.createdBy])).toEqual([
+    expect((await registry.composites({ includeDeleted: true })).map((c) => c.name)).toEqual(['customerStatement', 'orderSummary']);
+    expect((await registry.compositeVersions('orderSummary')).map((v) => [v.version, v.createdBy])).toEqual([
       [1, 'alice'],
       [2, 'alice'],
       [3, 'alice'],
     ]);
-    const deleted = await refused(registry.publish('ci', 'hotelOrder'));
+    const deleted = await refused(registry.publish('ci', 'orderSummary'));
     expect(deleted.message).toContain('is deleted, so it cannot be published; only saving it again starts a new draft');
 
     // Saving again starts a new life; the count goes on.
-    expect((await registry.saveComposite('alice', { document: HOTEL_ORDER })).record).toMatchObject({ state: 'draft', version: 4 });
+    expect((await registry.saveComposite('alice', { document: ORDER_SUMMARY })).record).toMatchObject({ state: 'draft', version: 4 });
   });
 
   it('rolls back to any earlier version as a new version, served at once when live', async () => {
-    await registry.publish('ci', 'hotelOrder'); // v4
-    await registry.saveComposite('alice', { document: HOTEL_ORDER.replace('name stars', 'name') }); // v5
-    await registry.publish('ci', 'hotelOrder', 5);
-    const rolled = await registry.rollback('ci', 'hotelOrder', 2);
+    await registry.publish('ci', 'orderSummary'); // v4
+    await registry.saveComposite('alice', { document: ORDER_SUMMARY.replace('name stars', 'name') }); // v5
+    await registry.publish('ci', 'orderSummary', 5);
+    const rolled = await registry.rollback('ci', 'orderSummary', 2);
     expect(rolled.record).toMatchObject({ version: 6, liveVersion: 6, state: 'published' });
-    const v6 = await registry.compositeVersion('hotelOrder', 6);
-    expect(v6.document).toBe((await registry.compositeVersion('hotelOrder', 2)).document);
+    const v6 = await registry.compositeVersion('orderSummary', 6);
+    expect(v6.document).toBe((await registry.compositeVersion('orderSummary', 2)).document);
     expect(v6.note).toBe('rollback to v2');
-    expect((await refused(registry.rollback('ci', 'hotelOrder', 9))).message).toBe('composite "hotelOrder" can roll back to v1…v5, not v9');
-    expect((await refused(registry.publish('ci', 'hotelOrder', 42))).message).toBe('composite "hotelOrder" has versions v1…v6, not v42');
+    expect((await refused(registry.rollback('ci', 'orderSummary', 9))).message).toBe('composite "orderSummary" can roll back to v1…v5, not v9');
+    expect((await refused(registry.publish('ci', 'orderSummary', 42))).message).toBe('composite "orderSummary" has versions v1…v6, not v42');
   });
 
   it('rejects a change that would break the schema before storing it, with file:line:column', async () => {
@@ -130,7 +130,7 @@ describe.each(STORE_KINDS)('registry lifecycle on the %s store', (kind) => {
 
   it('seeding again keeps what an admin changed or deleted', async () => {
     await registry.pause('ci', 'customerStatement');
-    const again = await registry.apply('seed', { ...folderUpload(demoSchema()), onlyNew: true, publish: true });
+    const again = await registry.apply('seed', { ...folderUpload(testSchema()), onlyNew: true, publish: true });
     expect(again.changed).toBe(false);
     expect(again.record.every((i) => i.action === 'kept')).toBe(true);
     expect((await registry.composite('customerStatement'))?.state).toBe('paused');
@@ -140,12 +140,12 @@ describe.each(STORE_KINDS)('registry lifecycle on the %s store', (kind) => {
   it('loses no version when two clients save the same composite at once', async () => {
     const other = kind === 'postgres' ? await store.reopen() : registry;
     const saves = Array.from({ length: 12 }, (_, i) =>
-      (i % 2 ? other : registry).saveComposite(i % 2 ? 'bob' : 'alice', { document: `${HOTEL_ORDER}# save ${i}\n` }),
+      (i % 2 ? other : registry).saveComposite(i % 2 ? 'bob' : 'alice', { document: `${ORDER_SUMMARY}# save ${i}\n` }),
     );
     const results = await Promise.all(saves);
     const versions = results.map((r) => r.record.version).sort((a, b) => a - b);
     expect(new Set(versions).size).toBe(12);
-    const all = await registry.compositeVersions('hotelOrder');
+    const all = await registry.compositeVersions('orderSummary');
     expect(all.map((v) => v.version)).toEqual(Array.from({ length: all.length }, (_, i) => i + 1));
     for (let i = 0; i < 12; i++) expect(all.some((v) => v.document.endsWith(`# save ${i}\n`))).toBe(true);
   });
