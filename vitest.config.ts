@@ -1,5 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
+const exclude = ['**/node_modules/**', 'test/.fixtures/**'];
+
 export default defineConfig({
   resolve: {
     // Node loads graphql's CommonJS build for our dependencies (yoga, graphql-tools); make
@@ -7,10 +9,31 @@ export default defineConfig({
     alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }],
   },
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    // Timing assertions (parallel plans) need a core to themselves more than they need speed.
-    maxWorkers: 2,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'suite',
+          include: ['test/**/*.test.ts'],
+          // npm-packed fixtures (test/.fixtures) bring their own test files; they are not ours.
+          exclude: [...exclude, 'test/**/*.timing.test.ts'],
+          maxWorkers: 2,
+        },
+      },
+      {
+        // Tests that assert how long a plan takes (parallel vs serial) need the CPU to
+        // themselves: they run after the rest, one file at a time.
+        extends: true,
+        test: {
+          name: 'timing',
+          include: ['test/**/*.timing.test.ts'],
+          exclude,
+          maxWorkers: 1,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });

@@ -115,7 +115,8 @@ export async function buildSourceSchema(
   }
   const operations = new Map<string, Operation>();
   const resolvers: Record<string, Record<string, unknown>> = {};
-  const closeAll = () => closeSources(clients);
+  let closing: Promise<void> | undefined;
+  const closeAll = () => (closing ??= closeSources(clients)); // safe to call more than once
   try {
     compileOperations(schema, sources, clients, operations, errors);
     bindWireNames(schema, resolvers);
