@@ -1,0 +1,44 @@
+// The bench's knobs, all from the environment:
+//   BENCH_QUICK=1        a smoke run of about a minute: 2 s runs, 1 s warm-up, fewer points
+//   BENCH_DURATION=s     measured seconds per load run (default 5; quick 2)
+//   BENCH_WARMUP=s       warm-up seconds before each measured run (default 2; quick 1)
+//   BENCH_ONLY=a,b       scenarios to run, of: overhead,composite,soap,batching,scale,peer
+//   BENCH_DELAY_MS=ms    upstream delay of the composite scenario (default 20)
+//   BENCH_PORT_BASE=n    ports of Skein's own scenarios: n (gateway), n+1 (REST), n+2 (SOAP),
+//                        n+3 (baseline client), n+4 (second gateway); default 4300. The peer
+//                        scenario always uses 4000, 4101 and 4102, as the peer's bench does.
+//   BENCH_PEER_DIR=dir   the peer benchmark to copy (default /work/shared/peer)
+//   BENCH_PEER_DURATION, BENCH_PEER_WARMUP   the peer bench's DURATION and WARMUP (default 8 and 3; quick 2 and 1)
+//   BENCH_OUT=file       where to write the table (default bench/RESULTS.md; quick runs: bench/.work/RESULTS-quick.md)
+import path from 'node:path';
+import { BENCH, WORK } from './paths.js';
+
+const env = process.env;
+const quick = env.BENCH_QUICK === '1';
+const num = (name, fallback) => (env[name] !== undefined && env[name] !== '' ? Number(env[name]) : fallback);
+const ALL = ['overhead', 'composite', 'soap', 'batching', 'scale', 'peer'];
+
+export const settings = {
+  quick,
+  duration: num('BENCH_DURATION', quick ? 2 : 5),
+  warmup: num('BENCH_WARMUP', quick ? 1 : 2),
+  only: env.BENCH_ONLY ? env.BENCH_ONLY.split(',').map((s) => s.trim()) : ALL,
+  delayMs: num('BENCH_DELAY_MS', 20),
+  portBase: num('BENCH_PORT_BASE', 4300),
+  peerDir: env.BENCH_PEER_DIR || '/work/shared/peer',
+  peerDuration: num('BENCH_PEER_DURATION', quick ? 2 : 8),
+  peerWarmup: num('BENCH_PEER_WARMUP', quick ? 1 : 3),
+  out: env.BENCH_OUT ? path.resolve(env.BENCH_OUT) : quick ? path.join(WORK, 'RESULTS-quick.md') : path.join(BENCH, 'RESULTS.md'),
+};
+
+for (const name of settings.only) {
+  if (!ALL.includes(name)) throw new Error(`BENCH_ONLY: unknown scenario "${name}"; expected some of ${ALL.join(', ')}`);
+}
+
+export const ports = {
+  gateway: settings.portBase,
+  rest: settings.portBase + 1,
+  soap: settings.portBase + 2,
+  client: settings.portBase + 3,
+  gateway2: settings.portBase + 4,
+};

@@ -1,0 +1,50 @@
+// Starting Skein as the bench measures it: one process, no extra Node flags.
+//  - `cli`: `node bin/skein.js serve --schema <dir> --dev --data <registry>`, what users run.
+//    The embedded registry (PGlite) is created and seeded by a first start (prepareRegistry),
+//    like the peer's supergraph is composed before its gateway starts; later starts reuse it.
+//  - `graph-only`: bench/graph-only-gateway.js, the same graph and HTTP server without the
+//    registry, to tell the registry's cost from the graph's.
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { graphql } from './http.js';
+import { BENCH, SKEIN_BIN, WORK } from './paths.js';
+import { assertPortFree, memory, start, stop, waitUntil } from './processes.js';
+
+export const PASS_THROUGH = '{ order(id: 1) { id userId hotelId roomId total } }';
+
+/** The command line of a Skein gateway (also used as the peer bench's GW_CMD). */
+export function skeinCommand({ mode = 'cli', schema, port, dataDir }) {
+  if (mode === 'graph-only') return [path.join(BENCH, 'graph-only-gateway.js'), '--schema', schema, '--port', String(port), '--host', '127.0.0.1'];
+  return [SKEIN_BIN, 'serve', '--schema', schema, '--port', String(port), '--host', '127.0.0.1', '--dev', '--data', dataDir];
+}
+
+export function registryDir(name) {
+  return path.join(WORK, 'registry', name);
+}
+
+/**
+ * Starts a gateway and waits for its first correct answer to `readyQuery` (a real upstream
+ * call, not just a listening socket). Returns { child, url, firstAnswerMs, stop }.
+ */
+export async function startSkein({ name, mode = 'cli', schema, port, dataDir, env = {}, nodeArgs = [], readyQuery = PASS_THROUGH }) {
+  await assertPortFree(port);
+  const url = `http://127.0.0.1:${port}/graphql`;
+  const t0 = performance.now();
+  const child = start(name, process.execPath, [...nodeArgs, ...skeinCommand({ mode, schema, port, dataDir })], { env });
+  await waitUntil(child, `Skein (${name})`, async () => {
+    const r = await graphql(url, readyQuery);
+    return r.status === 200 && r.json?.data && !r.json.errors;
+  });
+  const firstAnswerMs = performance.now() - t0;
+  return { child, url, firstAnswerMs, stop: () => stop(child) };
+}
+
+/** Creates a fresh embedded registry seeded from `schema` by one start of `skein serve`; returns that start's figures. */
+export async function prepareRegistry({ name, schema, port, env }) {
+  const dataDir = registryDir(name);
+  rmSync(dataDir, { recursive: true, force: true });
+  const gw = await startSkein({ name: `${name}-seed`, schema, port, dataDir, env, readyQuery: '{ __typename }' });
+  const figures = { dataDir, firstAnswerMs: gw.firstAnswerMs, rssMb: memory(gw.child.pid).rssMb };
+  await gw.stop();
+  return figures;
+}

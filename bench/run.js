@@ -1,0 +1,64 @@
+// `npm run bench`: Skein's benchmark suite. Starts its own upstreams on loopback, runs each
+// scenario against a baseline measured in the same run, and writes bench/RESULTS.md (and
+// prints it). See bench/README.md for the scenarios and the knobs (lib/settings.js).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createContext } from './lib/context.js';
+import { machineInfo, machineLines } from './lib/machine.js';
+import { WORK } from './lib/paths.js';
+import { stopAll } from './lib/processes.js';
+import { settings } from './lib/settings.js';
+import { batching } from './scenarios/batching.js';
+import { composite } from './scenarios/composite.js';
+import { overhead } from './scenarios/overhead.js';
+import { peer } from './scenarios/peer.js';
+import { scale } from './scenarios/scale.js';
+import { soap } from './scenarios/soap.js';
+
+const SCENARIOS = { overhead, composite, soap, batching, scale, peer };
+
+async function main() {
+  const machine = machineInfo();
+  const ctx = createContext();
+  const t0 = performance.now();
+  ctx.log(`load average ${machine.loadAvg.map((l) => l.toFixed(2)).join(' ')}; scenarios: ${settings.only.join(', ')}`);
+  const parts = [];
+  const raw = {};
+  for (const name of settings.only) {
+    ctx.log(`=== ${name}`);
+    const result = await SCENARIOS[name](ctx);
+    parts.push(result.markdown);
+    raw[name] = result.raw;
+  }
+  const minutes = (performance.now() - t0) / 60_000;
+  const page = [
+    '# Skein benchmark results',
+    '',
+    `Written by \`npm run bench\`${settings.quick ? ' (BENCH_QUICK=1: a smoke run, not figures to quote)' : ''} in ${minutes.toFixed(1)} min. ` +
+      'Every figure sits next to a baseline measured in the same run on the same machine; compare ratios, not absolute numbers, across runs.',
+    '',
+    machineLines(machine, os.loadavg()),
+    '',
+    ...parts,
+  ].join('\n');
+  mkdirSync(path.dirname(settings.out), { recursive: true });
+  writeFileSync(settings.out, page);
+  mkdirSync(path.join(WORK, 'results'), { recursive: true });
+  writeFileSync(path.join(WORK, 'results', `bench-${machine.date.replace(/[:.]/g, '-')}.json`), JSON.stringify({ machine, settings, raw }, null, 2));
+  console.log(page);
+  ctx.log(`wrote ${path.relative(process.cwd(), settings.out)}`);
+}
+
+const interrupt = async () => {
+  await stopAll();
+  process.exit(130);
+};
+process.once('SIGINT', interrupt);
+process.once('SIGTERM', interrupt);
+
+main().catch(async (error) => {
+  await stopAll();
+  console.error(`\nBENCH FAILED: ${error.stack ?? error}`);
+  process.exit(1);
+});

@@ -1,0 +1,1 @@
+export async function batching() { return { markdown: '', raw: null }; }

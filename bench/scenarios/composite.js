@@ -1,0 +1,1 @@
+export async function composite() { return { markdown: '', raw: null }; }

@@ -1,0 +1,1 @@
+export async function peer() { return { markdown: '', raw: null }; }

@@ -1,0 +1,1 @@
+export async function scale() { return { markdown: '', raw: null }; }

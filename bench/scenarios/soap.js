@@ -1,0 +1,1 @@
+export async function soap() { return { markdown: '', raw: null }; }
