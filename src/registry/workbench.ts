@@ -79,9 +79,21 @@ export class Workbench {
     }));
   }
 
-  sourcesOf(name: string, version?: number): Promise<string[]> {
-    return this.withComposite(name, version, (graph) => sourcesOfComposite(graph, name));
+  /** The sources a version calls; remembered per version and served revision (lists ask for every composite). */
+  async sourcesOf(name: string, version?: number): Promise<string[]> {
+    const record = version === undefined ? await this.registry.composite(name) : undefined;
+    const key = `${name}@${version ?? record?.version}#${this.served.revision}`;
+    let found = this.#sources.get(key);
+    if (!found) {
+      found = this.withComposite(name, version, (graph) => sourcesOfComposite(graph, name));
+      this.#sources.set(key, found);
+      found.catch(() => this.#sources.delete(key));
+      if (this.#sources.size > 500) this.#sources.delete(this.#sources.keys().next().value!);
+    }
+    return found;
   }
+
+  readonly #sources = new Map<string, Promise<string[]>>();
 
   async export(name: string, options: { version?: number; format: ExportFormat; exportedFrom?: string }): Promise<string> {
     const exported = await this.withComposite(name, options.version, async (graph, plan, chosen): Promise<CompositeExport> => {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ORDER_SUMMARY } from '../registry/fixtures.js';
 import { ALICE, CI, startTestRegistryGateway, type TestRegistryGateway } from '../registry/harness.js';
@@ -145,6 +146,18 @@ describe.each(STORE_KINDS)('admin API on the %s store', (kind) => {
     expect(removed.data.removeSource).toEqual({ state: 'REMOVED', versions: [{ version: 1, origin: 'OPENAPI' }] });
     const neither = await gw.admin('mutation { registerSource(input: { name: "x" }) { name } }');
     expect(neither.errors?.[0]).toMatchObject({ message: 'give exactly one of sdl, openapi or wsdl; 0 were given', extensions: { code: 'BAD_INPUT' } });
+  });
+
+  it('registers a SOAP source from a WSDL, kept with its SDL', async () => {
+    const wsdl = readFileSync('src/demo/wsdl/rooms.wsdl', 'utf8');
+    const added = await gw.admin('mutation($i: SourceInput!) { registerSource(input: $i) { name kind origin attachments operations sdl } }', {
+      i: { name: 'lodging', wsdl, url: 'http://127.0.0.1:9/rooms' },
+    });
+    expect(added.errors).toBeUndefined();
+    expect(added.data.registerSource).toMatchObject({ name: 'lodging', kind: 'SOAP', origin: 'WSDL', attachments: ['lodging.wsdl'] });
+    expect(added.data.registerSource.operations.length).toBeGreaterThan(0);
+    expect(added.data.registerSource.sdl).toContain('wsdl: "lodging.wsdl"');
+    expect((await gw.admin('mutation { removeSource(name: "lodging") { state } }')).data.removeSource.state).toBe('REMOVED');
   });
 
   it('rolls back to an earlier version in one call', async () => {
