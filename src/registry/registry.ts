@@ -429,7 +429,7 @@ export class Registry {
       }
 
       if (writes.length === 0) return { record: items, changed: false };
-      await this.#checkCandidate(upload.onlyNew ? 'seeding the registry' : 'the upload', candidate);
+      await this.#checkCandidate(upload.onlyNew ? 'seeding the registry (with what it does not have yet; `skein push` uploads changed files)' : 'the upload', candidate);
       for (const write of writes) await write(tx);
       return { record: items, changed: true, audits };
     });

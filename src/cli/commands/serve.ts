@@ -73,7 +73,7 @@ Environment:
         for (const source of graph.sources.values()) {
           console.log(`  source    ${source.name.padEnd(10)} ${source.kind.padEnd(5)} ${source.url ?? ''}`);
         }
-        for (const name of graph.plans.keys()) console.log(`  composite ${name.padEnd(10)} ${gateway.apiUrl}/${name}`);
+        for (const name of graph.plans.keys()) console.log(`  composite ${name.padEnd(18)} ${gateway.apiUrl}/${name}`);
         if (demo) console.log(`  demo upstreams answer after ${process.env.SKEIN_DEMO_DELAY_MS ?? 0} ms (SKEIN_DEMO_DELAY_MS)`);
         const stop = async () => {
           await gateway.close();
@@ -91,9 +91,6 @@ Environment:
 
 function seedSummary(items: readonly AppliedItem[]): string {
   const count = (kind: string, action: string) => items.filter((i) => i.kind === kind && i.action === action).length;
-  const parts = [
-    `${count('source', 'added')} sources and ${count('composite', 'added')} composites added`,
-    `${items.filter((i) => i.action === 'kept').length} already in the registry`,
-  ];
-  return parts.join(', ');
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  return `${plural(count('source', 'added'), 'source')} and ${plural(count('composite', 'added'), 'composite')} added, ${items.filter((i) => i.action === 'kept').length} already in the registry`;
 }
