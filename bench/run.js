@@ -24,11 +24,13 @@ async function main() {
   const t0 = performance.now();
   ctx.log(`load average ${machine.loadAvg.map((l) => l.toFixed(2)).join(' ')}; scenarios: ${settings.only.join(', ')}`);
   const parts = [];
+  const headlines = [];
   const raw = {};
   for (const name of settings.only) {
     ctx.log(`=== ${name}`);
     const result = await SCENARIOS[name](ctx);
     parts.push(result.markdown);
+    if (result.headline) headlines.push(result.headline);
     raw[name] = result.raw;
   }
   const minutes = (performance.now() - t0) / 60_000;
@@ -40,6 +42,7 @@ async function main() {
     '',
     machineLines(machine, os.loadavg()),
     '',
+    ...headlines,
     ...parts,
   ].join('\n');
   mkdirSync(path.dirname(settings.out), { recursive: true });

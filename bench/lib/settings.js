@@ -5,7 +5,7 @@
 //   BENCH_ONLY=a,b       scenarios to run, of: overhead,composite,soap,batching,scale,peer
 //   BENCH_DELAY_MS=ms    upstream delay of the composite scenario (default 20)
 //   BENCH_PORT_BASE=n    ports of Skein's own scenarios: n (gateway), n+1 (REST), n+2 (SOAP),
-//                        n+3 (baseline client), n+4 (second gateway); default 4300. The peer
+//                        n+3 and n+5 (hand-written clients), n+4 (second gateway); default 4300. The peer
 //                        scenario always uses 4000, 4101 and 4102, as the peer's bench does.
 //   BENCH_PEER_DIR=dir   the peer benchmark to copy (default /work/shared/peer)
 //   BENCH_PEER_DURATION, BENCH_PEER_WARMUP   the peer bench's DURATION and WARMUP (default 8 and 3; quick 2 and 1)
@@ -41,4 +41,5 @@ export const ports = {
   soap: settings.portBase + 2,
   client: settings.portBase + 3,
   gateway2: settings.portBase + 4,
+  client2: settings.portBase + 5,
 };

@@ -14,7 +14,7 @@ export function graphqlTarget(label, url, query, expected, variables) {
     headers: { 'content-type': 'application/json' },
     body,
     async check() {
-      const r = await request(url, { method: 'POST', headers: this.headers, body });
+      const r = await request(this.url, { method: 'POST', headers: this.headers, body });
       let json;
       try {
         json = JSON.parse(r.body);
@@ -36,7 +36,7 @@ export function httpTarget(label, url, { method = 'GET', headers = {}, body, val
     headers,
     body,
     async check() {
-      const r = await request(url, { method, headers, body });
+      const r = await request(this.url, { method, headers, body });
       if (r.status !== 200 || !valid(r.body)) {
         throw new Error(`${label}: wrong answer; expected ${expectation}, got HTTP ${r.status} ${r.body.slice(0, 1000)}`);
       }
