@@ -20,6 +20,8 @@ export interface Graph {
   readonly operations: ReadonlyMap<string, Operation>;
   /** Every composite's compiled plan, by name. */
   readonly plans: ReadonlyMap<string, CompositePlan>;
+  /** Composites served but paused: they answer COMPOSITE_PAUSED (HTTP 503 over REST). */
+  readonly paused: ReadonlySet<string>;
   /** Releases upstream connection pools; call once no request uses this graph. */
   close(): Promise<void>;
 }
@@ -52,6 +54,7 @@ export async function buildGraph(input: SchemaInput, options: GraphOptions = {})
       sources: base.sources,
       operations: base.operations,
       plans: new Map(composites.map((c) => [c.plan.name, c.plan])),
+      paused: options.pausedComposites ?? new Set(),
       close: base.close,
     };
   } catch (error) {

@@ -40,18 +40,9 @@ export function graphFactory(options: GraphFactoryOptions = {}): GraphFactory {
   return {
     async build(candidate) {
       const paused = new Set(candidate.composites.filter((c) => c.paused).map((c) => c.name));
-      const graph = await buildGraph(candidateInput(candidate, attachmentsDir), { ...graphOptions, pausedComposites: paused });
-      pausedByGraph.set(graph, paused);
-      return graph;
+      return buildGraph(candidateInput(candidate, attachmentsDir), { ...graphOptions, pausedComposites: paused });
     },
   };
-}
-
-const pausedByGraph = new WeakMap<Graph, ReadonlySet<string>>();
-
-/** The composites that are paused in a graph the factory built (none for other graphs). */
-export function pausedComposites(graph: Graph): ReadonlySet<string> {
-  return pausedByGraph.get(graph) ?? new Set();
 }
 
 /** How many `..` a relative path starts with, once normalized. */

@@ -50,6 +50,7 @@ export interface Upload {
   readonly sources: readonly (SourceInput & { readonly file?: string })[];
   readonly composites: readonly { readonly document: string; readonly file?: string; readonly note?: string }[];
   readonly publish?: boolean;
+  /** Seeding: add what is missing, follow the folder where only this actor changed it (see apply). */
   readonly onlyNew?: boolean;
 }
 
@@ -339,10 +340,12 @@ export class Registry {
 
   /**
    * Uploads sources and composites in one change, checked once as a whole (so a source
-   * and the composites using it arrive together). `onlyNew` leaves alone every name the
-   * registry already has, in any state, deleted ones included: that is how `skein serve`
-   * seeds from a folder without undoing what an admin changed. Otherwise changed texts
-   * become new versions (`skein push`). `publish` serves every uploaded composite at its
+   * and the composites using it arrive together). `onlyNew` is how `skein serve` seeds
+   * from a folder: it adds what the registry lacks and follows the folder for what this
+   * same actor put there and nobody has changed since (so editing schema/ and restarting
+   * works), but leaves alone every name someone else changed, paused versions stay
+   * paused, deleted ones stay deleted. Otherwise changed texts become new versions
+   * (`skein push`). `publish` serves every uploaded composite at its
    * newest version, except paused ones, which stay paused.
    */
   async apply(actor: string, upload: Upload): Promise<Changed<AppliedItem[]>> {
@@ -363,7 +366,7 @@ export class Registry {
         const name = source.header.name;
         const attachments = source.attachments ?? {};
         const [current] = await selectSources(tx, 'where s.name = $1', [name]);
-        if (current && upload.onlyNew) {
+        if (current && upload.onlyNew && !(current.created_by === actor && current.state === 'active')) {
           items.push({ kind: 'source', name, action: 'kept', version: current.version, state: current.state });
           continue;
         }
@@ -391,7 +394,7 @@ export class Registry {
       for (const composite of composites) {
         const { name, operation } = composite.header;
         const current = await lockComposite(tx, name);
-        if (current && upload.onlyNew) {
+        if (current && upload.onlyNew && !(current.updated_by === actor && current.state !== 'deleted')) {
           items.push({ kind: 'composite', name, action: 'kept', version: current.version, state: current.state });
           continue;
         }

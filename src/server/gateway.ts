@@ -21,8 +21,6 @@ export interface GatewayOptions {
   readonly host?: string;
   /** The admin API at /admin/graphql; without it the gateway has none. */
   readonly admin?: Omit<AdminOptions, 'gatewayName'>;
-  /** Composites that are paused in a graph (their REST endpoints answer 503). */
-  readonly pausedComposites?: (graph: Graph) => ReadonlySet<string>;
   /** The registry revision a graph is, shown in /api and /api/openapi.json. */
   readonly graphVersion?: (graph: Graph) => string;
 }
@@ -59,7 +57,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   ];
   const capabilities = createCapabilitiesHandler({
     acquire: () => live.acquire(),
-    paused: options.pausedComposites ?? (() => new Set()),
     version: options.graphVersion ?? (() => 'fixed'),
   });
   routes.push({ prefix: CAPABILITIES_PREFIX, handle: capabilities }, { prefix: `${CAPABILITIES_PREFIX}/`, handle: capabilities });

@@ -80,7 +80,8 @@ type Query { a: String @soap(source: "legacy", operation: "GetA") }`,
 
 describe('skein serve --demo', () => {
   it('serves the demo graph with its own upstreams, delayed by SKEIN_DEMO_DELAY_MS', async () => {
-    const child = spawn('node', [SKEIN, 'serve', '--demo', '--port', '0', '--host', '127.0.0.1'], {
+    const data = mkdtempSync(path.join(tmpdir(), 'skein-data-'));
+    const child = spawn('node', [SKEIN, 'serve', '--demo', '--port', '0', '--host', '127.0.0.1', '--data', data], {
       env: { ...process.env, SKEIN_DEMO_DELAY_MS: '150' },
     });
     try {

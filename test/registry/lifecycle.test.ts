@@ -128,13 +128,30 @@ describe.each(STORE_KINDS)('registry lifecycle on the %s store', (kind) => {
     expect((await registry.sourceVersions('weather')).map((v) => v.version)).toEqual([1, 2]);
   });
 
-  it('seeding again keeps what an admin changed or deleted', async () => {
+  it('seeding again keeps what an admin changed, and follows the folder for the rest', async () => {
     await registry.pause('ci', 'customerStatement');
     const again = await registry.apply('seed', { ...folderUpload(testSchema()), onlyNew: true, publish: true });
     expect(again.changed).toBe(false);
-    expect(again.record.every((i) => i.action === 'kept')).toBe(true);
+    expect(again.record.every((i) => i.action === 'unchanged')).toBe(true);
     expect((await registry.composite('customerStatement'))?.state).toBe('paused');
     await registry.resume('ci', 'customerStatement');
+
+    // The folder changed: what only the seed wrote follows it; what an admin saved is kept.
+    const folder = testSchema();
+    const edited = {
+      sources: folder.sources.map((f) => (f.path.endsWith('hotels.graphql') ? { ...f, text: `${f.text}\n# edited in the folder\n` } : f)),
+      composites: folder.composites.map((f) => ({ ...f, text: `${f.text}\n# edited in the folder\n` })),
+    };
+    const bank = folder.sources.find((f) => f.path.endsWith('bank.graphql'))!;
+    await registry.registerSource('alice', { sdl: `${bank.text}\n# edited by alice\n` });
+    const edits = await registry.apply('seed', {
+      ...folderUpload({ ...edited, sources: edited.sources.map((f) => (f === bank ? { ...f, text: `${f.text}\n# folder\n` } : f)) }),
+      onlyNew: true,
+      publish: true,
+    });
+    const actions = Object.fromEntries(edits.record.map((i) => [i.name, i.action]));
+    expect(actions).toMatchObject({ hotels: 'updated', customerStatement: 'updated', bank: 'kept', users: 'unchanged' });
+    expect((await registry.composite('customerStatement'))?.state).toBe('published');
   });
 
   it('loses no version when two clients save the same composite at once', async () => {

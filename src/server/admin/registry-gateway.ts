@@ -2,7 +2,6 @@ import {
   folderUpload,
   graphFactory,
   openRegistry,
-  pausedComposites,
   revisionOf,
   ServedGraph,
   Workbench,
@@ -63,7 +62,6 @@ export async function startRegistryGateway(options: RegistryGatewayOptions): Pro
       port: options.port,
       host: options.host,
       admin: { registry, served, workbench: new Workbench(registry, graphs, served), tokens: options.tokens, dev: options.dev },
-      pausedComposites,
       graphVersion: (graph) => `revision ${revisionOf(graph) ?? '?'}`,
     });
     return {

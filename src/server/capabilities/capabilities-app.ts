@@ -8,8 +8,6 @@ import { openAPIDocument } from './openapi-document.js';
 /** How the capability routes reach the served graph: a lease per request. */
 export interface CapabilitiesOptions {
   readonly acquire: () => { readonly graph: Graph; release(): void };
-  /** Composites of a graph that are paused (they answer 503). */
-  readonly paused: (graph: Graph) => ReadonlySet<string>;
   /** Which registry revision a graph is, for the documents' version. */
   readonly version: (graph: Graph) => string;
 }
@@ -40,7 +38,7 @@ export function createCapabilitiesHandler(options: CapabilitiesOptions): RouteHa
       lease.release();
     });
     const graph = lease.graph;
-    const paused = options.paused(graph);
+    const paused = graph.paused;
 
     if (path === CAPABILITIES_PREFIX || path === '') {
       if (!allow(req, res, ['GET', 'HEAD'])) return;
