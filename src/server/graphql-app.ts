@@ -1,5 +1,5 @@
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { renderGraphiQL } from './render-graphiql.js';
 import type { Graph } from '../graph/index.js';
 import type { RequestContext } from '../sources/index.js';
 import { useExposePlan } from './use-expose-plan.js';

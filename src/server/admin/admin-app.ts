@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import { makeExecutableSchema } from '@graphql-tools/schema';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { renderGraphiQL } from '../render-graphiql.js';
 import { createYoga } from 'graphql-yoga';
 import type { Registry, ServedGraph, Workbench } from '../../registry/index.js';
 import type { RouteHandler } from '../http-server.js';
