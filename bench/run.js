@@ -28,7 +28,17 @@ async function main() {
   const raw = {};
   for (const name of settings.only) {
     ctx.log(`=== ${name}`);
-    const result = await SCENARIOS[name](ctx);
+    let result;
+    try {
+      result = await SCENARIOS[name](ctx);
+    } catch (error) {
+      // Keep what was measured before the failure, away from RESULTS.md.
+      const partial = path.join(WORK, 'RESULTS-failed.md');
+      mkdirSync(WORK, { recursive: true });
+      writeFileSync(partial, [`# Failed in scenario ${name}`, '', '```', String(error.stack ?? error), '```', '', ...parts].join('\n'));
+      ctx.log(`what was measured before the failure: ${path.relative(process.cwd(), partial)}`);
+      throw error;
+    }
     parts.push(result.markdown);
     if (result.headline) headlines.push(result.headline);
     raw[name] = result.raw;

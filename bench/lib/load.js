@@ -33,7 +33,7 @@ async function generate(target, { connections, duration, expectBody }) {
   const failures = result.errors + result.timeouts + result.non2xx + result.mismatches;
   if (failures > 0 || result.requests === 0) {
     throw new Error(
-      `${target.label} (${connections} connections): ${result.requests} good answers, ${result.errors} errors, ${result.timeouts} timeouts, ` +
+      `${target.label} (${connections} connections): ${result.requests} 2xx answers, ${result.errors} errors, ${result.timeouts} timeouts, ` +
         `${result.non2xx} non-2xx, ${result.mismatches} wrong bodies` +
         (result.firstMismatch ? `\n  expected: ${expectBody}\n  got:      ${result.firstMismatch}` : ''),
     );

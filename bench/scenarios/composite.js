@@ -11,7 +11,7 @@ import { start, stop, waitUntil } from '../lib/processes.js';
 import { request } from '../lib/http.js';
 import { mb, ms, num, plus, ratio, section, table } from '../lib/report.js';
 import { startSkein } from '../lib/skein.js';
-import { graphqlTarget } from '../lib/target.js';
+import { graphqlTarget, httpTarget } from '../lib/target.js';
 import { startUpstreams } from '../lib/upstreams.js';
 
 export const HOTEL_ORDER = '{ hotelOrder(orderId: 1) { order { id } user { name age gender } hotel { name stars address } room { type floor hasWindow } } }';
@@ -63,6 +63,14 @@ export async function composite(ctx) {
       { key: 'composite', label: 'Skein `hotelOrder` composite', target: graphqlTarget('Skein hotelOrder', gw.url, HOTEL_ORDER, HOTEL_ORDER_ANSWER), probe: true },
       { key: 'joined', label: 'Skein joined query (`order { user hotel room }`)', target: graphqlTarget('Skein joined', gw.url, JOINED, JOINED_ANSWER), probe: true },
     ];
+    // The floor as measured: one upstream call made directly (timer, loopback, HTTP), twice.
+    ctx.log('composite: one direct upstream call, 1 connection');
+    const direct = await measure(
+      httpTarget('direct GET /orders/1', `${upstreams.restUrl}/orders/1`, { valid: (b) => JSON.parse(b).id === 1, expectation: 'order 1' }),
+      { connections: 1 },
+    );
+    raw.push({ connections: 1, what: 'direct', ...direct });
+    rows.push([`one upstream call made directly (GET /orders/1), ×2 = the measured critical path`, 1, num(direct.rps), `${ms(direct.p50)} ×2 = ${ms(2 * direct.p50)}`, ms(direct.p99), plus(2 * direct.p50, critical), '—', '1', '—']);
     for (const c of connections) {
       const byKey = {};
       for (const t of targets) {
@@ -97,7 +105,10 @@ export async function composite(ctx) {
       `2 × ${delay} ms = **${critical} ms**, the physical limit. The joined query (the peer's) has the same critical path. ${settings.duration} s per row after ${settings.warmup} s warm-up.`,
     baseline: `the critical path (${critical} ms), and hand-written clients (bench/baselines/hand-client.js) making the four calls themselves against the same upstreams, in the same run.`,
     body: table(['what', 'connections', 'req/s', 'p50 ms', 'p99 ms', `p50 − ${critical} ms`, 'p50 / sequential client', 'upstream calls/req', 'gw peak RSS MB'], rows),
-    notes: ['The hand-written clients run behind a small node:http server so the same load generator drives them; that adds one loopback hop they would not have in a browser.'],
+    notes: [
+      `The upstreams delay each answer with setTimeout(${delay}), which fires late by a fraction of a millisecond, and loopback HTTP adds a little more: the first row measures that floor directly.`,
+      'The hand-written clients run behind a small node:http server so the same load generator drives them; that adds one loopback hop they would not have in a browser.',
+    ],
   });
   return { markdown, raw };
 }

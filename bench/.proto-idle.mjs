@@ -1,0 +1,14 @@
+const rss = () => Math.round(process.memoryUsage().rss / 1e6);
+const h = () => Math.round(process.memoryUsage().heapUsed / 1e6);
+console.log('start', rss(), h());
+await import('graphql'); console.log('graphql', rss(), h());
+await import('graphql-yoga'); console.log('yoga', rss(), h());
+await import('undici'); console.log('undici', rss(), h());
+await import('../dist/sources/index.js'); console.log('sources', rss(), h());
+await import('../dist/graph/index.js'); console.log('graph', rss(), h());
+await import('../dist/server/index.js'); console.log('server', rss(), h());
+const { buildGraph } = await import('../dist/graph/index.js');
+const { loadSchemaFolder } = await import('../dist/schema/index.js');
+const g = await buildGraph(loadSchemaFolder('bench/schema'), { onSourceError: 'degrade' });
+console.log('built', rss(), h());
+global.gc?.(); console.log('gc', rss(), h());
