@@ -61,6 +61,14 @@ export type SoapVersion =
   | 'SOAP_1_1'
   | 'SOAP_1_2';
 
+/** A source's circuit breaker: open after consecutive failures, probe after a pause. */
+export type SourceCircuitBreaker = {
+  /** Consecutive failures that open the circuit; 0 turns the breaker off. */
+  readonly failures?: InputMaybe<Scalars['Int']['input']>;
+  /** How long the circuit stays open before one call probes the source, in milliseconds. */
+  readonly halfOpenAfterMs?: InputMaybe<Scalars['Int']['input']>;
+};
+
 /** A header sent on every call to a source. The value may name environment variables: "Bearer {env.SHOP_TOKEN}". */
 export type SourceHeader = {
   readonly name: Scalars['String']['input'];
@@ -71,6 +79,16 @@ export type SourceHeader = {
 export type SourceKind =
   | 'REST'
   | 'SOAP';
+
+/** Retries of a source's idempotent calls, with exponential backoff and jitter. */
+export type SourceRetry = {
+  /** Further tries after the first; 0 turns retries off. */
+  readonly attempts?: InputMaybe<Scalars['Int']['input']>;
+  /** The first delay's upper bound, in milliseconds; later delays grow exponentially. */
+  readonly baseDelayMs?: InputMaybe<Scalars['Int']['input']>;
+  /** The longest delay between two tries, in milliseconds. */
+  readonly maxDelayMs?: InputMaybe<Scalars['Int']['input']>;
+};
 
 /** How a WS-Security UsernameToken carries the password. */
 export type WsPasswordType =
@@ -122,6 +140,8 @@ export interface RestDirectiveArgs {
 export interface SoapDirectiveArgs {
   /** The operation's name in the WSDL, as written there (GetRoom); the field itself may be named anything. */
   operation: string;
+  /** Whether the operation only reads: a safe call is retried after a retryable failure (connection refused or reset, HTTP 502/503/504, a 500 that is not a SOAP Fault) and identical calls in one request are made once. Defaults to true on Query fields, false on Mutation fields. */
+  safe?: boolean | null;
   /** A SOAPAction to send instead of the one the WSDL declares. */
   soapAction?: string | null;
   /** Name of an @source of kind SOAP. */
@@ -130,19 +150,27 @@ export interface SoapDirectiveArgs {
 
 /** Arguments of `@source`, as coerced by graphql-js. */
 export interface SourceDirectiveArgs {
+  /** Fail fast (UPSTREAM_CIRCUIT_OPEN) after consecutive failures; probe again later. */
+  circuitBreaker?: SourceCircuitBreaker | null;
   /** Incoming request headers that may be passed on to this source (an allowlist). */
   forwardHeaders?: ReadonlyArray<string> | null;
   headers?: ReadonlyArray<SourceHeader> | null;
   kind: SourceKind;
+  /** Calls to this source in flight at once; 0 for no limit. */
+  maxConcurrency: number;
+  /** Calls that may wait for a free slot when maxConcurrency are in flight; beyond that a call fails with UPSTREAM_OVERLOADED. */
+  maxQueue: number;
   /** Largest answer accepted, in bytes. */
   maxResponseBytes: number;
   /** Unique name that fields refer to. */
   name: string;
+  /** Retries of idempotent calls (GET, HEAD, SOAP operations marked safe) after a retryable failure: connection refused or reset, HTTP 500, 502, 503 or 504. Never past timeoutMs. */
+  retry?: SourceRetry | null;
   /** SOAP: XML elements written into the soap:Header of every call; each declares its namespaces. {env.X} values are XML-escaped. */
   soapHeaders?: ReadonlyArray<string> | null;
   /** SOAP: choose the WSDL's port of this SOAP version. */
   soapVersion?: SoapVersion | null;
-  /** Time allowed for a whole call, in milliseconds. */
+  /** Time allowed for a whole call, in milliseconds: retries, queueing and reading the body included. */
   timeoutMs: number;
   /** Base URL (REST) or service endpoint (SOAP). */
   url?: string | null;

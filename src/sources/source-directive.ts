@@ -6,6 +6,14 @@ import {
   type SchemaExtensionNode,
 } from 'graphql';
 import { SchemaError } from '../errors/schema-error.js';
+import { isCredentialHeader, registerSecret } from './http/secrets.js';
+import {
+  RESILIENCE_DEFAULTS,
+  ResiliencePolicyError,
+  resilienceInputsSDL,
+  resiliencePolicyOf,
+  resilienceSourceArgumentsSDL,
+} from './http/resilience-policy.js';
 import type { SourceConfig, SourceKind } from './protocol.js';
 import { parseTemplate } from './template.js';
 
@@ -31,13 +39,13 @@ directive @source(
   headers: [SourceHeader!]
   "Incoming request headers that may be passed on to this source (an allowlist)."
   forwardHeaders: [String!]
-  "Time allowed for a whole call, in milliseconds."
-  timeoutMs: Int = 10000
+  "Time allowed for a whole call, in milliseconds: retries, queueing and reading the body included."
+  timeoutMs: Int = ${RESILIENCE_DEFAULTS.timeoutMs}
   "Largest answer accepted, in bytes."
-  maxResponseBytes: Int = 52428800
+  maxResponseBytes: Int = 52428800${resilienceSourceArgumentsSDL}
   ${protocolArguments.join('\n  ')}
 ) repeatable on SCHEMA
-
+${resilienceInputsSDL}
 """The name of this field, input field or enum value on the wire, where it is not a valid GraphQL name."""
 directive @wire(name: String!) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION | ENUM_VALUE
 
@@ -145,11 +153,27 @@ function readSource(
         throw new SchemaError(`source "${name}", header ${header.name}: environment variable ${path[1]} is not set`, node);
       }
     }
-    headers[header.name.toLowerCase()] = template.render({ env }) ?? '';
+    const value = template.render({ env }) ?? '';
+    headers[header.name.toLowerCase()] = value;
+    // A value from the environment, or any value of a credential header, is a secret.
+    if (template.placeholders.length > 0 || isCredentialHeader(header.name)) registerSecret(value);
   }
   const url = urls[name] ?? env[sourceUrlVariable(name)] ?? (values.url as string | null | undefined) ?? undefined;
   if (url !== undefined && !/^https?:\/\//.test(url)) {
     throw new SchemaError(`source "${name}": url "${url}" must start with http:// or https://`, node);
+  }
+  if (url !== undefined) {
+    try {
+      registerSecret(decodeURIComponent(new URL(url).password));
+    } catch {
+      // Not a URL that parses; building a request from it will say so.
+    }
+  }
+  try {
+    resiliencePolicyOf({ timeoutMs: Number(values.timeoutMs), options: values });
+  } catch (error) {
+    if (!(error instanceof ResiliencePolicyError)) throw error;
+    throw new SchemaError(`source "${name}": ${error.message}`, node);
   }
   return {
     name,

@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { redactSecrets } from './http/secrets.js';
 
 /**
  * The stable list of `extensions.code` values for upstream failures, the same for
@@ -19,6 +20,12 @@ export const UpstreamErrorCode = {
   SOURCE_UNAVAILABLE: 'SOURCE_UNAVAILABLE',
   /** A SOAP Fault; extensions carry faultCode, faultString and detail. */
   SOAP_FAULT: 'SOAP_FAULT',
+  /** Not sent: the source's circuit breaker is open after consecutive failures. */
+  CIRCUIT_OPEN: 'UPSTREAM_CIRCUIT_OPEN',
+  /** Not sent: the source's maxConcurrency calls are in flight and its maxQueue are waiting. */
+  OVERLOADED: 'UPSTREAM_OVERLOADED',
+  /** Abandoned: the client went away or the gateway is stopping. Not counted against the source. */
+  CANCELLED: 'UPSTREAM_CANCELLED',
 } as const;
 
 export type UpstreamErrorCode = (typeof UpstreamErrorCode)[keyof typeof UpstreamErrorCode];
@@ -35,7 +42,9 @@ const BODY_EXCERPT_LENGTH = 500;
 
 /**
  * An upstream call failed. The field that made the call becomes null and this error is
- * reported at its path; sibling fields are not affected.
+ * reported at its path; sibling fields are not affected. Messages name the source and
+ * the field, never the upstream's URL; credentials the source sends are redacted from
+ * the message and from what the upstream wrote (body excerpt, fault text).
  */
 export class UpstreamError extends GraphQLError {
   readonly code: UpstreamErrorCode;
@@ -43,13 +52,27 @@ export class UpstreamError extends GraphQLError {
   constructor(code: UpstreamErrorCode, message: string, details: UpstreamErrorDetails) {
     const { body, ...rest } = details;
     const extensions: Record<string, unknown> = { code, ...rest };
+    for (const key of Object.keys(rest)) {
+      const value = rest[key];
+      if (typeof value === 'string') extensions[key] = redactSecrets(value);
+      else if (value !== null && typeof value === 'object') extensions[key] = redactedJson(value);
+    }
     if (body !== undefined) extensions.body = excerpt(body);
-    super(message, { extensions });
+    super(redactSecrets(message), { extensions });
     this.code = code;
   }
 }
 
-/** Shortens an upstream body for an error message. */
+/** Shortens an upstream body for an error message, with credentials redacted. */
 export function excerpt(body: string): string {
-  return body.length <= BODY_EXCERPT_LENGTH ? body : `${body.slice(0, BODY_EXCERPT_LENGTH)}…`;
+  // Redact before cutting, so a credential across the cut is not half shown.
+  const whole = body.length <= BODY_EXCERPT_LENGTH * 2;
+  const head = redactSecrets(whole ? body : body.slice(0, BODY_EXCERPT_LENGTH * 2));
+  return whole && head.length <= BODY_EXCERPT_LENGTH ? head : `${head.slice(0, BODY_EXCERPT_LENGTH)}…`;
+}
+
+function redactedJson(value: object): unknown {
+  const text = JSON.stringify(value);
+  const redacted = redactSecrets(text);
+  return redacted === text ? value : JSON.parse(redacted);
 }

@@ -1,6 +1,12 @@
+import { isBrokenCircuitError, isBulkheadRejectedError, isIsolatedCircuitError, isTaskCancelledError } from 'cockatiel';
 import { Agent, request, errors as undiciErrors } from 'undici';
 import type { SourceConfig } from '../protocol.js';
 import { UpstreamError, UpstreamErrorCode } from '../upstream-error.js';
+import { AttemptFailure } from './attempt-failure.js';
+import { DEADLINE_PASSED, Deadline } from './deadline.js';
+import { resiliencePolicyOf, type ResiliencePolicy } from './resilience-policy.js';
+import type { SourceGuard } from './source-guard.js';
+import { sourceGuards } from './source-guards.js';
 
 export interface HttpCall {
   readonly method: string;
@@ -10,7 +16,16 @@ export interface HttpCall {
   readonly body?: string;
   /** Names the call in error messages, e.g. `Query.order`. */
   readonly label: string;
+  /** The caller's signal: the client went away, or the gateway is stopping. */
   readonly signal?: AbortSignal;
+  /** Safe to repeat (GET/HEAD, a SOAP operation marked safe): retried after a retryable failure. */
+  readonly idempotent?: boolean;
+  /**
+   * Whether a 5xx answer is the upstream's deliberate reply rather than its failure (a
+   * SOAP Fault travels on HTTP 500): such answers are neither retried nor counted by the
+   * circuit breaker. Without it every 500/502/503/504 counts.
+   */
+  readonly isReply?: (answer: HttpAnswer) => boolean;
 }
 
 export interface HttpAnswer {
@@ -21,58 +36,110 @@ export interface HttpAnswer {
 
 const DEFAULT_MAX_RESPONSE_BYTES = 50 * 1024 * 1024;
 
+/** Answers that say the upstream is failing (not that the request was wrong): retried and counted. */
+const FAILING_STATUSES = new Set([500, 502, 503, 504]);
+
 /**
- * The HTTP transport of one source: a keep-alive connection pool (undici) and the
- * source's timeout, with every transport failure turned into an UpstreamError. REST
+ * The HTTP transport of one source: a keep-alive connection pool (undici), the source's
+ * resilience policy (deadline, retries, circuit breaker, concurrency limit; see
+ * resilience-policy.ts), and every transport failure turned into an UpstreamError. REST
  * and SOAP both send through it, so failures look the same whatever the protocol.
  */
 export class HttpClient {
   readonly #agent: Agent;
   readonly #source: SourceConfig;
+  readonly #policy: ResiliencePolicy;
+  readonly #guard: SourceGuard;
+  #closed = false;
 
   constructor(source: SourceConfig) {
     this.#source = source;
+    this.#policy = resiliencePolicyOf(source);
     const maxResponseBytes = Number(source.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
     this.#agent = new Agent({
       keepAliveTimeout: 30_000,
       connections: Number(source.options.maxConnections ?? 256),
       pipelining: 1,
       maxResponseSize: maxResponseBytes,
+      connect: { timeout: this.#policy.timeoutMs },
     });
+    this.#guard = sourceGuards.acquire(source.name, source.url, this.#policy);
   }
 
-  /** Sends one call and reads the whole body. Non-2xx answers are returned, not thrown. */
+  /** The source's breaker, queue and counters. */
+  get guard(): SourceGuard {
+    return this.#guard;
+  }
+
+  /**
+   * Sends one call and reads the whole body, within the source's deadline, retrying an
+   * idempotent call after a retryable failure. Non-2xx answers are returned, not thrown;
+   * everything else that goes wrong rejects with an UpstreamError.
+   */
   async send(call: HttpCall): Promise<HttpAnswer> {
-    const timeout = AbortSignal.timeout(this.#source.timeoutMs);
-    const signal = call.signal ? AbortSignal.any([call.signal, timeout]) : timeout;
+    const guard = this.#guard;
+    guard.calls++;
+    const deadline = new Deadline(this.#policy.timeoutMs, call.signal);
     try {
+      if (call.idempotent && guard.retry) {
+        return await guard.retry.execute(() => this.#attempt(call, deadline));
+      }
+      return await this.#attempt(call, deadline);
+    } catch (error) {
+      if (error instanceof AttemptFailure) {
+        if (error.answer) return error.answer as HttpAnswer;
+        throw error.error!;
+      }
+      throw this.#refusal(error, call, deadline);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    sourceGuards.release(this.#guard);
+    await this.#agent.close();
+  }
+
+  #attempt(call: HttpCall, deadline: Deadline): Promise<HttpAnswer> {
+    if (deadline.cancelled) return Promise.reject(this.#cancelled(call));
+    if (deadline.left() === 0) return Promise.reject(this.#timeout(call));
+    return this.#guard.run(() => this.#exchange(call, deadline), deadline);
+  }
+
+  async #exchange(call: HttpCall, deadline: Deadline): Promise<HttpAnswer> {
+    let answer: HttpAnswer;
+    try {
+      // undici's own timers bound the wait for the headers and each pause in the body;
+      // the timer below cuts a body that keeps dripping in past the deadline.
+      const left = Math.max(1, deadline.left());
       const response = await request(call.url, {
         dispatcher: this.#agent,
         method: call.method as 'GET',
         headers: call.headers,
         body: call.body,
-        signal,
+        headersTimeout: left,
+        bodyTimeout: left,
       });
-      const body = await response.body.text();
-      return { status: response.statusCode, headers: response.headers, body };
+      const cut = setTimeout(destroyBody, Math.max(1, deadline.left()), response.body);
+      try {
+        answer = { status: response.statusCode, headers: response.headers, body: await response.body.text() };
+      } finally {
+        clearTimeout(cut);
+      }
     } catch (error) {
-      throw this.#transportError(error, call, timeout.aborted);
+      throw this.#transportFailure(error, call, deadline);
     }
+    if (FAILING_STATUSES.has(answer.status) && !call.isReply?.(answer)) {
+      this.#guard.failures++;
+      throw new AttemptFailure(deadline, call.idempotent === true, undefined, answer);
+    }
+    return answer;
   }
 
-  close(): Promise<void> {
-    return this.#agent.close();
-  }
-
-  #transportError(error: unknown, call: HttpCall, timedOut: boolean): UpstreamError {
+  /** A failed exchange: an AttemptFailure when it counts against the source, else the error itself. */
+  #transportFailure(error: unknown, call: HttpCall, deadline: Deadline): AttemptFailure | UpstreamError {
     const source = this.#source.name;
-    if (timedOut || error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) {
-      return new UpstreamError(
-        UpstreamErrorCode.TIMEOUT,
-        `Upstream "${source}" did not answer ${call.label} within ${this.#source.timeoutMs} ms`,
-        { source },
-      );
-    }
     if (error instanceof undiciErrors.ResponseExceededMaxSizeError) {
       return new UpstreamError(
         UpstreamErrorCode.RESPONSE_TOO_LARGE,
@@ -80,13 +147,74 @@ export class HttpClient {
         { source },
       );
     }
+    this.#guard.failures++;
+    if (
+      error === DEADLINE_PASSED ||
+      error instanceof undiciErrors.HeadersTimeoutError ||
+      error instanceof undiciErrors.BodyTimeoutError ||
+      deadline.left() === 0
+    ) {
+      return new AttemptFailure(deadline, false, this.#timeout(call), undefined);
+    }
     const code = (error as { code?: string; cause?: { code?: string } }).code ??
       (error as { cause?: { code?: string } }).cause?.code;
     const reason = code ?? (error instanceof Error ? error.name : 'unknown error');
-    return new UpstreamError(
-      UpstreamErrorCode.UNREACHABLE,
-      `Upstream "${source}" could not be reached for ${call.label} (${reason})`,
-      { source, reason },
+    return new AttemptFailure(
+      deadline,
+      call.idempotent === true,
+      new UpstreamError(UpstreamErrorCode.UNREACHABLE, `Upstream "${source}" could not be reached for ${call.label} (${reason})`, {
+        source,
+        reason,
+      }),
+      undefined,
     );
   }
+
+  /** What the policies refused with, as an UpstreamError. */
+  #refusal(error: unknown, call: HttpCall, deadline: Deadline): unknown {
+    const source = this.#source.name;
+    if (isBrokenCircuitError(error) || isIsolatedCircuitError(error)) {
+      this.#guard.shortCircuited++;
+      return new UpstreamError(
+        UpstreamErrorCode.CIRCUIT_OPEN,
+        `Upstream "${source}" is failing, so ${call.label} was not sent: its circuit breaker is open after ` +
+          `${this.#policy.circuitBreaker.failures} consecutive failures and lets a call through again ` +
+          `${this.#policy.circuitBreaker.halfOpenAfterMs} ms after it opened`,
+        { source },
+      );
+    }
+    if (isBulkheadRejectedError(error)) {
+      this.#guard.rejected++;
+      return new UpstreamError(
+        UpstreamErrorCode.OVERLOADED,
+        `Upstream "${source}" already has ${this.#policy.maxConcurrency} calls in flight and ${this.#policy.maxQueue} waiting, so ${call.label} was not sent`,
+        { source },
+      );
+    }
+    if (error === DEADLINE_PASSED) return this.#timeout(call);
+    if (isTaskCancelledError(error)) return deadline.cancelled ? this.#cancelled(call) : this.#timeout(call);
+    return error;
+  }
+
+  #cancelled(call: HttpCall): UpstreamError {
+    const source = this.#source.name;
+    return new UpstreamError(
+      UpstreamErrorCode.CANCELLED,
+      `The call of ${call.label} to upstream "${source}" was abandoned: the client went away or the gateway is stopping`,
+      { source },
+    );
+  }
+
+  #timeout(call: HttpCall): UpstreamError {
+    const source = this.#source.name;
+    return new UpstreamError(
+      UpstreamErrorCode.TIMEOUT,
+      `Upstream "${source}" did not answer ${call.label} within ${this.#policy.timeoutMs} ms`,
+      { source },
+    );
+  }
+}
+
+function destroyBody(body: { destroy(error: Error): unknown }): void {
+  body.destroy(DEADLINE_PASSED);
 }

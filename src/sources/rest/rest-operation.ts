@@ -71,11 +71,12 @@ export function compileRestOperation(definition: OperationDefinition<HttpClient>
   }
   const env = { env: process.env };
   const returnType = field.type;
+  const idempotent = args.method === 'GET' || args.method === 'HEAD';
 
   return {
     name,
     source,
-    idempotent: args.method === 'GET' || args.method === 'HEAD',
+    idempotent,
     async call(values: Readonly<Record<string, unknown>>, context: RequestContext): Promise<unknown> {
       const scope = { ...values, ...env };
       let url = baseUrl + (path.render(scope, encodeURIComponent) ?? '');
@@ -107,6 +108,7 @@ export function compileRestOperation(definition: OperationDefinition<HttpClient>
         body,
         label: name,
         signal: context.signal,
+        idempotent,
       });
       if (answer.status < 200 || answer.status > 299) {
         throw new UpstreamError(

@@ -31,6 +31,8 @@ directive @soap(
   operation: String!
   "A SOAPAction to send instead of the one the WSDL declares."
   soapAction: String
+  "Whether the operation only reads: a safe call is retried after a retryable failure (connection refused or reset, HTTP 502/503/504, a 500 that is not a SOAP Fault) and identical calls in one request are made once. Defaults to true on Query fields, false on Mutation fields."
+  safe: Boolean
 ) on FIELD_DEFINITION
 
 """A 64-bit (or larger) integer (xsd:long, xsd:integer, unsigned types), as a string of digits so that no precision is lost."""

@@ -51,10 +51,13 @@ export function compileSoapOperation(definition: OperationDefinition<SoapClient>
   const emptyAnswer = contract.output ? null : true;
   const headerXml = client.headerXml;
 
+  // SOAP operations are POSTs: only the schema author can say one is safe to repeat.
+  const safe = args.safe ?? parentType === 'Query';
+
   return {
     name: label,
     source,
-    idempotent: parentType === 'Query',
+    idempotent: safe,
     async call(values: Readonly<Record<string, unknown>>, context: RequestContext): Promise<unknown> {
       const body = writeEnvelope(values, headerXml());
       let headers = fixedHeaders;
@@ -66,11 +69,31 @@ export function compileSoapOperation(definition: OperationDefinition<SoapClient>
           if (value !== null) headers[name] = value;
         }
       }
-      const answer = await client.http.send({ method: 'POST', url, headers, body, label, signal: context.signal });
+      const answer = await client.http.send({
+        method: 'POST',
+        url,
+        headers,
+        body,
+        label,
+        signal: context.signal,
+        idempotent: safe,
+        isReply: isFaultAnswer,
+      });
       return readAnswer(answer.status, answer.headers['content-type'], answer.body, source.name, label, decode, emptyAnswer);
     },
   };
 }
+
+/**
+ * A SOAP Fault travels on HTTP 500: it is the service's deliberate answer, so the
+ * transport neither retries it nor counts it against the source. A quick look suffices;
+ * readAnswer reads the fault properly.
+ */
+function isFaultAnswer(answer: { readonly status: number; readonly body: string }): boolean {
+  return answer.status === 500 && FAULT_ELEMENT.test(answer.body);
+}
+
+const FAULT_ELEMENT = /<(?:[A-Za-z_][\w.-]*:)?Fault[\s>]/;
 
 function readAnswer(
   status: number,

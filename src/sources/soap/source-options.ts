@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { SchemaError } from '../../errors/schema-error.js';
 import type { SourceConfig } from '../protocol.js';
+import { registerSecret } from '../http/secrets.js';
 import { parseTemplate } from '../template.js';
 import { isUrl, type BasicCredentials } from './wsdl/load-documents.js';
 import type { PortChoice } from './wsdl/select-port.js';
@@ -76,6 +77,11 @@ export function readSoapOptions(source: SourceConfig, env: Readonly<Record<strin
     | null
     | undefined;
   const auth = options.wsdlAuth as { username: string; password: string } | null | undefined;
+  const securityPassword = security ? fill(security.password, 'wsSecurity.password') : undefined;
+  const wsdlPassword = auth ? fill(auth.password, 'wsdlAuth.password') : undefined;
+  // Never echoed in errors, whatever an upstream sends back.
+  registerSecret(securityPassword);
+  registerSecret(wsdlPassword);
   return {
     wsdl,
     port,
@@ -83,12 +89,12 @@ export function readSoapOptions(source: SourceConfig, env: Readonly<Record<strin
     security: security
       ? {
           username: fill(security.username, 'wsSecurity.username'),
-          password: fill(security.password, 'wsSecurity.password'),
+          password: securityPassword!,
           passwordType: security.passwordType ?? 'TEXT',
           timestamp: security.timestamp ?? false,
         }
       : undefined,
-    wsdlAuth: auth ? { username: fill(auth.username, 'wsdlAuth.username'), password: fill(auth.password, 'wsdlAuth.password') } : undefined,
+    wsdlAuth: auth ? { username: fill(auth.username, 'wsdlAuth.username'), password: wsdlPassword! } : undefined,
   };
 }
 
