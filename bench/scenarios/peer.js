@@ -29,14 +29,37 @@ function preparePeer(ctx) {
   return lock(PEER);
 }
 
+/**
+ * The peer's bench needs ports 4000, 4101 and 4102. When something else holds one of them
+ * (another engineer's process), it runs in a private network namespace (`unshare -n`, root
+ * only) with its own loopback: the same kernel path, no shared ports. Returns how it will run.
+ */
+async function peerNetwork() {
+  const busy = [];
+  for (const port of [PORT, 4101, 4102]) {
+    try {
+      await assertPortFree(port);
+    } catch {
+      busy.push(port);
+    }
+  }
+  if (!busy.length) return { isolated: false };
+  if (process.getuid?.() !== 0) throw new Error(`peer: ports ${busy.join(', ')} are busy and a private network namespace needs root; free them first`);
+  return { isolated: true, busy };
+}
+
 /** Runs the peer's bench.js once; returns the results JSON it saved. */
 async function runPeerBench(ctx, label, env) {
-  for (const port of [PORT, 4101, 4102]) await assertPortFree(port);
+  const network = await peerNetwork();
+  if (network.isolated) ctx.log(`peer: ports ${network.busy.join(', ')} are busy here; running the peer's bench in a private network namespace (unshare -n)`);
+  const [command, args] = network.isolated
+    ? ['unshare', ['-n', 'sh', '-c', 'ip link set lo up && exec "$0" bench/bench.js', process.execPath]]
+    : [process.execPath, ['bench/bench.js']];
   const resultsDir = path.join(PEER, 'results');
   const before = new Set(existsSync(resultsDir) ? readdirSync(resultsDir) : []);
   ctx.log(`peer: bench.js for ${label}`);
   await new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bench/bench.js'], {
+    const child = spawn(command, args, {
       cwd: PEER,
       env: {
         ...process.env,
@@ -58,7 +81,7 @@ async function runPeerBench(ctx, label, env) {
   });
   const saved = readdirSync(resultsDir).filter((f) => f.endsWith('.json') && !before.has(f)).sort();
   if (saved.length !== 1) throw new Error(`peer: expected one new results file in ${resultsDir}, found ${saved.length}`);
-  return JSON.parse(readFileSync(path.join(resultsDir, saved[0]), 'utf8'));
+  return { ...JSON.parse(readFileSync(path.join(resultsDir, saved[0]), 'utf8')), isolated: network.isolated };
 }
 
 const kind = (scenario) => (scenario.startsWith('direct') ? 'direct' : scenario.includes('joined') ? 'joined' : 'pass-through');
@@ -67,7 +90,7 @@ export async function peer(ctx) {
   const { settings } = ctx;
   preparePeer(ctx);
   // A registry seeded from bench/schema, as `skein serve` will find it (the peer's compose step, for Skein).
-  const dataDir = await ctx.registry('peer', SCHEMA, PORT);
+  const dataDir = await ctx.registry('peer', SCHEMA);
   const gwCmd = ['node', ...skeinCommand({ schema: SCHEMA, port: PORT, dataDir })].join(' ');
   const hive = await runPeerBench(ctx, 'Hive Gateway', {});
   const skein = await runPeerBench(ctx, 'Skein', { GW_CMD: gwCmd, GW_LABEL: 'Skein (skein serve)' });
@@ -122,6 +145,9 @@ export async function peer(ctx) {
       `Same upstreams (the peer's), same two queries with the same expected JSON checked before and after each load run, one fresh gateway process per row, ` +
       `20 connections, ${settings.peerDuration} s after ${settings.peerWarmup} s warm-up. The peer's bench reports autocannon's whole-ms latencies and the mean of per-second request counts.`,
     baseline: 'the peer, measured in the same run; the direct rows show how much the machine drifted between the two halves.',
+    notes: [hive, skein]
+      .filter((r) => r.isolated)
+      .map((r) => `The ${r === hive ? 'peer' : 'Skein'} half ran in a private network namespace (\`unshare -n\`), because another process held port 4000, 4101 or 4102.`),
     body: table(
       ['delay ms', 'query', 'peer req/s', 'Skein req/s', 'Skein / peer', 'peer p50', 'Skein p50', 'peer p99', 'Skein p99', 'peer peak RSS MB', 'Skein peak RSS MB', 'Skein / peer RSS', 'idle RSS MB peer / Skein', 'gw CPU % peer / Skein', 'upstream calls/req peer / Skein'],
       rows,
