@@ -44,6 +44,17 @@ export type AuditOutcome =
   /** Checked and refused; nothing was stored. */
   | 'REJECTED';
 
+/** A circuit breaker's state. */
+export type BreakerState =
+  /** Calls go through. */
+  | 'CLOSED'
+  /** The source has no breaker (circuitBreaker: { failures: 0 }). */
+  | 'DISABLED'
+  /** One call is probing the source; its outcome closes or reopens the circuit. */
+  | 'HALF_OPEN'
+  /** Calls fail fast with UPSTREAM_CIRCUIT_OPEN until halfOpenAfterMs have passed. */
+  | 'OPEN';
+
 /** A composite API: a named GraphQL operation over the graph, with its versions and state. */
 export type Composite = {
   __typename?: 'Composite';
@@ -218,6 +229,8 @@ export type Query = {
   composites: Array<Composite>;
   /** A composite as a portable file, with references to the sources it needs. */
   export: Export;
+  /** Every source this gateway calls: circuit breakers, queues, counters. */
+  health: Array<SourceHealth>;
   /** A composite's plan at a version (the newest by default); drafts are planned without being served. */
   plan: Plan;
   source: Maybe<Source>;
@@ -271,6 +284,8 @@ export type Source = {
   __typename?: 'Source';
   /** Files stored with the SDL (a WSDL), by the relative path the SDL names them with. */
   attachments: Array<Scalars['String']['output']>;
+  /** Its circuit breaker, queue and counters in this gateway; null while no served graph calls it. */
+  health: Maybe<SourceHealth>;
   /** REST or SOAP. */
   kind: Scalars['String']['output'];
   name: Scalars['String']['output'];
@@ -288,6 +303,35 @@ export type Source = {
   /** The newest version. */
   version: Scalars['Int']['output'];
   versions: Array<SourceVersion>;
+};
+
+/**
+ * How a source is doing in this gateway process: its circuit breaker, its concurrency
+ * limit and queue, and counters since the gateway started (kept across reloads while
+ * the source's URL and policy stay the same).
+ */
+export type SourceHealth = {
+  __typename?: 'SourceHealth';
+  breaker: BreakerState;
+  calls: Scalars['Float']['output'];
+  /** Attempts that failed against the source. */
+  failures: Scalars['Float']['output'];
+  /** Calls in flight. */
+  inFlight: Scalars['Int']['output'];
+  /** What opened it last: an error code (UPSTREAM_TIMEOUT, UPSTREAM_UNREACHABLE) or an HTTP status. */
+  lastFailure: Maybe<Scalars['String']['output']>;
+  /** When the circuit last opened (ISO 8601). */
+  openedAt: Maybe<Scalars['String']['output']>;
+  /** The policy in force: timeoutMs, retry, circuitBreaker, maxConcurrency, maxQueue. */
+  policy: Scalars['JSON']['output'];
+  /** Calls waiting for a slot. */
+  queued: Scalars['Int']['output'];
+  /** Calls refused at maxConcurrency with a full queue (UPSTREAM_OVERLOADED). */
+  rejected: Scalars['Float']['output'];
+  retries: Scalars['Float']['output'];
+  /** Calls refused while the circuit was open (UPSTREAM_CIRCUIT_OPEN). */
+  shortCircuited: Scalars['Float']['output'];
+  source: Scalars['String']['output'];
 };
 
 /**
@@ -457,12 +501,14 @@ export type ResolversTypes = {
   AuditEntry: ResolverTypeWrapper<AuditEntryModel>;
   AuditOutcome: AuditOutcome;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  BreakerState: BreakerState;
   Composite: ResolverTypeWrapper<CompositeRecordModel>;
   CompositeState: CompositeState;
   CompositeUpload: CompositeUpload;
   CompositeVersion: ResolverTypeWrapper<CompositeVersionModel>;
   Export: ResolverTypeWrapper<Export>;
   ExportFormat: ExportFormat;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ImportResult: ResolverTypeWrapper<ImportResultModel>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
@@ -471,6 +517,7 @@ export type ResolversTypes = {
   PlanFormat: PlanFormat;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Source: ResolverTypeWrapper<SourceRecordModel>;
+  SourceHealth: ResolverTypeWrapper<SourceHealth>;
   SourceInput: SourceInput;
   SourceOrigin: SourceOrigin;
   SourceState: SourceState;
@@ -493,6 +540,7 @@ export type ResolversParentTypes = {
   CompositeUpload: CompositeUpload;
   CompositeVersion: CompositeVersionModel;
   Export: Export;
+  Float: Scalars['Float']['output'];
   ImportResult: ImportResultModel;
   Int: Scalars['Int']['output'];
   JSON: Scalars['JSON']['output'];
@@ -500,6 +548,7 @@ export type ResolversParentTypes = {
   Plan: ExplainedPlanModel;
   Query: Record<PropertyKey, never>;
   Source: SourceRecordModel;
+  SourceHealth: SourceHealth;
   SourceInput: SourceInput;
   SourceUpload: SourceUpload;
   SourceVersion: SourceVersionModel;
@@ -586,6 +635,7 @@ export type QueryResolvers<ContextType = AdminContext, ParentType extends Resolv
   composite?: Resolver<Maybe<ResolversTypes['Composite']>, ParentType, ContextType, RequireFields<QueryCompositeArgs, 'name'>>;
   composites?: Resolver<Array<ResolversTypes['Composite']>, ParentType, ContextType, RequireFields<QueryCompositesArgs, 'includeDeleted'>>;
   export?: Resolver<ResolversTypes['Export'], ParentType, ContextType, RequireFields<QueryExportArgs, 'format' | 'name'>>;
+  health?: Resolver<Array<ResolversTypes['SourceHealth']>, ParentType, ContextType>;
   plan?: Resolver<ResolversTypes['Plan'], ParentType, ContextType, RequireFields<QueryPlanArgs, 'format' | 'name'>>;
   source?: Resolver<Maybe<ResolversTypes['Source']>, ParentType, ContextType, RequireFields<QuerySourceArgs, 'name'>>;
   sources?: Resolver<Array<ResolversTypes['Source']>, ParentType, ContextType, RequireFields<QuerySourcesArgs, 'includeRemoved'>>;
@@ -594,6 +644,7 @@ export type QueryResolvers<ContextType = AdminContext, ParentType extends Resolv
 
 export type SourceResolvers<ContextType = AdminContext, ParentType extends ResolversParentTypes['Source'] = ResolversParentTypes['Source']> = {
   attachments?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  health?: Resolver<Maybe<ResolversTypes['SourceHealth']>, ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   operations?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
@@ -606,6 +657,21 @@ export type SourceResolvers<ContextType = AdminContext, ParentType extends Resol
   usedBy?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   versions?: Resolver<Array<ResolversTypes['SourceVersion']>, ParentType, ContextType>;
+};
+
+export type SourceHealthResolvers<ContextType = AdminContext, ParentType extends ResolversParentTypes['SourceHealth'] = ResolversParentTypes['SourceHealth']> = {
+  breaker?: Resolver<ResolversTypes['BreakerState'], ParentType, ContextType>;
+  calls?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  failures?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  inFlight?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  lastFailure?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  openedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  policy?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  queued?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  rejected?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  retries?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  shortCircuited?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type SourceVersionResolvers<ContextType = AdminContext, ParentType extends ResolversParentTypes['SourceVersion'] = ResolversParentTypes['SourceVersion']> = {
@@ -650,6 +716,7 @@ export type Resolvers<ContextType = AdminContext> = {
   Plan?: PlanResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Source?: SourceResolvers<ContextType>;
+  SourceHealth?: SourceHealthResolvers<ContextType>;
   SourceVersion?: SourceVersionResolvers<ContextType>;
   Status?: StatusResolvers<ContextType>;
   UploadItem?: UploadItemResolvers<ContextType>;

@@ -1,8 +1,13 @@
 import type { Graph } from '../graph/index.js';
 import { ADMIN_ENDPOINT, createAdminHandler, type AdminOptions } from './admin/index.js';
 import { CAPABILITIES_PREFIX, createCapabilitiesHandler } from './capabilities/index.js';
+import { DEFAULT_SETTINGS, type GatewaySettings } from './gateway-settings.js';
 import { createGraphQLApp } from './graphql-app.js';
+import { createHealthHandlers, HEALTH_PATH, READY_PATH, type ReadinessCheck } from './health.js';
 import { startHttpServer, type Route, type RunningHttpServer } from './http-server.js';
+import { GatewayMetrics } from './metrics.js';
+
+export const METRICS_PATH = '/metrics';
 
 /**
  * A graph that can change while the gateway runs (the registry's). Each request leases
@@ -23,6 +28,12 @@ export interface GatewayOptions {
   readonly admin?: Omit<AdminOptions, 'gatewayName'>;
   /** The registry revision a graph is, shown in /api and /api/openapi.json. */
   readonly graphVersion?: (graph: Graph) => string;
+  /** Request limits, security switches, shutdown deadline; defaults in gateway-settings.ts. */
+  readonly settings?: Partial<GatewaySettings>;
+  /** What /readyz checks besides "a schema is loaded" (the registry adds its store). */
+  readonly readiness?: readonly ReadinessCheck[];
+  /** Where unexpected errors are logged, with their request id; console.error by default. */
+  readonly log?: (line: string) => void;
 }
 
 export interface RunningGateway {
@@ -33,8 +44,14 @@ export interface RunningGateway {
   readonly adminUrl: string | undefined;
   /** The capability catalog; composites are under it. */
   readonly apiUrl: string;
-  /** Stops listening, waits for requests in flight, closes upstream pools. */
-  close(): Promise<void>;
+  readonly metrics: GatewayMetrics;
+  /**
+   * Stops accepting requests (new ones get 503, /readyz turns 503), waits for requests in
+   * flight up to `deadlineMs` (settings.shutdownTimeoutMs by default), closes every
+   * connection, then the graphs' upstream pools. Resolves with the number of requests
+   * cut off at the deadline.
+   */
+  close(deadlineMs?: number): Promise<number>;
 }
 
 /**
@@ -43,11 +60,30 @@ export interface RunningGateway {
  * /admin/graphql when configured, and a redirect from /.
  */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
+  const settings: GatewaySettings = { ...DEFAULT_SETTINGS, ...options.settings };
   const live = isLiveGraph(options.graph) ? options.graph : fixedGraph(options.graph);
-  const graphql = createGraphQLApp({ graph: () => live.current() });
+  let http: RunningHttpServer | undefined;
+  const metrics = new GatewayMetrics(() => http?.inFlight() ?? 0);
+  const graphql = createGraphQLApp({ graph: () => live.current(), settings, metrics, log: options.log });
+  const health = createHealthHandlers({
+    checks: [{ name: 'schema', check: () => live.current().schema !== undefined }, ...(options.readiness ?? [])],
+    draining: () => http?.draining ?? false,
+  });
   const routes: Route[] = [
+    { prefix: HEALTH_PATH, handle: health.healthz, duringShutdown: true },
+    { prefix: READY_PATH, handle: health.readyz, duringShutdown: true },
+    {
+      prefix: METRICS_PATH,
+      duringShutdown: true,
+      handle: (_req, res) => {
+        const text = metrics.render();
+        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+        res.end(text);
+      },
+    },
     {
       prefix: '/graphql',
+      maxBodyBytes: settings.maxBodyBytes,
       handle: (req, res) => {
         const lease = live.acquire();
         res.once('close', lease.release);
@@ -59,11 +95,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     acquire: () => live.acquire(),
     version: options.graphVersion ?? (() => 'fixed'),
   });
-  routes.push({ prefix: CAPABILITIES_PREFIX, handle: capabilities }, { prefix: `${CAPABILITIES_PREFIX}/`, handle: capabilities });
+  routes.push(
+    { prefix: CAPABILITIES_PREFIX, handle: capabilities, maxBodyBytes: settings.maxBodyBytes },
+    { prefix: `${CAPABILITIES_PREFIX}/`, handle: capabilities, maxBodyBytes: settings.maxBodyBytes },
+  );
   let gatewayName = 'skein';
   if (options.admin) {
-    const admin = createAdminHandler({ ...options.admin, gatewayName: () => gatewayName });
-    routes.push({ prefix: ADMIN_ENDPOINT, handle: admin });
+    const admin = createAdminHandler({ maxBodyBytes: settings.maxAdminBodyBytes, ...options.admin, gatewayName: () => gatewayName });
+    routes.push({ prefix: ADMIN_ENDPOINT, handle: admin, maxBodyBytes: settings.maxAdminBodyBytes });
   }
   routes.push({
     prefix: '/',
@@ -72,18 +111,21 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       res.end();
     },
   });
-  const http: RunningHttpServer = await startHttpServer(routes, options.port ?? 4000, options.host);
+  const server: RunningHttpServer = await startHttpServer(routes, options.port ?? 4000, options.host);
+  http = server;
   const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : 'localhost';
-  const origin = `http://${host}:${http.port}`;
-  gatewayName = `${host}:${http.port}`;
+  const origin = `http://${host}:${server.port}`;
+  gatewayName = `${host}:${server.port}`;
   return {
     url: `${origin}/graphql`,
-    port: http.port,
+    port: server.port,
     adminUrl: options.admin ? `${origin}${ADMIN_ENDPOINT}` : undefined,
     apiUrl: `${origin}${CAPABILITIES_PREFIX}`,
-    close: async () => {
-      await http.close();
+    metrics,
+    close: async (deadlineMs = settings.shutdownTimeoutMs) => {
+      const cut = await server.close(deadlineMs);
       await live.close();
+      return cut;
     },
   };
 }

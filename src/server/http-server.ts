@@ -8,12 +8,29 @@ export interface Route {
   /** `/graphql` matches that path exactly; a prefix ending in `/`, such as `/api/`, matches everything under it. */
   readonly prefix: string;
   readonly handle: RouteHandler;
+  /**
+   * Largest request body the route accepts, in bytes: a request whose Content-Length says
+   * more is answered 413 before a byte of it is read. (The handler caps a body without
+   * Content-Length while it streams it.) Undefined: no check here.
+   */
+  readonly maxBodyBytes?: number;
+  /** Served while the gateway drains (health checks); other routes then answer 503. */
+  readonly duringShutdown?: boolean;
 }
 
 export interface RunningHttpServer {
   readonly server: http.Server;
   readonly port: number;
-  close(): Promise<void>;
+  /** Requests being served now. */
+  inFlight(): number;
+  /** Whether `close` has begun: new requests are refused. */
+  readonly draining: boolean;
+  /**
+   * Stops accepting connections and requests, waits up to `deadlineMs` for the requests
+   * in flight, then closes every connection. Resolves with the requests that were still
+   * running at the deadline (0 when all finished).
+   */
+  close(deadlineMs?: number): Promise<number>;
 }
 
 /**
@@ -21,14 +38,44 @@ export interface RunningHttpServer {
  * owns a path prefix; the first route whose prefix matches handles the request.
  */
 export async function startHttpServer(routes: readonly Route[], port: number, host?: string): Promise<RunningHttpServer> {
+  let inFlight = 0;
+  let draining = false;
+  let drained: (() => void) | undefined;
+  const finished = () => {
+    inFlight--;
+    if (draining && inFlight === 0) drained?.();
+  };
+
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const route = routes.find((r) => path === r.prefix || (r.prefix.length > 1 && r.prefix.endsWith('/') && path.startsWith(r.prefix)));
     if (!route) {
-      res.writeHead(404, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: `nothing is served at ${path}; GraphQL is at /graphql` }));
+      reply(res, 404, { error: `nothing is served at ${path}; GraphQL is at /graphql` });
       return;
     }
+    if (draining && !route.duringShutdown) {
+      res.setHeader('connection', 'close');
+      reply(res, 503, { error: 'the gateway is shutting down; send the request to another instance' });
+      return;
+    }
+    if (route.maxBodyBytes !== undefined) {
+      const declared = Number(req.headers['content-length'] ?? 0);
+      if (declared > route.maxBodyBytes) {
+        // The body is not read: close the connection rather than drain it.
+        res.setHeader('connection', 'close');
+        reply(res, 413, {
+          errors: [
+            {
+              message: `The request body is ${declared} bytes; this endpoint accepts at most ${route.maxBodyBytes} (SKEIN_MAX_BODY_BYTES)`,
+              extensions: { code: 'BODY_TOO_LARGE' },
+            },
+          ],
+        });
+        return;
+      }
+    }
+    inFlight++;
+    res.once('close', finished);
     Promise.resolve(route.handle(req, res)).catch((error: unknown) => {
       console.error('skein: request failed', error);
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
@@ -43,13 +90,35 @@ export async function startHttpServer(routes: readonly Route[], port: number, ho
       resolve();
     });
   });
+  let closing: Promise<number> | undefined;
   return {
     server,
     port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
+    inFlight: () => inFlight,
+    get draining() {
+      return draining;
+    },
+    close: (deadlineMs = 10_000) =>
+      (closing ??= (async () => {
+        draining = true;
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
-      }),
+        if (inFlight > 0) {
+          await new Promise<void>((resolve) => {
+            drained = resolve;
+            setTimeout(resolve, deadlineMs).unref();
+          });
+        }
+        const left = inFlight;
+        server.closeAllConnections();
+        await closed;
+        return left;
+      })()),
   };
+}
+
+function reply(res: http.ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
 }

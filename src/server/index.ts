@@ -1,3 +1,15 @@
 export { startGateway, type GatewayOptions, type LiveGraph, type RunningGateway } from './gateway.js';
 export { AdminTokens, ADMIN_ENDPOINT, startRegistryGateway, type RunningRegistryGateway } from './admin/index.js';
 export { createGraphQLApp, type GatewayContext } from './graphql-app.js';
+export {
+  DEFAULT_SETTINGS,
+  SETTING_VARIABLES,
+  settingsFromEnvironment,
+  type GatewaySettings,
+  type NumericSetting,
+} from './gateway-settings.js';
+export { readPersistedOperations } from './use-persisted-operations.js';
+export { GatewayMetrics } from './metrics.js';
+export { METRICS_PATH } from './gateway.js';
+export { HEALTH_PATH, READY_PATH, type ReadinessCheck } from './health.js';
+export { REQUEST_ID_HEADER } from './use-request-id.js';

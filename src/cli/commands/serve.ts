@@ -4,15 +4,20 @@ import { startDemoUpstreams, type DemoUpstreams } from '../../demo/index.js';
 import { DEFAULT_DATA_DIR, redactUrl, type AppliedItem } from '../../registry/index.js';
 import { loadSchemaFolder } from '../../schema/index.js';
 import { AdminTokens, startRegistryGateway } from '../../server/index.js';
+import { readPersistedOperations, settingsFromEnvironment, type NumericSetting } from '../../server/index.js';
 import { reportFailure } from '../report.js';
 
-interface ServeOptions {
+interface ServeOptions extends Partial<Record<Exclude<NumericSetting, 'shutdownTimeoutMs'>, string>> {
+  shutdownTimeout?: string;
   schema: string;
   demo?: boolean;
   dev?: boolean;
   data?: string;
   port: string;
   host?: string;
+  persistedOperations?: string;
+  corsOrigins?: string;
+  csrf?: boolean;
 }
 
 export function registerServe(program: Command): void {
@@ -27,13 +32,29 @@ export function registerServe(program: Command): void {
     .option('--data <dir>', `the embedded registry's folder (env SKEIN_DATA_DIR; default ${DEFAULT_DATA_DIR}); DATABASE_URL selects PostgreSQL instead`)
     .option('-p, --port <port>', 'port to listen on (env PORT)', process.env.PORT ?? '4000')
     .option('--host <host>', 'interface to listen on (env HOST); all interfaces by default', process.env.HOST)
+    .option('--max-depth <n>', 'deepest query nesting (env SKEIN_MAX_DEPTH; default 15)')
+    .option('--max-aliases <n>', 'aliases per operation (env SKEIN_MAX_ALIASES; default 30)')
+    .option('--max-directives <n>', 'directives per operation (env SKEIN_MAX_DIRECTIVES; default 50)')
+    .option('--max-tokens <n>', 'tokens per document (env SKEIN_MAX_TOKENS; default 5000)')
+    .option('--max-cost <n>', 'estimated cost per operation (env SKEIN_MAX_COST; default 5000)')
+    .option('--max-body-bytes <n>', 'largest request body at /graphql and /api (env SKEIN_MAX_BODY_BYTES; default 1048576)')
+    .option('--max-admin-body-bytes <n>', 'largest request body at /admin/graphql (env SKEIN_MAX_ADMIN_BODY_BYTES; default 33554432)')
+    .option('--max-batch <n>', 'operations per batched request, 0 for no batching (env SKEIN_MAX_BATCH; default 10)')
+    .option('--persisted-operations <file>', 'serve only the operations of this JSON manifest, id → document (env SKEIN_PERSISTED_OPERATIONS)')
+    .option('--cors-origins <list>', 'origins allowed to call from a browser, comma-separated, or * (env SKEIN_CORS_ORIGINS; default: same origin only)')
+    .option('--no-csrf', 'accept browser requests without a CSRF header (env SKEIN_CSRF=off)')
+    .option('--shutdown-timeout <ms>', 'on SIGTERM, how long to wait for requests in flight (env SKEIN_SHUTDOWN_TIMEOUT_MS; default 10000)')
     .addHelpText(
       'after',
       `
 Environment:
   SKEIN_ADMIN_TOKEN  admin tokens: one token, or name:token pairs ("alice:…,ci:…") so the audit trail names who acted
   DATABASE_URL       PostgreSQL URL; gateways sharing it serve the same registry and reload together
-  SKEIN_DATA_DIR     the embedded registry's folder (default ${DEFAULT_DATA_DIR})`,
+  SKEIN_DATA_DIR     the embedded registry's folder (default ${DEFAULT_DATA_DIR})
+  and SKEIN_MAX_*, SKEIN_PERSISTED_OPERATIONS, SKEIN_CORS_ORIGINS, SKEIN_CSRF, SKEIN_SHUTDOWN_TIMEOUT_MS as above
+
+Health: GET /healthz (alive), GET /readyz (schema loaded, store reachable, not stopping), GET /metrics (Prometheus).
+SIGTERM or SIGINT: stop accepting, finish requests in flight within the shutdown timeout, close upstream pools and the store, exit 0.`,
     )
     .action(async (options: ServeOptions, command: Command) => {
       let demo: DemoUpstreams | undefined;
@@ -51,6 +72,11 @@ Environment:
         const seed = explicitSchema || existsSync(options.schema) ? loadSchemaFolder(options.schema) : undefined;
         const databaseUrl = process.env.DATABASE_URL || undefined;
         const dataDir = options.data ?? process.env.SKEIN_DATA_DIR ?? DEFAULT_DATA_DIR;
+        const persistedFile = options.persistedOperations ?? (process.env.SKEIN_PERSISTED_OPERATIONS || undefined);
+        const settings = {
+          ...settingsFromEnvironment({ ...options, shutdownTimeoutMs: options.shutdownTimeout, csrf: options.csrf }),
+          persistedOperations: persistedFile ? readPersistedOperations(persistedFile) : undefined,
+        };
         demo = options.demo ? await startDemoUpstreams() : undefined;
         const gateway = await startRegistryGateway({
           databaseUrl,
@@ -62,6 +88,7 @@ Environment:
           host: options.host,
           graphs: { urls: demo?.urls, onSourceError: 'degrade', warn: (message) => console.warn(`skein: ${message}`) },
           warn: (message) => console.warn(`skein: ${message}`),
+          settings,
         });
         const graph = gateway.served.current();
         const store = databaseUrl ? `PostgreSQL ${redactUrl(databaseUrl)}` : `embedded registry in ${dataDir}`;
@@ -75,13 +102,26 @@ Environment:
         }
         for (const name of graph.plans.keys()) console.log(`  composite ${name.padEnd(18)} ${gateway.apiUrl}/${name}`);
         if (demo) console.log(`  demo upstreams answer after ${process.env.SKEIN_DEMO_DELAY_MS ?? 0} ms (SKEIN_DEMO_DELAY_MS)`);
-        const stop = async () => {
-          await gateway.close();
-          await demo?.close();
-          process.exit(0);
+        let stopping = false;
+        const stop = async (signal: NodeJS.Signals) => {
+          if (stopping) {
+            console.error(`skein: ${signal} again; exiting now`);
+            process.exit(1);
+          }
+          stopping = true;
+          console.log(`skein: ${signal}: not accepting new requests; waiting up to ${settings.shutdownTimeoutMs} ms for those in flight`);
+          try {
+            const cut = await gateway.close(settings.shutdownTimeoutMs);
+            await demo?.close();
+            console.log(cut === 0 ? 'skein: every request finished; stopped' : `skein: stopped; ${cut} requests were cut off at the deadline`);
+            process.exit(0);
+          } catch (error) {
+            console.error(`skein: stopping failed: ${(error as Error).message}`);
+            process.exit(1);
+          }
         };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
       } catch (error) {
         await demo?.close();
         reportFailure(error);

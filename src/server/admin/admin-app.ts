@@ -4,6 +4,7 @@ import { renderGraphiQL } from '../render-graphiql.js';
 import { createYoga } from 'graphql-yoga';
 import type { Registry, ServedGraph, Workbench } from '../../registry/index.js';
 import type { RouteHandler } from '../http-server.js';
+import { useCsrfPrevention } from '../use-csrf-prevention.js';
 import type { AdminContext } from './admin-context.js';
 import { adminResolvers } from './admin-resolvers.js';
 import { adminSDL } from './admin-sdl.js';
@@ -21,6 +22,8 @@ export interface AdminOptions {
   readonly dev?: boolean;
   /** How this gateway names itself in exports (`host:port`, known once it listens). */
   readonly gatewayName: () => string;
+  /** Largest request body, in bytes (uploads of OpenAPI and WSDL documents); 32 MiB by default. */
+  readonly maxBodyBytes?: number;
 }
 
 const EXAMPLE = /* GraphQL */ `# Skein admin API. Send Authorization: Bearer <token> (see Headers below).
@@ -48,6 +51,11 @@ export function createAdminHandler(options: AdminOptions): RouteHandler {
     graphqlEndpoint: ADMIN_ENDPOINT,
     landingPage: false,
     logging: false,
+    maxRequestBodySize: options.maxBodyBytes ?? 32 * 1024 * 1024,
+    maskedErrors: { isDev: false },
+    cors: false,
+    // Bearer tokens already keep browsers out, but a --dev admin API has none.
+    plugins: [useCsrfPrevention()],
     graphiql: {
       title: 'Skein admin',
       defaultQuery: EXAMPLE,

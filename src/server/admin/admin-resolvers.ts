@@ -10,6 +10,7 @@ import {
   type SourceInput,
 } from '../../registry/index.js';
 import type { AdminContext } from './admin-context.js';
+import { servedHealth } from './source-health.js';
 
 /**
  * The admin API's resolvers, typed by the code generated from its SDL. Each mutation is
@@ -45,6 +46,7 @@ export const adminResolvers: Resolvers = {
       return { composite: name, version: version ?? record?.version ?? 0, format: chosen, document };
     },
     audit: (_root, { limit, target }, { registry }) => guard(() => registry.audit({ limit: limit ?? 50, target: target ?? undefined })),
+    health: (_root, _args, { served }) => servedHealth(served.current().sources.keys()),
   },
 
   Mutation: {
@@ -103,6 +105,8 @@ export const adminResolvers: Resolvers = {
       return [...graph.plans.keys()].filter((name) => sourcesOfComposite(graph, name).includes(source.name)).sort();
     },
     versions: (source, _args, { registry }) => guard(() => registry.sourceVersions(source.name)),
+    health: (source, _args, { served }) =>
+      source.state === 'active' && served.current().sources.has(source.name) ? (servedHealth([source.name])[0] ?? null) : null,
   },
 
   SourceVersion: {

@@ -77,6 +77,46 @@ enum UploadAction {
   KEPT
 }
 
+"A circuit breaker's state."
+enum BreakerState {
+  "Calls go through."
+  CLOSED
+  "Calls fail fast with UPSTREAM_CIRCUIT_OPEN until halfOpenAfterMs have passed."
+  OPEN
+  "One call is probing the source; its outcome closes or reopens the circuit."
+  HALF_OPEN
+  "The source has no breaker (circuitBreaker: { failures: 0 })."
+  DISABLED
+}
+
+"""
+How a source is doing in this gateway process: its circuit breaker, its concurrency
+limit and queue, and counters since the gateway started (kept across reloads while
+the source's URL and policy stay the same).
+"""
+type SourceHealth {
+  source: String!
+  breaker: BreakerState!
+  "When the circuit last opened (ISO 8601)."
+  openedAt: String
+  "What opened it last: an error code (UPSTREAM_TIMEOUT, UPSTREAM_UNREACHABLE) or an HTTP status."
+  lastFailure: String
+  "Calls in flight."
+  inFlight: Int!
+  "Calls waiting for a slot."
+  queued: Int!
+  calls: Float!
+  "Attempts that failed against the source."
+  failures: Float!
+  retries: Float!
+  "Calls refused at maxConcurrency with a full queue (UPSTREAM_OVERLOADED)."
+  rejected: Float!
+  "Calls refused while the circuit was open (UPSTREAM_CIRCUIT_OPEN)."
+  shortCircuited: Float!
+  "The policy in force: timeoutMs, retry, circuitBreaker, maxConcurrency, maxQueue."
+  policy: JSON!
+}
+
 "An upstream API: one SDL text declaring one @source."
 type Source {
   name: String!
@@ -97,6 +137,8 @@ type Source {
   operations: [String!]!
   "Published and paused composites that call it."
   usedBy: [String!]!
+  "Its circuit breaker, queue and counters in this gateway; null while no served graph calls it."
+  health: SourceHealth
   versions: [SourceVersion!]!
 }
 
@@ -256,6 +298,8 @@ type Query {
   export(name: String!, version: Int, format: ExportFormat = XML): Export!
   "Newest first."
   audit(limit: Int = 50, target: String): [AuditEntry!]!
+  "Every source this gateway calls: circuit breakers, queues, counters."
+  health: [SourceHealth!]!
 }
 
 type Mutation {

@@ -11,6 +11,7 @@ import {
 } from '../../registry/index.js';
 import type { SchemaInput } from '../../schema/index.js';
 import { startGateway, type RunningGateway } from '../gateway.js';
+import type { GatewaySettings } from '../gateway-settings.js';
 import type { AdminTokens } from './admin-tokens.js';
 
 export interface RegistryGatewayOptions {
@@ -29,6 +30,10 @@ export interface RegistryGatewayOptions {
   /** Revision poll under NOTIFY, in ms; defaults to 5 s on PostgreSQL, none on the embedded store. */
   readonly pollMs?: number;
   readonly warn?: (message: string) => void;
+  /** Request limits, security switches, shutdown deadline. */
+  readonly settings?: Partial<GatewaySettings>;
+  /** Where unexpected request errors are logged, with their request id. */
+  readonly log?: (line: string) => void;
 }
 
 export interface RunningRegistryGateway extends RunningGateway {
@@ -63,15 +68,20 @@ export async function startRegistryGateway(options: RegistryGatewayOptions): Pro
       host: options.host,
       admin: { registry, served, workbench: new Workbench(registry, graphs, served), tokens: options.tokens, dev: options.dev },
       graphVersion: (graph) => `revision ${revisionOf(graph) ?? '?'}`,
+      settings: options.settings,
+      log: options.log,
+      // Ready while the store answers: changes and reloads need it (the last graph keeps serving without).
+      readiness: [{ name: 'store', check: async () => void (await registry.revision()) }],
     });
     return {
       ...gateway,
       registry,
       served,
       seeded,
-      close: async () => {
-        await gateway.close();
+      close: async (deadlineMs?: number) => {
+        const cut = await gateway.close(deadlineMs);
         await registry.close();
+        return cut;
       },
     };
   } catch (error) {

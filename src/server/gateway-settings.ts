@@ -1,0 +1,105 @@
+/**
+ * What a gateway allows and how it protects itself: request limits, security switches
+ * and the shutdown deadline. `skein serve` fills them from flags and the environment
+ * (`settingsFromEnvironment`); everything has a default that lets GraphiQL and the demo
+ * work, so `startGateway` callers may give none.
+ */
+export interface GatewaySettings {
+  /** Deepest selection nesting in a query (introspection excepted). */
+  readonly maxDepth: number;
+  /** Aliases in one operation. */
+  readonly maxAliases: number;
+  /** Directives in one operation. */
+  readonly maxDirectives: number;
+  /** Lexical tokens in one document. */
+  readonly maxTokens: number;
+  /** Estimated cost of one operation (2 per object, 1 per scalar, growing with depth). */
+  readonly maxCost: number;
+  /** Largest request body at /graphql and /api, in bytes. */
+  readonly maxBodyBytes: number;
+  /** Largest request body at /admin/graphql (OpenAPI and WSDL uploads), in bytes. */
+  readonly maxAdminBodyBytes: number;
+  /** Operations in one batched request (a JSON array); 0 turns batching off. */
+  readonly maxBatch: number;
+  /**
+   * Persisted-operations mode: only the operations of this manifest (id → document) are
+   * served, by `extensions.persistedQuery.sha256Hash` or `documentId`; any other
+   * document is refused. Undefined: any valid operation is served.
+   */
+  readonly persistedOperations?: ReadonlyMap<string, string>;
+  /** Refuse browser requests that could skip a CORS preflight unless they carry a CSRF header. */
+  readonly csrf: boolean;
+  /** Origins allowed to call from a browser (CORS); empty: same origin only; ['*']: any. */
+  readonly corsOrigins: readonly string[];
+  /** How long a stopping gateway waits for requests in flight, in ms. */
+  readonly shutdownTimeoutMs: number;
+}
+
+export const DEFAULT_SETTINGS: GatewaySettings = {
+  maxDepth: 15,
+  maxAliases: 30,
+  maxDirectives: 50,
+  maxTokens: 5_000,
+  maxCost: 5_000,
+  maxBodyBytes: 1024 * 1024,
+  maxAdminBodyBytes: 32 * 1024 * 1024,
+  maxBatch: 10,
+  csrf: true,
+  corsOrigins: [],
+  shutdownTimeoutMs: 10_000,
+};
+
+/** The environment variable behind each numeric setting (and its `skein serve` flag). */
+export const SETTING_VARIABLES = {
+  maxDepth: ['SKEIN_MAX_DEPTH', '--max-depth'],
+  maxAliases: ['SKEIN_MAX_ALIASES', '--max-aliases'],
+  maxDirectives: ['SKEIN_MAX_DIRECTIVES', '--max-directives'],
+  maxTokens: ['SKEIN_MAX_TOKENS', '--max-tokens'],
+  maxCost: ['SKEIN_MAX_COST', '--max-cost'],
+  maxBodyBytes: ['SKEIN_MAX_BODY_BYTES', '--max-body-bytes'],
+  maxAdminBodyBytes: ['SKEIN_MAX_ADMIN_BODY_BYTES', '--max-admin-body-bytes'],
+  maxBatch: ['SKEIN_MAX_BATCH', '--max-batch'],
+  shutdownTimeoutMs: ['SKEIN_SHUTDOWN_TIMEOUT_MS', '--shutdown-timeout'],
+} as const satisfies Partial<Record<keyof GatewaySettings, readonly [string, string]>>;
+
+export type NumericSetting = keyof typeof SETTING_VARIABLES;
+
+/**
+ * Settings from flags (given as strings, by setting name) over the environment over the
+ * defaults. A value that is not a whole number ≥ 0 (≥ 1 for limits) throws, naming the
+ * flag or variable and what it held.
+ */
+export function settingsFromEnvironment(
+  flags: Partial<Record<NumericSetting | 'corsOrigins' | 'csrf', string | boolean | undefined>>,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Omit<GatewaySettings, 'persistedOperations'> {
+  const numbers = {} as Record<NumericSetting, number>;
+  for (const [key, [variable, flag]] of Object.entries(SETTING_VARIABLES) as [NumericSetting, readonly [string, string]][]) {
+    const fromFlag = flags[key];
+    const text = typeof fromFlag === 'string' ? fromFlag : env[variable];
+    if (text === undefined || text === '') {
+      numbers[key] = DEFAULT_SETTINGS[key];
+      continue;
+    }
+    const value = Number(text);
+    const min = key === 'maxBatch' || key === 'shutdownTimeoutMs' ? 0 : 1;
+    if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < min) {
+      const where = typeof fromFlag === 'string' ? flag : variable;
+      throw new Error(`${where} must be a whole number of at least ${min}, not "${text}"`);
+    }
+    numbers[key] = value;
+  }
+  const cors = typeof flags.corsOrigins === 'string' ? flags.corsOrigins : env.SKEIN_CORS_ORIGINS;
+  const corsOrigins = (cors ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  for (const origin of corsOrigins) {
+    if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
+      throw new Error(`SKEIN_CORS_ORIGINS / --cors-origins: "${origin}" is not an origin such as https://app.example.com (or *)`);
+    }
+  }
+  const csrfText = env.SKEIN_CSRF?.toLowerCase();
+  if (csrfText !== undefined && !['on', 'off', 'true', 'false', '1', '0', ''].includes(csrfText)) {
+    throw new Error(`SKEIN_CSRF must be on or off, not "${env.SKEIN_CSRF}"`);
+  }
+  const csrf = flags.csrf === false ? false : !['off', 'false', '0'].includes(csrfText ?? '');
+  return { ...numbers, corsOrigins, csrf };
+}

@@ -1,0 +1,84 @@
+import { GraphQLError, type ExecutionResult } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { requestIdOf } from './use-request-id.js';
+
+/** What an unexpected error says to the client. */
+export const MASKED_MESSAGE = 'Unexpected error; the gateway logged it with this request id.';
+export const INTERNAL_ERROR_CODE = 'INTERNAL_SERVER_ERROR';
+
+export interface ErrorMaskingOptions {
+  /** Where the real error goes, with the request id; defaults to console.error. */
+  readonly log?: (line: string) => void;
+  /** Told each time an error is masked (for metrics). */
+  readonly onMasked?: () => void;
+}
+
+const URL_IN_TEXT = /\bhttps?:\/\/[^\s"'<>)]+/g;
+
+/**
+ * Errors a client may read are the deliberate ones: GraphQL errors raised on purpose
+ * (validation, limits, UpstreamError, composite step errors). Anything else a resolver
+ * throws (a TypeError, a bug) is replaced by `Unexpected error…` with
+ * `extensions: { code: INTERNAL_SERVER_ERROR, requestId }`, and its message and stack go
+ * to the log with the same request id; no stack trace, upstream URL or credential
+ * reaches the client. As a last guard, any URL in a deliberate error's message is
+ * replaced by `<url>`. Only results that have errors are looked at.
+ */
+export function useErrorMasking(options: ErrorMaskingOptions = {}): Plugin {
+  const log = options.log ?? ((line: string) => console.error(line));
+  return {
+    onExecute({ args }) {
+      return {
+        onExecuteDone({ result, setResult }) {
+          if (Symbol.asyncIterator in result) return;
+          const errors = (result as ExecutionResult).errors;
+          if (!errors || errors.length === 0) return;
+          const request = (args.contextValue as { request?: Request }).request;
+          let changed = false;
+          const safe = errors.map((error) => {
+            const replaced = safeError(error, request, log, options.onMasked);
+            if (replaced !== error) changed = true;
+            return replaced;
+          });
+          if (changed) setResult({ ...(result as ExecutionResult), errors: safe });
+        },
+      };
+    },
+  };
+}
+
+function safeError(
+  error: GraphQLError,
+  request: Request | undefined,
+  log: (line: string) => void,
+  onMasked: (() => void) | undefined,
+): GraphQLError {
+  const original = error.originalError;
+  if (original && !isGraphQLError(original)) {
+    const requestId = request ? requestIdOf(request) : 'none';
+    const where = error.path ? ` at ${error.path.join('.')}` : '';
+    log(`skein: request ${requestId}: unexpected error${where}: ${original.stack ?? original.message}`);
+    onMasked?.();
+    return new GraphQLError(MASKED_MESSAGE, {
+      nodes: error.nodes,
+      source: error.source,
+      positions: error.positions,
+      path: error.path,
+      extensions: { code: INTERNAL_ERROR_CODE, requestId },
+    });
+  }
+  if (!error.message.includes('://')) return error;
+  return new GraphQLError(error.message.replace(URL_IN_TEXT, '<url>'), {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    originalError: error.originalError,
+    extensions: error.extensions,
+  });
+}
+
+/** By shape as well as class: graphql-js may be loaded twice (ESM and CJS builds). */
+function isGraphQLError(error: unknown): boolean {
+  return error instanceof GraphQLError || (error instanceof Error && error.name === 'GraphQLError');
+}

@@ -1,0 +1,35 @@
+import { randomUUID } from 'node:crypto';
+import type { Plugin } from 'graphql-yoga';
+
+/** The header a request id arrives in and is returned in. */
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+/** Ids a client or a proxy may choose: short, and nothing that could forge a log line. */
+const SANE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+const ids = new WeakMap<Request, string>();
+
+/** The id of a request: the one it came with if sane, else a fresh UUID. */
+export function requestIdOf(request: Request): string {
+  let id = ids.get(request);
+  if (id === undefined) {
+    const given = request.headers.get(REQUEST_ID_HEADER);
+    id = given !== null && SANE_ID.test(given) ? given : randomUUID();
+    ids.set(request, id);
+  }
+  return id;
+}
+
+/**
+ * Every request gets an id: the incoming `x-request-id` when it is sane (letters, digits,
+ * `. _ : -`, at most 128), else a new UUID. It is returned in the `x-request-id` response
+ * header, put into masked errors, and written with every logged error, so a client's
+ * report can be matched with the gateway's log.
+ */
+export function useRequestId(): Plugin {
+  return {
+    onResponse({ request, response }) {
+      response.headers.set(REQUEST_ID_HEADER, requestIdOf(request));
+    },
+  };
+}
