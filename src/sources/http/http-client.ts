@@ -1,4 +1,5 @@
-import { isBrokenCircuitError, isBulkheadRejectedError, isIsolatedCircuitError, isTaskCancelledError } from 'cockatiel';
+// By class: cockatiel 3.2.1's isIsolatedCircuitError and isTaskCancelledError test for the bulkhead's marker.
+import { BrokenCircuitError, BulkheadRejectedError, IsolatedCircuitError, TaskCancelledError } from 'cockatiel';
 import { Agent, request, errors as undiciErrors } from 'undici';
 import type { SourceConfig } from '../protocol.js';
 import { UpstreamError, UpstreamErrorCode } from '../upstream-error.js';
@@ -173,7 +174,7 @@ export class HttpClient {
   /** What the policies refused with, as an UpstreamError. */
   #refusal(error: unknown, call: HttpCall, deadline: Deadline): unknown {
     const source = this.#source.name;
-    if (isBrokenCircuitError(error) || isIsolatedCircuitError(error)) {
+    if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) {
       this.#guard.shortCircuited++;
       return new UpstreamError(
         UpstreamErrorCode.CIRCUIT_OPEN,
@@ -183,7 +184,7 @@ export class HttpClient {
         { source },
       );
     }
-    if (isBulkheadRejectedError(error)) {
+    if (error instanceof BulkheadRejectedError) {
       this.#guard.rejected++;
       return new UpstreamError(
         UpstreamErrorCode.OVERLOADED,
@@ -192,7 +193,7 @@ export class HttpClient {
       );
     }
     if (error === DEADLINE_PASSED) return this.#timeout(call);
-    if (isTaskCancelledError(error)) return deadline.cancelled ? this.#cancelled(call) : this.#timeout(call);
+    if (error instanceof TaskCancelledError) return deadline.cancelled ? this.#cancelled(call) : this.#timeout(call);
     return error;
   }
 
