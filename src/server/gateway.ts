@@ -51,7 +51,9 @@ export interface RunningGateway {
    * connection, then the graphs' upstream pools. Resolves with the number of requests
    * cut off at the deadline.
    */
-  close(deadlineMs?: number): Promise<number>;
+  shutdown(deadlineMs?: number): Promise<{ readonly cutOff: number }>;
+  /** `shutdown`, without the count. */
+  close(deadlineMs?: number): Promise<void>;
 }
 
 /**
@@ -115,6 +117,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   http = server;
   const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : 'localhost';
   const origin = `http://${host}:${server.port}`;
+  const shutdown = async (deadlineMs = settings.shutdownTimeoutMs) => {
+    const cutOff = await server.close(deadlineMs);
+    await live.close();
+    return { cutOff };
+  };
   gatewayName = `${host}:${server.port}`;
   return {
     url: `${origin}/graphql`,
@@ -122,11 +129,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     adminUrl: options.admin ? `${origin}${ADMIN_ENDPOINT}` : undefined,
     apiUrl: `${origin}${CAPABILITIES_PREFIX}`,
     metrics,
-    close: async (deadlineMs = settings.shutdownTimeoutMs) => {
-      const cut = await server.close(deadlineMs);
-      await live.close();
-      return cut;
-    },
+    shutdown,
+    close: async (deadlineMs) => void (await shutdown(deadlineMs)),
   };
 }
 

@@ -111,7 +111,7 @@ SIGTERM or SIGINT: stop accepting, finish requests in flight within the shutdown
           stopping = true;
           console.log(`skein: ${signal}: not accepting new requests; waiting up to ${settings.shutdownTimeoutMs} ms for those in flight`);
           try {
-            const cut = await gateway.close(settings.shutdownTimeoutMs);
+            const { cutOff: cut } = await gateway.shutdown(settings.shutdownTimeoutMs);
             await demo?.close();
             console.log(cut === 0 ? 'skein: every request finished; stopped' : `skein: stopped; ${cut} requests were cut off at the deadline`);
             process.exit(0);

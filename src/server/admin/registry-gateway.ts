@@ -73,16 +73,18 @@ export async function startRegistryGateway(options: RegistryGatewayOptions): Pro
       // Ready while the store answers: changes and reloads need it (the last graph keeps serving without).
       readiness: [{ name: 'store', check: async () => void (await registry.revision()) }],
     });
+    const shutdown = async (deadlineMs?: number) => {
+      const result = await gateway.shutdown(deadlineMs);
+      await registry.close();
+      return result;
+    };
     return {
       ...gateway,
       registry,
       served,
       seeded,
-      close: async (deadlineMs?: number) => {
-        const cut = await gateway.close(deadlineMs);
-        await registry.close();
-        return cut;
-      },
+      shutdown,
+      close: async (deadlineMs?: number) => void (await shutdown(deadlineMs)),
     };
   } catch (error) {
     await served?.close().catch(() => {});
