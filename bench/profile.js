@@ -66,6 +66,7 @@ async function main() {
       }
       const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
       if (!file) throw new Error(`profile: the gateway wrote no .cpuprofile in ${profileDir} (did it exit cleanly?)`);
+      writeFileSync(path.join(profileDir, 'window.json'), JSON.stringify({ startUs: window[0], endUs: window[1] }));
       const s = summarizeProfile(path.join(profileDir, file), window);
       const pct = (share) => `${num(share * 100, 1)} %`;
       parts.push(
@@ -81,6 +82,10 @@ async function main() {
             table(['module', 'self ms', 'share'], s.modules.slice(0, 15).map((m) => [m.name, num(m.ms), pct(m.share)])),
             '',
             table(['function', 'self ms', 'share'], s.functions.slice(0, TOP).map((f) => [`\`${f.name}\``, num(f.ms), pct(f.share)])),
+            '',
+            'Inclusive time (the function or what it calls), JavaScript outside Node\'s internals, for where the self time comes from:',
+            '',
+            table(['function', 'inclusive ms', 'share'], s.inclusive.slice(0, TOP).map((f) => [`\`${f.name}\``, num(f.ms), pct(f.share)])),
           ].join('\n'),
         }),
       );

@@ -8,6 +8,8 @@ export function createContext() {
   return {
     settings,
     ports,
+    /** Figures one scenario leaves for another (the targets table reads scenario 2's). */
+    shared: {},
     log: (...args) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...args),
     /** The data dir of a registry seeded from `schema` in this run (prepared on first use). */
     async registry(name, schema, port = ports.gateway) {

@@ -9,7 +9,10 @@ import { ROOT } from './paths.js';
 export function summarizeProfile(file, window) {
   const profile = JSON.parse(readFileSync(file, 'utf8'));
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parents = new Map();
+  for (const n of profile.nodes) for (const child of n.children ?? []) parents.set(child, n.id);
   const selfUs = new Map();
+  const totalUs = new Map(); // inclusive: time with the function anywhere on the stack
   let t = profile.startTime;
   let inWindow = 0;
   let total = 0;
@@ -20,6 +23,13 @@ export function summarizeProfile(file, window) {
     if (window && (t < window[0] || t > window[1])) continue;
     inWindow += delta;
     selfUs.set(profile.samples[i], (selfUs.get(profile.samples[i]) ?? 0) + delta);
+    const seen = new Set();
+    for (let at = profile.samples[i]; at !== undefined; at = parents.get(at)) {
+      const { callFrame } = nodes.get(at);
+      if (!callFrame.url || callFrame.url.startsWith('node:') || callFrame.url.startsWith('wasm:')) continue;
+      const key = `${callFrame.functionName || '(anonymous)'} ${location(callFrame).short}`;
+      if (!seen.has(key)) seen.add(key), totalUs.set(key, (totalUs.get(key) ?? 0) + delta);
+    }
   }
   // Clocks that do not line up (no sample in the window) fall back to the whole profile.
   if (window && inWindow === 0) return summarizeProfile(file, undefined);
@@ -30,6 +40,9 @@ export function summarizeProfile(file, window) {
   for (const [id, us] of selfUs) {
     const { callFrame } = nodes.get(id);
     const where = location(callFrame);
+    // WebAssembly frames have no module name: they belong to whoever called into them
+    // (undici's llhttp parser, or PGlite).
+    if (where.module === 'wasm:') where.module = `${callerModule(id, nodes, parents)} (WebAssembly)`;
     const fn = `${callFrame.functionName || '(anonymous)'} ${where.short}`;
     byFunction.set(fn, (byFunction.get(fn) ?? 0) + us);
     byModule.set(where.module, (byModule.get(where.module) ?? 0) + us);
@@ -37,17 +50,25 @@ export function summarizeProfile(file, window) {
     sum += us;
   }
   const top = (map) => [...map].sort((a, b) => b[1] - a[1]).map(([name, us]) => ({ name, ms: us / 1000, share: us / sum }));
-  return { windowed: Boolean(window), totalMs: sum / 1000, profileMs: total / 1000, functions: top(byFunction), modules: top(byModule), layers: top(byLayer) };
+  return { windowed: Boolean(window), totalMs: sum / 1000, profileMs: total / 1000, functions: top(byFunction), modules: top(byModule), layers: top(byLayer), inclusive: top(totalUs) };
+}
+
+function callerModule(id, nodes, parents) {
+  for (let at = parents.get(id); at !== undefined; at = parents.get(at)) {
+    const { module } = location(nodes.get(at).callFrame);
+    if (module !== 'wasm:' && !module.startsWith('(')) return module;
+  }
+  return 'unknown';
 }
 
 const LAYERS = [
   [/^skein /, "Skein's own code (dist/)"],
   [/^(graphql|@graphql-tools\/.*)$/, 'graphql-js and @graphql-tools (parse, validate, execute)'],
   [/^(graphql-yoga|@graphql-yoga\/.*|@whatwg-node\/.*|@envelop\/.*)$/, 'graphql-yoga, @envelop, @whatwg-node (Fetch API over node:http, plugins)'],
-  [/^undici$/, 'undici (upstream HTTP client)'],
+  [/^undici( \(WebAssembly\))?$/, 'undici (upstream HTTP client)'],
   [/^(fast-xml-parser|saxes|xmlchars|strnum)$/, 'XML (fast-xml-parser, saxes)'],
   [/^dataloader$/, 'dataloader'],
-  [/^(@electric-sql\/pglite|wasm:.*)$/, 'PGlite (the embedded registry, WASM)'],
+  [/^@electric-sql\/pglite( \(WebAssembly\))?$/, 'PGlite (the embedded registry)'],
   [/^\(program\)$/, '(program): V8 outside JS'],
   [/^node:/, 'Node internals (http, net, streams, events, AbortSignal)'],
   [/^\(garbage collector\)$/, 'garbage collector'],

@@ -79,6 +79,7 @@ export async function composite(ctx) {
         byKey[t.key] = m;
         raw.push({ connections: c, what: t.key, ...m });
       }
+      if (c === 20) ctx.shared.composite = { delay, critical, floor: 2 * direct.p50, joinedP50: byKey.joined.p50, compositeP50: byKey.composite.p50, parallelP50: byKey.parallel.p50 };
       for (const t of targets) {
         const m = byKey[t.key];
         rows.push([

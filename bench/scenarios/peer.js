@@ -8,7 +8,7 @@ import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { SCHEMA, WORK } from '../lib/paths.js';
 import { assertPortFree } from '../lib/processes.js';
-import { mb, num, ratio, section, table } from '../lib/report.js';
+import { mb, ms, num, ratio, section, table } from '../lib/report.js';
 import { registryDir, skeinCommand } from '../lib/skein.js';
 
 const PEER = path.join(WORK, 'peer');
@@ -134,6 +134,16 @@ export async function peer(ctx) {
       ['pass-through throughput, Skein / peer (0 ms upstreams)', '≥ 3×', ratio(pick(skein, 0, 'pass-through').rps, pick(hive, 0, 'pass-through').rps), mark(tp('pass-through') >= 3)],
       ['joined throughput, Skein / peer (0 ms upstreams)', '≥ 3×', ratio(pick(skein, 0, 'joined').rps, pick(hive, 0, 'joined').rps), mark(tp('joined') >= 3)],
       [`joined p50 with ${settings.delayMs} ms upstreams, against the ${2 * settings.delayMs} ms critical path`, `≤ ${2 * settings.delayMs + 2} ms`, `${num(joinedP50)} ms (peer ${num(pick(hive, settings.delayMs, 'joined').p50)} ms)`, mark(joinedP50 <= 2 * settings.delayMs + 2)],
+      ...(ctx.shared.composite?.delay === settings.delayMs
+        ? [
+            [
+              `the same, exact (scenario 2, 20 connections): joined query / \`hotelOrder\` composite`,
+              `≤ ${2 * settings.delayMs + 2} ms`,
+              `${ms(ctx.shared.composite.joinedP50)} / ${ms(ctx.shared.composite.compositeP50)} ms (measured floor ${ms(ctx.shared.composite.floor)}, hand-written parallel client ${ms(ctx.shared.composite.parallelP50)})`,
+              mark(Math.max(ctx.shared.composite.joinedP50, ctx.shared.composite.compositeP50) <= 2 * settings.delayMs + 2),
+            ],
+          ]
+        : []),
       ['peak RSS under load, Skein / peer (highest of each)', '≤ 0.25×', `${ratio(peakOf(skein), peakOf(hive))} (${mb(peakOf(skein))} / ${mb(peakOf(hive))} MB)`, mark(rss <= 0.25)],
     ],
     'llrl',
