@@ -43,7 +43,9 @@ describe('deadlines hold, whatever the upstream does', () => {
 
   it('retries stop at the deadline: timeoutMs bounds the whole call', async () => {
     const { ms, codes } = await timed({ kind: 'status', status: 503, delayMs: 150 }, ', retry: { attempts: 10, baseDelayMs: 50, maxDelayMs: 100 }');
-    expect(codes).toEqual(['UPSTREAM_TIMEOUT']);
+    // The deadline passes during an attempt (TIMEOUT), or after one, leaving its 503 as the answer.
+    expect(['UPSTREAM_TIMEOUT', 'UPSTREAM_HTTP_ERROR']).toContain(codes[0]);
+    expect(upstream.hits()).toBeLessThanOrEqual(3);
     expect(ms).toBeLessThan(1_000);
   });
 
