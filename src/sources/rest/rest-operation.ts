@@ -2,6 +2,7 @@ import {
   getNamedType,
   getNullableType,
   isAbstractType,
+  GraphQLError,
   isListType,
   isObjectType,
   type ArgumentNode,
@@ -79,7 +80,7 @@ export function compileRestOperation(definition: OperationDefinition<HttpClient>
     idempotent,
     async call(values: Readonly<Record<string, unknown>>, context: RequestContext): Promise<unknown> {
       const scope = { ...values, ...env };
-      let url = baseUrl + (path.render(scope, encodeURIComponent) ?? '');
+      let url = baseUrl + (path.render(scope, encodePathValue) ?? '');
       const search = renderQuery(query, scope);
       if (search) url += (url.includes('?') ? '&' : '?') + search;
 
@@ -140,6 +141,20 @@ export function compileRestOperation(definition: OperationDefinition<HttpClient>
       return result;
     },
   };
+}
+
+/**
+ * A path value, percent-encoded. `.` and `..` are refused: URL parsers resolve them even
+ * when encoded (`%2e%2e`), so they would let a client walk the upstream's paths; the
+ * schema author fixes the path, a client only fills in values.
+ */
+function encodePathValue(value: string): string {
+  if (value === '.' || value === '..') {
+    throw new GraphQLError(`A path value may not be "${value}": it would change which upstream path is called`, {
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+  }
+  return encodeURIComponent(value);
 }
 
 function renderQuery(params: readonly CompiledParam[], scope: Readonly<Record<string, unknown>>): string {
