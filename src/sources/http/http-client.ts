@@ -110,26 +110,26 @@ export class HttpClient {
 
   async #exchange(call: HttpCall, deadline: Deadline): Promise<HttpAnswer> {
     let answer: HttpAnswer;
+    const left = Math.max(1, deadline.left());
+    // One native timer per attempt enforces the deadline, before and after the headers;
+    // undici's own (coarse) timeouts only free a connection the upstream keeps hanging.
+    const cut = new Cut();
+    const timer = setTimeout(expire, left, cut);
     try {
-      // undici's own timers bound the wait for the headers and each pause in the body;
-      // the timer below cuts a body that keeps dripping in past the deadline.
-      const left = Math.max(1, deadline.left());
-      const response = await request(call.url, {
+      const pending = request(call.url, {
         dispatcher: this.#agent,
         method: call.method as 'GET',
         headers: call.headers,
         body: call.body,
-        headersTimeout: left,
-        bodyTimeout: left,
+        headersTimeout: left + UNDICI_GRACE_MS,
+        bodyTimeout: left + UNDICI_GRACE_MS,
       });
-      const cut = setTimeout(destroyBody, Math.max(1, deadline.left()), response.body);
-      try {
-        answer = { status: response.statusCode, headers: response.headers, body: await response.body.text() };
-      } finally {
-        clearTimeout(cut);
-      }
+      const response = await cut.headers(pending);
+      answer = { status: response.statusCode, headers: response.headers, body: await response.body.text() };
     } catch (error) {
       throw this.#transportFailure(error, call, deadline);
+    } finally {
+      clearTimeout(timer);
     }
     if (FAILING_STATUSES.has(answer.status) && !call.isReply?.(answer)) {
       this.#guard.failures++;
@@ -216,6 +216,47 @@ export class HttpClient {
   }
 }
 
-function destroyBody(body: { destroy(error: Error): unknown }): void {
-  body.destroy(DEADLINE_PASSED);
+/** How long after the deadline undici itself gives up on a connection that hangs. */
+const UNDICI_GRACE_MS = 1_000;
+
+type Body = { destroy(error?: Error): unknown; on(event: 'error', listener: () => void): unknown };
+
+/**
+ * The deadline of one attempt: when it expires, waiting for the headers stops (the
+ * attempt rejects with DEADLINE_PASSED) and a body being read is destroyed. Headers that
+ * arrive after that have their body destroyed at once, so the connection is not held.
+ */
+class Cut {
+  expired = false;
+  #body: Body | undefined;
+  #reject: ((error: Error) => void) | undefined;
+
+  headers<T extends { body: Body }>(pending: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#reject = reject;
+      pending.then((response) => {
+        if (this.expired) {
+          // Nobody reads this body: whatever error destroying it emits must be heard, or it crashes the process.
+          response.body.on('error', ignore);
+          response.body.destroy();
+        }
+        else {
+          this.#body = response.body;
+          resolve(response);
+        }
+      }, reject);
+    });
+  }
+
+  expire(): void {
+    this.expired = true;
+    if (this.#body) this.#body.destroy(DEADLINE_PASSED);
+    else this.#reject?.(DEADLINE_PASSED);
+  }
+}
+
+function ignore(): void {}
+
+function expire(cut: Cut): void {
+  cut.expire();
 }
