@@ -44,7 +44,8 @@ export async function prepareRegistry({ name, schema, port, env }) {
   const dataDir = registryDir(name);
   rmSync(dataDir, { recursive: true, force: true });
   const gw = await startSkein({ name: `${name}-seed`, schema, port, dataDir, env, readyQuery: '{ __typename }' });
-  const figures = { dataDir, firstAnswerMs: gw.firstAnswerMs, rssMb: memory(gw.child.pid).rssMb };
+  const m = memory(gw.child.pid);
+  const figures = { dataDir, firstAnswerMs: gw.firstAnswerMs, rssMb: m.rssMb, peakRssMb: Math.max(m.rssMb, m.hwmMb) };
   await gw.stop();
   return figures;
 }

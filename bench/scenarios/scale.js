@@ -93,7 +93,7 @@ export async function scale(ctx) {
           await sleep(2000);
           const idle = memory(gw.child.pid).rssMb;
           const load = await measure({ ...target, url: gw.url }, { connections: 20, onMeasure: gatewayProbe(gw.child.pid) });
-          gateways.push({ size, mode, firstAnswerMs: gw.firstAnswerMs, seededFirstAnswerMs: seeded.firstAnswerMs, seededRssMb: seeded.rssMb, atFirstAnswer, idle, load });
+          gateways.push({ size, mode, firstAnswerMs: gw.firstAnswerMs, seededFirstAnswerMs: seeded.firstAnswerMs, seededPeakRssMb: seeded.peakRssMb, atFirstAnswer, idle, load });
         } finally {
           await gw.stop();
         }
@@ -124,7 +124,7 @@ export async function scale(ctx) {
         `${size}, ${mode === 'cli' ? '`skein serve`' : 'graph only (no registry)'}`,
         mode === 'cli' ? ms(g.seededFirstAnswerMs) : '—',
         ms(g.firstAnswerMs),
-        mb(mode === 'cli' ? g.seededRssMb : null),
+        mb(mode === 'cli' ? g.seededPeakRssMb : null),
         mb(g.idle),
         mb(g.load.peakRssMb),
         ratio(g.load.peakRssMb, base.load.peakRssMb),
@@ -148,7 +148,7 @@ export async function scale(ctx) {
       '',
       table(['schema', 'module load ms', 'read ms', 'build ms', 'build vs small', 'heap after build MB'], buildRows),
       '',
-      table(['gateway', 'first answer ms, fresh registry', 'first answer ms', 'RSS MB, fresh registry', 'RSS idle MB', 'peak RSS under load MB', 'peak RSS vs small', 'req/s', 'req/s vs small', 'p50 ms'], gatewayRows),
+      table(['gateway', 'first answer ms, fresh registry', 'first answer ms', 'peak RSS MB while seeding a fresh registry', 'RSS idle MB', 'peak RSS under load MB', 'peak RSS vs small', 'req/s', 'req/s vs small', 'p50 ms'], gatewayRows),
     ].join('\n'),
     notes: [
       '"fresh registry" is the first start of `skein serve` on an empty data folder: it creates the embedded PGlite database and seeds it from the folder. Later starts (the other columns, and every other scenario) reuse it, as the peer reuses its composed supergraph.',
