@@ -96,7 +96,7 @@ describe('one gateway process on the embedded store', () => {
 
       gateway = await spawnGateway(['--schema', TEST_SCHEMA, '--demo', '--data', data.dir], env);
       try {
-        await until(async () => gateway.output().includes('0 sources and 0 composites added, 5 already in the registry'), 5_000);
+        await until(async () => gateway.output().includes('0 sources and 0 composites added, 5 unchanged'), 5_000);
         const after = await post(`${gateway.origin}/admin/graphql`, '{ composites { name state version liveVersion } audit(limit: 100) { id action } }', {}, CI);
         expect(after.data).toEqual(before.data);
         expect((await post(`${gateway.origin}/graphql`, CALL)).data.orderSummary.order.id).toBe('1');

@@ -133,10 +133,12 @@ function seedSummary(items: readonly AppliedItem[]): string {
   const count = (kind: string, action: string) => items.filter((i) => i.kind === kind && i.action === action).length;
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   const updated = items.filter((i) => i.action === 'updated').length;
+  const unchanged = items.filter((i) => i.action === 'unchanged').length;
   const kept = items.filter((i) => i.action === 'kept');
   return [
     `${plural(count('source', 'added'), 'source')} and ${plural(count('composite', 'added'), 'composite')} added`,
     ...(updated ? [`${updated} updated from the folder`] : []),
+    ...(unchanged ? [`${unchanged} unchanged`] : []),
     ...(kept.length ? [`${kept.length} left as changed through the admin API (${kept.map((i) => i.name).join(', ')}; \`skein push\` uploads the folder's version)`] : []),
   ].join(', ');
 }
