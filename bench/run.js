@@ -52,7 +52,7 @@ async function main() {
     '',
     machineLines(machine, os.loadavg()),
     '',
-    ...headlines,
+    ...headlines.map((h) => (typeof h === 'function' ? h() : h)),
     ...parts,
   ].join('\n');
   mkdirSync(path.dirname(settings.out), { recursive: true });

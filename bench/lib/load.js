@@ -7,8 +7,9 @@ import { BENCH } from './paths.js';
 import { settings } from './settings.js';
 
 /**
- * `during(run)` is called when the measured run starts; whatever it returns (a promise)
- * is awaited after the run ends: for RSS samplers and CPU time.
+ * `onMeasure()` is called as the measured run starts; the object it returns is stopped
+ * (`await probe.stop()`) as the run ends, and what that gives is merged into the result:
+ * RSS, CPU time, upstream calls (lib/probe.js).
  */
 export async function measure(target, { connections, duration = settings.duration, warmup = settings.warmup, onMeasure } = {}) {
   const expectBody = await target.check();

@@ -2,7 +2,7 @@
 //   BENCH_QUICK=1        a smoke run of about a minute: 2 s runs, 1 s warm-up, fewer points
 //   BENCH_DURATION=s     measured seconds per load run (default 5; quick 2)
 //   BENCH_WARMUP=s       warm-up seconds before each measured run (default 2; quick 1)
-//   BENCH_ONLY=a,b       scenarios to run, of: overhead,composite,soap,batching,scale,peer
+//   BENCH_ONLY=a,b       scenarios to run, of: peer,overhead,composite,soap,batching,scale
 //   BENCH_DELAY_MS=ms    upstream delay of the composite scenario (default 20)
 //   BENCH_PORT_BASE=n    ports of Skein's own scenarios: n (gateway), n+1 (REST), n+2 (SOAP),
 //                        n+3 and n+5 (hand-written clients), n+4 (second gateway); default 4300. The peer
@@ -16,7 +16,8 @@ import { BENCH, WORK } from './paths.js';
 const env = process.env;
 const quick = env.BENCH_QUICK === '1';
 const num = (name, fallback) => (env[name] !== undefined && env[name] !== '' ? Number(env[name]) : fallback);
-const ALL = ['overhead', 'composite', 'soap', 'batching', 'scale', 'peer'];
+// The peer comparison first: it is the headline, and the machine is often quietest at the start.
+const ALL = ['peer', 'overhead', 'composite', 'soap', 'batching', 'scale'];
 
 export const settings = {
   quick,
