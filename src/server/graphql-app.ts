@@ -1,7 +1,9 @@
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import type http from 'node:http';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { renderGraphiQL } from './render-graphiql.js';
 import type { Graph } from '../graph/index.js';
 import type { RequestContext } from '../sources/index.js';
+import { createFastLane } from './fast-lane.js';
 import { DEFAULT_SETTINGS, type GatewaySettings } from './gateway-settings.js';
 import type { GatewayMetrics } from './metrics.js';
 import { useCsrfPrevention } from './use-csrf-prevention.js';
@@ -54,6 +56,52 @@ const EXAMPLE_QUERY = /* GraphQL */ `# Welcome to Skein. Every field below calls
  * request limits, persisted operations, CSRF prevention, metrics, plan exposure.
  */
 export function createGraphQLApp(options: GraphQLAppOptions): YogaServerInstance<Record<string, unknown>, GatewayContext> {
+  return createYogaApp(options, executionPlugins(options));
+}
+
+/** The /graphql endpoint as a Node handler: the fast lane where it applies, yoga for the rest. */
+export type GraphQLEndpoint = (req: http.IncomingMessage, res: http.ServerResponse, graph: Graph) => Promise<void>;
+
+/**
+ * /graphql for the gateway: plain JSON POSTs from programs take the fast lane (see
+ * fast-lane.ts), which runs the same execution plugins as yoga; everything else is yoga.
+ */
+export function createGraphQLEndpoint(options: GraphQLAppOptions): GraphQLEndpoint {
+  const settings: GatewaySettings = { ...DEFAULT_SETTINGS, ...options.settings };
+  const plugins = executionPlugins(options);
+  const yoga = createYogaApp(options, plugins);
+  const viaYoga = async (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer, graph: Graph) => {
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const response = await yoga.fetch(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, { method: req.method, headers, body }, { graph });
+    const payload = Buffer.from(await response.arrayBuffer());
+    res.writeHead(response.status, { ...Object.fromEntries(response.headers), 'content-length': payload.length });
+    res.end(payload);
+  };
+  // Persisted-operations mode checks every request in yoga, so the lane stays closed.
+  const lane = settings.persistedOperations
+    ? undefined
+    : createFastLane({ plugins, maxBodyBytes: settings.maxBodyBytes, metrics: options.metrics, fallback: viaYoga });
+  return async (req, res, graph) => {
+    if (lane?.accepts(req)) return lane.handle(req, res, graph);
+    await yoga(req, res, { graph });
+  };
+}
+
+/** The plugins that act inside parse, validate and execute: shared by yoga and the fast lane. */
+function executionPlugins(options: GraphQLAppOptions): Plugin[] {
+  const settings: GatewaySettings = { ...DEFAULT_SETTINGS, ...options.settings };
+  const metrics = options.metrics;
+  return [
+    useRequestLimits(settings),
+    useErrorMasking({ log: options.log, onMasked: metrics ? () => void metrics.maskedErrors++ : undefined }),
+    useExposePlan(),
+  ];
+}
+
+function createYogaApp(options: GraphQLAppOptions, execution: Plugin[]): YogaServerInstance<Record<string, unknown>, GatewayContext> {
   const settings: GatewaySettings = { ...DEFAULT_SETTINGS, ...options.settings };
   const metrics = options.metrics;
   return createYoga<Record<string, unknown>, GatewayContext>({
@@ -79,10 +127,8 @@ export function createGraphQLApp(options: GraphQLAppOptions): YogaServerInstance
       useRequestId(),
       ...(settings.csrf ? [useCsrfPrevention()] : []),
       ...(settings.persistedOperations ? [usePersistedOperations(settings.persistedOperations)] : []),
-      useRequestLimits(settings),
-      useErrorMasking({ log: options.log, onMasked: metrics ? () => void metrics.maskedErrors++ : undefined }),
+      ...execution,
       ...(metrics ? [useRequestMetrics(metrics)] : []),
-      useExposePlan(),
     ],
   });
 }

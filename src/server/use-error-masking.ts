@@ -1,5 +1,6 @@
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import type { IncomingRequest } from '../sources/index.js';
 import { requestIdOf } from './use-request-id.js';
 
 /** What an unexpected error says to the client. */
@@ -33,7 +34,7 @@ export function useErrorMasking(options: ErrorMaskingOptions = {}): Plugin {
           if (Symbol.asyncIterator in result) return;
           const errors = (result as ExecutionResult).errors;
           if (!errors || errors.length === 0) return;
-          const request = (args.contextValue as { request?: Request }).request;
+          const request = (args.contextValue as { request?: IncomingRequest }).request;
           let changed = false;
           const safe = errors.map((error) => {
             const replaced = safeError(error, request, log, options.onMasked);
@@ -49,7 +50,7 @@ export function useErrorMasking(options: ErrorMaskingOptions = {}): Plugin {
 
 function safeError(
   error: GraphQLError,
-  request: Request | undefined,
+  request: IncomingRequest | undefined,
   log: (line: string) => void,
   onMasked: (() => void) | undefined,
 ): GraphQLError {

@@ -1,5 +1,6 @@
 import type { Plugin } from 'graphql-yoga';
 import { PlanTrace } from '../composite/index.js';
+import type { IncomingRequest } from '../sources/index.js';
 
 /** The request header that asks for composite plans and step timings in the response. */
 export const EXPOSE_PLAN_HEADER = 'skein-expose-plan';
@@ -12,7 +13,7 @@ export const EXPOSE_PLAN_HEADER = 'skein-expose-plan';
 export function useExposePlan(): Plugin {
   return {
     onExecute({ args }) {
-      const context = args.contextValue as { request?: Request };
+      const context = args.contextValue as { request?: IncomingRequest };
       if (context.request?.headers.get(EXPOSE_PLAN_HEADER)?.toLowerCase() !== 'true') return;
       const trace = PlanTrace.attach(context);
       return {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Plugin } from 'graphql-yoga';
+import type { IncomingRequest } from '../sources/index.js';
 
 /** The header a request id arrives in and is returned in. */
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -7,10 +8,10 @@ export const REQUEST_ID_HEADER = 'x-request-id';
 /** Ids a client or a proxy may choose: short, and nothing that could forge a log line. */
 const SANE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-const ids = new WeakMap<Request, string>();
+const ids = new WeakMap<IncomingRequest, string>();
 
 /** The id of a request: the one it came with if sane, else a fresh UUID. */
-export function requestIdOf(request: Request): string {
+export function requestIdOf(request: IncomingRequest): string {
   let id = ids.get(request);
   if (id === undefined) {
     const given = request.headers.get(REQUEST_ID_HEADER);

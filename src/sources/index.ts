@@ -3,7 +3,7 @@ import { restProtocol } from './rest/index.js';
 import { soapProtocol } from './soap/index.js';
 import { sourceDirectiveSDL } from './source-directive.js';
 
-export type { Operation, OperationDefinition, Protocol, RequestContext, SourceConfig, SourceKind } from './protocol.js';
+export type { IncomingRequest, Operation, OperationDefinition, Protocol, RequestContext, SourceConfig, SourceKind } from './protocol.js';
 export { UpstreamError, UpstreamErrorCode, excerpt } from './upstream-error.js';
 export { directiveValues, readSources, sourceUrlVariable, type SourceReadOptions } from './source-directive.js';
 export { wireNameOf, WIRE_DIRECTIVE } from './wire-names.js';

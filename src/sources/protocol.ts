@@ -22,10 +22,15 @@ export interface SourceConfig {
   readonly location: SchemaLocation | undefined;
 }
 
+/** The parts of an incoming HTTP request that Skein reads. A Fetch `Request` fits. */
+export interface IncomingRequest {
+  readonly headers: { get(name: string): string | null };
+}
+
 /** What an operation may read from the client request that caused it. */
 export interface RequestContext {
   /** The incoming HTTP request; absent when Skein calls an operation on its own. */
-  readonly request?: Request;
+  readonly request?: IncomingRequest;
   /** Aborted when the client goes away or the gateway shuts down. */
   readonly signal?: AbortSignal;
 }
