@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { startDemoUpstreams, type DemoUpstreams } from '../../demo/index.js';
+import type { DemoUpstreams } from '../../demo/index.js';
 import { DEFAULT_DATA_DIR, redactUrl, type AppliedItem } from '../../registry/index.js';
 import { loadSchemaFolder } from '../../schema/index.js';
-import { AdminTokens, startRegistryGateway } from '../../server/index.js';
+import { buildGraph, type Graph } from '../../graph/index.js';
+import { AdminTokens, startGateway, startRegistryGateway, type RunningGateway } from '../../server/index.js';
 import { readPersistedOperations, settingsFromEnvironment, type NumericSetting } from '../../server/index.js';
 import { reportFailure } from '../report.js';
 
@@ -18,6 +19,7 @@ interface ServeOptions extends Partial<Record<Exclude<NumericSetting, 'shutdownT
   persistedOperations?: string;
   corsOrigins?: string;
   csrf?: boolean;
+  registry: boolean;
 }
 
 export function registerServe(program: Command): void {
@@ -30,6 +32,7 @@ export function registerServe(program: Command): void {
     .option('--demo', "also start the demo's upstream services in-process and point the schema at them (implies --dev)")
     .option('--dev', 'without SKEIN_ADMIN_TOKEN, run the admin API unprotected (local use only)')
     .option('--data <dir>', `the embedded registry's folder (env SKEIN_DATA_DIR; default ${DEFAULT_DATA_DIR}); DATABASE_URL selects PostgreSQL instead`)
+    .option('--no-registry', 'serve the schema folder as it is, with no registry and no admin API: for immutable deployments')
     .option('-p, --port <port>', 'port to listen on (env PORT)', process.env.PORT ?? '4000')
     .option('--host <host>', 'interface to listen on (env HOST); all interfaces by default', process.env.HOST)
     .option('--max-depth <n>', 'deepest query nesting (env SKEIN_MAX_DEPTH; default 15)')
@@ -63,7 +66,7 @@ SIGTERM or SIGINT: stop accepting, finish requests in flight within the shutdown
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, not "${options.port}"`);
         const tokens = AdminTokens.parse(process.env.SKEIN_ADMIN_TOKEN);
         const dev = options.dev === true || options.demo === true;
-        if (!tokens && !dev) {
+        if (!tokens && !dev && options.registry) {
           throw new Error(
             'the admin API needs SKEIN_ADMIN_TOKEN (one token, or name:token pairs separated by commas); pass --dev to run it unprotected on your own machine',
           );
@@ -77,30 +80,38 @@ SIGTERM or SIGINT: stop accepting, finish requests in flight within the shutdown
           ...settingsFromEnvironment({ ...options, shutdownTimeoutMs: options.shutdownTimeout, csrf: options.csrf }),
           persistedOperations: persistedFile ? readPersistedOperations(persistedFile) : undefined,
         };
-        demo = options.demo ? await startDemoUpstreams() : undefined;
-        const gateway = await startRegistryGateway({
-          databaseUrl,
-          dataDir,
-          seed,
-          tokens,
-          dev,
-          port,
-          host: options.host,
-          graphs: { urls: demo?.urls, onSourceError: 'degrade', warn: (message) => console.warn(`skein: ${message}`) },
-          warn: (message) => console.warn(`skein: ${message}`),
-          settings,
-        });
-        const graph = gateway.served.current();
-        const store = databaseUrl ? `PostgreSQL ${redactUrl(databaseUrl)}` : `embedded registry in ${dataDir}`;
-        console.log(`Skein is serving the ${store} at ${gateway.url}`);
-        console.log(`  open it in a browser for GraphiQL`);
-        console.log(`  admin API ${gateway.adminUrl}  (${tokens ? `tokens: ${tokens.names.join(', ')}` : 'unprotected: --dev'})`);
-        console.log(`  REST      ${gateway.apiUrl}  (catalog; OpenAPI at ${gateway.apiUrl}/openapi.json)`);
-        if (seed) console.log(`  seeded from ${options.schema}/: ${seedSummary(gateway.seeded)}`);
-        for (const source of graph.sources.values()) {
-          console.log(`  source    ${source.name.padEnd(10)} ${source.kind.padEnd(5)} ${source.url ?? ''}`);
+        // The demo's upstreams (a SOAP server among them) are loaded only when asked for.
+        demo = options.demo ? await (await import('../../demo/index.js')).startDemoUpstreams() : undefined;
+        const graphOptions = { urls: demo?.urls, onSourceError: 'degrade', warn: (message: string) => console.warn(`skein: ${message}`) } as const;
+        let gateway: RunningGateway;
+        if (options.registry) {
+          const served = await startRegistryGateway({
+            databaseUrl,
+            dataDir,
+            seed,
+            tokens,
+            dev,
+            port,
+            host: options.host,
+            graphs: graphOptions,
+            warn: (message) => console.warn(`skein: ${message}`),
+            settings,
+          });
+          const store = databaseUrl ? `PostgreSQL ${redactUrl(databaseUrl)}` : `embedded registry in ${dataDir}`;
+          console.log(`Skein is serving the ${store} at ${served.url}`);
+          console.log(`  open it in a browser for GraphiQL`);
+          console.log(`  admin API ${served.adminUrl}  (${tokens ? `tokens: ${tokens.names.join(', ')}` : 'unprotected: --dev'})`);
+          if (seed) console.log(`  seeded from ${options.schema}/: ${seedSummary(served.seeded)}`);
+          printGraph(served.served.current(), served.apiUrl);
+          gateway = served;
+        } else {
+          // Immutable deployments: the folder is the whole truth, built once, never changed at run time.
+          const graph = await buildGraph(loadSchemaFolder(options.schema), graphOptions);
+          gateway = await startGateway({ graph, port, host: options.host, settings });
+          console.log(`Skein is serving ${options.schema}/ (no registry) at ${gateway.url}`);
+          console.log(`  open it in a browser for GraphiQL`);
+          printGraph(graph, gateway.apiUrl);
         }
-        for (const name of graph.plans.keys()) console.log(`  composite ${name.padEnd(18)} ${gateway.apiUrl}/${name}`);
         if (demo) console.log(`  demo upstreams answer after ${process.env.SKEIN_DEMO_DELAY_MS ?? 0} ms (SKEIN_DEMO_DELAY_MS)`);
         let stopping = false;
         const stop = async (signal: NodeJS.Signals) => {
@@ -127,6 +138,14 @@ SIGTERM or SIGINT: stop accepting, finish requests in flight within the shutdown
         reportFailure(error);
       }
     });
+}
+
+function printGraph(graph: Graph, apiUrl: string): void {
+  console.log(`  REST      ${apiUrl}  (catalog; OpenAPI at ${apiUrl}/openapi.json)`);
+  for (const source of graph.sources.values()) {
+    console.log(`  source    ${source.name.padEnd(10)} ${source.kind.padEnd(5)} ${source.url ?? ''}`);
+  }
+  for (const name of graph.plans.keys()) console.log(`  composite ${name.padEnd(18)} ${apiUrl}/${name}`);
 }
 
 function seedSummary(items: readonly AppliedItem[]): string {
