@@ -3,7 +3,7 @@
 // gateway started with `node --cpu-prof`. Sums self time by function and by module over the
 // measured run only (warm-up and start excluded) and writes bench/PROFILE.md; the raw
 // .cpuprofile files stay in bench/.work/profiles/ (open them in Chrome DevTools).
-// Knobs: BENCH_DURATION, BENCH_WARMUP, BENCH_PORT_BASE (lib/settings.js); PROFILE_TOP (25).
+// Knobs: BENCH_DURATION, BENCH_WARMUP, BENCH_PORT_BASE, BENCH_SKEIN_MODE (lib/settings.js); PROFILE_TOP (25).
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createContext } from './lib/context.js';
@@ -14,7 +14,7 @@ import { BENCH, SCHEMA, WORK } from './lib/paths.js';
 import { gatewayProbe } from './lib/probe.js';
 import { stopAll } from './lib/processes.js';
 import { ms, num, section, table } from './lib/report.js';
-import { PASS_THROUGH, startSkein } from './lib/skein.js';
+import { defaultMode, modeLabel, PASS_THROUGH, startSkein } from './lib/skein.js';
 import { graphqlTarget } from './lib/target.js';
 import { startUpstreams } from './lib/upstreams.js';
 import { JOINED, JOINED_ANSWER } from './scenarios/composite.js';
@@ -37,11 +37,12 @@ async function main() {
   const parts = [];
   const upstreams = await startUpstreams({ restPort: ports.rest, soapPort: ports.soap, delayMs: 0 });
   try {
-    const dataDir = await ctx.registry('bench', SCHEMA);
+    const { mode, dataDir } = await defaultMode(ctx, 'bench', SCHEMA);
     for (const load of loads) {
       const profileDir = path.join(DIR, load.key);
       const gw = await startSkein({
         name: `profile-${load.key}`,
+        mode,
         schema: SCHEMA,
         port: ports.gateway,
         dataDir,
@@ -96,7 +97,7 @@ async function main() {
   const page = [
     '# CPU profile of `skein serve`',
     '',
-    'Written by `node bench/profile.js`. One fresh gateway per load, started with `node --cpu-prof`; ' +
+    `Written by \`node bench/profile.js\`. One fresh gateway per load, ${modeLabel(settings.skeinMode)} started with \`node --cpu-prof\`; ` +
       `${settings.duration} s measured after ${settings.warmup} s warm-up, the peer's two queries against bench/upstreams with no delay.`,
     '',
     machineLines(machine),

@@ -23,6 +23,8 @@ export function machineInfo() {
     loadAvg: os.loadavg(),
     commit: git('rev-parse', '--short', 'HEAD'),
     commitSubject: git('log', '-1', '--format=%s'),
+    // The bench builds and measures the working tree, which other engineers may be editing.
+    uncommitted: git('status', '--porcelain', '--', 'src', 'bin', 'package.json').split('\n').filter(Boolean).length,
   };
 }
 
@@ -36,6 +38,6 @@ export function machineLines(m, loadAtEnd) {
     `| Node | ${m.node} on ${m.os} |`,
     `| load average (1/5/15 min) at start | ${load(m.loadAvg)} |`,
     loadAtEnd ? `| load average at end | ${load(loadAtEnd)} |` : '',
-    `| Skein commit | ${m.commit} (${m.commitSubject.slice(0, 80)}) |`,
+    `| Skein commit | ${m.commit} (${m.commitSubject.slice(0, 80)})${m.uncommitted ? `, plus uncommitted changes to ${m.uncommitted} files in src/, bin/ or package.json (the bench builds the working tree)` : ''} |`,
   ].filter(Boolean).join('\n');
 }

@@ -10,7 +10,7 @@ import { SCHEMA, WORK } from '../lib/paths.js';
 import { gatewayProbe } from '../lib/probe.js';
 import { mb, ms, num, ratio, section, table } from '../lib/report.js';
 import { copySchema } from '../lib/schema-copy.js';
-import { startSkein } from '../lib/skein.js';
+import { defaultMode, modeLabel, startSkein } from '../lib/skein.js';
 import { graphqlTarget } from '../lib/target.js';
 import { startUpstreams } from '../lib/upstreams.js';
 
@@ -45,8 +45,8 @@ export async function batching(ctx) {
     const gateways = [];
     try {
       for (const v of variants) {
-        const dataDir = await ctx.registry(v.key === 'batch' ? 'bench' : 'bench-no-batch', v.schema, v.port);
-        gateways.push({ ...v, gw: await startSkein({ name: `batching-${v.key}-${delay}ms`, schema: v.schema, port: v.port, dataDir, env: upstreams.skeinEnv }) });
+        const { mode, dataDir } = await defaultMode(ctx, v.key === 'batch' ? 'bench' : 'bench-no-batch', v.schema, v.port);
+        gateways.push({ ...v, gw: await startSkein({ name: `batching-${v.key}-${delay}ms`, mode, schema: v.schema, port: v.port, dataDir, env: upstreams.skeinEnv }) });
       }
       // Exact calls of one request, on a quiet upstream.
       for (const g of gateways) {
@@ -78,7 +78,7 @@ export async function batching(ctx) {
   }
   const markdown = section({
     title: `4. Batching: ${ORDERS} orders joined to their users`,
-    what: `\`${QUERY}\`: one call for the page of orders, then ${ORDERS} \`Order.user\` joins (all distinct users). With the batch form they become ceil(${ORDERS} / maxBatchSize) calls of \`GET /users?ids=…\` (maxBatchSize defaults to 100); without it, one \`GET /users/{id}\` each.`,
+    what: `\`${QUERY}\`: one call for the page of orders, then ${ORDERS} \`Order.user\` joins (all distinct users). With the batch form they become ceil(${ORDERS} / maxBatchSize) calls of \`GET /users?ids=…\` (maxBatchSize defaults to 100); without it, one \`GET /users/{id}\` each. Skein runs as ${modeLabel(settings.skeinMode)}.`,
     baseline: 'the same gateway and schema without the `@batch` line (bench/.work/schema-no-batch), in the same run; ratios are against it.',
     body: table(['Query.user', 'upstream delay ms', 'connections', 'upstream calls for one request', 'req/s', 'req/s vs no batch', 'p50 ms', 'p99 ms', 'p50 vs no batch', 'gw CPU %', 'gw peak RSS MB'], rows),
   });

@@ -10,7 +10,7 @@ import { gatewayProbe } from '../lib/probe.js';
 import { start, stop, waitUntil } from '../lib/processes.js';
 import { request } from '../lib/http.js';
 import { mb, ms, num, plus, ratio, section, table } from '../lib/report.js';
-import { startSkein } from '../lib/skein.js';
+import { defaultMode, modeLabel, startSkein } from '../lib/skein.js';
 import { graphqlTarget, httpTarget } from '../lib/target.js';
 import { startUpstreams } from '../lib/upstreams.js';
 
@@ -51,8 +51,8 @@ export async function composite(ctx) {
   const raw = [];
   const live = [];
   try {
-    const dataDir = await ctx.registry('bench', SCHEMA);
-    const gw = await startSkein({ name: 'composite', schema: SCHEMA, port: ports.gateway, dataDir, env: upstreams.skeinEnv });
+    const { mode, dataDir } = await defaultMode(ctx, 'bench', SCHEMA);
+    const gw = await startSkein({ name: 'composite', mode, schema: SCHEMA, port: ports.gateway, dataDir, env: upstreams.skeinEnv });
     live.push(gw.child);
     const sequential = await startHandClient('sequential', ports.client, upstreams);
     const parallel = await startHandClient('parallel', ports.client2, upstreams);
@@ -79,7 +79,7 @@ export async function composite(ctx) {
         byKey[t.key] = m;
         raw.push({ connections: c, what: t.key, ...m });
       }
-      if (c === 20) ctx.shared.composite = { delay, critical, floor: 2 * direct.p50, joinedP50: byKey.joined.p50, compositeP50: byKey.composite.p50, parallelP50: byKey.parallel.p50 };
+      if (c === 20) ctx.shared.composite = { connections: c, mode, delay, critical, floor: 2 * direct.p50, joinedP50: byKey.joined.p50, compositeP50: byKey.composite.p50, parallelP50: byKey.parallel.p50 };
       for (const t of targets) {
         const m = byKey[t.key];
         rows.push([
@@ -103,7 +103,7 @@ export async function composite(ctx) {
     title: `2. Composite latency: hotelOrder with ${delay} ms upstreams`,
     what:
       `\`${HOTEL_ORDER}\`, every upstream answering ${delay} ms late. The critical path is order → (user ‖ hotel ‖ room): ` +
-      `2 × ${delay} ms = **${critical} ms**, the physical limit. The joined query (the peer's) has the same critical path. ${settings.duration} s per row after ${settings.warmup} s warm-up.`,
+      `2 × ${delay} ms = **${critical} ms**, the physical limit. The joined query (the peer's) has the same critical path. Skein runs as ${modeLabel(settings.skeinMode)}. ${settings.duration} s per row after ${settings.warmup} s warm-up.`,
     baseline: `the critical path (${critical} ms), and hand-written clients (bench/baselines/hand-client.js) making the four calls themselves against the same upstreams, in the same run.`,
     body: table(['what', 'connections', 'req/s', 'p50 ms', 'p99 ms', `p50 − ${critical} ms`, 'p50 / sequential client', 'upstream calls/req', 'gw peak RSS MB'], rows),
     notes: [

@@ -5,7 +5,7 @@ import { order } from '../upstreams/data.js';
 import { measure } from '../lib/load.js';
 import { gatewayProbe } from '../lib/probe.js';
 import { mb, ms, num, plus, ratio, section, table } from '../lib/report.js';
-import { PASS_THROUGH, startSkein } from '../lib/skein.js';
+import { defaultMode, modeLabel, PASS_THROUGH, startSkein } from '../lib/skein.js';
 import { SCHEMA } from '../lib/paths.js';
 import { graphqlTarget, httpTarget } from '../lib/target.js';
 import { startUpstreams } from '../lib/upstreams.js';
@@ -19,8 +19,8 @@ export async function overhead(ctx) {
   const rows = [];
   const raw = [];
   try {
-    const dataDir = await ctx.registry('bench', SCHEMA);
-    const gw = await startSkein({ name: 'overhead', schema: SCHEMA, port: ports.gateway, dataDir, env: upstreams.skeinEnv });
+    const { mode, dataDir } = await defaultMode(ctx, 'bench', SCHEMA);
+    const gw = await startSkein({ name: 'overhead', mode, schema: SCHEMA, port: ports.gateway, dataDir, env: upstreams.skeinEnv });
     try {
       const direct = httpTarget('direct GET /orders/1', `${upstreams.restUrl}/orders/1`, {
         valid: (body) => isDeepStrictEqual(JSON.parse(body), order(1)),
@@ -57,7 +57,7 @@ export async function overhead(ctx) {
   }
   const markdown = section({
     title: '1. Overhead: one REST field',
-    what: `\`${PASS_THROUGH}\` through \`skein serve\` against \`GET /orders/1\` sent straight to the same REST upstream (no delay). ${settings.duration} s measured after ${settings.warmup} s warm-up per row, direct and Skein alternating.`,
+    what: `\`${PASS_THROUGH}\` through ${modeLabel(settings.skeinMode)} against \`GET /orders/1\` sent straight to the same REST upstream (no delay). ${settings.duration} s measured after ${settings.warmup} s warm-up per row, direct and Skein alternating.`,
     baseline: 'the upstream called directly, in the same run, at the same number of connections.',
     body: table(
       ['connections', 'direct req/s', 'Skein req/s', 'Skein / direct', 'direct p50 ms', 'Skein p50 ms', 'p50 added', 'direct p99 ms', 'Skein p99 ms', 'p99 added', 'gw CPU %', 'gw peak RSS MB', 'upstream calls/req'],

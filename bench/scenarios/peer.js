@@ -1,7 +1,8 @@
 // Side by side with the peer: the peer's own benchmark (GraphQL Mesh v1 served by Hive
-// Gateway over its REST and SOAP upstreams) run twice in this run, once as is and once with
-// GW_CMD starting `skein serve` on bench/schema, so both gateways answer exactly the same two
-// queries, checked by the peer's bench.js, from the same upstreams, with the same load.
+// Gateway over its REST and SOAP upstreams) run three times in this run: as is, then with
+// GW_CMD starting `skein serve` on bench/schema (embedded registry), then `skein serve
+// --no-registry`. Every gateway answers exactly the same two queries, checked by the peer's
+// bench.js, from the same upstreams, with the same load.
 // The peer folder is copied to bench/.work/peer (it installs packages and writes beside itself).
 import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -9,7 +10,7 @@ import path from 'node:path';
 import { SCHEMA, WORK } from '../lib/paths.js';
 import { assertPortFree } from '../lib/processes.js';
 import { mb, ms, num, ratio, section, table } from '../lib/report.js';
-import { registryDir, skeinCommand } from '../lib/skein.js';
+import { modeLabel, skeinCommand } from '../lib/skein.js';
 
 const PEER = path.join(WORK, 'peer');
 const PORT = 4000;
@@ -86,85 +87,93 @@ async function runPeerBench(ctx, label, env) {
 
 const kind = (scenario) => (scenario.startsWith('direct') ? 'direct' : scenario.includes('joined') ? 'joined' : 'pass-through');
 
+const LABELS = {
+  direct: 'direct `GET /orders/1`, no gateway (how much the machine drifted between runs)',
+  'pass-through': 'pass-through `order { id userId hotelId roomId total }` (1 REST call)',
+  joined: 'joined `order { id user hotel room }` (3 REST + 1 SOAP)',
+};
+
 export async function peer(ctx) {
   const { settings } = ctx;
   preparePeer(ctx);
   // A registry seeded from bench/schema, as `skein serve` will find it (the peer's compose step, for Skein).
   const dataDir = await ctx.registry('peer', SCHEMA);
-  const gwCmd = ['node', ...skeinCommand({ schema: SCHEMA, port: PORT, dataDir })].join(' ');
-  const hive = await runPeerBench(ctx, 'Hive Gateway', {});
-  const skein = await runPeerBench(ctx, 'Skein', { GW_CMD: gwCmd, GW_LABEL: 'Skein (skein serve)' });
+  const runs = [{ key: 'peer', label: 'peer: Hive Gateway 2.15 + Mesh v1', env: {} }];
+  for (const mode of ['registry', 'no-registry']) {
+    const gwCmd = ['node', ...skeinCommand({ mode, schema: SCHEMA, port: PORT, dataDir })].join(' ');
+    runs.push({ key: mode, label: `Skein, ${modeLabel(mode)}`, gwCmd, env: { GW_CMD: gwCmd, GW_LABEL: `Skein (${mode})` } });
+  }
+  for (const run of runs) run.result = await runPeerBench(ctx, run.label, run.env);
 
+  const [hive, ...skeins] = runs;
+  const pick = (run, delay, k) => run.result.results.find((r) => r.delay === delay && kind(r.scenario) === k);
   const rows = [];
-  const pick = (run, delay, k) => run.results.find((r) => r.delay === delay && kind(r.scenario) === k);
-  for (const delay of hive.DELAYS) {
+  for (const delay of hive.result.DELAYS) {
     for (const k of ['direct', 'pass-through', 'joined']) {
       const p = pick(hive, delay, k);
-      const s = pick(skein, delay, k);
-      const label = k === 'direct' ? 'direct REST GET /orders/1 (no gateway; noise check between the halves)' : k === 'joined' ? 'joined: `order { id user hotel room }` (3 REST + 1 SOAP)' : 'pass-through: `order { id userId hotelId roomId total }`';
-      rows.push([
-        delay,
-        label,
-        num(p.rps),
-        num(s.rps),
-        `**${ratio(s.rps, p.rps)}**`,
-        num(p.p50),
-        num(s.p50),
-        num(p.p99),
-        num(s.p99),
-        k === 'direct' ? '—' : mb(p.gwPeakRssMb),
-        k === 'direct' ? '—' : mb(s.gwPeakRssMb),
-        k === 'direct' ? '—' : `**${ratio(s.gwPeakRssMb, p.gwPeakRssMb)}**`,
-        k === 'direct' ? '—' : `${mb(p.gwIdleRssMb)} / ${mb(s.gwIdleRssMb)}`,
-        k === 'direct' ? '—' : `${num(p.gwCpuPct)} / ${num(s.gwCpuPct)}`,
-        `${num(p.upstreamCallsPerReq, 2)} / ${num(s.upstreamCallsPerReq, 2)}`,
-      ]);
+      for (const run of runs) {
+        const r = pick(run, delay, k);
+        const gateway = k !== 'direct';
+        rows.push([
+          run === hive ? delay : '',
+          run === hive ? LABELS[k] : '',
+          gateway ? run.label : run === hive ? 'in the peer\'s run' : `in the run of ${run.label.replace('Skein, ', 'Skein ')}`,
+          num(r.rps),
+          run === hive ? '' : `**${ratio(r.rps, p.rps)}**`,
+          num(r.p50),
+          num(r.p99),
+          gateway ? mb(r.gwPeakRssMb) : '',
+          gateway && run !== hive ? `**${ratio(r.gwPeakRssMb, p.gwPeakRssMb)}**` : '',
+          gateway ? mb(r.gwIdleRssMb) : '',
+          gateway ? num(r.gwCpuPct) : '',
+          num(r.upstreamCallsPerReq, 2),
+        ]);
+      }
     }
   }
 
-  const gw = (run) => run.results.filter((r) => kind(r.scenario) !== 'direct');
-  const peakOf = (run) => Math.max(...gw(run).map((r) => r.gwPeakRssMb));
-  const tp = (k) => pick(skein, 0, k).rps / pick(hive, 0, k).rps;
-  const joinedP50 = pick(skein, settings.delayMs, 'joined').p50;
-  const rss = peakOf(skein) / peakOf(hive);
   const markdown = section({
     title: 'Side by side: Skein and the peer (GraphQL Mesh v1 on Hive Gateway 2.15)',
     what:
-      `The peer's own bench.js (bench/.work/peer, copied from ${settings.peerDir}), run twice in this run: with Hive Gateway, then with \`GW_CMD='${gwCmd}'\`. ` +
-      `Same upstreams (the peer's), same two queries with the same expected JSON checked before and after each load run, one fresh gateway process per row, ` +
+      `The peer's own bench.js (bench/.work/peer, copied from ${settings.peerDir}), run three times in this run: with Hive Gateway, then with \`GW_CMD\` set to ` +
+      skeins.map((r) => `\`${r.gwCmd}\``).join(' and then to ') +
+      `. Same upstreams (the peer's), same two queries with the same expected JSON checked before and after each load run, one fresh gateway process per row, ` +
       `20 connections, ${settings.peerDuration} s after ${settings.peerWarmup} s warm-up. The peer's bench reports autocannon's whole-ms latencies and the mean of per-second request counts.`,
-    baseline: 'the peer, measured in the same run; the direct rows show how much the machine drifted between the two halves.',
-    notes: [hive, skein]
-      .filter((r) => r.isolated)
-      .map((r) => `The ${r === hive ? 'peer' : 'Skein'} half ran in a private network namespace (\`unshare -n\`), because another process held port 4000, 4101 or 4102.`),
-    body: table(
-      ['delay ms', 'query', 'peer req/s', 'Skein req/s', 'Skein / peer', 'peer p50', 'Skein p50', 'peer p99', 'Skein p99', 'peer peak RSS MB', 'Skein peak RSS MB', 'Skein / peer RSS', 'idle RSS MB peer / Skein', 'gw CPU % peer / Skein', 'upstream calls/req peer / Skein'],
-      rows,
-    ),
+    baseline: 'the peer, measured in the same run ("vs peer"); the direct rows show how much the machine drifted between the three runs.',
+    notes: runs
+      .filter((r) => r.result.isolated)
+      .map((r) => `The run of ${r.label} used a private network namespace (\`unshare -n\`), because another process held port 4000, 4101 or 4102.`),
+    body: table(['delay ms', 'query', 'gateway', 'req/s', 'vs peer', 'p50 ms', 'p99 ms', 'peak RSS MB', 'vs peer', 'idle RSS MB', 'gw CPU %', 'upstream calls/req'], rows, 'rllrrrrrrrrr'),
   });
+
   // The targets, computed once every scenario has run (they also quote scenario 2's figures).
   const headline = () => {
     const mark = (ok) => (ok ? 'met' : '**not met**');
-    return `## Targets\n\n${table(
-      ['target (ratio in this run)', 'goal', 'measured', ''],
-      [
-        ['pass-through throughput, Skein / peer (0 ms upstreams)', '≥ 3×', ratio(pick(skein, 0, 'pass-through').rps, pick(hive, 0, 'pass-through').rps), mark(tp('pass-through') >= 3)],
-        ['joined throughput, Skein / peer (0 ms upstreams)', '≥ 3×', ratio(pick(skein, 0, 'joined').rps, pick(hive, 0, 'joined').rps), mark(tp('joined') >= 3)],
-        [`joined p50 with ${settings.delayMs} ms upstreams, against the ${2 * settings.delayMs} ms critical path`, `≤ ${2 * settings.delayMs + 2} ms`, `${num(joinedP50)} ms (peer ${num(pick(hive, settings.delayMs, 'joined').p50)} ms)`, mark(joinedP50 <= 2 * settings.delayMs + 2)],
-        ...(ctx.shared.composite?.delay === settings.delayMs
-          ? [
-              [
-                `the same, exact (scenario 2, 20 connections): joined query / \`hotelOrder\` composite`,
-                `≤ ${2 * settings.delayMs + 2} ms`,
-                `${ms(ctx.shared.composite.joinedP50)} / ${ms(ctx.shared.composite.compositeP50)} ms (measured floor ${ms(ctx.shared.composite.floor)}, hand-written parallel client ${ms(ctx.shared.composite.parallelP50)})`,
-                mark(Math.max(ctx.shared.composite.joinedP50, ctx.shared.composite.compositeP50) <= 2 * settings.delayMs + 2),
-              ],
-            ]
-          : []),
-        ['peak RSS under load, Skein / peer (highest of each)', '≤ 0.25×', `${ratio(peakOf(skein), peakOf(hive))} (${mb(peakOf(skein))} / ${mb(peakOf(hive))} MB)`, mark(rss <= 0.25)],
-      ],
-      'llrl',
-    )}\n`;
+    const peakOf = (run) => Math.max(...run.result.results.filter((r) => kind(r.scenario) !== 'direct').map((r) => r.gwPeakRssMb));
+    const limit = 2 * settings.delayMs + 2;
+    const rows = [];
+    for (const run of skeins) {
+      const who = modeLabel(run.key);
+      for (const k of ['pass-through', 'joined']) {
+        const x = pick(run, 0, k).rps / pick(hive, 0, k).rps;
+        rows.push([`${k} throughput, Skein / peer (0 ms upstreams)`, who, '≥ 3×', `${num(x, 2)}× (${num(pick(run, 0, k).rps)} / ${num(pick(hive, 0, k).rps)} req/s)`, mark(x >= 3)]);
+      }
+      const p50 = pick(run, settings.delayMs, 'joined').p50;
+      rows.push([`joined p50 with ${settings.delayMs} ms upstreams (critical path ${2 * settings.delayMs} ms)`, who, `≤ ${limit} ms`, `${num(p50)} ms (peer ${num(pick(hive, settings.delayMs, 'joined').p50)} ms)`, mark(p50 <= limit)]);
+      const rss = peakOf(run) / peakOf(hive);
+      rows.push(['peak RSS under load, Skein / peer (highest of each run)', who, '≤ 0.25×', `${num(rss, 2)}× (${mb(peakOf(run))} / ${mb(peakOf(hive))} MB)`, mark(rss <= 0.25)]);
+    }
+    const c = ctx.shared.composite;
+    if (c?.delay === settings.delayMs) {
+      rows.push([
+        `joined p50, exact (scenario 2, ${c.connections} connections): joined query / \`hotelOrder\``,
+        modeLabel(c.mode),
+        `≤ ${limit} ms`,
+        `${ms(c.joinedP50)} / ${ms(c.compositeP50)} ms (measured floor ${ms(c.floor)}; hand-written parallel client ${ms(c.parallelP50)})`,
+        mark(Math.max(c.joinedP50, c.compositeP50) <= limit),
+      ]);
+    }
+    return `## Targets\n\n${table(['target (a ratio in this run)', 'Skein', 'goal', 'measured', ''], rows, 'lllrl')}\n`;
   };
-  return { markdown, headline, raw: { hive, skein, gwCmd } };
+  return { markdown, headline, raw: { runs: runs.map(({ key, gwCmd, result }) => ({ key, gwCmd, result })) } };
 }

@@ -1,5 +1,6 @@
 // Scenario 5, scale of schemas: import time of the GitHub REST description and of FedEx
 // Ship v19, schema build time, time from start to first answer, RSS idle and under load.
+// Skein runs in both modes, with the embedded registry and with --no-registry.
 // "big" is bench/schema plus the imported GitHub and FedEx sources (1,200+ operations);
 // "small" is bench/schema alone, the baseline. Every gateway is one fresh process.
 import { execFileSync, spawn } from 'node:child_process';
@@ -13,7 +14,7 @@ import { gatewayProbe } from '../lib/probe.js';
 import { memory, sleep } from '../lib/processes.js';
 import { mb, ms, num, ratio, section, table } from '../lib/report.js';
 import { copySchema } from '../lib/schema-copy.js';
-import { PASS_THROUGH, prepareRegistry, registryDir, startSkein } from '../lib/skein.js';
+import { modeLabel, PASS_THROUGH, prepareRegistry, registryDir, startSkein } from '../lib/skein.js';
 import { graphqlTarget } from '../lib/target.js';
 import { startUpstreams } from '../lib/upstreams.js';
 
@@ -85,9 +86,9 @@ export async function scale(ctx) {
       ctx.log(`scale: ${size} schema, fresh registry (first start seeds it)`);
       const seeded = await prepareRegistry({ name: `scale-${size}`, schema: sizes[size], port: ports.gateway, env: upstreams.skeinEnv });
       const target = graphqlTarget(`scale ${size}`, null, PASS_THROUGH, { data: { order: order(1) } });
-      for (const mode of ['cli', 'graph-only']) {
+      for (const mode of ['registry', 'no-registry']) {
         ctx.log(`scale: ${size} schema, ${mode}`);
-        const gw = await startSkein({ name: `scale-${size}-${mode}`, mode, schema: sizes[size], port: ports.gateway, dataDir: registryDir(`scale-${size}`), env: upstreams.skeinEnv });
+        const gw = await startSkein({ name: `scale-${size}-${mode}`, mode, schema: sizes[size], port: ports.gateway, dataDir: mode === 'registry' ? registryDir(`scale-${size}`) : undefined, env: upstreams.skeinEnv });
         try {
           const atFirstAnswer = memory(gw.child.pid).rssMb;
           await sleep(2000);
@@ -117,14 +118,14 @@ export async function scale(ctx) {
   ]);
   const gatewayRows = [];
   for (const size of ['small', 'big']) {
-    for (const mode of ['cli', 'graph-only']) {
+    for (const mode of ['registry', 'no-registry']) {
       const g = find(size, mode);
       const base = find('small', mode);
       gatewayRows.push([
-        `${size}, ${mode === 'cli' ? '`skein serve`' : 'graph only (no registry)'}`,
-        mode === 'cli' ? ms(g.seededFirstAnswerMs) : '—',
+        `${size}, ${modeLabel(mode)}`,
+        mode === 'registry' ? ms(g.seededFirstAnswerMs) : '—',
         ms(g.firstAnswerMs),
-        mb(mode === 'cli' ? g.seededPeakRssMb : null),
+        mb(mode === 'registry' ? g.seededPeakRssMb : null),
         mb(g.idle),
         mb(g.load.peakRssMb),
         ratio(g.load.peakRssMb, base.load.peakRssMb),
@@ -152,7 +153,7 @@ export async function scale(ctx) {
     ].join('\n'),
     notes: [
       '"fresh registry" is the first start of `skein serve` on an empty data folder: it creates the embedded PGlite database and seeds it from the folder. Later starts (the other columns, and every other scenario) reuse it, as the peer reuses its composed supergraph.',
-      '"graph only" is bench/graph-only-gateway.js: the same graph and HTTP server without the registry, to show what the registry costs.',
+      '`--no-registry` serves the folder as it is: no PGlite store, no admin API; the difference between the two modes is what the registry costs.',
     ],
   });
   return { markdown, raw: { imports, builds, gateways } };

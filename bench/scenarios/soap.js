@@ -4,7 +4,7 @@ import { measure } from '../lib/load.js';
 import { SCHEMA } from '../lib/paths.js';
 import { gatewayProbe } from '../lib/probe.js';
 import { mb, ms, num, plus, ratio, section, table } from '../lib/report.js';
-import { startSkein } from '../lib/skein.js';
+import { defaultMode, modeLabel, startSkein } from '../lib/skein.js';
 import { graphqlTarget, httpTarget } from '../lib/target.js';
 import { startUpstreams } from '../lib/upstreams.js';
 import { room } from '../upstreams/data.js';
@@ -22,8 +22,8 @@ export async function soap(ctx) {
   const rows = [];
   const raw = [];
   try {
-    const dataDir = await ctx.registry('bench', SCHEMA);
-    const gw = await startSkein({ name: 'soap', schema: SCHEMA, port: ports.gateway, dataDir, env: upstreams.skeinEnv, readyQuery: ROOM_QUERY });
+    const { mode, dataDir } = await defaultMode(ctx, 'bench', SCHEMA);
+    const gw = await startSkein({ name: 'soap', mode, schema: SCHEMA, port: ports.gateway, dataDir, env: upstreams.skeinEnv, readyQuery: ROOM_QUERY });
     try {
       const direct = httpTarget('direct SOAP GetRoom', upstreams.soapUrl, {
         method: 'POST',
@@ -53,7 +53,7 @@ export async function soap(ctx) {
   }
   const markdown = section({
     title: '3. SOAP: the room field',
-    what: `\`${ROOM_QUERY}\` through Skein (one SOAP 1.1 call, envelope built and answer decoded by Skein) against the same \`GetRoom\` envelope POSTed straight to the node-soap upstream (no delay).`,
+    what: `\`${ROOM_QUERY}\` through ${modeLabel(settings.skeinMode)} (one SOAP 1.1 call, envelope built and answer decoded by Skein) against the same \`GetRoom\` envelope POSTed straight to the node-soap upstream (no delay).`,
     baseline: 'the SOAP upstream called directly, in the same run, at the same number of connections.',
     body: table(['connections', 'direct req/s', 'Skein req/s', 'Skein / direct', 'direct p50 ms', 'Skein p50 ms', 'p50 added', 'direct p99 ms', 'Skein p99 ms', 'p99 added', 'gw CPU %', 'gw peak RSS MB'], rows),
     notes: ['The upstream is node-soap, itself slow (it parses every envelope with a full XML stack), so "direct" is far below the REST upstream\'s rate.'],
