@@ -1,6 +1,6 @@
 // The bench's knobs, all from the environment:
-//   BENCH_QUICK=1        a smoke run of about a minute: 2 s runs, 1 s warm-up, fewer points
-//   BENCH_DURATION=s     measured seconds per load run (default 5; quick 2)
+//   BENCH_QUICK=1        a smoke run of about 2.5 minutes: 1 s runs, 1 s warm-up, fewer points
+//   BENCH_DURATION=s     measured seconds per load run (default 5; quick 1)
 //   BENCH_WARMUP=s       warm-up seconds before each measured run (default 2; quick 1)
 //   BENCH_ONLY=a,b       scenarios to run, of: peer,overhead,composite,soap,batching,scale
 //   BENCH_SKEIN_MODE     how scenarios 1–4 start Skein: registry (`skein serve`, default) or
@@ -11,7 +11,7 @@
 //                        n+3 and n+5 (hand-written clients), n+4 (second gateway); default 4300. The peer
 //                        scenario always uses 4000, 4101 and 4102, as the peer's bench does.
 //   BENCH_PEER_DIR=dir   the peer benchmark to copy (default /work/shared/peer)
-//   BENCH_PEER_DURATION, BENCH_PEER_WARMUP   the peer bench's DURATION and WARMUP (default 6 and 3; quick 2 and 1)
+//   BENCH_PEER_DURATION, BENCH_PEER_WARMUP   the peer bench's DURATION and WARMUP (default 6 and 3; quick 1 and 1)
 //   BENCH_OUT=file       where to write the table (default bench/RESULTS.md; quick runs: bench/.work/RESULTS-quick.md)
 import path from 'node:path';
 import { BENCH, WORK } from './paths.js';
@@ -24,14 +24,14 @@ const ALL = ['peer', 'overhead', 'composite', 'soap', 'batching', 'scale'];
 
 export const settings = {
   quick,
-  duration: num('BENCH_DURATION', quick ? 2 : 5),
+  duration: num('BENCH_DURATION', quick ? 1 : 5),
   warmup: num('BENCH_WARMUP', quick ? 1 : 2),
   only: env.BENCH_ONLY ? env.BENCH_ONLY.split(',').map((s) => s.trim()) : ALL,
   delayMs: num('BENCH_DELAY_MS', 20),
   skeinMode: env.BENCH_SKEIN_MODE || 'registry',
   portBase: num('BENCH_PORT_BASE', 4300),
   peerDir: env.BENCH_PEER_DIR || '/work/shared/peer',
-  peerDuration: num('BENCH_PEER_DURATION', quick ? 2 : 6),
+  peerDuration: num('BENCH_PEER_DURATION', quick ? 1 : 6),
   peerWarmup: num('BENCH_PEER_WARMUP', quick ? 1 : 3),
   out: env.BENCH_OUT ? path.resolve(env.BENCH_OUT) : quick ? path.join(WORK, 'RESULTS-quick.md') : path.join(BENCH, 'RESULTS.md'),
 };

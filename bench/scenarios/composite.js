@@ -45,7 +45,7 @@ export async function composite(ctx) {
   const { ports, settings } = ctx;
   const delay = settings.delayMs;
   const critical = 2 * delay;
-  const connections = [1, 20];
+  const connections = settings.quick ? [20] : [1, 20];
   const upstreams = await startUpstreams({ restPort: ports.rest, soapPort: ports.soap, delayMs: delay });
   const rows = [];
   const raw = [];

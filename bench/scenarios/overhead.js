@@ -14,7 +14,7 @@ export const CONNECTIONS = [1, 20, 100];
 
 export async function overhead(ctx) {
   const { ports, settings } = ctx;
-  const connections = settings.quick ? [1, 20] : CONNECTIONS;
+  const connections = settings.quick ? [20] : CONNECTIONS;
   const upstreams = await startUpstreams({ restPort: ports.rest, soapPort: ports.soap, delayMs: 0 });
   const rows = [];
   const raw = [];
