@@ -26,10 +26,17 @@ export function readSourceHeader(sdl: string, file = '<source SDL>'): SourceHead
       declared.push(...(definition.directives ?? []).filter((d) => d.name.value === 'source'));
     }
   }
-  if (declared.length !== 1) {
+  if (declared.length === 0) {
     throw new RegistryError(
       'BAD_INPUT',
-      `a registered source is one SDL text with exactly one \`extend schema @source(name: …, kind: …)\`; ${file} has ${declared.length}`,
+      `${file} declares no \`extend schema @source(…)\`: in the registry every SDL file belongs to one source, and is replaced and removed with it. ` +
+        'Put these definitions (joins between sources, say) in the file of a source they extend.',
+    );
+  }
+  if (declared.length > 1) {
+    throw new RegistryError(
+      'BAD_INPUT',
+      `${file} declares ${declared.length} sources; in the registry each SDL file declares exactly one, so split it into one file per source`,
     );
   }
   const argument = (name: string) => declared[0].arguments?.find((a) => a.name.value === name)?.value;

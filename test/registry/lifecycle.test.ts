@@ -128,6 +128,14 @@ describe.each(STORE_KINDS)('registry lifecycle on the %s store', (kind) => {
     expect((await registry.sourceVersions('weather')).map((v) => v.version)).toEqual([1, 2]);
   });
 
+  it('refuses an SDL file that declares no source, or several, saying what to do', async () => {
+    const joins = await refused(registry.registerSource('bob', { sdl: 'extend type Order { owner: User @join(query: "user(id: $userId)") }' }));
+    expect(joins.message).toContain('declares no `extend schema @source(…)`');
+    expect(joins.message).toContain('in the file of a source they extend');
+    const two = `extend schema @source(name: "a", kind: REST, url: "http://x") @source(name: "b", kind: REST, url: "http://y")\ntype Query { a: String }`;
+    expect((await refused(registry.registerSource('bob', { sdl: two }))).message).toContain('declares 2 sources');
+  });
+
   it('seeding again keeps what an admin changed, and follows the folder for the rest', async () => {
     await registry.pause('ci', 'customerStatement');
     const again = await registry.apply('seed', { ...folderUpload(testSchema()), onlyNew: true, publish: true });

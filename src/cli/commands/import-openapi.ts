@@ -5,6 +5,7 @@ import { SchemaError } from '../../errors/schema-error.js';
 import { buildGraph } from '../../graph/index.js';
 import { importOpenAPI, type Note, type OpenAPIImport } from '../../sources/rest/openapi/index.js';
 import { reportFailure } from '../report.js';
+import { commaList, count, IMPORT_CHECK_QUERY, seconds } from '../format.js';
 
 interface ImportOpenAPIOptions {
   source: string;
@@ -40,8 +41,8 @@ export function registerImportOpenAPI(parent: Command): void {
     .requiredOption('-s, --source <name>', 'name of the @source the generated fields call')
     .option('-o, --out <file>', 'file to write, or "-" for standard output (default: schema/sources/<name>.graphql)')
     .option('--url <base-url>', "the API's base URL (default: the document's first server)")
-    .option('--query <operations>', 'comma-separated operations to put on Query whatever their method', list)
-    .option('--mutation <operations>', 'comma-separated operations to put on Mutation whatever their method', list)
+    .option('--query <operations>', 'comma-separated operations to put on Query whatever their method', commaList)
+    .option('--mutation <operations>', 'comma-separated operations to put on Mutation whatever their method', commaList)
     .option('--prefix <prefix>', 'put before every type and root field name, to keep two APIs apart (Gh → GhRepository, ghReposGet)')
     .option('--no-validate', 'skip checking the document against the OpenAPI schema')
     .addHelpText('after', HELP_AFTER)
@@ -69,7 +70,7 @@ export function registerImportOpenAPI(parent: Command): void {
         const buildStarted = performance.now();
         const file = { path: out === '-' ? '<stdout>' : out, text: result.sdl };
         // A schema needs a Query field; an API of only POSTs has none, but is fine beside other sources.
-        const sources = result.queries > 0 ? [file] : [file, QUERY_FOR_THE_CHECK];
+        const sources = result.queries > 0 ? [file] : [file, IMPORT_CHECK_QUERY];
         const built = await buildGraph({ sources, composites: [] }, { onSourceError: 'fail' });
         await built.close();
         const buildMs = performance.now() - buildStarted;
@@ -94,12 +95,6 @@ function checkOptions(options: ImportOpenAPIOptions): void {
     throw new SchemaError(`--prefix "${options.prefix}" must be a GraphQL name: a letter, then letters, digits or _`);
   }
 }
-
-const QUERY_FOR_THE_CHECK = {
-  path: '<import check>',
-  text: `extend schema @source(name: "skeinImportCheck", kind: REST, url: "http://localhost")
-type Query { skeinImportCheck: JSON @rest(source: "skeinImportCheck", path: "/") }`,
-};
 
 const LISTED = 20;
 
@@ -129,18 +124,6 @@ function listNotes(log: (line: string) => void, title: string, notes: readonly N
   log(`  ${notes.length} ${title}:`);
   for (const note of notes.slice(0, LISTED)) log(`    ${note.where}: ${note.message}`);
   if (notes.length > LISTED) log(`    … and ${notes.length - LISTED} more`);
-}
-
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
-}
-
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
-}
-
-function list(value: string, previous: string[] = []): string[] {
-  return [...previous, ...value.split(',').map((item) => item.trim()).filter(Boolean)];
 }
 
 /** One status line on a terminal, rewritten in place; nothing when stderr is not a terminal. */

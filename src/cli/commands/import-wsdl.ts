@@ -7,6 +7,7 @@ import { importWsdl, type WsdlImport } from '../../sources/soap/importer/import-
 import { isUrl } from '../../sources/soap/wsdl/load-documents.js';
 import type { SoapVersion } from '../../sources/soap/wsdl/wsdl-model.js';
 import { reportFailure } from '../report.js';
+import { commaList, count, IMPORT_CHECK_QUERY, seconds } from '../format.js';
 
 interface ImportWsdlOptions {
   source: string;
@@ -52,8 +53,8 @@ export function registerImportWsdl(parent: Command): void {
     .option('--service <name>', 'the service whose port to import, when the WSDL has several')
     .option('--soap-version <1.1|1.2>', 'import the port of this SOAP version')
     .option('--url <endpoint>', "the service's endpoint (default: the port's soap:address)")
-    .option('--query <operations>', 'comma-separated operations to put on Query whatever their name', list)
-    .option('--mutation <operations>', 'comma-separated operations to put on Mutation whatever their name', list)
+    .option('--query <operations>', 'comma-separated operations to put on Query whatever their name', commaList)
+    .option('--mutation <operations>', 'comma-separated operations to put on Mutation whatever their name', commaList)
     .option('--wsdl-user <name>', 'user for a WSDL behind HTTP basic authentication')
     .option('--wsdl-password-env <variable>', 'environment variable holding that password (kept out of shell history and the SDL)')
     .addHelpText('after', HELP_AFTER)
@@ -85,7 +86,7 @@ export function registerImportWsdl(parent: Command): void {
         const buildStarted = performance.now();
         const file = { path: out === '-' ? '<stdout>' : out, text: result.sdl };
         const queries = result.operations.filter((o) => o.root === 'Query').length;
-        const sources = queries > 0 ? [file] : [file, QUERY_FOR_THE_CHECK];
+        const sources = queries > 0 ? [file] : [file, IMPORT_CHECK_QUERY];
         const built = await buildGraph({ sources, composites: [] }, { onSourceError: 'fail' });
         await built.close();
         if (out === '-') process.stdout.write(result.sdl);
@@ -122,12 +123,6 @@ function wsdlArgument(location: string, out: string): string {
   return path.relative(from, path.resolve(location)).split(path.sep).join('/');
 }
 
-const QUERY_FOR_THE_CHECK = {
-  path: '<import check>',
-  text: `extend schema @source(name: "skeinImportCheck", kind: REST, url: "http://localhost")
-type Query { skeinImportCheck: JSON @rest(source: "skeinImportCheck", path: "/") }`,
-};
-
 const LISTED = 20;
 
 // The summary goes to stderr when the SDL itself goes to stdout, so the two never mix.
@@ -155,14 +150,3 @@ function printSummary(location: string, out: string, result: WsdlImport, importM
   }
 }
 
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
-}
-
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
-}
-
-function list(value: string, previous: string[] = []): string[] {
-  return [...previous, ...value.split(',').map((item) => item.trim()).filter(Boolean)];
-}
