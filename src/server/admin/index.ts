@@ -2,4 +2,3 @@ export { createAdminHandler, ADMIN_ENDPOINT, type AdminOptions } from './admin-a
 export { AdminTokens } from './admin-tokens.js';
 export type { AdminContext } from './admin-context.js';
 export { adminSDL } from './admin-sdl.js';
-export { startRegistryGateway, type RegistryGatewayOptions, type RunningRegistryGateway } from './registry-gateway.js';

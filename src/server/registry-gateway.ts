@@ -8,11 +8,11 @@ import {
   type AppliedItem,
   type GraphFactoryOptions,
   type Registry,
-} from '../../registry/index.js';
-import type { SchemaInput } from '../../schema/index.js';
-import { startGateway, type RunningGateway } from '../gateway.js';
-import type { GatewaySettings } from '../gateway-settings.js';
-import type { AdminTokens } from './admin-tokens.js';
+} from '../registry/index.js';
+import type { SchemaInput } from '../schema/index.js';
+import { startGateway, type RunningGateway } from './gateway.js';
+import type { GatewaySettings } from './gateway-settings.js';
+import type { AdminTokens } from './admin/index.js';
 
 export interface RegistryGatewayOptions {
   /** PostgreSQL (shared by a cluster of gateways); else the embedded store in `dataDir`. */
