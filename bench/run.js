@@ -1,7 +1,7 @@
 // `npm run bench`: Skein's benchmark suite. Starts its own upstreams on loopback, runs each
 // scenario against a baseline measured in the same run, and writes bench/RESULTS.md (and
 // prints it). See bench/README.md for the scenarios and the knobs (lib/settings.js).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createContext } from './lib/context.js';
@@ -54,6 +54,8 @@ async function main() {
     '',
     ...headlines.map((h) => (typeof h === 'function' ? h() : h)),
     ...parts,
+    // The before/after log of optimisations is kept by hand beside this script.
+    readFileSync(new URL('./OPTIMISATIONS.md', import.meta.url), 'utf8'),
   ].join('\n');
   mkdirSync(path.dirname(settings.out), { recursive: true });
   writeFileSync(settings.out, page);
