@@ -6,7 +6,9 @@ import { keyOf, type BatchForm } from './batch-directive.js';
  * The upstream calls of one request, through DataLoader: one loader per (operation,
  * arguments other than the key). Identical calls are made once; an operation with a
  * batch form turns N lookups into ceil(N / maxBatchSize) calls. Root fields, joins and
- * composite steps all load through here, so they share this per-request cache.
+ * composite steps all load through here, so they share this per-request cache. A batch
+ * of one key calls the single operation: the same one call, with that operation's own
+ * answer (a 404 or a SOAP Fault rather than a key left out).
  */
 export class RequestLoaders {
   readonly #loaders = new Map<string, DataLoader<unknown, unknown, string>>();
@@ -26,7 +28,7 @@ export class RequestLoaders {
     if (form) {
       const { [form.keyArgument]: key, ...rest } = args;
       if (key === undefined || key === null) return operation.call(args, this.#context);
-      return this.#loader(`${operation.name} ${JSON.stringify(rest)}`, () => this.#batchLoader(form, rest)).load(key);
+      return this.#loader(`${operation.name} ${JSON.stringify(rest)}`, () => this.#batchLoader(operation, form, rest)).load(key);
     }
     return this.#loader(operation.name, () => this.#singleLoader(operation)).load(args);
   }
@@ -46,20 +48,19 @@ export class RequestLoaders {
       (calls: readonly unknown[]) =>
         Promise.all(
           calls.map((args) =>
-            operation.call(args as Record<string, unknown>, context).then(
-              (value) => value,
-              (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
-            ),
+            operation.call(args as Record<string, unknown>, context).catch(asError),
           ),
         ),
       { cacheKeyFn: (args) => JSON.stringify(args) },
     );
   }
 
-  #batchLoader(form: BatchForm, rest: Readonly<Record<string, unknown>>): DataLoader<unknown, unknown, string> {
+  #batchLoader(operation: Operation, form: BatchForm, rest: Readonly<Record<string, unknown>>): DataLoader<unknown, unknown, string> {
     const context = this.#context;
     return new DataLoader(
       async (keys: readonly unknown[]) => {
+        // One key is one call either way: the single operation's, with its own answer (a 404, a fault).
+        if (keys.length === 1) return [await operation.call({ ...rest, [form.keyArgument]: keys[0] }, context).catch(asError)];
         const args = form.call.argumentsFor({ ...rest, [form.keyArgument]: keys });
         const items = await form.batchOperation.call(args, context);
         const byKey = new Map<string, unknown>();
@@ -73,4 +74,8 @@ export class RequestLoaders {
       { maxBatchSize: form.maxBatchSize, cacheKeyFn: (key) => String(key) },
     );
   }
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }

@@ -83,6 +83,12 @@ function services(delayMs: () => number): Record<string, { path: string; wsdl: s
         if (!found) throw clientFault(`Room ${roomId || '(none)'} does not exist`, { roomId });
         return { GetRoomResult: found };
       }),
+    // The batch form: many rooms in one call, unknown ids left out.
+    GetRooms: (args: { roomIds?: unknown } | null) =>
+      later(() => {
+        const ids = ([] as unknown[]).concat(args?.roomIds ?? []).map(String);
+        return { GetRoomsResult: ids.map(room).filter((found) => found !== undefined) };
+      }),
   };
   const payroll = {
     GetGrossSalary: (args: { employeeId?: unknown } | null) =>

@@ -41,6 +41,13 @@ describe('joins are batched per request', () => {
     expect(sizes.sort()).toEqual([3, 4, 4]);
   });
 
+  it('a single lookup calls the single operation, which answers for itself', async () => {
+    world = await startWorld({ batch: 100 });
+    const answer = await world.gateway.query(`{ user(id: "5") { name } }`);
+    expect(answer.data).toEqual({ user: { name: 'User 5' } });
+    expect(world.upstream.received.map((r) => r.path)).toEqual(['/users/5']);
+  });
+
   it('without a batch form: identical calls are made once, so 10 distinct users are 10 calls', async () => {
     world = await startWorld();
     const answer = await world.gateway.query(`{ orders(limit: 100) { id userId user { name } } }`);
