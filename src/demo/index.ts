@@ -1,4 +1,5 @@
 import { startRestServices } from './rest-services.js';
+export { DEMO_GRAPHIQL_EXAMPLE } from './graphiql-example.js';
 import { startSoapServices } from './soap-services.js';
 
 export interface DemoUpstreams {

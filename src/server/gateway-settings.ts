@@ -33,6 +33,8 @@ export interface GatewaySettings {
   readonly corsOrigins: readonly string[];
   /** How long a stopping gateway waits for requests in flight, in ms. */
   readonly shutdownTimeoutMs: number;
+  /** What GraphiQL's first tab holds; a short guide when undefined (the demo passes its own). */
+  readonly graphiqlExample?: string;
 }
 
 export const DEFAULT_SETTINGS: GatewaySettings = {

@@ -29,25 +29,9 @@ export interface GraphQLAppOptions {
 /** What resolvers receive as context: the incoming request and its abort signal. */
 export type GatewayContext = RequestContext;
 
-const EXAMPLE_QUERY = /* GraphQL */ `# Welcome to Skein. Every field below calls an upstream API.
-{
-  order(id: "1") {
-    id
-    userId
-    hotelId
-    total
-  }
-  user(id: "8") {
-    name
-    age
-    gender
-  }
-  hotel(id: "2") {
-    name
-    stars
-    address
-  }
-}
+const GUIDE = `# Welcome to Skein: every field here calls an upstream API (REST or SOAP).
+# Open the Docs panel for the fields; a composite's description shows its plan.
+# Add the header {"Skein-Expose-Plan": "true"} to see each composite step's timings.
 `;
 
 /**
@@ -110,7 +94,7 @@ function createYogaApp(options: GraphQLAppOptions, execution: Plugin[]): YogaSer
     schema: (context) => ((context as { graph?: Graph }).graph ?? options.graph()).schema,
     graphqlEndpoint: options.endpoint ?? '/graphql',
     landingPage: false,
-    graphiql: settings.persistedOperations ? false : { title: 'Skein', defaultQuery: EXAMPLE_QUERY },
+    graphiql: settings.persistedOperations ? false : { title: 'Skein', defaultQuery: settings.graphiqlExample ?? GUIDE },
     renderGraphiQL,
     context: ({ request }) => ({ signal: request.signal }),
     logging: false,

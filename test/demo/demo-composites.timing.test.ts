@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDemoUpstreams, type DemoUpstreams } from '../../src/demo/index.js';
+import { DEMO_GRAPHIQL_EXAMPLE, startDemoUpstreams, type DemoUpstreams } from '../../src/demo/index.js';
 import { buildGraph } from '../../src/graph/index.js';
 import { loadSchemaFolder } from '../../src/schema/index.js';
 import { startGateway, type RunningGateway } from '../../src/server/index.js';
@@ -66,6 +66,12 @@ describe('the demo composites, with 50 ms upstreams', () => {
       statement: null,
       warning: { message: 'Customer 3: identity not verified. Statement withheld.' },
     });
+  });
+
+  it("GraphiQL's first tab in the demo is a query that answers without errors", async () => {
+    const answer = await query(DEMO_GRAPHIQL_EXAMPLE);
+    expect(answer.errors).toBeUndefined();
+    expect(Object.keys(answer.data)).toEqual(['hotelOrder', 'orders', 'customerStatement']);
   });
 
   it('orders joined to users, hotels and rooms in one query', async () => {

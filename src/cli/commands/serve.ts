@@ -76,12 +76,14 @@ SIGTERM or SIGINT: stop accepting, finish requests in flight within the shutdown
         const databaseUrl = process.env.DATABASE_URL || undefined;
         const dataDir = options.data ?? process.env.SKEIN_DATA_DIR ?? DEFAULT_DATA_DIR;
         const persistedFile = options.persistedOperations ?? (process.env.SKEIN_PERSISTED_OPERATIONS || undefined);
+        // The demo's upstreams (a SOAP server among them) are loaded only when asked for.
+        const demoModule = options.demo ? await import('../../demo/index.js') : undefined;
         const settings = {
           ...settingsFromEnvironment({ ...options, shutdownTimeoutMs: options.shutdownTimeout, csrf: options.csrf }),
           persistedOperations: persistedFile ? readPersistedOperations(persistedFile) : undefined,
+          graphiqlExample: demoModule?.DEMO_GRAPHIQL_EXAMPLE,
         };
-        // The demo's upstreams (a SOAP server among them) are loaded only when asked for.
-        demo = options.demo ? await (await import('../../demo/index.js')).startDemoUpstreams() : undefined;
+        demo = await demoModule?.startDemoUpstreams();
         const graphOptions = { urls: demo?.urls, onSourceError: 'degrade', warn: (message: string) => console.warn(`skein: ${message}`) } as const;
         let gateway: RunningGateway;
         if (options.registry) {
