@@ -1,5 +1,4 @@
 import {
-  getNamedType,
   Kind,
   parse,
   Source,
@@ -91,10 +90,6 @@ export function parseCallExpression(
   };
 }
 
-/** The named type a call returns, for checking it against the field that uses it. */
-export function returnTypeName(call: CallExpression): string {
-  return getNamedType(call.field.type).name;
-}
 
 function collectVariables(value: ValueNode, into: Set<string>): void {
   switch (value.kind) {

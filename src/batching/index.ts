@@ -1,3 +1,3 @@
 export { batchDirectiveSDL, compileBatchForms, type BatchForm } from './batch-directive.js';
-export { parseCallExpression, returnTypeName, type CallExpression } from './call-expression.js';
+export { parseCallExpression, type CallExpression } from './call-expression.js';
 export { RequestLoaders } from './request-loaders.js';

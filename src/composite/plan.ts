@@ -42,7 +42,7 @@ export interface PlanStep {
   readonly after: string | undefined;
   /** Every variable the step uses (arguments, nested arguments, directives). */
   readonly uses: readonly string[];
-  /** Internal variables it passes where a value is required: null there skips the step with an error. */
+  /** Internal variables it needs a value of (declared non-null, or passed where one is required): null skips the step with an error. */
   readonly requires: readonly string[];
   readonly exports: readonly PlanExport[];
   /** @include/@skip on the step; all must hold for it to run. */

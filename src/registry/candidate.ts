@@ -58,7 +58,7 @@ function leadingParents(relative: string): number {
  * a folder of its own (named by its content, so every gateway writes the same thing
  * once) and its SDL is read from there, so `wsdl: "rooms.wsdl"` resolves beside it.
  */
-export function candidateInput(candidate: Candidate, attachmentsDir: string): SchemaInput {
+function candidateInput(candidate: Candidate, attachmentsDir: string): SchemaInput {
   const sources: SchemaFile[] = candidate.sources.map((source) => {
     const files = Object.entries(source.attachments);
     if (files.length === 0) return { path: sourcePath(source.name), text: source.sdl };

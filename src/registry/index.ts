@@ -17,7 +17,7 @@ export {
 export type * from './records.js';
 export { RegistryError, type RegistryErrorCode } from './errors.js';
 export { transition, isLive, type LifecycleAction } from './lifecycle.js';
-export { graphFactory, candidateInput, type Candidate, type GraphFactory, type GraphFactoryOptions } from './candidate.js';
+export { graphFactory, type Candidate, type GraphFactory, type GraphFactoryOptions } from './candidate.js';
 export { ServedGraph, candidateOf, revisionOf, type GraphLease, type ServedGraphOptions } from './served-graph.js';
 export { Workbench, type ExplainedPlan, type ImportResult } from './workbench.js';
 export { folderUpload } from './folder-upload.js';

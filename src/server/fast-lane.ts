@@ -14,6 +14,7 @@ import {
 import type { Plugin } from 'graphql-yoga';
 import type { Graph } from '../graph/index.js';
 import type { IncomingRequest } from '../sources/index.js';
+import { refuseBody } from './http-server.js';
 import type { GatewayMetrics } from './metrics.js';
 import { REQUEST_ID_HEADER, requestIdOf } from './use-request-id.js';
 import { countResult } from './use-request-metrics.js';
@@ -166,12 +167,7 @@ function readBody(req: http.IncomingMessage, res: http.ServerResponse, limit: nu
       if (size > limit) {
         req.removeAllListeners('data');
         req.resume();
-        res.setHeader('connection', 'close');
-        const text = JSON.stringify({
-          errors: [{ message: `The request body is over ${limit} bytes, the limit of this endpoint (SKEIN_MAX_BODY_BYTES)`, extensions: { code: 'BODY_TOO_LARGE' } }],
-        });
-        res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-        res.end(text);
+        refuseBody(res, `The request body is over ${limit} bytes, the limit of this endpoint (SKEIN_MAX_BODY_BYTES)`);
         resolve(undefined);
         return;
       }

@@ -34,15 +34,6 @@ const GUIDE = `# Welcome to Skein: every field here calls an upstream API (REST 
 # Add the header {"Skein-Expose-Plan": "true"} to see each composite step's timings.
 `;
 
-/**
- * The public GraphQL endpoint: graphql-yoga over the current graph, GraphiQL included.
- * Cross-cutting behaviour is in plugins, one per file: request ids, error masking,
- * request limits, persisted operations, CSRF prevention, metrics, plan exposure.
- */
-export function createGraphQLApp(options: GraphQLAppOptions): YogaServerInstance<Record<string, unknown>, GatewayContext> {
-  return createYogaApp(options, executionPlugins(options));
-}
-
 /** The /graphql endpoint as a Node handler: the fast lane where it applies, yoga for the rest. */
 export type GraphQLEndpoint = (req: http.IncomingMessage, res: http.ServerResponse, graph: Graph) => Promise<void>;
 
@@ -52,8 +43,8 @@ export type GraphQLEndpoint = (req: http.IncomingMessage, res: http.ServerRespon
  */
 export function createGraphQLEndpoint(options: GraphQLAppOptions): GraphQLEndpoint {
   const settings: GatewaySettings = { ...DEFAULT_SETTINGS, ...options.settings };
-  const plugins = executionPlugins(options);
-  const yoga = createYogaApp(options, plugins);
+  const plugins = executionPlugins(options, settings);
+  const yoga = createYogaApp(options, settings, plugins);
   const viaYoga = async (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer, graph: Graph) => {
     const headers = new Headers();
     for (const [name, value] of Object.entries(req.headers)) {
@@ -75,8 +66,7 @@ export function createGraphQLEndpoint(options: GraphQLAppOptions): GraphQLEndpoi
 }
 
 /** The plugins that act inside parse, validate and execute: shared by yoga and the fast lane. */
-function executionPlugins(options: GraphQLAppOptions): Plugin[] {
-  const settings: GatewaySettings = { ...DEFAULT_SETTINGS, ...options.settings };
+function executionPlugins(options: GraphQLAppOptions, settings: GatewaySettings): Plugin[] {
   const metrics = options.metrics;
   return [
     useRequestLimits(settings),
@@ -85,8 +75,16 @@ function executionPlugins(options: GraphQLAppOptions): Plugin[] {
   ];
 }
 
-function createYogaApp(options: GraphQLAppOptions, execution: Plugin[]): YogaServerInstance<Record<string, unknown>, GatewayContext> {
-  const settings: GatewaySettings = { ...DEFAULT_SETTINGS, ...options.settings };
+/**
+ * graphql-yoga over the current graph, GraphiQL included. Cross-cutting behaviour is in
+ * plugins, one per file: request ids, error masking, request limits, persisted
+ * operations, CSRF prevention, metrics, plan exposure.
+ */
+function createYogaApp(
+  options: GraphQLAppOptions,
+  settings: GatewaySettings,
+  execution: Plugin[],
+): YogaServerInstance<Record<string, unknown>, GatewayContext> {
   const metrics = options.metrics;
   return createYoga<Record<string, unknown>, GatewayContext>({
     // A request served through the gateway carries the graph it leased (server context

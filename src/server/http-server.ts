@@ -61,16 +61,7 @@ export async function startHttpServer(routes: readonly Route[], port: number, ho
     if (route.maxBodyBytes !== undefined) {
       const declared = Number(req.headers['content-length'] ?? 0);
       if (declared > route.maxBodyBytes) {
-        // The body is not read: close the connection rather than drain it.
-        res.setHeader('connection', 'close');
-        reply(res, 413, {
-          errors: [
-            {
-              message: `The request body is ${declared} bytes; this endpoint accepts at most ${route.maxBodyBytes} (SKEIN_MAX_BODY_BYTES)`,
-              extensions: { code: 'BODY_TOO_LARGE' },
-            },
-          ],
-        });
+        refuseBody(res, `The request body is ${declared} bytes; this endpoint accepts at most ${route.maxBodyBytes} (SKEIN_MAX_BODY_BYTES)`);
         return;
       }
     }
@@ -115,6 +106,15 @@ export async function startHttpServer(routes: readonly Route[], port: number, ho
         return left;
       })()),
   };
+}
+
+/**
+ * Answers 413 BODY_TOO_LARGE in GraphQL's error shape. The rest of the body is not read,
+ * so the connection is closed rather than drained.
+ */
+export function refuseBody(res: http.ServerResponse, message: string): void {
+  res.setHeader('connection', 'close');
+  reply(res, 413, { errors: [{ message, extensions: { code: 'BODY_TOO_LARGE' } }] });
 }
 
 function reply(res: http.ServerResponse, status: number, body: unknown): void {

@@ -1,7 +1,7 @@
 export { startGateway, type GatewayOptions, type LiveGraph, type RunningGateway } from './gateway.js';
 export { AdminTokens, ADMIN_ENDPOINT } from './admin/index.js';
 export { startRegistryGateway, type RegistryGatewayOptions, type RunningRegistryGateway } from './registry-gateway.js';
-export { createGraphQLApp, type GatewayContext } from './graphql-app.js';
+export type { GatewayContext } from './graphql-app.js';
 export {
   DEFAULT_SETTINGS,
   SETTING_VARIABLES,

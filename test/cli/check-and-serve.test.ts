@@ -1,23 +1,9 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-
-const run = promisify(execFile);
-const SKEIN = path.resolve('bin/skein.js');
-
-/** Runs the built CLI (npm test builds dist/ first) and returns its exit code and output. */
-async function skein(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('node', [SKEIN, ...args], { env: { ...process.env, NO_COLOR: '1' } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+import { skein, SKEIN } from '../helpers/cli.js';
 
 function schemaFolder(files: Record<string, string>): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'skein-schema-'));

@@ -1,56 +1,35 @@
 import { expect } from 'vitest';
-import { buildGraph, type Graph } from '../../src/graph/index.js';
-import { startGateway, type GatewaySettings, type RunningGateway } from '../../src/server/index.js';
+import type { GatewaySettings } from '../../src/server/index.js';
+import { startTestGateway, type GraphQLAnswer, type TestGateway } from '../helpers/gateway.js';
 
-export interface Answer {
-  status: number;
-  headers: Headers;
-  data?: Record<string, any> | null;
-  errors?: Array<{ message: string; path?: (string | number)[]; extensions?: Record<string, any> }>;
-}
+export type Answer = GraphQLAnswer;
 
-export interface HardenedGateway {
-  readonly gateway: RunningGateway;
+export interface HardenedGateway extends TestGateway {
   readonly origin: string;
-  readonly graph: Graph;
+  /** What the gateway logged (unexpected errors, with their request ids). */
   readonly logged: string[];
-  query(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<Answer>;
   /** The value of one /metrics sample, such as `skein_upstream_breaker_state{source="users"}`. */
   metric(sample: string): Promise<number | undefined>;
-  close(): Promise<void>;
 }
 
-/** Source SDL (and composites) served over real HTTP with the given settings. */
+/** The shared test gateway, with settings, its log captured and /metrics at hand. */
 export async function startHardenedGateway(
   files: { sources: Record<string, string>; composites?: Record<string, string> },
   settings: Partial<GatewaySettings> = {},
 ): Promise<HardenedGateway> {
-  const toFiles = (record: Record<string, string> = {}) => Object.entries(record).map(([path, text]) => ({ path, text }));
-  const graph = await buildGraph({ sources: toFiles(files.sources), composites: toFiles(files.composites) });
   const logged: string[] = [];
-  const gateway = await startGateway({ graph, port: 0, host: '127.0.0.1', settings, log: (line) => logged.push(line) });
-  const origin = new URL(gateway.url).origin;
+  const served = await startTestGateway(files, {}, { settings, log: (line) => logged.push(line) });
+  const origin = new URL(served.url).origin;
   return {
-    gateway,
+    ...served,
     origin,
-    graph,
     logged,
-    async query(query, variables, headers) {
-      const response = await fetch(gateway.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
-        body: JSON.stringify({ query, variables }),
-      });
-      return { status: response.status, headers: response.headers, ...((await response.json()) as object) };
-    },
     async metric(sample) {
       const text = await (await fetch(`${origin}/metrics`)).text();
       const line = text.split('\n').find((l) => l.startsWith(`${sample} `));
       return line === undefined ? undefined : Number(line.slice(sample.length + 1));
     },
-    close: async () => {
-      await gateway.close(1_000);
-    },
+    close: () => served.gateway.close(1_000),
   };
 }
 

@@ -1,9 +1,10 @@
 import { buildGraph, type Graph, type GraphOptions } from '../../src/graph/index.js';
 import type { SchemaFile } from '../../src/schema/index.js';
-import { startGateway, type RunningGateway } from '../../src/server/index.js';
+import { startGateway, type GatewayOptions, type RunningGateway } from '../../src/server/index.js';
 
 export interface GraphQLAnswer<T = Record<string, any>> {
   status: number;
+  headers: Headers;
   data?: T | null;
   errors?: Array<{ message: string; path?: (string | number)[]; extensions?: Record<string, any> }>;
   extensions?: Record<string, any>;
@@ -12,6 +13,7 @@ export interface GraphQLAnswer<T = Record<string, any>> {
 export interface TestGateway {
   readonly url: string;
   readonly graph: Graph;
+  readonly gateway: RunningGateway;
   query<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLAnswer<T>>;
   close(): Promise<void>;
 }
@@ -20,21 +22,23 @@ export interface TestGateway {
 export async function startTestGateway(
   files: { sources: Record<string, string>; composites?: Record<string, string> },
   options: GraphOptions = {},
+  serve: Pick<GatewayOptions, 'settings' | 'log'> = {},
 ): Promise<TestGateway> {
   const toFiles = (record: Record<string, string> = {}): SchemaFile[] =>
     Object.entries(record).map(([path, text]) => ({ path, text }));
   const graph = await buildGraph({ sources: toFiles(files.sources), composites: toFiles(files.composites) }, options);
-  const gateway: RunningGateway = await startGateway({ graph, port: 0, host: '127.0.0.1' });
+  const gateway: RunningGateway = await startGateway({ graph, port: 0, host: '127.0.0.1', ...serve });
   return {
     url: gateway.url,
     graph,
+    gateway,
     async query(query, variables, headers) {
       const response = await fetch(gateway.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
         body: JSON.stringify({ query, variables }),
       });
-      return { status: response.status, ...(await response.json()) };
+      return { status: response.status, headers: response.headers, ...(await response.json()) };
     },
     close: () => gateway.close(),
   };

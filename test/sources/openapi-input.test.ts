@@ -1,12 +1,11 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SchemaError } from '../../src/errors/schema-error.js';
 import { importOpenAPI } from '../../src/sources/rest/openapi/index.js';
 import { startRecordingUpstream, type RecordingUpstream } from '../helpers/recording-upstream.js';
+import { skein } from '../helpers/cli.js';
 
 const FIXTURES = 'test/fixtures/openapi';
 const fixture = (name: string) => path.join(FIXTURES, name);
@@ -130,19 +129,6 @@ describe('OpenAPI import: from an http URL', () => {
     );
   });
 });
-
-const run = promisify(execFile);
-
-/** Runs the built CLI (npm test builds dist/ first). */
-async function skein(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('node', [path.resolve('bin/skein.js'), ...args], { env: { ...process.env, NO_COLOR: '1' } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
 
 describe('skein import openapi', () => {
   it('writes SDL that `skein check` accepts as it is, and prints a summary', async () => {

@@ -1,25 +1,10 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { packageFile } from '../helpers/npm-fixtures.js';
 import { FIXTURES } from '../fixtures/wsdl/soap-server.js';
-
-const run = promisify(execFile);
-const SKEIN = path.resolve('bin/skein.js');
-
-/** Runs the built CLI (npm test builds dist/ first). */
-async function skein(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('node', [SKEIN, ...args], { env: { ...process.env, NO_COLOR: '1' } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+import { skein } from '../helpers/cli.js';
 
 describe('skein import wsdl', () => {
   it('writes SDL for the SOAP 1.1 port, with the WSDL path relative to the SDL file, and prints a summary', async () => {

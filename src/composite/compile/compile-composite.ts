@@ -6,6 +6,8 @@ import {
   visit,
   visitWithTypeInfo,
   type FieldNode,
+  type NonNullTypeNode,
+  type TypeNode,
   validate,
   type DocumentNode,
   type FragmentDefinitionNode,
@@ -62,7 +64,7 @@ export function compileComposite(
       .filter((d) => d.directives?.some((x) => x.name.value === 'internal'))
       .map((d) => d.variable.name.value),
   );
-  const invalid = validate(schema, document).filter((error) => !isNullableInternalUse(error.message, internal));
+  const invalid = validate(schema, asFilledByExports(document, internal));
   if (invalid.length > 0) throw new SchemaErrors(invalid.map((error) => SchemaError.fromGraphQLError(error, file)));
 
   const rootType = operation.operation === 'mutation' ? 'Mutation' : 'Query';
@@ -74,18 +76,22 @@ export function compileComposite(
   const rawSteps = readSteps(operation, fragments, schema, root);
   const linked = linkSteps(name, rawSteps, operation.variableDefinitions ?? [], schema, rootType === 'Mutation');
 
-  const steps: PlanStep[] = rawSteps.map((step) => ({
-    key: step.key,
-    field: `${rootType}.${step.field.name}`,
-    dependsOn: linked.dependsOn.get(step.key) ?? [],
-    after: linked.after.get(step.key),
-    uses: [...step.uses],
-    requires: [...requiredVariables(schema, document, step.nodes)].filter((v) => internal.has(v)),
-    exports: step.exports.map(({ variable, path, list, test }) => ({ variable, path, list, test })),
-    conditions: step.conditions,
-    document: stepDocument(name, operation, step, fragments),
-    location: new SchemaError('', step.nodes[0]).location,
-  }));
+  const nonNull = new Set(linked.variables.filter((v) => v.nonNull).map((v) => v.name));
+  const steps: PlanStep[] = rawSteps.map((step) => {
+    const positions = requiredVariables(schema, document, step.nodes);
+    return {
+      key: step.key,
+      field: `${rootType}.${step.field.name}`,
+      dependsOn: linked.dependsOn.get(step.key) ?? [],
+      after: linked.after.get(step.key),
+      uses: [...step.uses],
+      requires: [...step.uses].filter((v) => internal.has(v) && (nonNull.has(v) || positions.has(v))),
+      exports: step.exports.map(({ variable, path, list, test }) => ({ variable, path, list, test })),
+      conditions: step.conditions,
+      document: stepDocument(name, operation, step, fragments),
+      location: new SchemaError('', step.nodes[0]).location,
+    };
+  });
   const plan: CompositePlan = {
     name,
     file,
@@ -121,13 +127,23 @@ export function compileComposite(
 
 /**
  * DESIGN.md's own example declares `$userId: ID @internal` and passes it to `user(id: ID!)`.
- * An internal variable is filled by an export, not by a caller, so its nullability is
- * checked where it matters, per step at run time; only that one rule is relaxed, only
- * for internal variables. (Declare them `ID! @internal` for other tools' strict checks.)
+ * An internal variable is filled by an export, never by a caller, and whether it is null
+ * is checked per step at run time. So the document is validated as if every internal
+ * variable were declared non-null at every level (`[ID]` as `[ID!]!`); every rule runs
+ * unchanged. (Declare them `ID! @internal` for other tools' strict checks.)
  */
-function isNullableInternalUse(message: string, internal: ReadonlySet<string>): boolean {
-  const match = /^Variable "\$(\w+)" of type "([^"]+)" used in position expecting type "([^"]+)"\.$/.exec(message);
-  return !!match && internal.has(match[1]) && match[2].replaceAll('!', '') === match[3].replaceAll('!', '');
+function asFilledByExports(document: DocumentNode, internal: ReadonlySet<string>): DocumentNode {
+  if (internal.size === 0) return document;
+  const nonNull = (type: TypeNode): NonNullTypeNode => {
+    const inner = type.kind === Kind.NON_NULL_TYPE ? type.type : type;
+    const item = inner.kind === Kind.LIST_TYPE ? { ...inner, type: nonNull(inner.type) } : inner;
+    return { kind: Kind.NON_NULL_TYPE, type: item, loc: type.loc };
+  };
+  return visit(document, {
+    VariableDefinition(node) {
+      return internal.has(node.variable.name.value) ? { ...node, type: nonNull(node.type) } : undefined;
+    },
+  });
 }
 
 /** Variables a step passes where a value is required (a non-null argument without default). */

@@ -30,7 +30,7 @@ type Outcome =
  */
 export async function executePlan(run: PlanRun): Promise<Record<string, unknown>> {
   const { plan, schema, context } = run;
-  const byKey = new Map(plan.steps.map((step) => [step.key, step]));
+  const byKey = stepsByKey(plan);
   const variables: Record<string, unknown> = { ...run.variables };
   const outcomes = new Map<string, Promise<Outcome>>();
   const trace = PlanTrace.of(context);
@@ -41,6 +41,12 @@ export async function executePlan(run: PlanRun): Promise<Record<string, unknown>
     steps: [],
   };
   if (traced) trace!.composites.push(traced);
+
+  const errors: { error: GraphQLError; key: string }[] = [];
+  const skipped = (message: string): Outcome => {
+    const error = new GraphQLError(message, { extensions: { code: 'COMPOSITE_STEP_SKIPPED', composite: plan.name } });
+    return { status: 'skipped', error };
+  };
 
   const start = (step: PlanStep): Promise<Outcome> => {
     let outcome = outcomes.get(step.key);
@@ -76,11 +82,9 @@ export async function executePlan(run: PlanRun): Promise<Record<string, unknown>
       );
     }
     if (!conditionsHold(step, variables)) return { status: 'skipped' };
-    for (const name of step.uses) {
-      const variable = plan.variables.find((v) => v.name === name);
-      const required = variable?.internal && (variable.nonNull || step.requires.includes(name));
-      if (required && (variables[name] === null || variables[name] === undefined)) {
-        const from = byKey.get(variable.exportedBy!)!;
+    for (const name of step.requires) {
+      if (variables[name] === null || variables[name] === undefined) {
+        const from = byKey.get(plan.variables.find((v) => v.name === name)!.exportedBy!)!;
         const path = from.exports.find((e) => e.variable === name)!.path.join('.');
         return skipped(
           `Step "${step.key}" did not run: $${name} is ${inputs.get(from.key)?.status === 'skipped' ? 'missing because step "' + from.key + '" was skipped' : `null (exported by ${path})`}, and ${step.field} needs a value`,
@@ -102,12 +106,6 @@ export async function executePlan(run: PlanRun): Promise<Record<string, unknown>
     return { status: 'done', data };
   };
 
-  const errors: { error: GraphQLError; key: string }[] = [];
-  const skipped = (message: string): Outcome => {
-    const error = new GraphQLError(message, { extensions: { code: 'COMPOSITE_STEP_SKIPPED', composite: plan.name } });
-    return { status: 'skipped', error };
-  };
-
   const wanted = stepsToRun(plan, run.selected);
   const results = await Promise.all(wanted.map((step) => start(step).then((outcome) => [step.key, outcome] as const)));
   const merged: Record<string, unknown> = {};
@@ -123,7 +121,7 @@ export async function executePlan(run: PlanRun): Promise<Record<string, unknown>
 function stepsToRun(plan: CompositePlan, selected: ReadonlySet<string> | undefined): PlanStep[] {
   if (!selected || plan.operation === 'mutation') return [...plan.steps];
   const needed = new Set<string>();
-  const byKey = new Map(plan.steps.map((s) => [s.key, s]));
+  const byKey = stepsByKey(plan);
   const add = (key: string) => {
     if (needed.has(key) || !byKey.has(key)) return;
     needed.add(key);
@@ -131,6 +129,15 @@ function stepsToRun(plan: CompositePlan, selected: ReadonlySet<string> | undefin
   };
   for (const key of selected) add(key);
   return plan.steps.filter((step) => needed.has(step.key));
+}
+
+const indexes = new WeakMap<CompositePlan, ReadonlyMap<string, PlanStep>>();
+
+/** The plan's steps by key, built once per plan rather than per request. */
+function stepsByKey(plan: CompositePlan): ReadonlyMap<string, PlanStep> {
+  let index = indexes.get(plan);
+  if (!index) indexes.set(plan, (index = new Map(plan.steps.map((step) => [step.key, step]))));
+  return index;
 }
 
 function conditionsHold(step: PlanStep, variables: Readonly<Record<string, unknown>>): boolean {

@@ -60,7 +60,7 @@ export class JsonSchemas {
 }
 
 /** The JSON Schema of a scalar; unknown custom scalars accept any value. */
-export function scalarSchema(name: string): JsonSchema {
+function scalarSchema(name: string): JsonSchema {
   switch (name) {
     case 'String':
     case 'ID':

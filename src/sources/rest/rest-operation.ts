@@ -70,7 +70,10 @@ export function compileRestOperation(definition: OperationDefinition<HttpClient>
   if (!baseUrl) {
     throw new SchemaError(`source "${source.name}" has no url, which @rest on ${name} needs`, source.location);
   }
-  const env = { env: process.env };
+  // Only templates naming {env.X} need a scope beyond the arguments; most do not.
+  const usesEnv = [path, ...[...query, ...headers].map((param) => param.template)].some((template) =>
+    template.placeholders.some((placeholder) => placeholder[0] === 'env'),
+  );
   const returnType = field.type;
   const idempotent = args.method === 'GET' || args.method === 'HEAD';
 
@@ -79,7 +82,7 @@ export function compileRestOperation(definition: OperationDefinition<HttpClient>
     source,
     idempotent,
     async call(values: Readonly<Record<string, unknown>>, context: RequestContext): Promise<unknown> {
-      const scope = { ...values, ...env };
+      const scope = usesEnv ? { ...values, env: process.env } : values;
       let url = baseUrl + (path.render(scope, encodePathValue) ?? '');
       const search = renderQuery(query, scope);
       if (search) url += (url.includes('?') ? '&' : '?') + search;

@@ -1,5 +1,6 @@
 import { pointerOf } from './json-pointer.js';
 import { follow } from './references.js';
+import { asArray, asObject, text, type Json } from './json-values.js';
 
 /**
  * Swagger 2.0, OpenAPI 3.0 and 3.1 say the same things in different places. This module
@@ -106,7 +107,6 @@ export function specVersionOf(document: Record<string, unknown>): SpecVersion {
   );
 }
 
-type Json = Record<string, unknown>;
 
 function describeKeys(document: Json): string {
   const keys = Object.keys(document);
@@ -390,16 +390,4 @@ function pickMedia(content: Json, purpose: 'request' | 'response' | 'parameter')
 function isJsonMedia(type: string): boolean {
   const bare = type.split(';')[0].trim().toLowerCase();
   return bare === 'application/json' || bare.endsWith('+json') || bare === '*/*' || bare === 'application/*' || bare.endsWith('/json');
-}
-
-function asObject(value: unknown): Json {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {};
-}
-
-function asArray(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
-}
-
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }

@@ -1,4 +1,5 @@
 import { follow } from './references.js';
+import { asArray, asObject, text, type Json } from './json-values.js';
 
 /**
  * What a JSON Schema (Swagger 2.0, OpenAPI 3.0 or 3.1 dialect) means for GraphQL, with
@@ -74,7 +75,6 @@ export interface AnyShape extends ShapeBase {
   readonly kind: 'any';
 }
 
-type Json = Record<string, unknown>;
 
 /** Reads schemas of one document, remembering each result (schemas are shared a lot). */
 export class ShapeReader {
@@ -311,16 +311,4 @@ function anyShape(base: Partial<ShapeBase>): AnyShape {
     defaultValue: base.defaultValue,
     kind: 'any',
   };
-}
-
-function asObject(value: unknown): Json {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {};
-}
-
-function asArray(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
-}
-
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
