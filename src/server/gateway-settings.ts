@@ -33,6 +33,11 @@ export interface GatewaySettings {
   readonly corsOrigins: readonly string[];
   /** How long a stopping gateway waits for requests in flight, in ms. */
   readonly shutdownTimeoutMs: number;
+  /**
+   * Serve plain JSON POSTs from programs by the fast lane (same plugins, no Fetch API
+   * objects). Off: every request goes through yoga; answers are the same, only slower.
+   */
+  readonly fastLane: boolean;
   /** What GraphiQL's first tab holds; a short guide when undefined (the demo passes its own). */
   readonly graphiqlExample?: string;
 }
@@ -49,6 +54,7 @@ export const DEFAULT_SETTINGS: GatewaySettings = {
   csrf: true,
   corsOrigins: [],
   shutdownTimeoutMs: 10_000,
+  fastLane: true,
 };
 
 /** The environment variable behind each numeric setting (and its `skein serve` flag). */
@@ -74,7 +80,7 @@ export type NumericSetting = keyof typeof SETTING_VARIABLES;
 export function settingsFromEnvironment(
   flags: Partial<Record<NumericSetting | 'corsOrigins' | 'csrf', string | boolean | undefined>>,
   env: Readonly<Record<string, string | undefined>> = process.env,
-): Omit<GatewaySettings, 'persistedOperations'> {
+): Omit<GatewaySettings, 'persistedOperations' | 'fastLane'> {
   const numbers = {} as Record<NumericSetting, number>;
   for (const [key, [variable, flag]] of Object.entries(SETTING_VARIABLES) as [NumericSetting, readonly [string, string]][]) {
     const fromFlag = flags[key];

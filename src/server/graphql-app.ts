@@ -56,7 +56,7 @@ export function createGraphQLEndpoint(options: GraphQLAppOptions): GraphQLEndpoi
     res.end(payload);
   };
   // Persisted-operations mode checks every request in yoga, so the lane stays closed.
-  const lane = settings.persistedOperations
+  const lane = settings.persistedOperations || !settings.fastLane
     ? undefined
     : createFastLane({ plugins, maxBodyBytes: settings.maxBodyBytes, metrics: options.metrics, fallback: viaYoga });
   return async (req, res, graph) => {

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { GatewaySettings } from '../../src/server/index.js';
-import { startTestGateway, type GraphQLAnswer, type TestGateway } from '../helpers/gateway.js';
+import { startTestGateway, type Door, type GraphQLAnswer, type TestGateway } from '../helpers/gateway.js';
 
 export type Answer = GraphQLAnswer;
 
@@ -16,9 +16,10 @@ export interface HardenedGateway extends TestGateway {
 export async function startHardenedGateway(
   files: { sources: Record<string, string>; composites?: Record<string, string> },
   settings: Partial<GatewaySettings> = {},
+  via: Door = 'lane',
 ): Promise<HardenedGateway> {
   const logged: string[] = [];
-  const served = await startTestGateway(files, {}, { settings, log: (line) => logged.push(line) });
+  const served = await startTestGateway(files, {}, { settings, log: (line) => logged.push(line), via });
   const origin = new URL(served.url).origin;
   return {
     ...served,

@@ -10,6 +10,14 @@ export interface GraphQLAnswer<T = Record<string, any>> {
   extensions?: Record<string, any>;
 }
 
+/**
+ * The two doors of /graphql: the fast lane (plain JSON POSTs from programs) and yoga
+ * (everything else). A test gateway opened `via: 'yoga'` has its lane off, so every
+ * request, these plain ones too, goes through yoga. Behavioural tests run through both.
+ */
+export type Door = 'lane' | 'yoga';
+export const DOORS: readonly Door[] = ['lane', 'yoga'];
+
 export interface TestGateway {
   readonly url: string;
   readonly graph: Graph;
@@ -22,12 +30,14 @@ export interface TestGateway {
 export async function startTestGateway(
   files: { sources: Record<string, string>; composites?: Record<string, string> },
   options: GraphOptions = {},
-  serve: Pick<GatewayOptions, 'settings' | 'log'> = {},
+  serve: Pick<GatewayOptions, 'settings' | 'log'> & { via?: Door } = {},
 ): Promise<TestGateway> {
   const toFiles = (record: Record<string, string> = {}): SchemaFile[] =>
     Object.entries(record).map(([path, text]) => ({ path, text }));
   const graph = await buildGraph({ sources: toFiles(files.sources), composites: toFiles(files.composites) }, options);
-  const gateway: RunningGateway = await startGateway({ graph, port: 0, host: '127.0.0.1', ...serve });
+  const { via = 'lane', ...rest } = serve;
+  const settings = { ...rest.settings, ...(via === 'yoga' ? { fastLane: false } : {}) };
+  const gateway: RunningGateway = await startGateway({ graph, port: 0, host: '127.0.0.1', ...rest, settings });
   return {
     url: gateway.url,
     graph,
