@@ -1,5 +1,5 @@
 import { startRecordingUpstream, type RecordingUpstream } from '../helpers/recording-upstream.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { startTestGateway, type Door, type TestGateway } from '../helpers/gateway.js';
 
 /**
  * A small world of REST upstreams for composite tests: orders, users (with and without a
@@ -98,14 +98,26 @@ export async function startWorld(
     failing?: string[];
     /** Replaces an endpoint's answer. */
     answers?: Record<string, unknown>;
+    /**
+     * These endpoints answer only once `inFlight` requests are in flight at once (or 2 s
+     * have passed): calls made in parallel meet, and `upstream.maxInFlight()` proves it.
+     */
+    meet?: { endpoints: readonly string[]; inFlight: number };
+    /** The door of /graphql the gateway serves through. */
+    via?: Door;
   } = {},
 ): Promise<World> {
   const delayMs = options.delayMs ?? 0;
   const failing = new Set(options.failing ?? []);
   const upstream = await startRecordingUpstream();
   const answers = options.answers ?? {};
-  const reply = (body: unknown, name: string) =>
-    failing.has(name) ? { status: 500, body: `${name} is down`, delayMs } : { json: name in answers ? answers[name] : body, delayMs };
+  const meet = options.meet;
+  const reply = (body: unknown, name: string) => {
+    const holdUntil = meet?.endpoints.includes(name) ? upstream.inFlightReaches(meet.inFlight) : undefined;
+    return failing.has(name)
+      ? { status: 500, body: `${name} is down`, delayMs, holdUntil }
+      : { json: name in answers ? answers[name] : body, delayMs, holdUntil };
+  };
   upstream.on('GET /orders/*', (r) => {
     const n = Number(r.path.split('/')[2]);
     return reply({ id: String(n), userId: String((n % 10) + 1), hotelId: String((n % 3) + 1), roomId: String(10 * n + 1), total: n * 10 }, 'order');
@@ -136,7 +148,7 @@ export async function startWorld(
   const gateway = await startTestGateway({
     sources: { 'world.graphql': WORLD_SDL(upstream.url, { batch: options.batch }) },
     composites: options.composites ?? {},
-  });
+  }, {}, { via: options.via });
   return {
     upstream,
     gateway,

@@ -3,16 +3,19 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFaultUpstream, type Fault, type FaultUpstream } from '../helpers/fault-upstream.js';
+import { DOORS } from '../helpers/gateway.js';
+import { until } from '../registry/processes.js';
+import { useManualClock, type ManualClock } from '../helpers/manual-clock.js';
 import { startRecordingUpstream, type RecordingUpstream } from '../helpers/recording-upstream.js';
 import { errorAt, expectNothingLeaked, startHardenedGateway, type HardenedGateway } from './harness.js';
 
 const USER = { id: '1', name: 'Ada' };
 
 /** A REST source on the fault upstream ("users") and a healthy sibling ("hotels"). */
-function schema(usersUrl: string, hotelsUrl: string, policy = '') {
+function schema(usersUrl: string, hotelsUrl: string, policy = '', timeoutMs = 400) {
   return {
     sources: {
-      'users.graphql': `extend schema @source(name: "users", kind: REST, url: "${usersUrl}", timeoutMs: 400, maxResponseBytes: 10000,
+      'users.graphql': `extend schema @source(name: "users", kind: REST, url: "${usersUrl}", timeoutMs: ${timeoutMs}, maxResponseBytes: 10000,
           headers: [{ name: "Authorization", value: "Bearer {env.SKEIN_TEST_USERS_TOKEN}" }],
           ${policy.includes('retry:') ? '' : 'retry: { attempts: 2, baseDelayMs: 5, maxDelayMs: 20 }'} ${policy})
         type User { id: ID! name: String }
@@ -31,28 +34,39 @@ function schema(usersUrl: string, hotelsUrl: string, policy = '') {
 const TOKEN = 'users-token-0123456789';
 process.env.SKEIN_TEST_USERS_TOKEN = TOKEN;
 
-describe('REST upstream faults through the gateway', () => {
+describe.each(DOORS)('REST upstream faults through the gateway (%s)', (via) => {
   let hotels: RecordingUpstream;
   let users: FaultUpstream;
   let gw: HardenedGateway;
+  let restoreClock: (() => void) | undefined;
 
   beforeAll(async () => {
     hotels = await startRecordingUpstream({ 'GET /hotels/*': { json: { id: '2', name: 'Grand' } } });
   });
   afterAll(() => hotels.close());
   afterEach(async () => {
+    restoreClock?.();
+    restoreClock = undefined;
     await gw?.close();
     await users?.close();
   });
 
   /** A fresh upstream and gateway per test, so each starts with a closed circuit. */
-  async function start(fault: Fault | ((n: number) => Fault), policy = '') {
+  async function start(fault: Fault | ((n: number) => Fault), policy = '', timeoutMs?: number) {
     users = await startFaultUpstream(({ path }) => ({
       body: JSON.stringify(path === '/list' ? [USER] : USER),
       contentType: 'application/json',
     }));
     users.plan(fault);
-    gw = await startHardenedGateway(schema(users.url, hotels.url, policy));
+    gw = await startHardenedGateway(schema(users.url, hotels.url, policy, timeoutMs), {}, via);
+  }
+
+  /** Like `start`, with the circuit breaker on a clock the test moves. */
+  async function startOnManualClock(fault: Fault | ((n: number) => Fault), policy: string): Promise<ManualClock> {
+    const manual = useManualClock();
+    restoreClock = manual.restore;
+    await start(fault, policy);
+    return manual.clock;
   }
 
   const both = '{ user(id: "1") { id name } hotel(id: "2") { name } }';
@@ -133,7 +147,7 @@ describe('REST upstream faults through the gateway', () => {
 
   it('headers that arrive after the deadline are discarded, and the gateway carries on', async () => {
     await failing({ kind: 'ok', delayMs: 600 }, 'UPSTREAM_TIMEOUT', 1);
-    await new Promise((resolve) => setTimeout(resolve, 400)); // the late answer arrives and is dropped
+    await users.idle(); // the late answer has been sent, to a gateway that no longer waits for it
     users.plan({ kind: 'ok' });
     expect((await gw.query(both)).data).toEqual({ user: USER, hotel: { name: 'Grand' } });
   });
@@ -148,7 +162,7 @@ describe('REST upstream faults through the gateway', () => {
     const port = closed.address() as AddressInfo;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     users = await startFaultUpstream(() => ({ body: '{}', contentType: 'application/json' }));
-    gw = await startHardenedGateway(schema(`http://127.0.0.1:${port.port}`, hotels.url));
+    gw = await startHardenedGateway(schema(`http://127.0.0.1:${port.port}`, hotels.url), {}, via);
     const answer = await gw.query(both);
     expect(errorAt(answer, 'user')?.extensions).toMatchObject({ code: 'UPSTREAM_UNREACHABLE', source: 'users', reason: 'ECONNREFUSED' });
     expect(answer.data?.hotel).toEqual({ name: 'Grand' });
@@ -169,7 +183,7 @@ describe('REST upstream faults through the gateway', () => {
     };
     try {
       users = await startFaultUpstream(() => ({ body: '{}', contentType: 'application/json' }));
-      gw = await startHardenedGateway(schema('http://users.skein-test.invalid:8080', hotels.url));
+      gw = await startHardenedGateway(schema('http://users.skein-test.invalid:8080', hotels.url), {}, via);
       const answer = await gw.query(both);
       expect(errorAt(answer, 'user')?.extensions).toMatchObject({ code: 'UPSTREAM_UNREACHABLE', reason: 'ENOTFOUND' });
       expect(answer.data?.hotel).toEqual({ name: 'Grand' });
@@ -188,7 +202,7 @@ describe('REST upstream faults through the gateway', () => {
   });
 
   it('the circuit opens after consecutive failures, fails fast while open, and a probe closes it', async () => {
-    await start({ kind: 'status', status: 500 }, ', circuitBreaker: { failures: 3, halfOpenAfterMs: 300 }');
+    const clock = await startOnManualClock({ kind: 'status', status: 500 }, ', circuitBreaker: { failures: 3, halfOpenAfterMs: 300 }');
     // Each request is 3 attempts: the first request alone opens the circuit.
     const first = await gw.query(both);
     expect(errorAt(first, 'user')?.extensions?.code).toBe('UPSTREAM_HTTP_ERROR');
@@ -203,7 +217,10 @@ describe('REST upstream faults through the gateway', () => {
     expect(await gw.metric('skein_upstream_rejected_total{source="users",reason="circuit_open"}')).toBe(1);
 
     users.plan({ kind: 'ok' });
-    await new Promise((resolve) => setTimeout(resolve, 350));
+    clock.advance(299);
+    expect(errorAt(await gw.query(both), 'user')?.extensions?.code).toBe('UPSTREAM_CIRCUIT_OPEN'); // not yet
+    expect(users.hits()).toBe(3);
+    clock.advance(1);
     const probe = await gw.query(both);
     expect(probe.errors).toBeUndefined();
     expect(probe.data?.user).toEqual(USER);
@@ -212,24 +229,42 @@ describe('REST upstream faults through the gateway', () => {
   });
 
   it('a failed probe opens the circuit again', async () => {
-    await start({ kind: 'status', status: 502 }, ', circuitBreaker: { failures: 2, halfOpenAfterMs: 200 }, retry: { attempts: 0 }');
+    const clock = await startOnManualClock({ kind: 'status', status: 502 }, ', circuitBreaker: { failures: 2, halfOpenAfterMs: 200 }, retry: { attempts: 0 }');
     await gw.query(both);
     await gw.query(both);
     expect(users.hits()).toBe(2);
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    clock.advance(200);
     const probe = await gw.query(both);
     expect(errorAt(probe, 'user')?.extensions?.code).toBe('UPSTREAM_HTTP_ERROR');
     expect(users.hits()).toBe(3);
     const after = await gw.query(both);
     expect(errorAt(after, 'user')?.extensions?.code).toBe('UPSTREAM_CIRCUIT_OPEN');
     expect(users.hits()).toBe(3);
+    // The pause starts again from the failed probe.
+    users.plan({ kind: 'ok' });
+    clock.advance(199);
+    expect(errorAt(await gw.query(both), 'user')?.extensions?.code).toBe('UPSTREAM_CIRCUIT_OPEN');
+    clock.advance(1);
+    expect((await gw.query(both)).data?.user).toEqual(USER);
+    expect(users.hits()).toBe(4);
   });
 
   it('beyond maxConcurrency and maxQueue a call fails at once with UPSTREAM_OVERLOADED', async () => {
-    await start({ kind: 'ok', delayMs: 100 }, ', maxConcurrency: 1, maxQueue: 1');
-    const answers = await Promise.all(['1', '2', '3'].map((id) => gw.query(`{ user(id: "${id}") { id } }`)));
-    const codes = answers.map((a) => a.errors?.[0]?.extensions?.code ?? 'ok').sort();
-    expect(codes).toEqual(['UPSTREAM_OVERLOADED', 'ok', 'ok']);
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    // A long deadline and an upstream that answers when told: the slot stays taken until the test says so.
+    await start({ kind: 'ok', holdUntil: released }, ', maxConcurrency: 1, maxQueue: 1', 30_000);
+    const lookup = (id: string) => gw.query(`{ user(id: "${id}") { id } }`);
+    const first = lookup('1');
+    await until(async () => users.hits() === 1);
+    const second = lookup('2');
+    await until(async () => (await gw.metric('skein_upstream_queue_depth{source="users"}')) === 1);
+    const third = await lookup('3'); // answered while the other two still wait
+    expect(third.errors?.[0]?.extensions).toEqual({ code: 'UPSTREAM_OVERLOADED', source: 'users' });
+    expect(await gw.metric('skein_upstream_rejected_total{source="users",reason="overloaded"}')).toBe(1);
+    release();
+    expect((await first).data).toEqual({ user: { id: '1' } });
+    expect((await second).data).toEqual({ user: { id: '1' } });
     expect(users.hits()).toBe(2);
   });
 

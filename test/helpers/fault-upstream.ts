@@ -3,7 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 
 /**
  * How the upstream answers one request:
- * - `ok`: the good answer (from `good`), after `delayMs`;
+ * - `ok`: the good answer (from `good`), after `delayMs`, or once `holdUntil` settles;
  * - `status`: that HTTP status with `body` (default: a short text);
  * - `reset`: the connection is destroyed before any answer;
  * - `reset-mid-body`: headers and half the good body, then the connection is destroyed;
@@ -14,7 +14,7 @@ import type { AddressInfo, Socket } from 'node:net';
  * - `hang`: never answers (until closed).
  */
 export type Fault =
-  | { readonly kind: 'ok'; readonly delayMs?: number }
+  | { readonly kind: 'ok'; readonly delayMs?: number; readonly holdUntil?: Promise<unknown> }
   | { readonly kind: 'status'; readonly status: number; readonly body?: string; readonly contentType?: string; readonly delayMs?: number }
   | { readonly kind: 'reset' }
   | { readonly kind: 'reset-mid-body' }
@@ -33,6 +33,11 @@ export interface FaultUpstream {
   hits(path?: string): number;
   /** The bodies received, in order. */
   readonly bodies: string[];
+  /**
+   * Settles when every request received so far has been answered in full or had its
+   * connection closed: a late answer has gone out, so waiting for it needs no timer.
+   */
+  idle(): Promise<void>;
   /** From now on, answer request n (0-based, counted from this call) with `plan(n)`. */
   plan(plan: Fault | ((n: number) => Fault)): void;
   close(): Promise<void>;
@@ -49,6 +54,13 @@ export async function startFaultUpstream(good: GoodAnswer): Promise<FaultUpstrea
   let total = 0;
   const bodies: string[] = [];
   const sockets = new Set<Socket>();
+  let pending = 0;
+  let whenIdle: (() => void)[] = [];
+  const settled = () => {
+    if (--pending > 0) return;
+    for (const resolve of whenIdle) resolve();
+    whenIdle = [];
+  };
   const timers = new Set<NodeJS.Timeout>();
   const later = (ms: number, run: () => void) => {
     const timer = setTimeout(() => {
@@ -67,16 +79,22 @@ export async function startFaultUpstream(good: GoodAnswer): Promise<FaultUpstrea
       byPath.set(path, (byPath.get(path) ?? 0) + 1);
       total++;
       bodies.push(body);
+      pending++;
+      res.once('close', settled);
       const fault = plan(counter++);
       const answer = good({ method: req.method ?? 'GET', path, body });
       const full = Buffer.from(answer.body, 'utf8');
       switch (fault.kind) {
-        case 'ok':
-          later(fault.delayMs ?? 0, () => {
+        case 'ok': {
+          const send = () => {
+            if (res.destroyed) return;
             res.writeHead(200, { 'content-type': answer.contentType, 'content-length': full.length });
             res.end(full);
-          });
+          };
+          if (fault.holdUntil) void fault.holdUntil.finally(send);
+          else later(fault.delayMs ?? 0, send);
           return;
+        }
         case 'status':
           later(fault.delayMs ?? 0, () => {
             const text = fault.body ?? `upstream says ${fault.status}`;
@@ -150,6 +168,7 @@ export async function startFaultUpstream(good: GoodAnswer): Promise<FaultUpstrea
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     hits: (path) => (path === undefined ? total : (byPath.get(path) ?? 0)),
     bodies,
+    idle: () => (pending === 0 ? Promise.resolve() : new Promise<void>((resolve) => whenIdle.push(resolve))),
     plan(next) {
       counter = 0;
       plan = typeof next === 'function' ? next : () => next;

@@ -10,9 +10,20 @@ export interface Received {
   body: string;
 }
 
-export type Reply =
-  | { status?: number; json?: unknown; body?: string; headers?: Record<string, string>; delayMs?: number }
-  | ((request: Received) => { status?: number; json?: unknown; body?: string; headers?: Record<string, string>; delayMs?: number });
+/**
+ * An answer: `delayMs` late, or held until `holdUntil` settles (a test decides when the
+ * upstream answers, so "still in flight" is a fact, not a race against a timer).
+ */
+export interface Answer {
+  status?: number;
+  json?: unknown;
+  body?: string;
+  headers?: Record<string, string>;
+  delayMs?: number;
+  holdUntil?: Promise<unknown>;
+}
+
+export type Reply = Answer | ((request: Received) => Answer);
 
 /**
  * A real HTTP server on loopback that records every request and answers from a
@@ -23,12 +34,31 @@ export interface RecordingUpstream {
   readonly received: Received[];
   /** Replaces or adds a reply. */
   on(route: string, reply: Reply): void;
+  /** Requests received and not yet answered. */
+  inFlight(): number;
+  /**
+   * The most requests that were in flight at once since the start or the last
+   * `resetMaxInFlight()`: with answers delayed, calls made in parallel overlap and
+   * calls made one after another do not, however busy the machine.
+   */
+  maxInFlight(): number;
+  resetMaxInFlight(): void;
+  /**
+   * Settles once `count` requests are in flight at once, or after `timeoutMs`. As a
+   * reply's `holdUntil` it makes calls meet: made in parallel, they are answered the
+   * moment the last arrives; made one after another, each waits out the timeout and the
+   * count shows they never overlapped.
+   */
+  inFlightReaches(count: number, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startRecordingUpstream(routes: Record<string, Reply> = {}): Promise<RecordingUpstream> {
   const table = new Map(Object.entries(routes));
   const received: Received[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const waiting = new Set<{ count: number; release(): void }>();
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -42,14 +72,27 @@ export async function startRecordingUpstream(routes: Record<string, Reply> = {})
         body: Buffer.concat(chunks).toString('utf8'),
       };
       received.push(request);
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      let open = true;
+      // Answered, or abandoned by the client: the request is no longer in flight.
+      const settle = () => {
+        if (open) inFlight--;
+        open = false;
+      };
+      res.once('close', settle);
       const entry = [...table.entries()].find(([route]) => matches(route, request));
       const reply = entry ? (typeof entry[1] === 'function' ? entry[1](request) : entry[1]) : { status: 404, json: { error: 'no route' } };
       const send = () => {
+        if (res.destroyed) return; // the upstream was closed while the answer was held
+        settle();
         const body = reply.body ?? (reply.json === undefined ? '' : JSON.stringify(reply.json));
         res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers });
         res.end(body);
       };
-      if (reply.delayMs) setTimeout(send, reply.delayMs);
+      for (const waiter of waiting) if (inFlight >= waiter.count) waiter.release();
+      if (reply.holdUntil) void reply.holdUntil.finally(send);
+      else if (reply.delayMs) setTimeout(send, reply.delayMs);
       else send();
     });
   });
@@ -58,6 +101,22 @@ export async function startRecordingUpstream(routes: Record<string, Reply> = {})
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     received,
     on: (route, reply) => void table.set(route, reply),
+    inFlight: () => inFlight,
+    maxInFlight: () => maxInFlight,
+    resetMaxInFlight: () => void (maxInFlight = inFlight),
+    inFlightReaches: (count, timeoutMs = 2_000) =>
+      new Promise<void>((resolve) => {
+        const waiter = {
+          count,
+          release() {
+            clearTimeout(timer);
+            waiting.delete(waiter);
+            resolve();
+          },
+        };
+        const timer = setTimeout(() => waiter.release(), timeoutMs);
+        waiting.add(waiter);
+      }),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -14,6 +14,7 @@ import {
   type RetryPolicy,
 } from 'cockatiel';
 import { AttemptFailure } from './attempt-failure.js';
+import { realClock, type Clock } from './clock.js';
 import { DEADLINE_PASSED, type Deadline } from './deadline.js';
 import type { ResiliencePolicy } from './resilience-policy.js';
 
@@ -36,7 +37,7 @@ export class SourceGuard {
   rejected = 0;
   /** Calls refused because the circuit was open. */
   shortCircuited = 0;
-  /** When the circuit last opened (ms since the epoch). */
+  /** When the circuit last opened, on the guard's clock (real time: ms since the epoch). */
   openedAt: number | undefined;
   /** The failure that opened the circuit last, by code or status. */
   lastFailure: string | undefined;
@@ -49,6 +50,8 @@ export class SourceGuard {
     /** The source's name. */
     readonly source: string,
     readonly policy: ResiliencePolicy,
+    /** What the circuit breaker measures `halfOpenAfterMs` with. */
+    readonly clock: Clock = realClock,
   ) {
     if (policy.retry.attempts > 0) {
       const backoff = new ExponentialBackoff({ initialDelay: policy.retry.baseDelayMs, maxDelay: policy.retry.maxDelayMs });
@@ -61,10 +64,10 @@ export class SourceGuard {
     if (policy.circuitBreaker.failures > 0) {
       this.#breaker = circuitBreaker(
         handleWhen((error) => error instanceof AttemptFailure),
-        { halfOpenAfter: policy.circuitBreaker.halfOpenAfterMs, breaker: new ConsecutiveBreaker(policy.circuitBreaker.failures) },
+        { halfOpenAfter: new HalfOpenAfter(policy.circuitBreaker.halfOpenAfterMs, clock), breaker: new ConsecutiveBreaker(policy.circuitBreaker.failures) },
       );
       this.#breaker.onBreak((reason) => {
-        this.openedAt = Date.now();
+        this.openedAt = clock.now();
         const error = 'error' in reason ? reason.error : undefined;
         this.lastFailure = error instanceof AttemptFailure ? error.describe() : undefined;
       });
@@ -131,6 +134,31 @@ function queued<T>(limit: BulkheadPolicy, run: () => Promise<T>, deadline: Deadl
       },
     );
   });
+}
+
+/**
+ * The pause before an open circuit lets a probe through, measured on the guard's clock.
+ * cockatiel lets a call probe once `Date.now() - openedAt` reaches the backoff's
+ * `duration`, and reads `duration` as each call arrives; so the duration here says
+ * whether the clock has moved `ms` since the circuit opened: 0 (probe now) or never yet.
+ * On real time this is cockatiel's own constant pause.
+ */
+class HalfOpenAfter implements IBackoffFactory<unknown> {
+  constructor(
+    private readonly ms: number,
+    private readonly clock: Clock,
+  ) {}
+
+  next(): IBackoff<unknown> {
+    const { ms, clock } = this;
+    const openedAt = clock.now();
+    return {
+      get duration() {
+        return clock.now() - openedAt >= ms ? 0 : Number.POSITIVE_INFINITY;
+      },
+      next: () => this.next(),
+    };
+  }
 }
 
 /** A backoff whose delays end at the call's deadline at the latest. */

@@ -1,3 +1,4 @@
+import { realClock, type Clock } from './clock.js';
 import type { ResiliencePolicy } from './resilience-policy.js';
 import { SourceGuard } from './source-guard.js';
 
@@ -16,17 +17,23 @@ interface Held {
  */
 export class SourceGuards {
   readonly #held = new Map<string, Held>();
-  #clock = 0;
+  #acquisitions = 0;
+  /**
+   * The clock of the guards created from now on (a guard keeps the one it was created
+   * with). Real time; tests that run a gateway in their own process set a manual one.
+   */
+  clock: Clock = realClock;
 
   acquire(source: string, url: string | undefined, policy: ResiliencePolicy): SourceGuard {
     const key = `${source}\n${url ?? ''}\n${JSON.stringify(policy)}`;
     let held = this.#held.get(key);
-    if (!held) {
-      held = { guard: new SourceGuard(source, policy), holders: 0, acquired: 0 };
+    // A guard on another clock is not shared: it would measure the breaker's pause differently.
+    if (!held || held.guard.clock !== this.clock) {
+      held = { guard: new SourceGuard(source, policy, this.clock), holders: 0, acquired: 0 };
       this.#held.set(key, held);
     }
     held.holders++;
-    held.acquired = ++this.#clock;
+    held.acquired = ++this.#acquisitions;
     return held.guard;
   }
 
