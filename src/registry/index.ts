@@ -7,9 +7,12 @@ export { openRegistry, DEFAULT_DATA_DIR, type OpenRegistryOptions } from './open
 export {
   Registry,
   CHANGE_CHANNEL,
+  SEEDING,
   type AppliedItem,
   type CandidateCheck,
+  type ChangeAuthor,
   type Changed,
+  type ChangeVia,
   type CompositeInput,
   type SourceInput,
   type Upload,

@@ -12,6 +12,10 @@ import type { CompositeState } from './records.js';
  * but not called. Every save is a new version; publishing a paused composite serves the
  * chosen version again at once. Deleted composites keep their history; saving the name
  * again starts a new draft whose versions continue the count.
+ *
+ * A verb whose end state is already reached (pause a paused one, resume a published one,
+ * publish one at the version it serves, delete a deleted one) is no error: it changes
+ * nothing and writes no audit entry, so a script or a retried request can repeat it.
  */
 export type LifecycleAction = 'save' | 'publish' | 'pause' | 'resume' | 'delete' | 'rollback';
 
@@ -24,8 +28,20 @@ const ALLOWED: Readonly<Record<LifecycleAction, readonly CompositeState[]>> = {
   rollback: ['draft', 'published', 'paused'],
 };
 
-/** The state a composite is in after `action`, or a RegistryError saying what is possible instead. */
+/** Where the verbs that lead to one state lead; repeating one there changes nothing. */
+const END_STATE: Readonly<Partial<Record<LifecycleAction, CompositeState>>> = {
+  publish: 'published',
+  pause: 'paused',
+  resume: 'published',
+  delete: 'deleted',
+};
+
+/**
+ * The state a composite is in after `action` (the same state when it is there already),
+ * or a RegistryError saying what is possible instead.
+ */
 export function transition(name: string, from: CompositeState, action: LifecycleAction): CompositeState {
+  if (END_STATE[action] === from) return from;
   if (!ALLOWED[action].includes(from)) {
     const possible = (Object.keys(ALLOWED) as LifecycleAction[]).filter((a) => a !== 'save' && ALLOWED[a].includes(from));
     const instead = possible.length ? `it can be ${possible.map(pastTense).join(', ')}` : 'only saving it again starts a new draft';

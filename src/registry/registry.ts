@@ -2,7 +2,7 @@ import type { RegistryDatabase, SqlExecutor } from './database.js';
 import type { Candidate, CandidateComposite, CandidateSource } from './candidate.js';
 import { compositePath, readCompositeHeader, readSourceHeader, sourcePath } from './documents.js';
 import { RegistryError } from './errors.js';
-import { isLive, transition, type LifecycleAction } from './lifecycle.js';
+import { isLive, transition } from './lifecycle.js';
 import { REGISTRY_LOCK } from './migrations.js';
 import type {
   AuditEntry,
@@ -26,6 +26,26 @@ export const CHANGE_CHANNEL = 'skein_registry';
  */
 export type CandidateCheck = (candidate: Candidate) => Promise<void>;
 
+/**
+ * How a change reached the registry: one admin API call, a folder upload (`skein push`),
+ * an imported export, or seeding from the schema folder at start-up. Every audit entry
+ * records it as `detail.via`.
+ */
+export type ChangeVia = 'admin' | 'push' | 'import' | 'seed';
+
+/** Who makes a change and how it came. */
+export interface ChangeAuthor {
+  /** The admin token's name (`dev` without tokens), or `seed`. */
+  readonly actor: string;
+  readonly via: ChangeVia;
+}
+
+/**
+ * How `skein serve` seeds the registry from its schema folder. Seeding follows the folder
+ * only for what this author wrote and nobody changed since (see `apply`).
+ */
+export const SEEDING: ChangeAuthor = { actor: 'seed', via: 'seed' };
+
 export interface SourceInput {
   /** The source SDL, declaring exactly one `@source`. */
   readonly sdl: string;
@@ -47,18 +67,18 @@ export interface CompositeInput {
 
 /** Sources and composites uploaded together (a schema folder). */
 export interface Upload {
+  /** `file` names the text in messages (`schema/sources/users.graphql:3:5: …`). */
   readonly sources: readonly (SourceInput & { readonly file?: string })[];
   readonly composites: readonly { readonly document: string; readonly file?: string; readonly note?: string }[];
+  /** Serve every uploaded composite at its newest version, except paused ones, which stay paused. */
   readonly publish?: boolean;
-  /** Seeding: add what is missing, follow the folder where only this actor changed it (see apply). */
-  readonly onlyNew?: boolean;
 }
 
 /** What an upload did to one source or composite. */
 export interface AppliedItem {
   readonly kind: 'source' | 'composite';
   readonly name: string;
-  /** `kept`: the registry already had it and onlyNew was set. */
+  /** `kept`: seeding left it alone, because someone other than the seed changed it. */
   readonly action: 'added' | 'updated' | 'published' | 'unchanged' | 'kept';
   readonly version: number;
   readonly state: string;
@@ -73,8 +93,12 @@ export interface Changed<T> {
 /**
  * The registry of sources and composites: every version, the lifecycle state, an audit
  * trail. Every change runs in one transaction under one lock (so concurrent saves each
- * get their own version), is checked by building the graph it would produce before
- * anything is stored, bumps the revision, and is announced with NOTIFY on commit.
+ * get their own version), is checked by building the graph it would produce before it
+ * commits, bumps the revision, and is announced with NOTIFY on commit.
+ *
+ * Each kind of change is written once, as a step (`registerSourceStep`, `publishStep`, …)
+ * working inside a transaction; a single-item method runs one step, `apply` runs several
+ * in one transaction and checks their result once.
  */
 export class Registry {
   constructor(
@@ -163,330 +187,151 @@ export class Registry {
   }
 
   /** Records a refused change that was checked outside the registry (an import with missing sources). */
-  async recordRejected(actor: string, action: string, target: string | null, error: RegistryError): Promise<void> {
-    await insertAudit(this.db, { actor, action, target, version: null, outcome: 'rejected', detail: { code: error.code, reason: error.message } }).catch(
-      () => {},
-    );
+  async recordRejected(by: ChangeAuthor, action: string, target: string | null, error: RegistryError): Promise<void> {
+    await insertAudit(this.db, rejectedEntry(by, action, target, error)).catch(() => {});
   }
 
-  // ---- sources -------------------------------------------------------------------
+  // ---- one change at a time --------------------------------------------------------
 
   /** Registers a source, or stores a new version of it; the graph must still build. */
-  async registerSource(actor: string, input: SourceInput): Promise<Changed<SourceRecord>> {
-    const header = readSourceHeader(input.sdl, input.name ? sourcePath(input.name) : '<source SDL>');
-    if (input.name !== undefined && input.name !== header.name) {
-      throw new RegistryError('BAD_INPUT', `the SDL declares source "${header.name}", not "${input.name}"`);
-    }
-    const name = header.name;
-    const attachments = input.attachments ?? {};
-    if (header.wsdlFile && attachments[header.wsdlFile] === undefined) {
-      throw new RegistryError(
-        'BAD_INPUT',
-        `source "${name}" names the WSDL file "${header.wsdlFile}", which was not uploaded with it; upload it as an attachment or give wsdl: an http(s) URL`,
-      );
-    }
-    return this.#change(actor, 'source.register', name, async (tx) => {
-      const [current] = await selectSources(tx, 'where s.name = $1', [name]);
-      if (current?.state === 'active' && current.sdl === input.sdl && sameJSON(current.attachments, attachments)) {
-        return { record: toSourceRecord(current), changed: false };
-      }
-      const served = await readServed(tx);
-      await this.#checkCandidate(`registering source "${name}"`, {
-        sources: [...served.sources.filter((s) => s.name !== name), { name, sdl: input.sdl, attachments }],
-        composites: served.composites,
-      });
-      const version = (current?.version ?? 0) + 1;
-      if (current) {
-        await tx.query(`update skein_sources set state = 'active', version = $2, updated_at = now() where name = $1`, [name, version]);
-      } else {
-        await tx.query(`insert into skein_sources (name, state, version) values ($1, 'active', $2)`, [name, version]);
-      }
-      await tx.query(
-        `insert into skein_source_versions (name, version, kind, origin, sdl, attachments, created_by)
-         values ($1, $2, $3, $4, $5, $6, $7)`,
-        [name, version, header.kind, input.origin ?? 'sdl', input.sdl, JSON.stringify(attachments), actor],
-      );
-      const [row] = await selectSources(tx, 'where s.name = $1', [name]);
-      return { record: toSourceRecord(row), changed: true, version, detail: { from: current?.state ?? null, origin: input.origin ?? 'sdl' } };
-    });
+  async registerSource(by: ChangeAuthor, input: SourceInput): Promise<Changed<SourceRecord>> {
+    const source = parseSourceInput(input);
+    return this.#change(by, 'source.register', source.name, async (change) => (await registerSourceStep(change, source)).record);
   }
 
   /** Removes a source (its history stays). Refused while a served composite or another source needs it. */
-  async removeSource(actor: string, name: string): Promise<Changed<SourceRecord>> {
-    return this.#change(actor, 'source.remove', name, async (tx) => {
-      const [current] = await selectSources(tx, 'where s.name = $1', [name]);
-      if (!current) throw new RegistryError('NOT_FOUND', `no source named "${name}" is registered`);
-      if (current.state === 'removed') return { record: toSourceRecord(current), changed: false };
-      const served = await readServed(tx);
-      await this.#checkCandidate(`removing source "${name}"`, {
-        sources: served.sources.filter((s) => s.name !== name),
-        composites: served.composites,
-      });
-      await tx.query(`update skein_sources set state = 'removed', updated_at = now() where name = $1`, [name]);
-      const [row] = await selectSources(tx, 'where s.name = $1', [name]);
-      return { record: toSourceRecord(row), changed: true, version: current.version };
-    });
+  async removeSource(by: ChangeAuthor, name: string): Promise<Changed<SourceRecord>> {
+    return this.#change(by, 'source.remove', name, async (change) => (await removeSourceStep(change, name)).record);
   }
-
-  // ---- composites ----------------------------------------------------------------
 
   /**
    * Saves a composite document as its next version (a new composite starts as a draft).
    * It must compile against the served graph, as if it were published; a published
    * composite keeps serving its live version until the new one is published.
    */
-  async saveComposite(actor: string, input: CompositeInput): Promise<Changed<CompositeRecord>> {
-    const header = readCompositeHeader(input.document, input.name ? compositePath(input.name) : '<composite document>');
-    if (input.name !== undefined && input.name !== header.name) {
-      throw new RegistryError('BAD_INPUT', `the document's operation is named "${header.name}", not "${input.name}"`);
-    }
-    const name = header.name;
-    return this.#change(actor, 'composite.save', name, async (tx) => {
-      const current = await lockComposite(tx, name);
-      if (current && input.onlyIfChanged && current.state !== 'deleted' && current.document === input.document) {
-        return { record: toCompositeRecord(current), changed: false };
-      }
-      const state = current ? transition(name, current.state, 'save') : 'draft';
-      if (current && current.operation !== header.operation && isLive(current.state)) {
-        throw new RegistryError(
-          'BAD_INPUT',
-          `composite "${name}" is a ${current.operation} while it is ${current.state}; a new version cannot make it a ${header.operation}`,
-        );
-      }
-      await this.#checkCandidate(`saving composite "${name}"`, await withComposite(tx, name, input.document));
-      const version = (current?.version ?? 0) + 1;
-      if (current) {
-        await tx.query(
-          `update skein_composites set state = $2::text, version = $3::integer,
-             operation = case when $2::text = 'draft' then $4::text else operation end,
-             live_version = case when $2::text = 'draft' then null else live_version end, updated_at = now() where name = $1`,
-          [name, state, version, header.operation],
-        );
-      } else {
-        await tx.query(`insert into skein_composites (name, state, version, operation) values ($1, 'draft', 1, $2)`, [name, header.operation]);
-      }
-      await insertCompositeVersion(tx, name, version, input.document, input.note ?? null, actor);
-      return { record: await readComposite(tx, name), changed: true, version, detail: { state } };
-    });
+  async saveComposite(by: ChangeAuthor, input: CompositeInput): Promise<Changed<CompositeRecord>> {
+    const composite = parseCompositeInput(input);
+    return this.#change(by, 'composite.save', composite.name, async (change) => (await saveCompositeStep(change, composite)).record);
   }
 
-  /** Serves `version` (the newest by default) from now on. */
-  async publish(actor: string, name: string, version?: number): Promise<Changed<CompositeRecord>> {
-    return this.#lifecycle(actor, name, 'publish', async (tx, current) => {
-      const chosen = version ?? current.version;
-      const document = await readVersionDocument(tx, name, chosen);
-      if (current.state === 'published' && current.live_version === chosen) return undefined;
-      await this.#checkCandidate(`publishing composite "${name}" v${chosen}`, await withComposite(tx, name, document));
-      await tx.query(`update skein_composites set state = 'published', live_version = $2, updated_at = now() where name = $1`, [name, chosen]);
-      return chosen;
-    });
+  /** Serves `version` (the newest by default) from now on; publishing what is served already changes nothing. */
+  async publish(by: ChangeAuthor, name: string, version?: number): Promise<Changed<CompositeRecord>> {
+    return this.#change(by, 'composite.publish', name, async (change) => (await publishStep(change, name, version)).record);
   }
 
-  /** Keeps the composite in the schema, answering COMPOSITE_PAUSED, until it is resumed. */
-  async pause(actor: string, name: string): Promise<Changed<CompositeRecord>> {
-    return this.#lifecycle(actor, name, 'pause', async (tx, current) => {
-      await tx.query(`update skein_composites set state = 'paused', updated_at = now() where name = $1`, [name]);
-      return current.live_version ?? undefined;
-    });
+  /** Keeps the composite in the schema, answering COMPOSITE_PAUSED, until it is resumed. Pausing a paused one changes nothing. */
+  async pause(by: ChangeAuthor, name: string): Promise<Changed<CompositeRecord>> {
+    return this.#change(by, 'composite.pause', name, async (change) => (await pauseOrResumeStep(change, name, 'pause')).record);
   }
 
-  async resume(actor: string, name: string): Promise<Changed<CompositeRecord>> {
-    return this.#lifecycle(actor, name, 'resume', async (tx, current) => {
-      await tx.query(`update skein_composites set state = 'published', updated_at = now() where name = $1`, [name]);
-      return current.live_version ?? undefined;
-    });
+  /** Serves a paused composite again. Resuming a published one changes nothing. */
+  async resume(by: ChangeAuthor, name: string): Promise<Changed<CompositeRecord>> {
+    return this.#change(by, 'composite.resume', name, async (change) => (await pauseOrResumeStep(change, name, 'resume')).record);
   }
 
-  /** No longer served or listed by default; its versions and audit entries stay. */
-  async delete(actor: string, name: string): Promise<Changed<CompositeRecord>> {
-    return this.#lifecycle(actor, name, 'delete', async (tx, current) => {
-      if (isLive(current.state)) {
-        const served = await readServed(tx);
-        await this.#checkCandidate(`deleting composite "${name}"`, {
-          sources: served.sources,
-          composites: served.composites.filter((c) => c.name !== name),
-        });
-      }
-      await tx.query(`update skein_composites set state = 'deleted', live_version = null, updated_at = now() where name = $1`, [name]);
-      return current.version;
-    });
+  /** No longer served or listed by default; its versions and audit entries stay. Deleting a deleted one changes nothing. */
+  async delete(by: ChangeAuthor, name: string): Promise<Changed<CompositeRecord>> {
+    return this.#change(by, 'composite.delete', name, async (change) => (await deleteStep(change, name)).record);
   }
 
   /**
    * Makes an earlier version current again, as a new version (history only grows). A
    * published or paused composite serves it at once.
    */
-  async rollback(actor: string, name: string, version: number): Promise<Changed<CompositeRecord>> {
-    return this.#lifecycle(actor, name, 'rollback', async (tx, current) => {
-      if (version >= current.version) {
-        throw new RegistryError('BAD_INPUT', `composite "${name}" can roll back to v1…v${current.version - 1}, not v${version}`);
-      }
-      const document = await readVersionDocument(tx, name, version);
-      const next = current.version + 1;
-      if (isLive(current.state)) {
-        await this.#checkCandidate(`rolling composite "${name}" back to v${version}`, await withComposite(tx, name, document));
-      }
-      await insertCompositeVersion(tx, name, next, document, `rollback to v${version}`, actor);
-      await tx.query(
-        `update skein_composites set version = $2::integer, live_version = case when live_version is null then null else $2::integer end, updated_at = now()
-         where name = $1`,
-        [name, next],
-      );
-      return next;
-    });
+  async rollback(by: ChangeAuthor, name: string, version: number): Promise<Changed<CompositeRecord>> {
+    return this.#change(by, 'composite.rollback', name, async (change) => (await rollbackStep(change, name, version)).record);
   }
 
   // ---- many at once --------------------------------------------------------------
 
   /**
-   * Uploads sources and composites in one change, checked once as a whole (so a source
-   * and the composites using it arrive together). `onlyNew` is how `skein serve` seeds
-   * from a folder: it adds what the registry lacks and follows the folder for what this
-   * same actor put there and nobody has changed since (so editing schema/ and restarting
-   * works), but leaves alone every name someone else changed, paused versions stay
-   * paused, deleted ones stay deleted. Otherwise changed texts become new versions
-   * (`skein push`). `publish` serves every uploaded composite at its
-   * newest version, except paused ones, which stay paused.
+   * Uploads sources and composites as one change: the same steps as registering each
+   * source, saving each composite (only if its text changed) and, with `publish`,
+   * publishing it, run in one transaction and checked once as a whole (so a source and
+   * the composites using it arrive together). The records and audit entries are those
+   * the single changes would leave.
+   *
+   * Seeding (`by.via === 'seed'`) adds what the registry lacks and follows the folder for
+   * what this same author put there and nobody has changed since (so editing schema/ and
+   * restarting works), but leaves alone every name someone else changed: paused versions
+   * stay paused, deleted ones stay deleted.
    */
-  async apply(actor: string, upload: Upload): Promise<Changed<AppliedItem[]>> {
-    const sources = upload.sources.map((s) => ({ ...s, header: readSourceHeader(s.sdl, s.file ?? '<source SDL>') }));
-    const composites = upload.composites.map((c) => ({ ...c, header: readCompositeHeader(c.document, c.file ?? '<composite document>') }));
-    for (const list of [sources.map((s) => s.header.name), composites.map((c) => c.header.name)]) {
+  async apply(by: ChangeAuthor, upload: Upload): Promise<Changed<AppliedItem[]>> {
+    const sources = upload.sources.map((s) => parseSourceInput(s, s.file));
+    const composites = upload.composites.map((c) => parseCompositeInput({ ...c, onlyIfChanged: true }, c.file));
+    for (const list of [sources.map((s) => s.name), composites.map((c) => c.name)]) {
       const twice = list.find((name, i) => list.indexOf(name) !== i);
       if (twice) throw new RegistryError('BAD_INPUT', `"${twice}" is uploaded twice`);
     }
-    return this.#change(actor, 'registry.apply', '*', async (tx) => {
-      const items: AppliedItem[] = [];
-      const audits: Omit<AuditInput, 'actor' | 'outcome'>[] = [];
-      const served = await readServed(tx);
-      const candidate = { sources: [...served.sources], composites: [...served.composites] };
-      const writes: ((tx: SqlExecutor) => Promise<void>)[] = [];
-
-      for (const source of sources) {
-        const name = source.header.name;
-        const attachments = source.attachments ?? {};
-        const [current] = await selectSources(tx, 'where s.name = $1', [name]);
-        if (current && upload.onlyNew && !(current.created_by === actor && current.state === 'active')) {
-          items.push({ kind: 'source', name, action: 'kept', version: current.version, state: current.state });
-          continue;
-        }
-        if (current?.state === 'active' && current.sdl === source.sdl && sameJSON(current.attachments, attachments)) {
-          items.push({ kind: 'source', name, action: 'unchanged', version: current.version, state: 'active' });
-          continue;
-        }
-        if (source.header.wsdlFile && attachments[source.header.wsdlFile] === undefined) {
-          throw new RegistryError('BAD_INPUT', `source "${name}" names the WSDL file "${source.header.wsdlFile}", which was not uploaded with it`);
-        }
-        const version = (current?.version ?? 0) + 1;
-        candidate.sources = [...candidate.sources.filter((s) => s.name !== name), { name, sdl: source.sdl, attachments }];
-        items.push({ kind: 'source', name, action: current ? 'updated' : 'added', version, state: 'active' });
-        audits.push({ action: 'source.register', target: name, version, detail: { from: current?.state ?? null, via: actor === 'seed' ? 'seed' : 'push' } });
-        writes.push(async (tx) => {
-          if (current) await tx.query(`update skein_sources set state = 'active', version = $2, updated_at = now() where name = $1`, [name, version]);
-          else await tx.query(`insert into skein_sources (name, state, version) values ($1, 'active', $2)`, [name, version]);
-          await tx.query(
-            `insert into skein_source_versions (name, version, kind, origin, sdl, attachments, created_by) values ($1, $2, $3, $4, $5, $6, $7)`,
-            [name, version, source.header.kind, source.origin ?? 'sdl', source.sdl, JSON.stringify(attachments), actor],
-          );
-        });
-      }
-
-      for (const composite of composites) {
-        const { name, operation } = composite.header;
-        const current = await lockComposite(tx, name);
-        if (current && upload.onlyNew && !(current.updated_by === actor && current.state !== 'deleted')) {
-          items.push({ kind: 'composite', name, action: 'kept', version: current.version, state: current.state });
-          continue;
-        }
-        const same = current && current.state !== 'deleted' && current.document === composite.document;
-        const from: CompositeState | undefined = current?.state;
-        const saved: CompositeState = current ? transition(name, current.state, 'save') : 'draft';
-        const publish = upload.publish === true && saved !== 'paused';
-        const state: CompositeState = publish ? 'published' : saved;
-        const version = same ? current.version : (current?.version ?? 0) + 1;
-        const live = publish ? version : state === 'draft' ? null : (current?.live_version ?? null);
-        if (same && current.state === state && current.live_version === live) {
-          items.push({ kind: 'composite', name, action: 'unchanged', version, state });
-          continue;
-        }
-        if (current && current.operation !== operation && from && isLive(from) && !publish) {
-          throw new RegistryError('BAD_INPUT', `composite "${name}" is a ${current.operation} while it is ${from}; a new version cannot make it a ${operation}`);
-        }
-        const paused = served.composites.find((c) => c.name === name)?.paused ?? false;
-        candidate.composites = [...candidate.composites.filter((c) => c.name !== name), { name, document: composite.document, paused }];
-        items.push({ kind: 'composite', name, action: !current ? 'added' : same ? 'published' : 'updated', version, state });
-        if (!same) audits.push({ action: 'composite.save', target: name, version, detail: { state: saved } });
-        if (publish && !(from === 'published' && current?.live_version === version)) {
-          audits.push({ action: 'composite.publish', target: name, version, detail: { from: saved, to: 'published' } });
-        }
-        writes.push(async (tx) => {
-          if (!current) {
-            await tx.query(`insert into skein_composites (name, state, version, operation) values ($1, 'draft', 1, $2)`, [name, operation]);
+    const seeding = by.via === 'seed';
+    const checkedAs = seeding ? 'seeding the registry (with what it does not have yet; `skein push` uploads changed files)' : 'the upload';
+    return this.#change(
+      by,
+      'registry.apply',
+      '*',
+      async (change) => {
+        const items: AppliedItem[] = [];
+        for (const source of sources) {
+          const [current] = await selectSources(change.tx, 'where s.name = $1', [source.name]);
+          if (seeding && current && !(current.created_by === by.actor && current.state === 'active')) {
+            items.push({ kind: 'source', name: source.name, action: 'kept', version: Number(current.version), state: current.state });
+            continue;
           }
-          if (!same) await insertCompositeVersion(tx, name, version, composite.document, composite.note ?? null, actor);
-          await tx.query(
-            `update skein_composites set state = $2, version = $3, live_version = $4, operation = $5, updated_at = now() where name = $1`,
-            [name, state, version, live, operation],
-          );
-        });
-      }
-
-      if (writes.length === 0) return { record: items, changed: false };
-      await this.#checkCandidate(upload.onlyNew ? 'seeding the registry (with what it does not have yet; `skein push` uploads changed files)' : 'the upload', candidate);
-      for (const write of writes) await write(tx);
-      return { record: items, changed: true, audits };
-    });
+          const { record, changed } = await registerSourceStep(change, source);
+          const action = !changed ? 'unchanged' : current ? 'updated' : 'added';
+          items.push({ kind: 'source', name: source.name, action, version: record.version, state: record.state });
+        }
+        for (const composite of composites) {
+          const current = await lockComposite(change.tx, composite.name);
+          if (seeding && current && !(current.updated_by === by.actor && current.state !== 'deleted')) {
+            items.push({ kind: 'composite', name: composite.name, action: 'kept', version: Number(current.version), state: current.state });
+            continue;
+          }
+          const saved = await saveCompositeStep(change, composite);
+          const published = upload.publish && saved.record.state !== 'paused' ? await publishStep(change, composite.name) : undefined;
+          const { record } = published ?? saved;
+          const action = !current ? 'added' : saved.changed ? 'updated' : published?.changed ? 'published' : 'unchanged';
+          items.push({ kind: 'composite', name: composite.name, action, version: record.version, state: record.state });
+        }
+        return items;
+      },
+      checkedAs,
+    );
   }
 
   // ---- private -------------------------------------------------------------------
 
-  async #lifecycle(
-    actor: string,
-    name: string,
-    action: Exclude<LifecycleAction, 'save'>,
-    apply: (tx: SqlExecutor, current: CompositeRow) => Promise<number | undefined>,
-  ): Promise<Changed<CompositeRecord>> {
-    return this.#change(actor, `composite.${action}`, name, async (tx) => {
-      const current = await lockComposite(tx, name);
-      if (!current) throw new RegistryError('NOT_FOUND', `no composite named "${name}" is registered`);
-      const to = transition(name, current.state, action);
-      const version = await apply(tx, current);
-      if (version === undefined && action === 'publish') return { record: toCompositeRecord(current), changed: false };
-      return { record: await readComposite(tx, name), changed: true, version: version ?? null, detail: { from: current.state, to } };
-    });
-  }
-
-  /** One change: serialized by the lock, audited, revision bumped and announced; rejections audited too. */
+  /**
+   * One change: serialized by the lock; `work` runs its steps, then what they lead to is
+   * checked (described as `checkedAs`, else as the step that asked for the check); then
+   * it is audited, the revision bumped and announced. Rejections are audited too.
+   */
   async #change<T>(
-    actor: string,
+    by: ChangeAuthor,
     action: string,
     target: string,
-    work: (tx: SqlExecutor) => Promise<ChangeOutcome<T>>,
+    work: (change: PendingChange) => Promise<T>,
+    checkedAs?: string,
   ): Promise<Changed<T>> {
     try {
       return await this.db.transaction(async (tx) => {
         await tx.query('select pg_advisory_xact_lock($1)', [REGISTRY_LOCK]);
-        const outcome = await work(tx);
-        if (outcome.changed) {
-          const entries = outcome.audits ?? [{ action, target, version: outcome.version ?? null, detail: outcome.detail ?? {} }];
-          for (const entry of entries) await insertAudit(tx, { actor, outcome: 'ok', ...entry });
-          const [{ revision }] = await tx.query<{ revision: number }>(
-            'update skein_revision set revision = revision + 1 where id = 1 returning revision',
-          );
-          await tx.query('select pg_notify($1, $2)', [CHANGE_CHANNEL, String(revision)]);
+        const change: PendingChange = { tx, by, candidate: await readServed(tx), audits: [] };
+        const record = await work(change);
+        if (change.check) await this.#checkCandidate(checkedAs ?? change.check, change.candidate);
+        if (change.audits.length === 0) return { record, changed: false };
+        for (const entry of change.audits) {
+          await insertAudit(tx, { ...entry, actor: by.actor, outcome: 'ok', detail: { ...entry.detail, via: by.via } });
         }
-        return { record: outcome.record, changed: outcome.changed };
+        const [{ revision }] = await tx.query<{ revision: number }>(
+          'update skein_revision set revision = revision + 1 where id = 1 returning revision',
+        );
+        await tx.query('select pg_notify($1, $2)', [CHANGE_CHANNEL, String(revision)]);
+        return { record, changed: true };
       });
     } catch (error) {
       if (error instanceof RegistryError && error.code !== 'REGISTRY_UNAVAILABLE') {
-        await insertAudit(this.db, {
-          actor,
-          action,
-          target,
-          version: null,
-          outcome: 'rejected',
-          detail: { code: error.code, reason: error.message },
-        }).catch(() => {});
+        await insertAudit(this.db, rejectedEntry(by, action, target, error)).catch(() => {});
       }
       throw error;
     }
@@ -501,14 +346,212 @@ export class Registry {
   }
 }
 
-interface ChangeOutcome<T> {
-  readonly record: T;
-  readonly changed: boolean;
-  /** The audit entry's version and detail (one entry, for the change's action and target)… */
-  readonly version?: number | null;
-  readonly detail?: Record<string, unknown>;
-  /** …or several entries, when one change touches several things. */
-  readonly audits?: readonly Omit<AuditInput, 'actor' | 'outcome'>[];
+// ---- steps: each kind of change, written once ---------------------------------------
+
+/**
+ * The steps of one change, inside its transaction. Each step writes its rows, updates
+ * `candidate` to what would be served once the change commits, and adds its audit entry;
+ * a step that stores nothing adds none, and the change then counts as unchanged.
+ */
+interface PendingChange {
+  readonly tx: SqlExecutor;
+  readonly by: ChangeAuthor;
+  /** Served sources and composites with this change's steps applied (a saved draft included, as drafts are checked as if served). */
+  readonly candidate: { sources: CandidateSource[]; composites: CandidateComposite[] };
+  /** Set by a step whose result must build before it commits: what it does, for the refusal. */
+  check?: string;
+  readonly audits: PendingAudit[];
+}
+
+type PendingAudit = Omit<AuditInput, 'actor' | 'outcome'>;
+
+/** A source input, read and validated before its transaction starts. */
+interface SourceChange {
+  readonly name: string;
+  readonly kind: string;
+  readonly origin: SourceOrigin;
+  readonly sdl: string;
+  readonly attachments: Readonly<Record<string, string>>;
+}
+
+interface CompositeChange {
+  readonly name: string;
+  readonly operation: 'query' | 'mutation';
+  readonly document: string;
+  readonly note: string | null;
+  readonly onlyIfChanged: boolean;
+}
+
+function parseSourceInput(input: SourceInput, file?: string): SourceChange {
+  const header = readSourceHeader(input.sdl, file ?? (input.name ? sourcePath(input.name) : '<source SDL>'));
+  if (input.name !== undefined && input.name !== header.name) {
+    throw new RegistryError('BAD_INPUT', `the SDL declares source "${header.name}", not "${input.name}"`);
+  }
+  const attachments = input.attachments ?? {};
+  if (header.wsdlFile && attachments[header.wsdlFile] === undefined) {
+    throw new RegistryError(
+      'BAD_INPUT',
+      `source "${header.name}" names the WSDL file "${header.wsdlFile}", which was not uploaded with it; upload it as an attachment or give wsdl: an http(s) URL`,
+    );
+  }
+  return { name: header.name, kind: header.kind, origin: input.origin ?? 'sdl', sdl: input.sdl, attachments };
+}
+
+function parseCompositeInput(input: CompositeInput, file?: string): CompositeChange {
+  const header = readCompositeHeader(input.document, file ?? (input.name ? compositePath(input.name) : '<composite document>'));
+  if (input.name !== undefined && input.name !== header.name) {
+    throw new RegistryError('BAD_INPUT', `the document's operation is named "${header.name}", not "${input.name}"`);
+  }
+  return { name: header.name, operation: header.operation, document: input.document, note: input.note ?? null, onlyIfChanged: input.onlyIfChanged ?? false };
+}
+
+async function registerSourceStep(change: PendingChange, source: SourceChange): Promise<Changed<SourceRecord>> {
+  const { tx } = change;
+  const { name } = source;
+  const [current] = await selectSources(tx, 'where s.name = $1', [name]);
+  if (current?.state === 'active' && current.sdl === source.sdl && sameJSON(current.attachments, source.attachments)) {
+    return { record: toSourceRecord(current), changed: false };
+  }
+  const version = (current?.version ?? 0) + 1;
+  if (current) {
+    await tx.query(`update skein_sources set state = 'active', version = $2, updated_at = now() where name = $1`, [name, version]);
+  } else {
+    await tx.query(`insert into skein_sources (name, state, version) values ($1, 'active', $2)`, [name, version]);
+  }
+  await tx.query(
+    `insert into skein_source_versions (name, version, kind, origin, sdl, attachments, created_by)
+     values ($1, $2, $3, $4, $5, $6, $7)`,
+    [name, version, source.kind, source.origin, source.sdl, JSON.stringify(source.attachments), change.by.actor],
+  );
+  change.candidate.sources = [...change.candidate.sources.filter((s) => s.name !== name), { name, sdl: source.sdl, attachments: source.attachments }];
+  change.check ??= `registering source "${name}"`;
+  change.audits.push({ action: 'source.register', target: name, version, detail: { from: current?.state ?? null, origin: source.origin } });
+  const [row] = await selectSources(tx, 'where s.name = $1', [name]);
+  return { record: toSourceRecord(row), changed: true };
+}
+
+async function removeSourceStep(change: PendingChange, name: string): Promise<Changed<SourceRecord>> {
+  const { tx } = change;
+  const [current] = await selectSources(tx, 'where s.name = $1', [name]);
+  if (!current) throw new RegistryError('NOT_FOUND', `no source named "${name}" is registered`);
+  if (current.state === 'removed') return { record: toSourceRecord(current), changed: false };
+  await tx.query(`update skein_sources set state = 'removed', updated_at = now() where name = $1`, [name]);
+  change.candidate.sources = change.candidate.sources.filter((s) => s.name !== name);
+  change.check ??= `removing source "${name}"`;
+  change.audits.push({ action: 'source.remove', target: name, version: Number(current.version), detail: {} });
+  const [row] = await selectSources(tx, 'where s.name = $1', [name]);
+  return { record: toSourceRecord(row), changed: true };
+}
+
+async function saveCompositeStep(change: PendingChange, composite: CompositeChange): Promise<Changed<CompositeRecord>> {
+  const { tx } = change;
+  const { name, operation, document } = composite;
+  const current = await lockComposite(tx, name);
+  if (current && composite.onlyIfChanged && current.state !== 'deleted' && current.document === document) {
+    return { record: toCompositeRecord(current), changed: false };
+  }
+  const state = current ? transition(name, current.state, 'save') : 'draft';
+  if (current && current.operation !== operation && isLive(current.state)) {
+    throw new RegistryError(
+      'BAD_INPUT',
+      `composite "${name}" is a ${current.operation} while it is ${current.state}, and a new version cannot make it a ${operation}; ` +
+        `delete it and save it again (a new draft), or save the ${operation} under another name`,
+    );
+  }
+  const version = (current?.version ?? 0) + 1;
+  if (current) {
+    await tx.query(
+      `update skein_composites set state = $2::text, version = $3::integer,
+         operation = case when $2::text = 'draft' then $4::text else operation end,
+         live_version = case when $2::text = 'draft' then null else live_version end, updated_at = now() where name = $1`,
+      [name, state, version, operation],
+    );
+  } else {
+    await tx.query(`insert into skein_composites (name, state, version, operation) values ($1, 'draft', 1, $2)`, [name, operation]);
+  }
+  await insertCompositeVersion(tx, name, version, document, composite.note, change.by.actor);
+  // A draft is checked as if it were served, so it is part of the candidate.
+  setCandidateComposite(change, name, document);
+  change.check ??= `saving composite "${name}"`;
+  change.audits.push({ action: 'composite.save', target: name, version, detail: { state } });
+  return { record: await readComposite(tx, name), changed: true };
+}
+
+async function publishStep(change: PendingChange, name: string, version?: number): Promise<Changed<CompositeRecord>> {
+  const { tx } = change;
+  const current = await lockExistingComposite(tx, name);
+  const to = transition(name, current.state, 'publish');
+  const chosen = version ?? Number(current.version);
+  const document = await readVersionDocument(tx, name, chosen);
+  if (current.state === 'published' && current.live_version === chosen) return { record: toCompositeRecord(current), changed: false };
+  await tx.query(`update skein_composites set state = 'published', live_version = $2, updated_at = now() where name = $1`, [name, chosen]);
+  setCandidateComposite(change, name, document, false);
+  change.check ??= `publishing composite "${name}" v${chosen}`;
+  change.audits.push({ action: 'composite.publish', target: name, version: chosen, detail: { from: current.state, to } });
+  return { record: await readComposite(tx, name), changed: true };
+}
+
+/** Pausing keeps the composite in the schema (answering COMPOSITE_PAUSED), so neither needs a check. */
+async function pauseOrResumeStep(change: PendingChange, name: string, action: 'pause' | 'resume'): Promise<Changed<CompositeRecord>> {
+  const { tx } = change;
+  const current = await lockExistingComposite(tx, name);
+  const to = transition(name, current.state, action);
+  if (to === current.state) return { record: toCompositeRecord(current), changed: false };
+  await tx.query(`update skein_composites set state = $2, updated_at = now() where name = $1`, [name, to]);
+  change.candidate.composites = change.candidate.composites.map((c) => (c.name === name ? { ...c, paused: to === 'paused' } : c));
+  change.audits.push({ action: `composite.${action}`, target: name, version: current.live_version, detail: { from: current.state, to } });
+  return { record: await readComposite(tx, name), changed: true };
+}
+
+async function deleteStep(change: PendingChange, name: string): Promise<Changed<CompositeRecord>> {
+  const { tx } = change;
+  const current = await lockExistingComposite(tx, name);
+  const to = transition(name, current.state, 'delete');
+  if (to === current.state) return { record: toCompositeRecord(current), changed: false };
+  await tx.query(`update skein_composites set state = 'deleted', live_version = null, updated_at = now() where name = $1`, [name]);
+  change.candidate.composites = change.candidate.composites.filter((c) => c.name !== name);
+  // Only a served composite can leave something behind that needs it.
+  if (isLive(current.state)) change.check ??= `deleting composite "${name}"`;
+  change.audits.push({ action: 'composite.delete', target: name, version: Number(current.version), detail: { from: current.state, to } });
+  return { record: await readComposite(tx, name), changed: true };
+}
+
+async function rollbackStep(change: PendingChange, name: string, version: number): Promise<Changed<CompositeRecord>> {
+  const { tx } = change;
+  const current = await lockExistingComposite(tx, name);
+  const to = transition(name, current.state, 'rollback');
+  const newest = Number(current.version);
+  if (version >= newest) {
+    throw new RegistryError(
+      'BAD_INPUT',
+      newest === 1
+        ? `composite "${name}" has only v1, so there is no earlier version to roll back to`
+        : `composite "${name}" can roll back to ${newest === 2 ? 'v1' : `v1…v${newest - 1}`} (v${newest} is its newest version), not v${version}`,
+    );
+  }
+  const document = await readVersionDocument(tx, name, version);
+  const next = newest + 1;
+  await insertCompositeVersion(tx, name, next, document, `rollback to v${version}`, change.by.actor);
+  await tx.query(
+    `update skein_composites set version = $2::integer, live_version = case when live_version is null then null else $2::integer end, updated_at = now()
+     where name = $1`,
+    [name, next],
+  );
+  if (isLive(current.state)) {
+    setCandidateComposite(change, name, document);
+    change.check ??= `rolling composite "${name}" back to v${version}`;
+  }
+  change.audits.push({ action: 'composite.rollback', target: name, version: next, detail: { from: current.state, to } });
+  return { record: await readComposite(tx, name), changed: true };
+}
+
+/** Puts composite `name` at `document` into the candidate, paused as it was unless `paused` says otherwise. */
+function setCandidateComposite(change: PendingChange, name: string, document: string, paused?: boolean): void {
+  const before = change.candidate.composites.find((c) => c.name === name);
+  change.candidate.composites = [
+    ...change.candidate.composites.filter((c) => c.name !== name),
+    { name, document, paused: paused ?? before?.paused ?? false },
+  ];
 }
 
 // ---- rows and queries ------------------------------------------------------------
@@ -600,6 +643,13 @@ async function lockComposite(tx: SqlExecutor, name: string): Promise<CompositeRo
   return row;
 }
 
+/** The composite's row, locked for this transaction; a lifecycle step on a name never saved is refused. */
+async function lockExistingComposite(tx: SqlExecutor, name: string): Promise<CompositeRow> {
+  const row = await lockComposite(tx, name);
+  if (!row) throw new RegistryError('NOT_FOUND', `no composite named "${name}" is registered`);
+  return row;
+}
+
 async function readComposite(tx: SqlExecutor, name: string): Promise<CompositeRecord> {
   const [row] = await selectComposites(tx, 'where c.name = $1', [name]);
   return toCompositeRecord(row);
@@ -617,7 +667,7 @@ async function readVersionDocument(tx: SqlExecutor, name: string, version: numbe
 async function missingVersion(executor: Queryable, name: string, version: number): Promise<RegistryError> {
   const [row] = await executor.query<{ version: number }>('select version from skein_composites where name = $1', [name]);
   return row
-    ? new RegistryError('NOT_FOUND', `composite "${name}" has versions v1…v${row.version}, not v${version}`)
+    ? new RegistryError('NOT_FOUND', `composite "${name}" has ${row.version === 1 ? 'only v1' : `versions v1…v${row.version}`}, not v${version}`)
     : new RegistryError('NOT_FOUND', `no composite named "${name}" is registered`);
 }
 
@@ -643,12 +693,6 @@ async function readServed(tx: SqlExecutor): Promise<{ sources: CandidateSource[]
   return { sources, composites };
 }
 
-/** The served candidate with composite `name` at `document`, served (as a draft is checked). */
-async function withComposite(tx: SqlExecutor, name: string, document: string): Promise<Candidate> {
-  const served = await readServed(tx);
-  const paused = served.composites.find((c) => c.name === name)?.paused ?? false;
-  return { sources: served.sources, composites: [...served.composites.filter((c) => c.name !== name), { name, document, paused }] };
-}
 
 interface AuditInput {
   actor: string | null;
@@ -657,6 +701,10 @@ interface AuditInput {
   version: number | null;
   outcome: AuditOutcome;
   detail: Record<string, unknown>;
+}
+
+function rejectedEntry(by: ChangeAuthor, action: string, target: string | null, error: RegistryError): AuditInput {
+  return { actor: by.actor, action, target, version: null, outcome: 'rejected', detail: { code: error.code, reason: error.message, via: by.via } };
 }
 
 async function insertAudit(executor: Queryable, entry: AuditInput): Promise<void> {

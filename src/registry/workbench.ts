@@ -9,7 +9,7 @@ import type { CompositeExport, ExportFormat } from './export/composite-export.js
 import { exportFromJSON, exportToJSON } from './export/export-json.js';
 import { exportFromXML, exportToXML } from './export/export-xml.js';
 import type { CompositeRecord } from './records.js';
-import type { Registry } from './registry.js';
+import type { ChangeAuthor, Registry } from './registry.js';
 import { candidateOf, type ServedGraph } from './served-graph.js';
 
 export interface ExplainedPlan {
@@ -130,6 +130,7 @@ export class Workbench {
    * them, when sources it refers to are missing here.
    */
   async import(actor: string, text: string, options: { publish?: boolean } = {}): Promise<ImportResult> {
+    const by: ChangeAuthor = { actor, via: 'import' };
     let exported: CompositeExport;
     let warnings: string[];
     try {
@@ -152,12 +153,12 @@ export class Workbench {
         .filter((s) => sha256(here.get(s.name)!.sdl) !== s.sha256)
         .map((s) => `source ${s.name} differs from the one it was exported with (v${s.version} there, v${here.get(s.name)!.version} here); the composite was checked against this one`);
     } catch (error) {
-      if (error instanceof RegistryError) await this.registry.recordRejected(actor, 'composite.import', null, error);
+      if (error instanceof RegistryError) await this.registry.recordRejected(by, 'composite.import', null, error);
       throw error;
     }
     const from = exported.exportedFrom ? ` from ${exported.exportedFrom}` : '';
     // apply() checks the build and audits (and audits its own rejections).
-    await this.registry.apply(actor, {
+    await this.registry.apply(by, {
       sources: [],
       composites: [{ document: exported.document, note: `imported${from} (v${exported.version})` }],
       publish: options.publish,

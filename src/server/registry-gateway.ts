@@ -3,6 +3,7 @@ import {
   graphFactory,
   openRegistry,
   revisionOf,
+  SEEDING,
   ServedGraph,
   Workbench,
   type AppliedItem,
@@ -57,7 +58,7 @@ export async function startRegistryGateway(options: RegistryGatewayOptions): Pro
   const registry = await openRegistry({ databaseUrl: options.databaseUrl, dataDir: options.dataDir, graphs });
   let served: ServedGraph | undefined;
   try {
-    const seeded = options.seed ? (await registry.apply('seed', { ...folderUpload(options.seed), onlyNew: true, publish: true })).record : [];
+    const seeded = options.seed ? (await registry.apply(SEEDING, { ...folderUpload(options.seed), publish: true })).record : [];
     served = await ServedGraph.start(registry, graphs, {
       warn: options.warn,
       pollMs: options.pollMs ?? (registry.db.kind === 'postgres' ? 5_000 : 0),
@@ -67,7 +68,7 @@ export async function startRegistryGateway(options: RegistryGatewayOptions): Pro
       port: options.port,
       host: options.host,
       admin: { registry, served, workbench: new Workbench(registry, graphs, served), tokens: options.tokens, dev: options.dev },
-      graphVersion: (graph) => `revision ${revisionOf(graph) ?? '?'}`,
+      graphVersion: (graph) => String(revisionOf(graph) ?? '?'),
       settings: options.settings,
       log: options.log,
       // Ready while the store answers: changes and reloads need it (the last graph keeps serving without).

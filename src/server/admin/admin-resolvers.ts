@@ -7,6 +7,7 @@ import {
   RegistryUnavailableError,
   sourceFromDescription,
   sourcesOfComposite,
+  type ChangeAuthor,
   type SourceInput,
 } from '../../registry/index.js';
 import type { AdminContext } from './admin-context.js';
@@ -62,19 +63,19 @@ export const adminResolvers: Resolvers = {
           sourceFromDescription({ name: input.name!, openapi: input.openapi ?? undefined, wsdl: input.wsdl ?? undefined, url: input.url ?? undefined }),
         );
       }
-      return change(context, () => context.registry.registerSource(context.actor, source));
+      return change(context, () => context.registry.registerSource(byAdmin(context), source));
     },
-    removeSource: (_root, { name }, context) => change(context, () => context.registry.removeSource(context.actor, name)),
+    removeSource: (_root, { name }, context) => change(context, () => context.registry.removeSource(byAdmin(context), name)),
     saveComposite: (_root, { document, name, note }, context) =>
-      change(context, () => context.registry.saveComposite(context.actor, { document, name: name ?? undefined, note: note ?? undefined })),
-    publish: (_root, { name, version }, context) => change(context, () => context.registry.publish(context.actor, name, version ?? undefined)),
-    pause: (_root, { name }, context) => change(context, () => context.registry.pause(context.actor, name)),
-    resume: (_root, { name }, context) => change(context, () => context.registry.resume(context.actor, name)),
-    delete: (_root, { name }, context) => change(context, () => context.registry.delete(context.actor, name)),
-    rollback: (_root, { name, version }, context) => change(context, () => context.registry.rollback(context.actor, name, version)),
+      change(context, () => context.registry.saveComposite(byAdmin(context), { document, name: name ?? undefined, note: note ?? undefined })),
+    publish: (_root, { name, version }, context) => change(context, () => context.registry.publish(byAdmin(context), name, version ?? undefined)),
+    pause: (_root, { name }, context) => change(context, () => context.registry.pause(byAdmin(context), name)),
+    resume: (_root, { name }, context) => change(context, () => context.registry.resume(byAdmin(context), name)),
+    delete: (_root, { name }, context) => change(context, () => context.registry.delete(byAdmin(context), name)),
+    rollback: (_root, { name, version }, context) => change(context, () => context.registry.rollback(byAdmin(context), name, version)),
     push: async (_root, { sources, composites, publish }, context) => {
       const result = await change(context, () =>
-        context.registry.apply(context.actor, {
+        context.registry.apply({ actor: context.actor, via: 'push' }, {
           sources: sources.map((s) => ({ sdl: s.sdl, file: s.file ?? undefined, attachments: attachments(s.attachments) })),
           composites: composites.map((c) => ({ document: c.document, file: c.file ?? undefined })),
           publish: publish ?? false,
@@ -158,6 +159,11 @@ async function guard<T>(run: () => Promise<T>): Promise<T> {
   } catch (error) {
     throw toGraphQLError(error);
   }
+}
+
+/** A single change made through the admin API, by the request's token. */
+function byAdmin(context: AdminContext): ChangeAuthor {
+  return { actor: context.actor, via: 'admin' };
 }
 
 function toGraphQLError(error: unknown): unknown {
