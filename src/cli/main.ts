@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { registerCheck } from './commands/check.js';
 import { registerServe } from './commands/serve.js';
@@ -14,10 +15,17 @@ import { registerShow } from './commands/show.js';
 
 /**
  * The `skein` command. Each verb lives in its own file under commands/ and registers
- * itself here; a verb prints readable output and exits non-zero on failure.
+ * itself here; a verb prints readable output and exits non-zero on failure. Registering
+ * loads nothing heavy: each verb imports what it needs (graphql, the registry, the
+ * server…) inside its action, so `skein --help` and `skein --version` answer at once.
  */
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
 const program = new Command('skein')
   .description('Skein: REST and SOAP APIs as one GraphQL graph, with composite APIs compiled into parallel plans.')
+  .version(version, '-V, --version', 'print the version of skein')
+  // Program options only before the verb, so that `skein publish x --version 2` means the verb's own --version.
+  .enablePositionalOptions()
   .showHelpAfterError('(run with --help for usage)')
   .configureHelp({ sortSubcommands: false });
 

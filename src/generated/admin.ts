@@ -219,6 +219,7 @@ export type PlanFormat =
   | 'DOT'
   | 'JSON'
   | 'MERMAID'
+  | 'SVG'
   | 'TEXT';
 
 export type Query = {

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { buildGraph } from '../../graph/index.js';
-import { loadSchemaFolder } from '../../schema/index.js';
+import { count } from '../format.js';
 import { reportFailure } from '../report.js';
 
 export function registerCheck(program: Command): void {
@@ -10,12 +9,14 @@ export function registerCheck(program: Command): void {
     .option('-s, --schema <dir>', 'schema folder', 'schema')
     .action(async (options: { schema: string }) => {
       try {
+        const { loadSchemaFolder } = await import('../../schema/index.js');
+        const { buildGraph } = await import('../../graph/index.js');
         const input = loadSchemaFolder(options.schema);
         const graph = await buildGraph(input, { onSourceError: 'fail' });
         const operations = graph.operations.size;
         await graph.close();
         console.log(
-          `${options.schema}: ok (${graph.sources.size} sources, ${operations} operations, ${input.composites.length} composites)`,
+          `${options.schema}: ok (${count(graph.sources.size, 'source')}, ${count(operations, 'operation')}, ${count(input.composites.length, 'composite')})`,
         );
       } catch (error) {
         reportFailure(error);

@@ -1,9 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { SchemaError } from '../../errors/schema-error.js';
-import { buildGraph } from '../../graph/index.js';
-import { importOpenAPI, type Note, type OpenAPIImport } from '../../sources/rest/openapi/index.js';
+import type { Note, OpenAPIImport } from '../../sources/rest/openapi/index.js';
 import { reportFailure } from '../report.js';
 import { commaList, count, IMPORT_CHECK_QUERY, seconds } from '../format.js';
 
@@ -50,7 +48,9 @@ export function registerImportOpenAPI(parent: Command): void {
       const progress = new Progress();
       try {
         const started = performance.now();
-        checkOptions(options);
+        await checkOptions(options);
+        const { importOpenAPI } = await import('../../sources/rest/openapi/index.js');
+        const { buildGraph } = await import('../../graph/index.js');
         const result = await importOpenAPI(location, {
           source: options.source,
           url: options.url,
@@ -84,7 +84,8 @@ export function registerImportOpenAPI(parent: Command): void {
     });
 }
 
-function checkOptions(options: ImportOpenAPIOptions): void {
+async function checkOptions(options: ImportOpenAPIOptions): Promise<void> {
+  const { SchemaError } = await import('../../errors/schema-error.js');
   if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(options.source)) {
     throw new SchemaError(`--source "${options.source}" must start with a letter and use letters, digits, _ or -`);
   }

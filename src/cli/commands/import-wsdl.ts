@@ -1,10 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { SchemaError } from '../../errors/schema-error.js';
-import { buildGraph } from '../../graph/index.js';
-import { importWsdl, type WsdlImport } from '../../sources/soap/importer/import-wsdl.js';
-import { isUrl } from '../../sources/soap/wsdl/load-documents.js';
+import type { WsdlImport } from '../../sources/soap/importer/import-wsdl.js';
 import type { SoapVersion } from '../../sources/soap/wsdl/wsdl-model.js';
 import { reportFailure } from '../report.js';
 import { commaList, count, IMPORT_CHECK_QUERY, seconds } from '../format.js';
@@ -61,13 +58,16 @@ export function registerImportWsdl(parent: Command): void {
     .action(async (location: string, options: ImportWsdlOptions) => {
       try {
         const started = performance.now();
-        const soapVersion = checkOptions(options);
+        const soapVersion = await checkOptions(options);
+        const { importWsdl } = await import('../../sources/soap/importer/import-wsdl.js');
+        const { isUrl } = await import('../../sources/soap/wsdl/load-documents.js');
+        const { buildGraph } = await import('../../graph/index.js');
         const out = options.out ?? path.join('schema', 'sources', `${options.source}.graphql`);
         const auth = options.wsdlUser ? { username: options.wsdlUser, password: process.env[options.wsdlPasswordEnv!]! } : undefined;
         const result = await importWsdl({
           location,
           source: options.source,
-          wsdlArgument: wsdlArgument(location, out),
+          wsdlArgument: isUrl(location) ? location : wsdlFileArgument(location, out),
           service: options.service,
           port: options.port,
           soapVersion,
@@ -97,7 +97,8 @@ export function registerImportWsdl(parent: Command): void {
     });
 }
 
-function checkOptions(options: ImportWsdlOptions): SoapVersion | undefined {
+async function checkOptions(options: ImportWsdlOptions): Promise<SoapVersion | undefined> {
+  const { SchemaError } = await import('../../errors/schema-error.js');
   if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(options.source)) {
     throw new SchemaError(`--source "${options.source}" must start with a letter and use letters, digits, _ or -`);
   }
@@ -116,9 +117,8 @@ function checkOptions(options: ImportWsdlOptions): SoapVersion | undefined {
   return version;
 }
 
-/** What `@source(wsdl:)` says: a URL as given; a file relative to the SDL file, which is how the gateway resolves it. */
-function wsdlArgument(location: string, out: string): string {
-  if (isUrl(location)) return location;
+/** What `@source(wsdl:)` says for a WSDL file: its path relative to the SDL file, which is how the gateway resolves it. */
+function wsdlFileArgument(location: string, out: string): string {
   const from = out === '-' ? process.cwd() : path.dirname(path.resolve(out));
   return path.relative(from, path.resolve(location)).split(path.sep).join('/');
 }

@@ -1,8 +1,19 @@
 import type { Command } from 'commander';
-import { explainPlan, PLAN_FORMATS, type PlanFormat } from '../../composite/index.js';
-import { buildGraph } from '../../graph/index.js';
-import { loadSchemaFolder } from '../../schema/index.js';
+import type { PlanFormat } from '../../composite/index.js';
 import { reportFailure } from '../report.js';
+
+/**
+ * The formats of `skein plan` and `skein show`, for their --help (written out so that
+ * --help does not load the planner; a test checks it lists every one of PLAN_FORMATS).
+ */
+export const PLAN_FORMATS_HELP = 'text, json, mermaid, dot or svg (a picture of the flow)';
+
+/** Throws unless `format` is one the planner draws; `skein plan` and `skein show` accept the same. */
+export async function checkPlanFormat(format: string): Promise<PlanFormat> {
+  const { PLAN_FORMATS } = await import('../../composite/explain/explain-plan.js');
+  if (!PLAN_FORMATS.includes(format as PlanFormat)) throw new Error(`--format must be one of ${PLAN_FORMATS.join(', ')}, not "${format}"`);
+  return format as PlanFormat;
+}
 
 export function registerPlan(program: Command): void {
   program
@@ -10,12 +21,13 @@ export function registerPlan(program: Command): void {
     .description("Print a composite's plan: steps, dependencies, conditions, stages and the critical path.")
     .argument('<composite>', 'name of the composite (its operation name)')
     .option('-s, --schema <dir>', 'schema folder', 'schema')
-    .option('-f, --format <format>', `output format: ${PLAN_FORMATS.join(', ')}`, 'text')
+    .option('-f, --format <format>', `output format: ${PLAN_FORMATS_HELP}`, 'text')
     .action(async (name: string, options: { schema: string; format: string }) => {
       try {
-        if (!PLAN_FORMATS.includes(options.format as PlanFormat)) {
-          throw new Error(`--format must be one of ${PLAN_FORMATS.join(', ')}, not "${options.format}"`);
-        }
+        const format = await checkPlanFormat(options.format);
+        const { explainPlan } = await import('../../composite/index.js');
+        const { buildGraph } = await import('../../graph/index.js');
+        const { loadSchemaFolder } = await import('../../schema/index.js');
         // Planning needs the schema, not the upstreams: sources that cannot be reached still plan.
         const graph = await buildGraph(loadSchemaFolder(options.schema), { onSourceError: 'degrade' });
         await graph.close();
@@ -24,7 +36,7 @@ export function registerPlan(program: Command): void {
           const known = [...graph.plans.keys()].join(', ') || 'none';
           throw new Error(`no composite named "${name}" in ${options.schema}/ (known: ${known})`);
         }
-        console.log(explainPlan(plan, options.format as PlanFormat));
+        console.log(explainPlan(plan, format));
       } catch (error) {
         reportFailure(error);
       }

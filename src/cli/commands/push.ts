@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { folderUpload } from '../../registry/index.js';
-import { loadSchemaFolder } from '../../schema/index.js';
 import { reportFailure } from '../report.js';
 import { adminRequest, connectionOf, withConnection } from './admin/client.js';
 import { table } from './admin/table.js';
@@ -28,7 +26,16 @@ export function registerPush(program: Command): void {
       .option('--publish', 'also publish every uploaded composite at its newest version (paused ones stay paused)'),
   ).action(async (options: { schema: string; publish?: boolean; gateway: string; token?: string }) => {
     try {
-      const upload = folderUpload(loadSchemaFolder(options.schema));
+      const { folderUpload } = await import('../../registry/folder-upload.js');
+      const { readCompositeHeader, readSourceHeader } = await import('../../registry/documents.js');
+      const { loadSchemaFolder } = await import('../../schema/index.js');
+      const { uploadedComposite, uploadedSource } = await import('./admin/uploaded-files.js');
+      const folder = loadSchemaFolder(options.schema);
+      const upload = folderUpload(folder);
+      const uploaded = [
+        ...folder.sources.flatMap((s) => uploadedSource(readSourceHeader(s.text, s.path).name, s.path)),
+        ...folder.composites.flatMap((c) => uploadedComposite(readCompositeHeader(c.text, c.path).name, c.path)),
+      ];
       const result = await adminRequest<PushResult>(connectionOf(options), PUSH, {
         sources: upload.sources.map((s) => ({
           sdl: s.sdl,
@@ -37,7 +44,7 @@ export function registerPush(program: Command): void {
         })),
         composites: upload.composites.map((c) => ({ document: c.document, file: c.file })),
         publish: options.publish === true,
-      });
+      }, uploaded);
       const items = result.push.items;
       console.log(table(['kind', 'name', 'action', 'version', 'state'], items.map((i) => [i.kind, i.name, i.action.toLowerCase(), `v${i.version}`, i.state])));
       const changed = items.filter((i) => i.action !== 'UNCHANGED' && i.action !== 'KEPT').length;

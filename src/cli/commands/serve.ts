@@ -1,12 +1,17 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { DemoUpstreams } from '../../demo/index.js';
-import { DEFAULT_DATA_DIR, redactUrl, type AppliedItem } from '../../registry/index.js';
-import { loadSchemaFolder } from '../../schema/index.js';
-import { buildGraph, type Graph } from '../../graph/index.js';
-import { AdminTokens, startGateway, startRegistryGateway, type RunningGateway } from '../../server/index.js';
-import { readPersistedOperations, settingsFromEnvironment, type NumericSetting } from '../../server/index.js';
+import type { AppliedItem } from '../../registry/index.js';
+import type { Graph } from '../../graph/index.js';
+import type { NumericSetting, RunningGateway } from '../../server/index.js';
+import { count } from '../format.js';
 import { reportFailure } from '../report.js';
+
+/**
+ * The registry's DEFAULT_DATA_DIR, written out for --help, which should not load the
+ * registry (a test checks that the two agree).
+ */
+const DATA_DIR_HELP = '.skein/data';
 
 interface ServeOptions extends Partial<Record<Exclude<NumericSetting, 'shutdownTimeoutMs'>, string>> {
   shutdownTimeout?: string;
@@ -31,7 +36,7 @@ export function registerServe(program: Command): void {
     .option('-s, --schema <dir>', 'schema folder to seed the registry from (what it does not have yet, by name)', 'schema')
     .option('--demo', "also start the demo's upstream services in-process and point the schema at them (implies --dev)")
     .option('--dev', 'without SKEIN_ADMIN_TOKEN, run the admin API unprotected (local use only)')
-    .option('--data <dir>', `the embedded registry's folder (env SKEIN_DATA_DIR; default ${DEFAULT_DATA_DIR}); DATABASE_URL selects PostgreSQL instead`)
+    .option('--data <dir>', `the embedded registry's folder (env SKEIN_DATA_DIR; default ${DATA_DIR_HELP}); DATABASE_URL selects PostgreSQL instead`)
     .option('--no-registry', 'serve the schema folder as it is, with no registry and no admin API: for immutable deployments')
     .option('-p, --port <port>', 'port to listen on (env PORT)', process.env.PORT ?? '4000')
     .option('--host <host>', 'interface to listen on (env HOST); all interfaces by default', process.env.HOST)
@@ -53,7 +58,7 @@ export function registerServe(program: Command): void {
 Environment:
   SKEIN_ADMIN_TOKEN  admin tokens: one token, or name:token pairs ("alice:…,ci:…") so the audit trail names who acted
   DATABASE_URL       PostgreSQL URL; gateways sharing it serve the same registry and reload together
-  SKEIN_DATA_DIR     the embedded registry's folder (default ${DEFAULT_DATA_DIR})
+  SKEIN_DATA_DIR     the embedded registry's folder (default ${DATA_DIR_HELP})
   and SKEIN_MAX_*, SKEIN_PERSISTED_OPERATIONS, SKEIN_CORS_ORIGINS, SKEIN_CSRF, SKEIN_SHUTDOWN_TIMEOUT_MS as above
 
 Health: GET /healthz (alive), GET /readyz (schema loaded, store reachable, not stopping), GET /metrics (Prometheus).
@@ -62,6 +67,10 @@ SIGTERM or SIGINT: stop accepting, finish requests in flight within the shutdown
     .action(async (options: ServeOptions, command: Command) => {
       let demo: DemoUpstreams | undefined;
       try {
+        const { DEFAULT_DATA_DIR, redactUrl } = await import('../../registry/index.js');
+        const { loadSchemaFolder } = await import('../../schema/index.js');
+        const { buildGraph } = await import('../../graph/index.js');
+        const { AdminTokens, readPersistedOperations, settingsFromEnvironment, startGateway, startRegistryGateway } = await import('../../server/index.js');
         const port = Number(options.port);
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, not "${options.port}"`);
         const tokens = AdminTokens.parse(process.env.SKEIN_ADMIN_TOKEN);
@@ -126,7 +135,7 @@ SIGTERM or SIGINT: stop accepting, finish requests in flight within the shutdown
           try {
             const { cutOff: cut } = await gateway.shutdown(settings.shutdownTimeoutMs);
             await demo?.close();
-            console.log(cut === 0 ? 'skein: every request finished; stopped' : `skein: stopped; ${cut} requests were cut off at the deadline`);
+            console.log(cut === 0 ? 'skein: every request finished; stopped' : `skein: stopped; ${count(cut, 'request')} cut off at the deadline`);
             process.exit(0);
           } catch (error) {
             console.error(`skein: stopping failed: ${(error as Error).message}`);
@@ -151,13 +160,12 @@ function printGraph(graph: Graph, apiUrl: string): void {
 }
 
 function seedSummary(items: readonly AppliedItem[]): string {
-  const count = (kind: string, action: string) => items.filter((i) => i.kind === kind && i.action === action).length;
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const added = (kind: string) => items.filter((i) => i.kind === kind && i.action === 'added').length;
   const updated = items.filter((i) => i.action === 'updated').length;
   const unchanged = items.filter((i) => i.action === 'unchanged').length;
   const kept = items.filter((i) => i.action === 'kept');
   return [
-    `${plural(count('source', 'added'), 'source')} and ${plural(count('composite', 'added'), 'composite')} added`,
+    `${count(added('source'), 'source')} and ${count(added('composite'), 'composite')} added`,
     ...(updated ? [`${updated} updated from the folder`] : []),
     ...(unchanged ? [`${unchanged} unchanged`] : []),
     ...(kept.length ? [`${kept.length} left as changed through the admin API (${kept.map((i) => i.name).join(', ')}; \`skein push\` uploads the folder's version)`] : []),

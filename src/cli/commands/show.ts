@@ -2,20 +2,21 @@ import type { Command } from 'commander';
 import { reportFailure } from '../report.js';
 import { adminRequest, connectionOf, withConnection } from './admin/client.js';
 import { describe, positive } from './lifecycle.js';
+import { checkPlanFormat, PLAN_FORMATS_HELP } from './plan.js';
 
 /** `skein show <name>`: a composite of a running gateway, its state and its plan (drafts too). */
 export function registerShow(program: Command): void {
   withConnection(
     program
       .command('show')
-      .description("Show a running gateway's composite: state, sources and plan (text, json, mermaid or dot); drafts are planned without being served.")
+      .description("Show a running gateway's composite: state, sources and plan; drafts are planned without being served.")
       .argument('<name>', 'the composite')
-      .option('-f, --format <format>', 'plan format: text, json, mermaid, dot', 'text')
+      .option('-f, --format <format>', `plan format: ${PLAN_FORMATS_HELP}`, 'text')
       .option('--version <n>', 'the version to plan (default: the newest)', positive),
   ).action(async (name: string, options: { format: string; version?: number; gateway: string; token?: string }) => {
     try {
-      const format = options.format.toUpperCase();
-      if (!['TEXT', 'JSON', 'MERMAID', 'DOT'].includes(format)) throw new Error(`--format must be text, json, mermaid or dot, not "${options.format}"`);
+      // The gateway draws the plan with the same code as `skein plan`; its PlanFormat enum is upper case.
+      const format = (await checkPlanFormat(options.format)).toUpperCase();
       const connection = connectionOf(options);
       const result = await adminRequest<{
         composite: { name: string; state: string; version: number; liveVersion: number | null; endpoint: string | null; sources: string[] } | null;

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { readSourceHeader } from '../../registry/index.js';
+import { count } from '../format.js';
 import { reportFailure } from '../report.js';
-import { adminRequest, connectionOf, withConnection } from './admin/client.js';
+import { adminRequest, connectionOf, withConnection, type UploadedFile } from './admin/client.js';
 
 interface SourceAnswer {
   result: { name: string; kind: string; version: number; state: string; url: string | null; operations: string[] };
@@ -15,6 +15,9 @@ const FIELDS = 'name kind version state url operations';
  * `skein source add <file>` (source SDL), `skein source add --openapi <doc> --name n`,
  * `skein source add --wsdl <file> --name n`, `skein source remove <name>`: sources of a
  * running gateway. Every change is checked against what it serves before it is stored.
+ * An OpenAPI document or WSDL is imported here first, with the importers of `skein
+ * import`, so that its errors name the user's file (the gateway only sees its text);
+ * the gateway then imports the same text again and stores the source.
  */
 export function registerSource(program: Command): void {
   const source = program.command('source').description("Register, update or remove a running gateway's sources.");
@@ -31,24 +34,39 @@ export function registerSource(program: Command): void {
     try {
       const given = [file, options.openapi, options.wsdl].filter(Boolean).length;
       if (given !== 1) throw new Error('give exactly one of <file>, --openapi <file> or --wsdl <file>');
+      const { readSourceHeader, sourcePath } = await import('../../registry/documents.js');
+      const { uploadedSource } = await import('./admin/uploaded-files.js');
       const input: Record<string, unknown> = { name: options.name, url: options.url };
+      let uploaded: UploadedFile[];
       if (file) {
         const sdl = await readFile(file, 'utf8');
         input.sdl = sdl;
-        const { wsdlFile } = readSourceHeader(sdl, file);
+        const { name, wsdlFile } = readSourceHeader(sdl, file);
         if (wsdlFile) input.attachments = [{ path: wsdlFile, text: await readFile(path.resolve(path.dirname(file), wsdlFile), 'utf8') }];
-      } else if (options.openapi) {
-        input.openapi = await readFile(options.openapi, 'utf8');
+        uploaded = uploadedSource(name, file);
       } else {
-        input.wsdl = await readFile(options.wsdl!, 'utf8');
+        const name = options.name;
+        if (!name) throw new Error(`--name is required with ${options.openapi ? '--openapi' : '--wsdl'}: the name of the @source the imported fields call`);
+        if (options.openapi) {
+          const { importOpenAPI } = await import('../../sources/rest/openapi/index.js');
+          await importOpenAPI(options.openapi, { source: name, url: options.url });
+          input.openapi = await readFile(options.openapi, 'utf8');
+        } else {
+          const { importWsdl } = await import('../../sources/soap/importer/import-wsdl.js');
+          await importWsdl({ location: options.wsdl!, source: name, wsdlArgument: `${name}.wsdl`, url: options.url });
+          input.wsdl = await readFile(options.wsdl!, 'utf8');
+        }
+        // What still goes wrong is in the SDL the gateway generated and keeps under the source's name.
+        uploaded = uploadedSource(name, sourcePath(name));
       }
       const { result } = await adminRequest<SourceAnswer>(
         connectionOf(options),
         `mutation($input: SourceInput!) { result: registerSource(input: $input) { ${FIELDS} } }`,
         { input },
+        uploaded,
       );
       console.log(`source ${result.name} (${result.kind}): v${result.version}, ${result.state.toLowerCase()}, ${result.url ?? 'no URL'}`);
-      console.log(`  ${result.operations.length} operations: ${result.operations.join(', ')}`);
+      console.log(`  ${count(result.operations.length, 'operation')}: ${result.operations.join(', ')}`);
     } catch (error) {
       reportFailure(error);
     }

@@ -46,6 +46,7 @@ enum PlanFormat {
   JSON
   MERMAID
   DOT
+  SVG
 }
 
 enum ExportFormat {

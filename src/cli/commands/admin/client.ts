@@ -31,6 +31,15 @@ function defaultToken(): string | undefined {
   return named ? named[1] : value;
 }
 
+/**
+ * A document the user uploaded, and the name the registry gives it in its messages
+ * (`registry/composites/x.graphql:11:23`): refusals are shown naming the user's file.
+ */
+export interface UploadedFile {
+  readonly stored: string | RegExp;
+  readonly file: string;
+}
+
 /** A refusal from the admin API, with its code and one line per problem. */
 export class AdminApiError extends Error {
   override readonly name = 'AdminApiError';
@@ -43,8 +52,16 @@ export class AdminApiError extends Error {
   }
 }
 
-/** Sends one GraphQL request to the admin API; throws an error a user can act on. */
-export async function adminRequest<T>(connection: AdminConnection, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+/**
+ * Sends one GraphQL request to the admin API; throws an error a user can act on. When
+ * the request uploads files, `uploaded` says which, so a refusal names them.
+ */
+export async function adminRequest<T>(
+  connection: AdminConnection,
+  query: string,
+  variables: Record<string, unknown> = {},
+  uploaded: readonly UploadedFile[] = [],
+): Promise<T> {
   const url = `${connection.gateway}/admin/graphql`;
   let response: Response;
   try {
@@ -73,7 +90,10 @@ export async function adminRequest<T>(connection: AdminConnection, query: string
     throw new Error(`the gateway refused the request: ${reason}${connection.token ? '' : '; set SKEIN_TOKEN or pass --token'}`);
   }
   const first = body.errors?.[0];
-  if (first) throw new AdminApiError(first.message, first.extensions?.code, first.extensions?.details ?? []);
+  if (first) {
+    const named = (text: string) => uploaded.reduce((out, { stored, file }) => out.replaceAll(stored, () => file), text);
+    throw new AdminApiError(named(first.message), first.extensions?.code, (first.extensions?.details ?? []).map(named));
+  }
   if (!body.data) throw new Error(`${url} answered ${response.status} without data`);
   return body.data;
 }
