@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { spawnGateway, type GatewayProcess } from '../registry/processes.js';
+import { spawnGateway, until, type GatewayProcess } from '../registry/processes.js';
 
 /** `skein serve --demo` (built into dist/ by `npm test`) in a data folder of its own. */
 async function serve(delayMs: number, extra: string[] = []): Promise<{ gateway: GatewayProcess; dir: string }> {
@@ -17,6 +17,13 @@ const slowQuery = (origin: string) =>
     headers: { 'content-type': 'application/json', accept: 'application/json' },
     body: JSON.stringify({ query: '{ user(id: "8") { name } }' }),
   }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+
+/** Waits until the slow query's upstream call is under way (the gateway's /metrics says so), not for a guessed time. */
+const upstreamCallInFlight = (origin: string) =>
+  until(async () => {
+    const metrics = await (await fetch(`${origin}/metrics`)).text();
+    return /^skein_upstream_in_flight\{source="users"\} 1$/m.test(metrics);
+  });
 
 describe('graceful lifecycle of skein serve', () => {
   let running: { gateway: GatewayProcess; dir: string } | undefined;
@@ -34,10 +41,10 @@ describe('graceful lifecycle of skein serve', () => {
     expect(await ready.json()).toEqual({ status: 'ready', checks: ['schema', 'store'] });
 
     const inFlight = slowQuery(gateway.origin);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await upstreamCallInFlight(gateway.origin);
     const exited = new Promise<number | null>((resolve) => gateway.child.once('exit', (code) => resolve(code)));
     gateway.child.kill('SIGTERM');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await until(async () => gateway.output().includes('skein: SIGTERM: not accepting new requests'));
 
     // A new request: the listener is closed (refused), or a kept-alive connection answers 503.
     const late = await fetch(`${gateway.origin}/graphql`, {
@@ -65,11 +72,11 @@ describe('graceful lifecycle of skein serve', () => {
       () => 'answered',
       () => 'cut off',
     );
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await upstreamCallInFlight(gateway.origin);
     const exited = new Promise<number | null>((resolve) => gateway.child.once('exit', (code) => resolve(code)));
     gateway.child.kill('SIGTERM');
     expect(await inFlight).toBe('cut off');
     expect(await exited).toBe(0);
-    expect(gateway.output()).toContain('skein: stopped; 1 requests were cut off at the deadline');
+    expect(gateway.output()).toContain('skein: stopped; 1 request cut off at the deadline');
   });
 });

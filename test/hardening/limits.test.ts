@@ -4,6 +4,7 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Graph } from '../../src/graph/index.js';
 import { startGateway, type RunningGateway } from '../../src/server/index.js';
+import { DOORS } from '../helpers/gateway.js';
 import { startRecordingUpstream, type RecordingUpstream } from '../helpers/recording-upstream.js';
 import { expectNothingLeaked, startHardenedGateway, type HardenedGateway } from './harness.js';
 
@@ -24,7 +25,7 @@ const COMPOSITE = `query orderAndUser($orderId: ID!, $userId: ID @internal) {
   user(id: $userId) { name }
 }`;
 
-describe('request limits, each with a clear error', () => {
+describe.each(DOORS)('request limits, each with a clear error (%s)', (via) => {
   let upstream: RecordingUpstream;
   let gw: HardenedGateway;
 
@@ -36,6 +37,7 @@ describe('request limits, each with a clear error', () => {
     gw = await startHardenedGateway(
       { sources: SOURCES(upstream.url), composites: { 'orderAndUser.graphql': COMPOSITE } },
       { maxDepth: 3, maxAliases: 1, maxDirectives: 1, maxTokens: 60, maxCost: 20, maxBodyBytes: 4_000, maxBatch: 2 },
+      via,
     );
   });
   afterAll(async () => {
@@ -126,7 +128,7 @@ describe('request limits, each with a clear error', () => {
   });
 });
 
-describe('persisted-operations mode', () => {
+describe.each(DOORS)('persisted-operations mode (%s)', (via) => {
   let upstream: RecordingUpstream;
   let gw: HardenedGateway;
   const document = '{ user(id: "8") { name } }';
@@ -134,7 +136,7 @@ describe('persisted-operations mode', () => {
 
   beforeAll(async () => {
     upstream = await startRecordingUpstream({ 'GET /users/*': { json: { id: '8', name: 'Ada' } } });
-    gw = await startHardenedGateway({ sources: SOURCES(upstream.url) }, { persistedOperations: new Map([[hash, document]]) });
+    gw = await startHardenedGateway({ sources: SOURCES(upstream.url) }, { persistedOperations: new Map([[hash, document]]) }, via);
   });
   afterAll(async () => {
     await gw.close();
@@ -161,7 +163,7 @@ describe('persisted-operations mode', () => {
   });
 });
 
-describe('security of the GraphQL endpoint', () => {
+describe.each(DOORS)('security of the GraphQL endpoint (%s)', (via) => {
   let gateway: RunningGateway;
   const logged: string[] = [];
 
@@ -186,7 +188,7 @@ describe('security of the GraphQL endpoint', () => {
       graph: brokenGraph(),
       port: 0,
       host: '127.0.0.1',
-      settings: { corsOrigins: ['http://app.example'] },
+      settings: { corsOrigins: ['http://app.example'], fastLane: via === 'lane' },
       log: (line) => logged.push(line),
     });
   });

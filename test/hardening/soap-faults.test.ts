@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sourceGuards } from '../../src/sources/http/source-guards.js';
 import { startFaultUpstream, type Fault, type FaultUpstream } from '../helpers/fault-upstream.js';
+import { DOORS } from '../helpers/gateway.js';
+import { useManualClock } from '../helpers/manual-clock.js';
 import { startRecordingUpstream, type RecordingUpstream } from '../helpers/recording-upstream.js';
 import { errorAt, expectNothingLeaked, startHardenedGateway, type HardenedGateway } from './harness.js';
 
@@ -45,7 +47,7 @@ function schema(roomsUrl: string, hotelsUrl: string, policy = '') {
 const both = '{ room(roomId: "101") { roomId type floor } hotel(id: "2") { name } }';
 const ROOM = { roomId: '101', type: 'DOUBLE', floor: 1 };
 
-describe('SOAP upstream faults through the gateway', () => {
+describe.each(DOORS)('SOAP upstream faults through the gateway (%s)', (via) => {
   let hotels: RecordingUpstream;
   let rooms: FaultUpstream;
   let gw: HardenedGateway;
@@ -62,7 +64,7 @@ describe('SOAP upstream faults through the gateway', () => {
   async function start(fault: Fault | ((n: number) => Fault), policy = '') {
     rooms = await startFaultUpstream(() => ({ body: ENVELOPE, contentType: 'text/xml; charset=utf-8' }));
     rooms.plan(fault);
-    gw = await startHardenedGateway(schema(rooms.url, hotels.url, policy));
+    gw = await startHardenedGateway(schema(rooms.url, hotels.url, policy), {}, via);
   }
 
   async function failing(fault: Fault, code: string, hits: number, extra: Record<string, unknown> = {}) {
@@ -148,7 +150,12 @@ describe('SOAP upstream faults through the gateway', () => {
   });
 
   it('the circuit opens on failures and closes after a good probe', async () => {
-    await start({ kind: 'status', status: 503, body: 'down' }, ', circuitBreaker: { failures: 3, halfOpenAfterMs: 250 }');
+    const manual = useManualClock();
+    try {
+      await start({ kind: 'status', status: 503, body: 'down' }, ', circuitBreaker: { failures: 3, halfOpenAfterMs: 250 }');
+    } finally {
+      manual.restore(); // the guard keeps the manual clock; later gateways get real time
+    }
     await gw.query(both);
     expect(rooms.hits()).toBe(3);
     const open = await gw.query(both);
@@ -156,13 +163,13 @@ describe('SOAP upstream faults through the gateway', () => {
     expect(open.data?.hotel).toEqual({ name: 'Grand' });
     expect(rooms.hits()).toBe(3);
     rooms.plan({ kind: 'ok' });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    manual.clock.advance(250);
     expect((await gw.query(both)).data?.room).toEqual(ROOM);
     expect(sourceGuards.find('rooms')?.breakerState).toBe('closed');
   });
 });
 
-describe('hostile XML from a SOAP upstream', () => {
+describe.each(DOORS)('hostile XML from a SOAP upstream (%s)', (via) => {
   let hotels: RecordingUpstream;
   let rooms: FaultUpstream;
   let gw: HardenedGateway;
@@ -174,7 +181,7 @@ describe('hostile XML from a SOAP upstream', () => {
     writeFileSync(path.join(dir, 'secret.txt'), MARKER);
     hotels = await startRecordingUpstream({ 'GET /hotels/*': { json: { id: '2', name: 'Grand' } } });
     rooms = await startFaultUpstream(() => ({ body: ENVELOPE, contentType: 'text/xml' }));
-    gw = await startHardenedGateway(schema(rooms.url, hotels.url));
+    gw = await startHardenedGateway(schema(rooms.url, hotels.url), {}, via);
   });
   afterAll(async () => {
     await gw.close();

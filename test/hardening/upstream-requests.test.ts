@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DOORS } from '../helpers/gateway.js';
 import { startRecordingUpstream, type RecordingUpstream } from '../helpers/recording-upstream.js';
 import { startHardenedGateway, type HardenedGateway } from './harness.js';
 
 // What reaches an upstream is decided by the schema author: the host and path come from
 // the schema, client values only fill placeholders, and headers pass by allowlist only.
-describe('requests to upstreams are fixed by the schema', () => {
+describe.each(DOORS)('requests to upstreams are fixed by the schema (%s)', (via) => {
   let upstream: RecordingUpstream;
   let gw: HardenedGateway;
 
@@ -16,7 +17,7 @@ describe('requests to upstreams are fixed by the schema', () => {
           type User { id: ID! name: String }
           type Query { user(id: ID!): User @rest(source: "users", path: "/users/{id}") }`,
       },
-    });
+    }, {}, via);
   });
   afterAll(async () => {
     await gw.close();
