@@ -33,6 +33,12 @@ export interface RunningHttpServer {
   close(deadlineMs?: number): Promise<number>;
 }
 
+/** The served path that starts with the same segment as an unserved one: `/admin` → `/admin/graphql`. */
+function nearestRoute(path: string, routes: readonly Route[]): string | undefined {
+  const segment = path.split('/')[1];
+  return segment ? routes.find((r) => r.prefix.split('/')[1] === segment)?.prefix : undefined;
+}
+
 /**
  * The gateway's one HTTP listener. Each part (GraphQL, admin, REST exposure, health)
  * owns a path prefix; the first route whose prefix matches handles the request.
@@ -50,7 +56,8 @@ export async function startHttpServer(routes: readonly Route[], port: number, ho
     const path = (req.url ?? '/').split('?')[0];
     const route = routes.find((r) => path === r.prefix || (r.prefix.length > 1 && r.prefix.endsWith('/') && path.startsWith(r.prefix)));
     if (!route) {
-      reply(res, 404, { error: `nothing is served at ${path}; GraphQL is at /graphql` });
+      const near = nearestRoute(path, routes);
+      reply(res, 404, { error: `nothing is served at ${path}; ${near ? `did you mean ${near}?` : 'GraphQL is at /graphql'}` });
       return;
     }
     if (draining && !route.duringShutdown) {

@@ -4,7 +4,7 @@ import type { SchemaLocation } from '../errors/schema-error.js';
 /** The protocols Skein speaks, as written in `@source(kind: …)`. */
 export type SourceKind = 'REST' | 'SOAP';
 
-/** One upstream API, read from an `@source` directive (see src/schema/source-config.ts). */
+/** One upstream API, read from an `@source` directive (read by `readSources` in source-directive.ts). */
 export interface SourceConfig {
   readonly name: string;
   readonly kind: SourceKind;
@@ -25,14 +25,14 @@ export interface SourceConfig {
 /** The parts of an incoming HTTP request that Skein reads. A Fetch `Request` fits. */
 export interface IncomingRequest {
   readonly headers: { get(name: string): string | null };
+  /** Aborted when the client goes away or the gateway shuts down. */
+  readonly signal?: AbortSignal;
 }
 
 /** What an operation may read from the client request that caused it. */
 export interface RequestContext {
   /** The incoming HTTP request; absent when Skein calls an operation on its own. */
   readonly request?: IncomingRequest;
-  /** Aborted when the client goes away or the gateway shuts down. */
-  readonly signal?: AbortSignal;
 }
 
 /**

@@ -1,5 +1,8 @@
 import {
   getDirectiveValues,
+  getNamedType,
+  isEnumType,
+  Kind,
   type ConstDirectiveNode,
   type GraphQLDirective,
   type SchemaDefinitionNode,
@@ -118,6 +121,15 @@ export function readSources(
  * applied; a wrong value is a SchemaError at that occurrence.
  */
 export function directiveValues(directive: GraphQLDirective, node: ConstDirectiveNode): Record<string, unknown> {
+  // graphql-js says only `Argument "kind" has invalid value RESTT.`; say which values are valid.
+  for (const argument of node.arguments ?? []) {
+    const type = directive.args.find((a) => a.name === argument.name.value)?.type;
+    const named = type && getNamedType(type);
+    const values = named && isEnumType(named) ? named.getValues().map((v) => v.name) : undefined;
+    if (values && argument.value.kind === Kind.ENUM && !values.includes(argument.value.value)) {
+      throw new SchemaError(`@${directive.name}(${argument.name.value}: ${argument.value.value}): expected one of ${values.join(', ')}`, argument.value);
+    }
+  }
   try {
     // getDirectiveValues looks the directive up in a node's list; give it a list of one.
     return getDirectiveValues(directive, { directives: [node] }) ?? {};

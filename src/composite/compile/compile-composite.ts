@@ -126,9 +126,10 @@ export function compileComposite(
 }
 
 /**
- * DESIGN.md's own example declares `$userId: ID @internal` and passes it to `user(id: ID!)`.
- * An internal variable is filled by an export, never by a caller, and whether it is null
- * is checked per step at run time. So the document is validated as if every internal
+ * Composites may declare an internal variable nullable and pass it where a value is
+ * required (`$userId: ID @internal` into `user(id: ID!)`, as the README's hotel example
+ * does): an internal variable is filled by an export, never by a caller, and whether it
+ * is null is checked per step at run time. So the document is validated as if every internal
  * variable were declared non-null at every level (`[ID]` as `[ID!]!`); every rule runs
  * unchanged. (Declare them `ID! @internal` for other tools' strict checks.)
  */

@@ -9,7 +9,7 @@ import {
   type GraphQLSchema,
   type VariableDefinitionNode,
 } from 'graphql';
-import { SchemaError } from '../../errors/schema-error.js';
+import { SchemaError, throwIfAny } from '../../errors/schema-error.js';
 import type { PlanVariable } from '../plan.js';
 import type { RawExport, RawStep } from './read-steps.js';
 
@@ -26,7 +26,8 @@ export interface LinkedSteps {
  * Connects steps through their exports: a step depends on every step that exports a
  * variable it uses. Rejects what cannot run: an internal variable exported never or
  * twice, a step using its own export, a cycle, a type that cannot coerce, a mutation
- * using the export of a later mutation. Every error names the composite and variables.
+ * using the export of a later mutation. Every error names the composite and variables;
+ * all of them are reported together, so that one run shows everything to fix.
  */
 export function linkSteps(
   name: string,
@@ -40,36 +41,47 @@ export function linkSteps(
     definitions.filter((d) => d.directives?.some((x) => x.name.value === 'internal')).map((d) => d.variable.name.value),
   );
 
+  const errors: SchemaError[] = [];
   const exporterOf = new Map<string, { step: RawStep; export: RawExport }>();
   for (const step of steps) {
     for (const exported of step.exports) {
       const variable = exported.variable;
       const definition = declared.get(variable);
       if (!definition) {
-        throw new SchemaError(`composite ${name}: step "${step.key}" exports $${variable}, which is not declared`, exported.node);
+        errors.push(new SchemaError(`composite ${name}: step "${step.key}" exports $${variable}, which is not declared`, exported.node));
+        continue;
       }
       if (!internal.has(variable)) {
-        throw new SchemaError(
-          `composite ${name}: $${variable} is exported by step "${step.key}", so it must be declared @internal (callers cannot set it)`,
-          definition,
+        errors.push(
+          new SchemaError(
+            `composite ${name}: $${variable} is exported by step "${step.key}", so it must be declared @internal (callers cannot set it)`,
+            definition,
+          ),
         );
+        continue;
       }
       const earlier = exporterOf.get(variable);
       if (earlier) {
-        throw new SchemaError(
-          `composite ${name}: $${variable} is exported twice, by "${earlier.step.key}.${earlier.export.path.slice(1).join('.')}" and by "${step.key}.${exported.path.slice(1).join('.')}"`,
-          exported.node,
+        errors.push(
+          new SchemaError(
+            `composite ${name}: $${variable} is exported twice, by "${earlier.step.key}.${earlier.export.path.slice(1).join('.')}" and by "${step.key}.${exported.path.slice(1).join('.')}"`,
+            exported.node,
+          ),
         );
+        continue;
       }
-      checkCoercible(name, step, exported, definition, schema);
+      const uncoercible = coercionError(name, step, exported, definition, schema);
+      if (uncoercible) errors.push(uncoercible);
       exporterOf.set(variable, { step, export: exported });
     }
   }
   for (const variable of internal) {
     if (!exporterOf.has(variable)) {
-      throw new SchemaError(
-        `composite ${name}: $${variable} is declared @internal but no step exports it; add @export(as: "${variable}") to a field`,
-        declared.get(variable),
+      errors.push(
+        new SchemaError(
+          `composite ${name}: $${variable} is declared @internal but no step exports it; add @export(as: "${variable}") to a field`,
+          declared.get(variable),
+        ),
       );
     }
   }
@@ -82,16 +94,22 @@ export function linkSteps(
       const exporter = exporterOf.get(variable);
       if (!exporter) continue;
       if (exporter.step === step) {
-        throw new SchemaError(
-          `composite ${name}: step "${step.key}" uses $${variable}, which it exports itself; a step can only use what other steps export`,
-          step.nodes[0],
+        errors.push(
+          new SchemaError(
+            `composite ${name}: step "${step.key}" uses $${variable}, which it exports itself; a step can only use what other steps export`,
+            step.nodes[0],
+          ),
         );
+        continue;
       }
       if (serial && steps.indexOf(exporter.step) > index) {
-        throw new SchemaError(
-          `composite ${name}: mutations run in document order, but "${step.key}" uses $${variable} from the later step "${exporter.step.key}"`,
-          step.nodes[0],
+        errors.push(
+          new SchemaError(
+            `composite ${name}: mutations run in document order, but "${step.key}" uses $${variable} from the later step "${exporter.step.key}"`,
+            step.nodes[0],
+          ),
         );
+        continue;
       }
       deps.add(exporter.step.key);
     }
@@ -106,11 +124,14 @@ export function linkSteps(
       const via = [...variables].filter((v) => exporterOf.get(v)?.step.key === cycle[i]);
       return `${key} (needs $${via.join(', $')})`;
     });
-    throw new SchemaError(
-      `composite ${name}: its steps depend on each other in a cycle: ${cycle[0]} → ${hops.join(' → ')}`,
-      steps.find((s) => s.key === cycle[0])!.nodes[0],
+    errors.push(
+      new SchemaError(
+        `composite ${name}: its steps depend on each other in a cycle: ${cycle[0]} → ${hops.join(' → ')}`,
+        steps.find((s) => s.key === cycle[0])!.nodes[0],
+      ),
     );
   }
+  throwIfAny(errors);
 
   const { stages, criticalPath } = layout(steps.map((s) => s.key), dependsOn, after);
   const variables: PlanVariable[] = definitions.map((definition) => {
@@ -126,16 +147,16 @@ export function linkSteps(
   return { variables, dependsOn, after, stages, criticalPath };
 }
 
-/** Can the exported field's values be passed as this variable? Lists must meet lists. */
-function checkCoercible(
+/** Can the exported field's values be passed as this variable? Lists must meet lists. The error if not. */
+function coercionError(
   name: string,
   step: RawStep,
   exported: RawExport,
   definition: VariableDefinitionNode,
   schema: GraphQLSchema,
-): void {
+): SchemaError | undefined {
   const variableType = typeFromAST(schema, definition.type as never) as GraphQLInputType | undefined;
-  if (!variableType) return; // graphql-js validation reports unknown types
+  if (!variableType) return undefined; // graphql-js validation reports unknown types
   const target = getNullableType(variableType);
   const targetIsList = isListType(target);
   const sourceIsList = exported.list;
@@ -148,12 +169,11 @@ function checkCoercible(
       : !namedCoercible(sourceName, targetName, exported.fieldType)
         ? `${sourceName} does not coerce to ${targetName}`
         : undefined;
-  if (problem) {
-    throw new SchemaError(
-      `composite ${name}: "${step.key}.${exported.path.slice(1).join('.')}" exports ${describe} into $${exported.variable}: ${printType(definition)}; ${problem}`,
-      exported.node,
-    );
-  }
+  if (!problem) return undefined;
+  return new SchemaError(
+    `composite ${name}: "${step.key}.${exported.path.slice(1).join('.')}" exports ${describe} into $${exported.variable}: ${printType(definition)}; ${problem}`,
+    exported.node,
+  );
 }
 
 const COERCIONS: Record<string, readonly string[]> = {
