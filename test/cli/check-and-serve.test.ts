@@ -86,7 +86,6 @@ describe('skein serve --demo', () => {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ query: '{ order(id: "1") { id userId hotelId } user(id: "8") { name } hotel(id: "2") { name } }' }),
       });
-      const elapsed = Date.now() - started;
       expect(await response.json()).toEqual({
         data: {
           order: { id: '1', userId: '8', hotelId: '2' },
@@ -94,9 +93,10 @@ describe('skein serve --demo', () => {
           hotel: { name: 'Hotel Belvedere' },
         },
       });
-      // Three upstream calls, each delayed by 150 ms, run in parallel.
-      expect(elapsed).toBeGreaterThanOrEqual(150);
-      expect(elapsed).toBeLessThan(400);
+      // The demo upstreams honour SKEIN_DEMO_DELAY_MS. (That the three calls run in parallel is
+      // proved by counting calls in flight in test/composite/parallelism.test.ts: an upper
+      // bound on time here failed on a busy machine.)
+      expect(Date.now() - started).toBeGreaterThanOrEqual(150);
 
       const graphiql = await fetch(url, { headers: { accept: 'text/html' } });
       expect(graphiql.status).toBe(200);

@@ -32,7 +32,7 @@ describe('OpenAPI import: the GitHub REST description', () => {
     gateway = await startTestGateway({ sources: { 'github.graphql': imported.sdl } }, { urls: { github: upstream.url } });
     buildMs = performance.now() - started;
     schema = gateway.graph.schema;
-    // Reported, not asserted tightly: the machine is shared.
+    // Reported, not asserted: how long import and build take is the bench's business (bench/), not a unit test's.
     console.log(
       `GitHub: import ${Math.round(importMs)} ms (${JSON.stringify(imported.timings)}), gateway build ${Math.round(buildMs)} ms, ` +
         `${imported.queries + imported.mutations} operations, ${imported.types} types, ${imported.sdl.length} bytes of SDL`,
@@ -43,9 +43,7 @@ describe('OpenAPI import: the GitHub REST description', () => {
     await upstream?.close();
   });
 
-  it('imports in seconds into SDL that builds', () => {
-    expect(importMs).toBeLessThan(20_000);
-    expect(buildMs).toBeLessThan(20_000);
+  it('imports into SDL that builds', () => {
     expect(imported.queries + imported.mutations).toBeGreaterThan(1_100);
     expect(imported.specVersion).toBe('3.0');
     expect(imported.sdl).toContain('extend schema @source(name: "github", kind: REST, url: "https://api.github.com")');

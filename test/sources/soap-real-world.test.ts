@@ -119,13 +119,13 @@ describe('CDYNE weather (SOAP 1.1 and 1.2 ports, plus HTTP GET/POST ports to ign
 });
 
 describe('FedEx Ship v19 (about 300 KB, 144 enumerations, 835 values)', () => {
-  it('imports in well under a second into SDL that builds a valid schema', async () => {
+  it('imports into SDL that builds a valid schema', async () => {
     const file = fedexWsdl();
     const started = performance.now();
     const imported = await importWsdl({ location: file, source: 'fedex' });
     const millis = performance.now() - started;
+    // Printed, not asserted: import speed is measured by the bench (bench/), on a quiet machine.
     console.log(`FedEx Ship v19: imported in ${Math.round(millis)} ms (${imported.sdl.length} characters of SDL)`);
-    expect(millis).toBeLessThan(5000);
     expect(imported.skipped).toEqual([]);
     expect(imported.operations.map((o) => o.operation)).toEqual(['processTag', 'processShipment', 'deleteTag', 'deleteShipment', 'validateShipment']);
     expect(imported.counts.enums).toBeGreaterThan(100);
