@@ -98,7 +98,7 @@ export interface Changed<T> {
  *
  * Each kind of change is written once, as a step (`registerSourceStep`, `publishStep`, …)
  * working inside a transaction; a single-item method runs one step, `apply` runs several
- * in one transaction and checks their result once.
+ * in one transaction and checks what they lead to once, as a whole.
  */
 export class Registry {
   constructor(
@@ -316,9 +316,15 @@ export class Registry {
     try {
       return await this.db.transaction(async (tx) => {
         await tx.query('select pg_advisory_xact_lock($1)', [REGISTRY_LOCK]);
-        const change: PendingChange = { tx, by, candidate: await readServed(tx), audits: [] };
+        const change: PendingChange = { tx, by, candidate: await readServed(tx), drafts: new Map(), servedChanged: false, audits: [] };
         const record = await work(change);
-        if (change.check) await this.#checkCandidate(checkedAs ?? change.check, change.candidate);
+        if (change.check) {
+          const what = checkedAs ?? change.check;
+          // Saved versions must build as if served (so they can be published), and what
+          // will be served must build as it is: a paused composite keeps its live version.
+          if (change.drafts.size > 0) await this.#checkCandidate(what, withDrafts(change));
+          if (change.servedChanged) await this.#checkCandidate(what, change.candidate);
+        }
         if (change.audits.length === 0) return { record, changed: false };
         for (const entry of change.audits) {
           await insertAudit(tx, { ...entry, actor: by.actor, outcome: 'ok', detail: { ...entry.detail, via: by.via } });
@@ -356,10 +362,14 @@ export class Registry {
 interface PendingChange {
   readonly tx: SqlExecutor;
   readonly by: ChangeAuthor;
-  /** Served sources and composites with this change's steps applied (a saved draft included, as drafts are checked as if served). */
+  /** What will be served once the change commits: active sources, published and paused composites at their live versions. */
   readonly candidate: { sources: CandidateSource[]; composites: CandidateComposite[] };
+  /** Documents this change saves that will not be served when it commits (drafts, new versions of live composites), by name. */
+  readonly drafts: Map<string, string>;
   /** Set by a step whose result must build before it commits: what it does, for the refusal. */
   check?: string;
+  /** Whether a step changed what is served (then the candidate is checked as it is). */
+  servedChanged: boolean;
   readonly audits: PendingAudit[];
 }
 
@@ -424,6 +434,7 @@ async function registerSourceStep(change: PendingChange, source: SourceChange): 
     [name, version, source.kind, source.origin, source.sdl, JSON.stringify(source.attachments), change.by.actor],
   );
   change.candidate.sources = [...change.candidate.sources.filter((s) => s.name !== name), { name, sdl: source.sdl, attachments: source.attachments }];
+  change.servedChanged = true;
   change.check ??= `registering source "${name}"`;
   change.audits.push({ action: 'source.register', target: name, version, detail: { from: current?.state ?? null, origin: source.origin } });
   const [row] = await selectSources(tx, 'where s.name = $1', [name]);
@@ -437,6 +448,7 @@ async function removeSourceStep(change: PendingChange, name: string): Promise<Ch
   if (current.state === 'removed') return { record: toSourceRecord(current), changed: false };
   await tx.query(`update skein_sources set state = 'removed', updated_at = now() where name = $1`, [name]);
   change.candidate.sources = change.candidate.sources.filter((s) => s.name !== name);
+  change.servedChanged = true;
   change.check ??= `removing source "${name}"`;
   change.audits.push({ action: 'source.remove', target: name, version: Number(current.version), detail: {} });
   const [row] = await selectSources(tx, 'where s.name = $1', [name]);
@@ -470,8 +482,7 @@ async function saveCompositeStep(change: PendingChange, composite: CompositeChan
     await tx.query(`insert into skein_composites (name, state, version, operation) values ($1, 'draft', 1, $2)`, [name, operation]);
   }
   await insertCompositeVersion(tx, name, version, document, composite.note, change.by.actor);
-  // A draft is checked as if it were served, so it is part of the candidate.
-  setCandidateComposite(change, name, document);
+  change.drafts.set(name, document);
   change.check ??= `saving composite "${name}"`;
   change.audits.push({ action: 'composite.save', target: name, version, detail: { state } });
   return { record: await readComposite(tx, name), changed: true };
@@ -485,7 +496,8 @@ async function publishStep(change: PendingChange, name: string, version?: number
   const document = await readVersionDocument(tx, name, chosen);
   if (current.state === 'published' && current.live_version === chosen) return { record: toCompositeRecord(current), changed: false };
   await tx.query(`update skein_composites set state = 'published', live_version = $2, updated_at = now() where name = $1`, [name, chosen]);
-  setCandidateComposite(change, name, document, false);
+  setServedComposite(change, name, document, false);
+  if (change.drafts.get(name) === document) change.drafts.delete(name);
   change.check ??= `publishing composite "${name}" v${chosen}`;
   change.audits.push({ action: 'composite.publish', target: name, version: chosen, detail: { from: current.state, to } });
   return { record: await readComposite(tx, name), changed: true };
@@ -510,8 +522,12 @@ async function deleteStep(change: PendingChange, name: string): Promise<Changed<
   if (to === current.state) return { record: toCompositeRecord(current), changed: false };
   await tx.query(`update skein_composites set state = 'deleted', live_version = null, updated_at = now() where name = $1`, [name]);
   change.candidate.composites = change.candidate.composites.filter((c) => c.name !== name);
+  change.drafts.delete(name);
   // Only a served composite can leave something behind that needs it.
-  if (isLive(current.state)) change.check ??= `deleting composite "${name}"`;
+  if (isLive(current.state)) {
+    change.servedChanged = true;
+    change.check ??= `deleting composite "${name}"`;
+  }
   change.audits.push({ action: 'composite.delete', target: name, version: Number(current.version), detail: { from: current.state, to } });
   return { record: await readComposite(tx, name), changed: true };
 }
@@ -538,20 +554,29 @@ async function rollbackStep(change: PendingChange, name: string, version: number
     [name, next],
   );
   if (isLive(current.state)) {
-    setCandidateComposite(change, name, document);
+    setServedComposite(change, name, document);
     change.check ??= `rolling composite "${name}" back to v${version}`;
   }
   change.audits.push({ action: 'composite.rollback', target: name, version: next, detail: { from: current.state, to } });
   return { record: await readComposite(tx, name), changed: true };
 }
 
-/** Puts composite `name` at `document` into the candidate, paused as it was unless `paused` says otherwise. */
-function setCandidateComposite(change: PendingChange, name: string, document: string, paused?: boolean): void {
-  const before = change.candidate.composites.find((c) => c.name === name);
-  change.candidate.composites = [
-    ...change.candidate.composites.filter((c) => c.name !== name),
-    { name, document, paused: paused ?? before?.paused ?? false },
-  ];
+/** Serves composite `name` at `document` once the change commits, paused as it was unless `paused` says otherwise. */
+function setServedComposite(change: PendingChange, name: string, document: string, paused?: boolean): void {
+  change.candidate.composites = withComposite(change.candidate.composites, name, document, paused);
+  change.servedChanged = true;
+}
+
+/** The candidate with every document the change saves served in place of its composite's live version. */
+function withDrafts(change: PendingChange): Candidate {
+  let composites = change.candidate.composites;
+  for (const [name, document] of change.drafts) composites = withComposite(composites, name, document);
+  return { sources: change.candidate.sources, composites };
+}
+
+function withComposite(composites: readonly CandidateComposite[], name: string, document: string, paused?: boolean): CandidateComposite[] {
+  const before = composites.find((c) => c.name === name);
+  return [...composites.filter((c) => c.name !== name), { name, document, paused: paused ?? before?.paused ?? false }];
 }
 
 // ---- rows and queries ------------------------------------------------------------

@@ -107,17 +107,20 @@ describe.each(STORE_KINDS)('admin API on the %s store', (kind) => {
     expect(call.data.orderSummary.user.name).toEqual(expect.any(String));
 
     await gw.admin('mutation { pause(name: "orderSummary") { state } }', {}, CI);
+    // Pausing again is no error and stores nothing (no audit entry below).
+    const again = await gw.admin('mutation { pause(name: "orderSummary") { state liveVersion } }', {}, CI);
+    expect(again).toEqual({ status: 200, data: { pause: { state: 'PAUSED', liveVersion: 1 } } });
     const paused = await gw.graphql('{ orderSummary(orderId: "1") { order { id } } }');
     expect(paused.errors?.[0].extensions?.code).toBe('COMPOSITE_PAUSED');
     await gw.admin('mutation { resume(name: "orderSummary") { state } }', {}, CI);
     expect((await gw.graphql('{ orderSummary(orderId: "1") { order { id } } }')).data.orderSummary.order.id).toBe('1');
 
-    const audit = await gw.admin('{ audit(target: "orderSummary") { actor action version outcome } }');
-    expect(audit.data.audit.map((a: any) => `${a.actor} ${a.action} ${a.outcome}`)).toEqual([
-      'ci composite.resume OK',
-      'ci composite.pause OK',
-      'ci composite.publish OK',
-      'alice composite.save OK',
+    const audit = await gw.admin('{ audit(target: "orderSummary") { actor action version outcome detail } }');
+    expect(audit.data.audit.map((a: any) => `${a.actor} ${a.action} ${a.outcome} via ${a.detail.via}`)).toEqual([
+      'ci composite.resume OK via admin',
+      'ci composite.pause OK via admin',
+      'ci composite.publish OK via admin',
+      'alice composite.save OK via admin',
     ]);
   });
 
@@ -188,5 +191,10 @@ describe.each(STORE_KINDS)('admin API on the %s store', (kind) => {
     });
     const again = await gw.admin(push, { s: [{ sdl: source }], c: [{ document: pushed }] });
     expect(again.data.push.changed).toBe(false);
+    const audit = await gw.admin('{ audit(target: "orderSummary", limit: 2) { actor action version detail } }');
+    expect(audit.data.audit).toEqual([
+      { actor: 'alice', action: 'composite.publish', version: 4, detail: { from: 'published', to: 'published', via: 'push' } },
+      { actor: 'alice', action: 'composite.save', version: 4, detail: { state: 'published', via: 'push' } },
+    ]);
   });
 });
