@@ -143,7 +143,7 @@ describe('skein import openapi', () => {
     const checked = await skein('check', '--schema', dir);
     expect(checked.stderr).toBe('');
     expect(checked).toMatchObject({ code: 0 });
-    expect(checked.stdout).toContain('ok (1 sources, 8 operations');
+    expect(checked.stdout).toContain('ok (1 source, 8 operations');
   });
 
   it('writes to standard output with --out -, the summary going to stderr', async () => {
