@@ -5,8 +5,10 @@ import { loadSchemaFolder } from '../../src/schema/index.js';
 import { startGateway, type RunningGateway } from '../../src/server/index.js';
 
 // The demo schema in schema/ against the demo's own upstreams (REST and SOAP), every
-// answer 50 ms late, as `SKEIN_DEMO_DELAY_MS=50 npm start` serves it.
-describe('the demo composites, with 50 ms upstreams', () => {
+// answer 200 ms late, as `SKEIN_DEMO_DELAY_MS=200 npm start` serves it. Upper bounds are
+// generous (load on a shared machine stretches every call); that calls run in parallel at all is proved by
+// counting in demo-composites.test.ts.
+describe('the demo composites, with 200 ms upstreams', () => {
   let demo: DemoUpstreams;
   let gateway: RunningGateway;
   const query = async (text: string, headers: Record<string, string> = {}) => {
@@ -20,7 +22,7 @@ describe('the demo composites, with 50 ms upstreams', () => {
   };
 
   beforeAll(async () => {
-    demo = await startDemoUpstreams({ delayMs: 50 });
+    demo = await startDemoUpstreams({ delayMs: 200 });
     const graph = await buildGraph(loadSchemaFolder('schema'), { urls: demo.urls, onSourceError: 'fail' });
     gateway = await startGateway({ graph, port: 0, host: '127.0.0.1' });
   });
@@ -29,7 +31,7 @@ describe('the demo composites, with 50 ms upstreams', () => {
     await demo.close();
   });
 
-  it('hotelOrder: REST and SOAP in one plan, two stages deep: at least 100 ms, well under 200', async () => {
+  it('hotelOrder: REST and SOAP in one plan, two stages deep: at least 400 ms, well under the 800 of four calls in a row', async () => {
     const text = `{ hotelOrder(orderId: "1") { order { id total } user { name gender } hotel { name stars } room { type floor hasWindow } } }`;
     await query(text); // warm the connection pools
     const answer = await query(text);
@@ -42,14 +44,14 @@ describe('the demo composites, with 50 ms upstreams', () => {
         room: { type: 'SUITE', floor: 2, hasWindow: true },
       },
     });
-    expect(answer.elapsed).toBeGreaterThanOrEqual(100);
-    expect(answer.elapsed).toBeLessThan(175);
+    expect(answer.elapsed).toBeGreaterThanOrEqual(400);
+    expect(answer.elapsed).toBeLessThan(700);
   });
 
-  it('salary: a chain of three SOAP calls, at least 150 ms', async () => {
+  it('salary: a chain of three SOAP calls, at least 600 ms', async () => {
     const answer = await query(`{ salary(employeeId: "7") { grossSalary socialInsurance netSalary } }`);
     expect(answer.data).toEqual({ salary: { grossSalary: 5111.49, socialInsurance: 1022.3, netSalary: 4089.19 } });
-    expect(answer.elapsed).toBeGreaterThanOrEqual(150);
+    expect(answer.elapsed).toBeGreaterThanOrEqual(600);
   });
 
   it('customerStatement: the branch not taken does not run', async () => {
@@ -79,7 +81,7 @@ describe('the demo composites, with 50 ms upstreams', () => {
     expect(answer.errors).toBeUndefined();
     expect(answer.data.orders).toHaveLength(30);
     expect(answer.data.orders[0]).toEqual({ id: '1', user: { name: 'Hiro Lovelace' }, hotel: { name: 'Hotel Belvedere' }, room: { type: 'SUITE' } });
-    // Users come through the batch form, hotels and rooms deduplicated and in parallel: one stage each.
-    expect(answer.elapsed).toBeLessThan(200);
+    // Orders, then users (batch form), hotels and rooms together: two stages, 400 ms, where 23 calls in a row take 4.6 s.
+    expect(answer.elapsed).toBeLessThan(1_000);
   });
 });

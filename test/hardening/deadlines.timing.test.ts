@@ -3,7 +3,8 @@ import { startFaultUpstream, type Fault, type FaultUpstream } from '../helpers/f
 import { startHardenedGateway, type HardenedGateway } from './harness.js';
 
 // How soon a failing call answers: at the source's deadline (400 ms), not when the
-// upstream finally gives up. Bounds are generous; a run on a busy machine still passes.
+// upstream finally gives up. Bounds are generous (1.5 s, where every fault here would
+// take 2 s or more, or forever, without the deadline); a run on a busy machine passes.
 describe('deadlines hold, whatever the upstream does', () => {
   let upstream: FaultUpstream;
   let gw: HardenedGateway;
@@ -32,13 +33,14 @@ describe('deadlines hold, whatever the upstream does', () => {
     const { ms, codes } = await timed({ kind: 'hang' });
     expect(codes).toEqual(['UPSTREAM_TIMEOUT']);
     expect(ms).toBeGreaterThanOrEqual(380);
-    expect(ms).toBeLessThan(1_000);
+    expect(ms).toBeLessThan(1_500);
   });
 
-  it('a body dripping in a byte every 30 ms is cut at the deadline', async () => {
-    const { ms, codes } = await timed({ kind: 'drip', intervalMs: 30 });
+  it('a body dripping in a byte every 100 ms is cut at the deadline', async () => {
+    // 23 bytes: 2.3 s to drip in whole.
+    const { ms, codes } = await timed({ kind: 'drip', intervalMs: 100 });
     expect(codes).toEqual(['UPSTREAM_TIMEOUT']);
-    expect(ms).toBeLessThan(1_000);
+    expect(ms).toBeLessThan(1_500);
   });
 
   it('retries stop at the deadline: timeoutMs bounds the whole call', async () => {
@@ -46,21 +48,23 @@ describe('deadlines hold, whatever the upstream does', () => {
     // The deadline passes during an attempt (TIMEOUT), or after one, leaving its 503 as the answer.
     expect(['UPSTREAM_TIMEOUT', 'UPSTREAM_HTTP_ERROR']).toContain(codes[0]);
     expect(upstream.hits()).toBeLessThanOrEqual(3);
-    expect(ms).toBeLessThan(1_000);
+    expect(ms).toBeLessThan(1_500);
   });
 
   it('a call queued behind a slow one answers at its own deadline', async () => {
     const { ms, codes } = await timed({ kind: 'hang' }, ', maxConcurrency: 1, maxQueue: 10', 3);
     expect(codes).toEqual(['UPSTREAM_TIMEOUT', 'UPSTREAM_TIMEOUT', 'UPSTREAM_TIMEOUT']);
-    expect(ms).toBeLessThan(1_000);
+    expect(ms).toBeLessThan(1_500);
   });
 
-  it('an open circuit answers at once', async () => {
+  it('an open circuit answers at once, without waiting for the upstream', async () => {
     const { codes } = await timed({ kind: 'status', status: 500 }, ', retry: { attempts: 0 }, circuitBreaker: { failures: 1, halfOpenAfterMs: 60000 }');
     expect(codes).toEqual(['UPSTREAM_HTTP_ERROR']);
+    upstream.plan({ kind: 'hang' }); // a call let through would take the whole 400 ms deadline
     const started = performance.now();
     const fast = await gw.query('{ user(id: "9") { id } }');
     expect(fast.errors?.[0].extensions?.code).toBe('UPSTREAM_CIRCUIT_OPEN');
-    expect(performance.now() - started).toBeLessThan(100);
+    expect(upstream.hits()).toBe(1);
+    expect(performance.now() - started).toBeLessThan(300);
   });
 });
