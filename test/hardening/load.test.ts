@@ -4,12 +4,12 @@ import { fileURLToPath } from 'node:url';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFaultUpstream, type Fault, type FaultUpstream } from '../helpers/fault-upstream.js';
+import { DOORS } from '../helpers/gateway.js';
 import { startRecordingUpstream, type RecordingUpstream } from '../helpers/recording-upstream.js';
 
 const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/load-gateway.mjs');
 const REQUESTS = 3_000;
 const CLIENTS = 32;
-const TIME_CAP_MS = 20_000;
 const CODES = new Set([
   'UPSTREAM_HTTP_ERROR',
   'UPSTREAM_BAD_RESPONSE',
@@ -36,7 +36,7 @@ function faults(n: number): Fault {
   }
 }
 
-describe('bounded load against a failing upstream', () => {
+describe.each(DOORS)('bounded load against a failing upstream (%s)', (via) => {
   let failing: FaultUpstream;
   let healthy: RecordingUpstream;
   let child: ChildProcess;
@@ -53,7 +53,7 @@ describe('bounded load against a failing upstream', () => {
     failing = await startFaultUpstream(() => ({ body: '{"id":"1","name":"Ada"}', contentType: 'application/json' }));
     failing.plan(faults);
     healthy = await startRecordingUpstream({ 'GET /hotels/*': { json: { id: '2', name: 'Grand' } } });
-    child = fork(CHILD, [failing.url, healthy.url], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    child = fork(CHILD, [failing.url, healthy.url, via], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     url = (await new Promise<{ url: string }>((resolve) => child.once('message', (m) => resolve(m as { url: string })))).url;
   });
   afterAll(async () => {
@@ -67,11 +67,11 @@ describe('bounded load against a failing upstream', () => {
   });
 
   /** Sends `count` requests from CLIENTS concurrent clients; checks every answer. */
-  async function run(count: number, deadline: number) {
+  async function run(count: number) {
     let sent = 0;
     const tally = { answered: 0, withData: 0, byCode: new Map<string, number>(), unexpected: [] as string[] };
     const client = async () => {
-      while (sent < count && performance.now() < deadline) {
+      while (sent < count) {
         const id = sent++ % 50;
         try {
           const response = await fetch(url, {
@@ -101,10 +101,11 @@ describe('bounded load against a failing upstream', () => {
 
   it('answers every request with data or a coded error, stays alive, and gives its memory back', async () => {
     const started = performance.now();
-    await run(300, started + TIME_CAP_MS); // warm-up: caches, pools, JIT
+    await run(300); // warm-up: caches, pools, JIT
     const before = await ask<{ heapUsed: number; rss: number }>('measure');
 
-    const result = await run(REQUESTS, performance.now() + TIME_CAP_MS);
+    // No cap on time: on a busy machine the run is slower, not wrong (the test timeout catches a hang).
+    const result = await run(REQUESTS);
     const elapsed = performance.now() - started;
     const after = await ask<{ heapUsed: number; rss: number }>('measure');
     const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
@@ -121,5 +122,5 @@ describe('bounded load against a failing upstream', () => {
     expect(child.exitCode).toBeNull();
     process.kill(child.pid!, 0); // alive
     expect(after.heapUsed - before.heapUsed).toBeLessThan(16 * 1024 * 1024);
-  });
+  }, 180_000); // about 25 s per door on a busy 2-core machine; a hang still fails
 });
