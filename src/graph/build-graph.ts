@@ -11,10 +11,21 @@ import { compileJoins, joinDirectiveSDL, type Join } from '../joins/index.js';
 import { buildSourceSchema, type SchemaInput, type SourceSchemaOptions } from '../schema/index.js';
 import type { Operation, SourceConfig } from '../sources/index.js';
 import { bindResolvers } from './bind-resolvers.js';
+import { publicSchemaOf } from './public-schema.js';
 
 /** Everything one version of the served graph is made of. Immutable once built. */
 export interface Graph {
+  /**
+   * The schema served at /graphql: the API without Skein's configuration directives and
+   * the types only they use (see public-schema.ts). Resolvers are bound.
+   */
   readonly schema: GraphQLSchema;
+  /**
+   * The same graph as built, configuration directives (`@source`, `@rest`, …) and their
+   * types included, for tools that read the configuration. It shares its type objects,
+   * and so its resolvers, with `schema`.
+   */
+  readonly fullSchema: GraphQLSchema;
   readonly sources: ReadonlyMap<string, SourceConfig>;
   /** Every root field bound to an upstream, by `Query.order`. */
   readonly operations: ReadonlyMap<string, Operation>;
@@ -50,7 +61,9 @@ export async function buildGraph(input: SchemaInput, options: GraphOptions = {})
     bindResolvers({ schema, operations: base.operations, batchForms, joins, composites, paused: options.pausedComposites });
     assertNoUnresolvedRoots(schema, base.operations, composites);
     return {
-      schema,
+      // Last: everything above reads the configuration directives through the full schema.
+      schema: publicSchemaOf(schema),
+      fullSchema: schema,
       sources: base.sources,
       operations: base.operations,
       plans: new Map(composites.map((c) => [c.plan.name, c.plan])),
