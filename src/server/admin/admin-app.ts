@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import { makeExecutableSchema } from '@graphql-tools/schema';
-import { renderGraphiQL } from '../render-graphiql.js';
+import { GRAPHIQL_STORAGE_NAMESPACES, graphiqlRenderer } from '../render-graphiql.js';
 import { createYoga } from 'graphql-yoga';
 import type { Registry, ServedGraph, Workbench } from '../../registry/index.js';
 import type { RouteHandler } from '../http-server.js';
@@ -61,7 +61,8 @@ export function createAdminHandler(options: AdminOptions): RouteHandler {
       defaultQuery: EXAMPLE,
       ...(options.tokens ? { headers: JSON.stringify({ Authorization: 'Bearer <your SKEIN_ADMIN_TOKEN>' }) } : {}),
     },
-    renderGraphiQL,
+    // Its own saved tabs: /graphql would otherwise open on the last admin query.
+    renderGraphiQL: graphiqlRenderer(GRAPHIQL_STORAGE_NAMESPACES.admin),
     context: ({ actor }) => ({
       actor,
       registry: options.registry,
