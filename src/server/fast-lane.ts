@@ -1,33 +1,22 @@
 import type http from 'node:http';
-import { envelop, useEngine, useSchema, type GetEnvelopedFn } from '@envelop/core';
-import {
-  execute,
-  getOperationAST,
-  parse,
-  specifiedRules,
-  subscribe,
-  validate,
-  type DocumentNode,
-  type ExecutionResult,
-  type GraphQLSchema,
-} from 'graphql';
-import type { Plugin } from 'graphql-yoga';
+import { getOperationAST, type ExecutionResult } from 'graphql';
+import { maskError, type YogaServerInstance } from 'graphql-yoga';
 import type { Graph } from '../graph/index.js';
 import type { IncomingRequest } from '../sources/index.js';
+import { jsonMediaType, isGraphQLError, type ResultFinisher } from './finish-result.js';
+import { assertLaneRuns, isBrowserRequest, type GatewayPlugin } from './gateway-plugin.js';
 import { refuseBody } from './http-server.js';
-import type { GatewayMetrics } from './metrics.js';
-import { REQUEST_ID_HEADER, requestIdOf } from './use-request-id.js';
-import { countResult } from './use-request-metrics.js';
+import { requestIdOf } from './request-id.js';
 
 /**
- * The fast lane of /graphql: a plain JSON POST from a program (not a browser) that
- * holds one valid query or mutation is parsed, validated and executed through envelop
- * with the same plugins yoga runs (limits, error masking, plan exposure), but without
- * turning the Node request and response into Fetch API objects, which cost more than the
- * rest of a pass-through request together. Everything else, and anything the lane is
- * unsure about (GET, batches, browsers with their CORS and CSRF rules, persisted
- * operations, documents that do not parse or validate, variables that do not coerce),
- * goes to yoga, which answers it as always: one implementation of each behaviour.
+ * The fast lane of /graphql: the second door into the one pipeline, for a plain JSON POST
+ * from a program (not a browser). yoga's own `getEnveloped` drives it, so every envelop
+ * hook of every plugin runs as it does in yoga (limits, masking, plans, yoga's parse and
+ * validation caches), and `finish-result.ts` writes the answer as it does for yoga; what
+ * the lane leaves out is yoga's HTTP layer: the Fetch API `Request` and `Response`
+ * objects, which cost more than the rest of a pass-through request together. Anything
+ * the lane does not serve (a batch, a persisted id, a body that is not a single operation,
+ * a subscription) it hands to yoga with the body it read.
  */
 export interface FastLane {
   /** Decided on headers alone: a lane request's body is read by the lane. */
@@ -36,30 +25,22 @@ export interface FastLane {
 }
 
 export interface FastLaneOptions {
-  /** Plugins that act inside execution (envelop hooks); yoga runs the same ones. */
-  readonly plugins: readonly Plugin[];
+  /** The yoga the lane runs through: its envelop, and its Node handler for what the lane hands on. */
+  readonly yoga: YogaServerInstance<Record<string, unknown>, Record<string, unknown>>;
+  /** The pipeline's plugins (yoga has them too): the lane refuses to be built if it cannot honour one. */
+  readonly plugins: readonly GatewayPlugin[];
+  readonly finish: ResultFinisher;
   readonly maxBodyBytes: number;
-  readonly metrics?: GatewayMetrics;
-  /** Answers a request the lane read but will not serve, given its body. */
-  readonly fallback: (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer, graph: Graph) => Promise<void>;
+  /** Where an unexpected error outside execution is logged. */
+  readonly log: (line: string) => void;
 }
 
-/** Parsed and validated documents kept per schema (a reload starts afresh). */
-const DOCUMENTS_PER_SCHEMA = 1000;
-
 export function createFastLane(options: FastLaneOptions): FastLane {
-  const enveloped = new WeakMap<GraphQLSchema, GetEnvelopedFn<Record<string, unknown>>>();
-  const documents = new WeakMap<GraphQLSchema, BoundedMap<string, DocumentNode | null>>();
-  const envelopedFor = (schema: GraphQLSchema) => {
-    let getEnveloped = enveloped.get(schema);
-    if (!getEnveloped) {
-      getEnveloped = envelop({
-        plugins: [useEngine({ parse, validate, execute, subscribe, specifiedRules }), useSchema(schema), ...options.plugins],
-      }) as unknown as GetEnvelopedFn<Record<string, unknown>>;
-      enveloped.set(schema, getEnveloped);
-    }
-    return getEnveloped;
-  };
+  assertLaneRuns(options.plugins);
+  const { yoga, finish, log } = options;
+  // yoga reads a body a framework has already read from `body` (whatwg-node's contract).
+  const handOn = (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer, graph: Graph) =>
+    yoga(Object.assign(req, { body }), res, { graph }) as Promise<void>;
 
   return {
     accepts: isLaneRequest,
@@ -67,48 +48,37 @@ export function createFastLane(options: FastLaneOptions): FastLane {
       const body = await readBody(req, res, options.maxBodyBytes);
       if (!body) return;
       const params = parseParams(body);
-      if (!params) return options.fallback(req, res, body, graph);
+      if (!params) return handOn(req, res, body, graph);
 
-      const schema = graph.schema;
-      const request = new NodeRequestView(req);
-      const context = laneContext(request, params, graph, res);
-      const { parse: parseDocument, validate: validateDocument, contextFactory, execute: run } = envelopedFor(schema)(context);
-
-      // A document is parsed and validated once per schema; null marks one yoga must answer.
-      let cache = documents.get(schema);
-      if (!cache) documents.set(schema, (cache = new BoundedMap(DOCUMENTS_PER_SCHEMA)));
-      let document = cache.get(params.query);
-      if (document === undefined) {
-        document = null;
-        try {
-          const parsed = parseDocument(params.query) as DocumentNode;
-          if (validateDocument(schema, parsed).length === 0) document = parsed;
-        } catch {
-          // Yoga reports the syntax error (or the token limit) in its own words.
+      const request = new NodeRequestView(req, res);
+      // The context yoga would start from: its server context, the request and the params.
+      const enveloped = yoga.getEnveloped({ req, res, graph, request, params });
+      let result: ExecutionResult;
+      try {
+        const document = enveloped.parse(params.query);
+        const errors = enveloped.validate(enveloped.schema, document);
+        if (errors.length > 0) {
+          result = { errors };
+        } else {
+          // A subscription streams: yoga's event-stream answer.
+          if (getOperationAST(document, params.operationName)?.operation === 'subscription') return handOn(req, res, body, graph);
+          result = (await enveloped.execute({
+            schema: enveloped.schema,
+            document,
+            variableValues: params.variables,
+            operationName: params.operationName,
+            contextValue: await enveloped.contextFactory(),
+          })) as ExecutionResult;
         }
-        cache.set(params.query, document);
+      } catch (error) {
+        // What yoga does with an error thrown outside execution: a GraphQLError (a syntax
+        // error, a limit) is the answer; anything else is logged and masked.
+        if (!isGraphQLError(error)) log(`skein: request ${requestIdOf(request)}: unexpected error: ${(error as Error)?.stack ?? String(error)}`);
+        result = { errors: [maskError(error, 'Unexpected error.', false) as never] };
       }
-      const operation = document && getOperationAST(document, params.operationName);
-      if (!document || !operation || operation.operation === 'subscription') return options.fallback(req, res, body, graph);
-
-      const result = (await run({
-        schema,
-        document,
-        variableValues: params.variables,
-        operationName: params.operationName,
-        contextValue: await contextFactory(),
-      })) as ExecutionResult;
-      // Variables that did not coerce: nothing ran, so yoga may answer it with its status codes.
-      if (!('data' in result)) return options.fallback(req, res, body, graph);
-      if (options.metrics) countResult(options.metrics, result);
-
-      const text = JSON.stringify(result);
-      res.writeHead(200, {
-        'content-type': responseType(req.headers.accept),
-        'content-length': Buffer.byteLength(text),
-        [REQUEST_ID_HEADER]: requestIdOf(request),
-      });
-      res.end(text);
+      const answer = finish(result, jsonMediaType(req.headers.accept), request);
+      res.writeHead(answer.status, { ...answer.headers, 'content-length': Buffer.byteLength(answer.body) });
+      res.end(answer.body);
     },
   };
 }
@@ -122,19 +92,13 @@ interface Params {
 const JSON_TYPE = /^application\/json\s*(;\s*charset=utf-8\s*)?$/i;
 const LANE_ACCEPTS = new Set(['*/*', 'application/*', 'application/json', 'application/graphql-response+json']);
 
-/** A POST of JSON by a program: no browser (Origin, Sec-Fetch-Site), no compression, a JSON answer. */
+/** A POST of JSON by a program: no browser, no compression, a JSON answer. */
 function isLaneRequest(req: http.IncomingMessage): boolean {
   const headers = req.headers;
   if (req.method !== 'POST' || !JSON_TYPE.test(headers['content-type'] ?? '')) return false;
-  if (headers.origin !== undefined || headers['sec-fetch-site'] !== undefined || headers['content-encoding'] !== undefined) return false;
+  if (headers['content-encoding'] !== undefined || isBrowserRequest(nodeHeaders(headers))) return false;
   const accept = headers.accept;
   return accept === undefined || accept.split(',').every((type) => LANE_ACCEPTS.has(type.split(';')[0].trim().toLowerCase()));
-}
-
-/** As GraphQL over HTTP says: graphql-response+json when asked for first, else JSON (also for none and wildcards). */
-function responseType(accept: string | undefined): string {
-  const first = accept?.split(',')[0].split(';')[0].trim().toLowerCase();
-  return first === 'application/graphql-response+json' ? 'application/graphql-response+json; charset=utf-8' : 'application/json; charset=utf-8';
 }
 
 /** A single operation as JSON; anything else (a batch, a persisted id, odd fields) goes to yoga. */
@@ -178,55 +142,41 @@ function readBody(req: http.IncomingMessage, res: http.ServerResponse, limit: nu
   });
 }
 
-/** The request as Skein reads it (headers by name), without building a Fetch Request. */
-class NodeRequestView implements IncomingRequest {
-  readonly headers: { get(name: string): string | null };
-
-  constructor(req: http.IncomingMessage) {
-    const raw = req.headers;
-    this.headers = {
-      get(name: string): string | null {
-        const value = raw[name.toLowerCase()];
-        return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
-      },
-    };
-  }
-}
-
-/**
- * The context yoga would give resolvers. Its `signal` (the client went away) is made only
- * if something asks for it, since few requests need it and a signal costs a few µs.
- */
-function laneContext(request: IncomingRequest, params: Params, graph: Graph, res: http.ServerResponse): Record<string, unknown> {
-  let controller: AbortController | undefined;
-  let gone = false;
-  res.once('close', () => {
-    if (res.writableFinished) return;
-    gone = true;
-    controller?.abort();
-  });
+function nodeHeaders(raw: http.IncomingHttpHeaders): IncomingRequest['headers'] {
   return {
-    request,
-    params,
-    graph,
-    get signal(): AbortSignal {
-      if (!controller) {
-        controller = new AbortController();
-        if (gone) controller.abort();
-      }
-      return controller.signal;
+    get(name: string): string | null {
+      const value = raw[name.toLowerCase()];
+      return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
     },
   };
 }
 
-/** A Map that forgets its oldest entry past a size. */
-class BoundedMap<K, V> extends Map<K, V> {
-  constructor(private readonly limit: number) {
-    super();
+/**
+ * The request as plugins and sources read it (method, headers by name, the signal that
+ * the client went away), without building a Fetch Request. The signal is made only if
+ * something asks for it: few requests need it, and one costs a few µs.
+ */
+class NodeRequestView implements IncomingRequest {
+  readonly method: string;
+  readonly headers: IncomingRequest['headers'];
+  #controller: AbortController | undefined;
+  #gone = false;
+
+  constructor(req: http.IncomingMessage, res: http.ServerResponse) {
+    this.method = req.method ?? 'POST';
+    this.headers = nodeHeaders(req.headers);
+    res.once('close', () => {
+      if (res.writableFinished) return;
+      this.#gone = true;
+      this.#controller?.abort();
+    });
   }
 
-  override set(key: K, value: V): this {
-    if (this.size >= this.limit && !this.has(key)) this.delete(this.keys().next().value as K);
-    return super.set(key, value);
+  get signal(): AbortSignal {
+    if (!this.#controller) {
+      this.#controller = new AbortController();
+      if (this.#gone) this.#controller.abort();
+    }
+    return this.#controller.signal;
   }
 }

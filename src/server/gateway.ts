@@ -2,7 +2,7 @@ import type { Graph } from '../graph/index.js';
 import { ADMIN_ENDPOINT, createAdminHandler, type AdminOptions } from './admin/index.js';
 import { CAPABILITIES_PREFIX, createCapabilitiesHandler } from './capabilities/index.js';
 import { DEFAULT_SETTINGS, type GatewaySettings } from './gateway-settings.js';
-import { createGraphQLEndpoint } from './graphql-app.js';
+import { createGraphQLEndpoint } from './pipeline.js';
 import { createHealthHandlers, HEALTH_PATH, READY_PATH, type ReadinessCheck } from './health.js';
 import { startHttpServer, type Route, type RunningHttpServer } from './http-server.js';
 import { GatewayMetrics } from './metrics.js';

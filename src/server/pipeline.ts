@@ -1,21 +1,22 @@
 import type http from 'node:http';
-import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { useSchemaByContext } from '@envelop/core';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { renderGraphiQL } from './render-graphiql.js';
 import type { Graph } from '../graph/index.js';
 import type { RequestContext } from '../sources/index.js';
 import { createFastLane } from './fast-lane.js';
+import { createResultFinisher, useFinishResult } from './finish-result.js';
+import type { GatewayPlugin } from './gateway-plugin.js';
 import { DEFAULT_SETTINGS, type GatewaySettings } from './gateway-settings.js';
 import type { GatewayMetrics } from './metrics.js';
 import { useCsrfPrevention } from './use-csrf-prevention.js';
 import { useErrorMasking } from './use-error-masking.js';
 import { useExposePlan } from './use-expose-plan.js';
 import { usePersistedOperations } from './use-persisted-operations.js';
-import { useRequestId } from './use-request-id.js';
 import { useRequestLimits } from './use-request-limits.js';
-import { useRequestMetrics } from './use-request-metrics.js';
 
-export interface GraphQLAppOptions {
-  /** The graph to serve; read per request, so a reload applies to the next request. */
+export interface PipelineOptions {
+  /** The graph to serve when a request brings none (yoga used on its own, as in tests). */
   readonly graph: () => Graph;
   readonly endpoint?: string;
   /** Limits and security switches; defaults in gateway-settings.ts. */
@@ -26,7 +27,7 @@ export interface GraphQLAppOptions {
   readonly log?: (line: string) => void;
 }
 
-/** What resolvers receive as context: the incoming request and its abort signal. */
+/** What resolvers receive as context: the incoming request (its headers and abort signal). */
 export type GatewayContext = RequestContext;
 
 const GUIDE = `# Welcome to Skein: every field here calls an upstream API (REST or SOAP).
@@ -34,67 +35,56 @@ const GUIDE = `# Welcome to Skein: every field here calls an upstream API (REST 
 # Add the header {"Skein-Expose-Plan": "true"} to see each composite step's timings.
 `;
 
-/** The /graphql endpoint as a Node handler: the fast lane where it applies, yoga for the rest. */
+/** The /graphql endpoint as a Node handler, serving the graph the request leased. */
 export type GraphQLEndpoint = (req: http.IncomingMessage, res: http.ServerResponse, graph: Graph) => Promise<void>;
 
 /**
- * /graphql for the gateway: plain JSON POSTs from programs take the fast lane (see
- * fast-lane.ts), which runs the same execution plugins as yoga; everything else is yoga.
+ * The one /graphql pipeline. Its plugins (below, in the order they run) are the only
+ * place cross-cutting behaviour lives, and its answers end in one finishing step
+ * (finish-result.ts). It has two doors: yoga, for every request, and the fast lane
+ * (fast-lane.ts) for plain JSON POSTs from programs, which runs the same plugins
+ * through yoga's envelop and the same finishing step, without Fetch API objects. The
+ * lane refuses to be built with a plugin it cannot honour.
  */
-export function createGraphQLEndpoint(options: GraphQLAppOptions): GraphQLEndpoint {
+export function createGraphQLEndpoint(options: PipelineOptions): GraphQLEndpoint {
   const settings: GatewaySettings = { ...DEFAULT_SETTINGS, ...options.settings };
-  const plugins = executionPlugins(options, settings);
-  const yoga = createYogaApp(options, settings, plugins);
-  const viaYoga = async (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer, graph: Graph) => {
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-    }
-    const response = await yoga.fetch(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, { method: req.method, headers, body }, { graph });
-    const payload = Buffer.from(await response.arrayBuffer());
-    res.writeHead(response.status, { ...Object.fromEntries(response.headers), 'content-length': payload.length });
-    res.end(payload);
-  };
-  // Persisted-operations mode checks every request in yoga, so the lane stays closed.
-  const lane = settings.persistedOperations || !settings.fastLane
-    ? undefined
-    : createFastLane({ plugins, maxBodyBytes: settings.maxBodyBytes, metrics: options.metrics, fallback: viaYoga });
+  const log = options.log ?? ((line: string) => console.error(line));
+  const plugins = pipelinePlugins(settings, options.metrics, log);
+  const finish = createResultFinisher(options.metrics);
+  const yoga = createYogaApp(options, settings, [...plugins, useFinishResult(finish)]);
+  // Persisted-operations mode decides on the request's params in yoga (onParams), so every request takes yoga.
+  const lane =
+    settings.fastLane && !settings.persistedOperations
+      ? createFastLane({ yoga, plugins, finish, maxBodyBytes: settings.maxBodyBytes, log })
+      : undefined;
   return async (req, res, graph) => {
     if (lane?.accepts(req)) return lane.handle(req, res, graph);
     await yoga(req, res, { graph });
   };
 }
 
-/** The plugins that act inside parse, validate and execute: shared by yoga and the fast lane. */
-function executionPlugins(options: GraphQLAppOptions, settings: GatewaySettings): Plugin[] {
-  const metrics = options.metrics;
+/** Every plugin of the pipeline, in order. Each behaviour is one plugin in a file of its own. */
+function pipelinePlugins(settings: GatewaySettings, metrics: GatewayMetrics | undefined, log: (line: string) => void): GatewayPlugin[] {
   return [
+    ...(settings.csrf ? [useCsrfPrevention()] : []),
+    ...(settings.persistedOperations ? [usePersistedOperations(settings.persistedOperations)] : []),
     useRequestLimits(settings),
-    useErrorMasking({ log: options.log, onMasked: metrics ? () => void metrics.maskedErrors++ : undefined }),
+    useErrorMasking({ log, onMasked: metrics ? () => void metrics.maskedErrors++ : undefined }),
     useExposePlan(),
   ];
 }
 
-/**
- * graphql-yoga over the current graph, GraphiQL included. Cross-cutting behaviour is in
- * plugins, one per file: request ids, error masking, request limits, persisted
- * operations, CSRF prevention, metrics, plan exposure.
- */
+/** graphql-yoga with the pipeline's plugins, GraphiQL included, over the graph each request leased. */
 function createYogaApp(
-  options: GraphQLAppOptions,
+  options: PipelineOptions,
   settings: GatewaySettings,
-  execution: Plugin[],
-): YogaServerInstance<Record<string, unknown>, GatewayContext> {
-  const metrics = options.metrics;
-  return createYoga<Record<string, unknown>, GatewayContext>({
-    // A request served through the gateway carries the graph it leased (server context
-    // `graph`), so a reload during the request does not change the schema under it.
-    schema: (context) => ((context as { graph?: Graph }).graph ?? options.graph()).schema,
+  plugins: GatewayPlugin[],
+): YogaServerInstance<Record<string, unknown>, Record<string, unknown>> {
+  return createYoga<Record<string, unknown>>({
     graphqlEndpoint: options.endpoint ?? '/graphql',
     landingPage: false,
     graphiql: settings.persistedOperations ? false : { title: 'Skein', defaultQuery: settings.graphiqlExample ?? GUIDE },
     renderGraphiQL,
-    context: ({ request }) => ({ signal: request.signal }),
     logging: false,
     // Unexpected errors are masked by useErrorMasking (with the request id); yoga masks
     // what fails outside execution, never with stack traces.
@@ -106,11 +96,10 @@ function createYogaApp(
         ? false
         : { origin: settings.corsOrigins.includes('*') ? '*' : [...settings.corsOrigins], credentials: !settings.corsOrigins.includes('*') },
     plugins: [
-      useRequestId(),
-      ...(settings.csrf ? [useCsrfPrevention()] : []),
-      ...(settings.persistedOperations ? [usePersistedOperations(settings.persistedOperations)] : []),
-      ...execution,
-      ...(metrics ? [useRequestMetrics(metrics)] : []),
+      // A request served through the gateway carries the graph it leased (server context
+      // `graph`), so a reload during the request does not change the schema under it.
+      useSchemaByContext((context) => ((context as { graph?: Graph } | undefined)?.graph ?? options.graph()).schema),
+      ...plugins,
     ],
   });
 }

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { Plugin } from 'graphql-yoga';
 import type { IncomingRequest } from '../sources/index.js';
 
 /** The header a request id arrives in and is returned in. */
@@ -10,7 +9,12 @@ const SANE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 const ids = new WeakMap<IncomingRequest, string>();
 
-/** The id of a request: the one it came with if sane, else a fresh UUID. */
+/**
+ * The id of a request: the incoming `x-request-id` when it is sane, else a new UUID. It is
+ * returned in the `x-request-id` response header (finish-result.ts), put into masked
+ * errors, and written with every logged error, so a client's report can be matched with
+ * the gateway's log.
+ */
 export function requestIdOf(request: IncomingRequest): string {
   let id = ids.get(request);
   if (id === undefined) {
@@ -19,18 +23,4 @@ export function requestIdOf(request: IncomingRequest): string {
     ids.set(request, id);
   }
   return id;
-}
-
-/**
- * Every request gets an id: the incoming `x-request-id` when it is sane (letters, digits,
- * `. _ : -`, at most 128), else a new UUID. It is returned in the `x-request-id` response
- * header, put into masked errors, and written with every logged error, so a client's
- * report can be matched with the gateway's log.
- */
-export function useRequestId(): Plugin {
-  return {
-    onResponse({ request, response }) {
-      response.headers.set(REQUEST_ID_HEADER, requestIdOf(request));
-    },
-  };
 }

@@ -1,5 +1,6 @@
 import { useCSRFPrevention as csrfPlugin } from '@graphql-yoga/plugin-csrf-prevention';
-import { createGraphQLError, type Plugin } from 'graphql-yoga';
+import { createGraphQLError } from 'graphql-yoga';
+import { isBrowserRequest, type GatewayPlugin } from './gateway-plugin.js';
 
 /** Headers that mark a request as one a page could not send cross-site without a preflight. */
 export const CSRF_HEADERS = ['x-skein-csrf', 'x-graphql-yoga-csrf', 'apollo-require-preflight'];
@@ -10,17 +11,17 @@ export const CSRF_HEADERS = ['x-skein-csrf', 'x-graphql-yoga-csrf', 'apollo-requ
  * request to /graphql must carry one of CSRF_HEADERS, or it is refused with 403. The
  * check is yoga's plugin; it is applied to requests a browser made (they carry
  * `Sec-Fetch-Site` or `Origin`) and not sent from the gateway's own origin, so curl,
- * servers and GraphiQL (same origin, JSON) are not affected.
+ * servers and GraphiQL (same origin, JSON) are not affected; and so the fast lane, which
+ * serves no browser request, honours it without running it.
  */
-export function useCsrfPrevention(): Plugin {
+export function useCsrfPrevention(): GatewayPlugin {
   const check = csrfPlugin({ requestHeaders: CSRF_HEADERS }).onRequestParse!;
   return {
+    name: 'csrf-prevention',
+    browserOnly: true,
     onRequestParse(payload) {
       const headers = payload.request.headers;
-      // Browsers send Sec-Fetch-Site (and Origin on cross-origin and POST requests); server-side
-      // clients do not (Node's fetch sends Sec-Fetch-Mode only).
-      const fromBrowser = headers.has('sec-fetch-site') || headers.has('origin');
-      if (!fromBrowser || headers.get('sec-fetch-site') === 'same-origin') return;
+      if (!isBrowserRequest(headers) || headers.get('sec-fetch-site') === 'same-origin') return;
       try {
         return check(payload as never);
       } catch {

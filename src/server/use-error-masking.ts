@@ -1,7 +1,8 @@
 import { GraphQLError, type ExecutionResult } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
+import type { GatewayPlugin } from './gateway-plugin.js';
 import type { IncomingRequest } from '../sources/index.js';
-import { requestIdOf } from './use-request-id.js';
+import { isGraphQLError } from './finish-result.js';
+import { requestIdOf } from './request-id.js';
 
 /** What an unexpected error says to the client. */
 export const MASKED_MESSAGE = 'Unexpected error; the gateway logged it with this request id.';
@@ -25,9 +26,10 @@ const URL_IN_TEXT = /\bhttps?:\/\/[^\s"'<>)]+/g;
  * reaches the client. As a last guard, any URL in a deliberate error's message is
  * replaced by `<url>`. Only results that have errors are looked at.
  */
-export function useErrorMasking(options: ErrorMaskingOptions = {}): Plugin {
+export function useErrorMasking(options: ErrorMaskingOptions = {}): GatewayPlugin {
   const log = options.log ?? ((line: string) => console.error(line));
   return {
+    name: 'error-masking',
     onExecute({ args }) {
       return {
         onExecuteDone({ result, setResult }) {
@@ -77,9 +79,4 @@ function safeError(
     originalError: error.originalError,
     extensions: error.extensions,
   });
-}
-
-/** By shape as well as class: graphql-js may be loaded twice (ESM and CJS builds). */
-function isGraphQLError(error: unknown): boolean {
-  return error instanceof GraphQLError || (error instanceof Error && error.name === 'GraphQLError');
 }

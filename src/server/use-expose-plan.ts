@@ -1,4 +1,4 @@
-import type { Plugin } from 'graphql-yoga';
+import type { GatewayPlugin } from './gateway-plugin.js';
 import { PlanTrace } from '../composite/index.js';
 import type { IncomingRequest } from '../sources/index.js';
 
@@ -10,8 +10,9 @@ export const EXPOSE_PLAN_HEADER = 'skein-expose-plan';
  * that ran, its stages and critical path, and every step's start and end time (ms since
  * the request began). Without the header nothing is collected or sent.
  */
-export function useExposePlan(): Plugin {
+export function useExposePlan(): GatewayPlugin {
   return {
+    name: 'expose-plan',
     onExecute({ args }) {
       const context = args.contextValue as { request?: IncomingRequest };
       if (context.request?.headers.get(EXPOSE_PLAN_HEADER)?.toLowerCase() !== 'true') return;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { usePersistedOperations as persistedOperationsPlugin } from '@graphql-yoga/plugin-persisted-operations';
-import type { Plugin } from 'graphql-yoga';
+import type { GatewayPlugin } from './gateway-plugin.js';
 
 /**
  * Persisted-operations mode, for production: the gateway serves only the operations of
@@ -12,8 +12,8 @@ import type { Plugin } from 'graphql-yoga';
  * start-up. Composites published in the registry are persisted too: their REST
  * endpoints under /api are not affected by this mode.
  */
-export function usePersistedOperations(manifest: ReadonlyMap<string, string>): Plugin {
-  return persistedOperationsPlugin({
+export function usePersistedOperations(manifest: ReadonlyMap<string, string>): GatewayPlugin {
+  const plugin = persistedOperationsPlugin({
     getPersistedOperation: (id: string) => manifest.get(id) ?? null,
     extractPersistedOperationId: (params) => {
       const fromExtensions = (params.extensions as { persistedQuery?: { sha256Hash?: unknown } } | undefined)?.persistedQuery?.sha256Hash;
@@ -35,7 +35,8 @@ export function usePersistedOperations(manifest: ReadonlyMap<string, string>): P
         extensions: { code: 'PERSISTED_QUERY_ID_REQUIRED', http: { status: 400 } },
       },
     },
-  }) as Plugin;
+  });
+  return { ...(plugin as object), name: 'persisted-operations' } as GatewayPlugin;
 }
 
 /**

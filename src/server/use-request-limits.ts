@@ -4,7 +4,7 @@ import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
 import { GraphQLError, type ValidationContext } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
+import type { GatewayPlugin } from './gateway-plugin.js';
 import type { GatewaySettings } from './gateway-settings.js';
 
 /** The `extensions.code` of each limit, stable like the upstream codes. */
@@ -26,7 +26,7 @@ type Limits = Pick<GatewaySettings, 'maxDepth' | 'maxAliases' | 'maxDirectives' 
  * `extensions.code`. Composite steps run through graphql-js directly, not through
  * yoga, so a composite's own document is never held to the client's limits.
  */
-export function useRequestLimits(limits: Limits): Plugin {
+export function useRequestLimits(limits: Limits): GatewayPlugin {
   const refuse = (code: string, setting: string) => (context: ValidationContext | null, error: GraphQLError) => {
     const found = error.message.replace(/^Syntax Error: /, '');
     context?.reportError(new GraphQLError(`${found} (raise it with ${setting})`, { extensions: { code } }));
@@ -41,6 +41,7 @@ export function useRequestLimits(limits: Limits): Plugin {
   const parse = (source: Parameters<typeof parseWithLimit>[0], options: Parameters<typeof parseWithLimit>[1]) =>
     parseWithLimit(source, options, limits.maxTokens);
   return {
+    name: 'request-limits',
     onParse({ setParseFn }) {
       setParseFn(parse as never);
     },

@@ -73,7 +73,7 @@ export async function callComposite(request: EndpointRequest): Promise<EndpointA
     schema: graph.schema,
     document: documentFor(graph, plan.operation, field),
     variableValues: variables,
-    contextValue: { request: webRequest(req, request.url), signal: request.signal },
+    contextValue: { request: webRequest(req, request.url, request.signal) },
   })) as ExecutionResult<Record<string, unknown>>;
 
   const errors = result.errors?.map((e) => e.toJSON());
@@ -129,13 +129,13 @@ async function readJSONBody(req: http.IncomingMessage): Promise<unknown> {
 }
 
 /** The incoming request as a web Request, so sources can forward its headers. */
-function webRequest(req: http.IncomingMessage, url: URL): Request {
+function webRequest(req: http.IncomingMessage, url: URL, signal: AbortSignal): Request {
   const headers = new Headers();
   for (const [key, value] of Object.entries(req.headers)) {
     if (value === undefined || key.startsWith(':')) continue;
     for (const item of Array.isArray(value) ? value : [value]) headers.append(key, item);
   }
-  return new Request(url, { method: 'GET', headers });
+  return new Request(url, { method: 'GET', headers, signal });
 }
 
 function error(message: string, code: string) {

@@ -111,7 +111,7 @@ export function compileRestOperation(definition: OperationDefinition<HttpClient>
         headers: requestHeaders,
         body,
         label: name,
-        signal: context.signal,
+        signal: context.request?.signal,
         idempotent,
       });
       if (answer.status < 200 || answer.status > 299) {

@@ -75,7 +75,7 @@ export function compileSoapOperation(definition: OperationDefinition<SoapClient>
         headers,
         body,
         label,
-        signal: context.signal,
+        signal: context.request?.signal,
         idempotent: safe,
         isReply: isFaultAnswer,
       });

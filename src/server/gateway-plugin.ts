@@ -1,0 +1,71 @@
+import type { Plugin } from 'graphql-yoga';
+import type { IncomingRequest } from '../sources/index.js';
+
+/**
+ * A plugin of the /graphql pipeline: a yoga plugin with a name, so that an error about it
+ * can say which one. Every cross-cutting behaviour (limits, masking, plans, CSRF,
+ * persisted operations, and later authentication, rate limits, caching, tracing) is one
+ * of these, listed once in pipeline.ts and run by both doors.
+ */
+export interface GatewayPlugin extends Plugin<Record<string, unknown>> {
+  readonly name: string;
+  /**
+   * The plugin's request-level hooks (onRequest, onRequestParse, …) act on browser
+   * requests only (`isBrowserRequest`), which the fast lane never serves; so the lane
+   * honours it without running those hooks.
+   */
+  readonly browserOnly?: true;
+}
+
+/**
+ * Whether a browser sent the request. Browsers send `Sec-Fetch-Site` (and `Origin` on
+ * cross-origin requests and on POSTs); programs (curl, servers, Node's fetch) send
+ * neither. One definition, read by CSRF prevention and by the fast lane.
+ */
+export function isBrowserRequest(headers: IncomingRequest['headers']): boolean {
+  return headers.get('sec-fetch-site') !== null || headers.get('origin') !== null;
+}
+
+/** The hooks the fast lane runs: envelop's (through yoga's getEnveloped) and yoga's start-up hook. */
+const LANE_HOOKS = new Set([
+  'onPluginInit',
+  'onEnveloped',
+  'onSchemaChange',
+  'onContextBuilding',
+  'onParse',
+  'onValidate',
+  'onExecute',
+  'onSubscribe',
+  'onYogaInit',
+]);
+/** The phases of envelop's instrumentation, which getEnveloped runs too. */
+const LANE_INSTRUMENTATION = new Set(['init', 'parse', 'validate', 'context', 'execute', 'subscribe']);
+/** yoga's hooks around the HTTP request: a browser-only plugin may have these. */
+const REQUEST_HOOKS = new Set(['onRequest', 'onRequestParse', 'onParams', 'onResponse']);
+
+/**
+ * Throws when a plugin has a hook the fast lane would not run, naming the plugin and the
+ * hook: a behaviour that silently missed most of the traffic would be worse than none.
+ */
+export function assertLaneRuns(plugins: readonly GatewayPlugin[]): void {
+  for (const plugin of plugins) {
+    for (const [hook, value] of Object.entries(plugin)) {
+      if (hook === 'name' || hook === 'browserOnly' || value === undefined) continue;
+      if (hook === 'instrumentation') {
+        const phase = Object.keys(value as object).find((key) => !LANE_INSTRUMENTATION.has(key));
+        if (phase) throw laneRefusal(plugin, `instrumentation.${phase}`);
+        continue;
+      }
+      if (LANE_HOOKS.has(hook) || (plugin.browserOnly && REQUEST_HOOKS.has(hook))) continue;
+      throw laneRefusal(plugin, hook);
+    }
+  }
+}
+
+function laneRefusal(plugin: GatewayPlugin, hook: string): Error {
+  return new Error(
+    `the fast lane of /graphql cannot run the ${hook} hook of plugin "${plugin.name}": it serves plain JSON POSTs through ` +
+      `envelop's hooks only (${[...LANE_HOOKS].join(', ')}). Put the behaviour in one of those, mark the plugin browserOnly ` +
+      `if it acts on browser requests only, or build the pipeline without the lane (settings.fastLane: false)`,
+  );
+}
