@@ -2,10 +2,10 @@ import type http from 'node:http';
 import { getOperationAST, type ExecutionResult } from 'graphql';
 import { maskError, type YogaServerInstance } from 'graphql-yoga';
 import type { Graph } from '../graph/index.js';
-import type { IncomingRequest } from '../sources/index.js';
 import { jsonMediaType, isGraphQLError, type ResultFinisher } from './finish-result.js';
 import { assertLaneRuns, isBrowserRequest, type GatewayPlugin } from './gateway-plugin.js';
-import { refuseBody } from './http-server.js';
+import { headersOf, NodeRequest } from './node-request.js';
+import { withBody } from './read-body.js';
 import { requestIdOf } from './request-id.js';
 
 /**
@@ -19,9 +19,10 @@ import { requestIdOf } from './request-id.js';
  * a subscription) it hands to yoga with the body it read.
  */
 export interface FastLane {
-  /** Decided on headers alone: a lane request's body is read by the lane. */
+  /** Decided on headers alone. */
   accepts(req: http.IncomingMessage): boolean;
-  handle(req: http.IncomingMessage, res: http.ServerResponse, graph: Graph): Promise<void>;
+  /** Serves a request it accepted, given the body the pipeline read. */
+  handle(req: http.IncomingMessage, res: http.ServerResponse, graph: Graph, body: Buffer): Promise<void>;
 }
 
 export interface FastLaneOptions {
@@ -30,7 +31,6 @@ export interface FastLaneOptions {
   /** The pipeline's plugins (yoga has them too): the lane refuses to be built if it cannot honour one. */
   readonly plugins: readonly GatewayPlugin[];
   readonly finish: ResultFinisher;
-  readonly maxBodyBytes: number;
   /** Where an unexpected error outside execution is logged. */
   readonly log: (line: string) => void;
 }
@@ -38,19 +38,16 @@ export interface FastLaneOptions {
 export function createFastLane(options: FastLaneOptions): FastLane {
   assertLaneRuns(options.plugins);
   const { yoga, finish, log } = options;
-  // yoga reads a body a framework has already read from `body` (whatwg-node's contract).
   const handOn = (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer, graph: Graph) =>
-    yoga(Object.assign(req, { body }), res, { graph }) as Promise<void>;
+    yoga(withBody(req, body), res, { graph }) as Promise<void>;
 
   return {
     accepts: isLaneRequest,
-    async handle(req, res, graph) {
-      const body = await readBody(req, res, options.maxBodyBytes);
-      if (!body) return;
+    async handle(req, res, graph, body) {
       const params = parseParams(body);
       if (!params) return handOn(req, res, body, graph);
 
-      const request = new NodeRequestView(req, res);
+      const request = new NodeRequest(req, res);
       // The context yoga would start from: its server context, the request and the params.
       const enveloped = yoga.getEnveloped({ req, res, graph, request, params });
       let result: ExecutionResult;
@@ -96,7 +93,7 @@ const LANE_ACCEPTS = new Set(['*/*', 'application/*', 'application/json', 'appli
 function isLaneRequest(req: http.IncomingMessage): boolean {
   const headers = req.headers;
   if (req.method !== 'POST' || !JSON_TYPE.test(headers['content-type'] ?? '')) return false;
-  if (headers['content-encoding'] !== undefined || isBrowserRequest(nodeHeaders(headers))) return false;
+  if (headers['content-encoding'] !== undefined || isBrowserRequest(headersOf(headers))) return false;
   const accept = headers.accept;
   return accept === undefined || accept.split(',').every((type) => LANE_ACCEPTS.has(type.split(';')[0].trim().toLowerCase()));
 }
@@ -119,64 +116,4 @@ function parseParams(body: Buffer): Params | undefined {
     operationName: operationName ?? undefined,
     variables: (variables as Record<string, unknown> | null) ?? undefined,
   };
-}
-
-/** Reads the body up to the limit; past it, answers 413 and returns undefined. */
-function readBody(req: http.IncomingMessage, res: http.ServerResponse, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        req.resume();
-        refuseBody(res, `The request body is over ${limit} bytes, the limit of this endpoint (SKEIN_MAX_BODY_BYTES)`);
-        resolve(undefined);
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(size <= limit ? Buffer.concat(chunks, size) : undefined));
-    req.on('error', reject);
-  });
-}
-
-function nodeHeaders(raw: http.IncomingHttpHeaders): IncomingRequest['headers'] {
-  return {
-    get(name: string): string | null {
-      const value = raw[name.toLowerCase()];
-      return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
-    },
-  };
-}
-
-/**
- * The request as plugins and sources read it (method, headers by name, the signal that
- * the client went away), without building a Fetch Request. The signal is made only if
- * something asks for it: few requests need it, and one costs a few µs.
- */
-class NodeRequestView implements IncomingRequest {
-  readonly method: string;
-  readonly headers: IncomingRequest['headers'];
-  #controller: AbortController | undefined;
-  #gone = false;
-
-  constructor(req: http.IncomingMessage, res: http.ServerResponse) {
-    this.method = req.method ?? 'POST';
-    this.headers = nodeHeaders(req.headers);
-    res.once('close', () => {
-      if (res.writableFinished) return;
-      this.#gone = true;
-      this.#controller?.abort();
-    });
-  }
-
-  get signal(): AbortSignal {
-    if (!this.#controller) {
-      this.#controller = new AbortController();
-      if (this.#gone) this.#controller.abort();
-    }
-    return this.#controller.signal;
-  }
 }

@@ -2,7 +2,7 @@ import type { Graph } from '../graph/index.js';
 import { ADMIN_ENDPOINT, createAdminHandler, type AdminOptions } from './admin/index.js';
 import { CAPABILITIES_PREFIX, createCapabilitiesHandler } from './capabilities/index.js';
 import { DEFAULT_SETTINGS, type GatewaySettings } from './gateway-settings.js';
-import { createGraphQLEndpoint } from './pipeline.js';
+import { createGraphQLPipeline } from './pipeline.js';
 import { createHealthHandlers, HEALTH_PATH, READY_PATH, type ReadinessCheck } from './health.js';
 import { startHttpServer, type Route, type RunningHttpServer } from './http-server.js';
 import { GatewayMetrics } from './metrics.js';
@@ -66,7 +66,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const live = isLiveGraph(options.graph) ? options.graph : fixedGraph(options.graph);
   let http: RunningHttpServer | undefined;
   const metrics = new GatewayMetrics(() => http?.inFlight() ?? 0);
-  const graphql = createGraphQLEndpoint({ graph: () => live.current(), settings, metrics, log: options.log });
+  const graphql = createGraphQLPipeline({ graph: () => live.current(), settings, metrics, log: options.log });
   const health = createHealthHandlers({
     checks: [{ name: 'schema', check: () => live.current().schema !== undefined }, ...(options.readiness ?? [])],
     draining: () => http?.draining ?? false,
@@ -89,12 +89,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       handle: (req, res) => {
         const lease = live.acquire();
         res.once('close', lease.release);
-        return graphql(req, res, lease.graph);
+        return graphql.handle(req, res, lease.graph);
       },
     },
   ];
   const capabilities = createCapabilitiesHandler({
     acquire: () => live.acquire(),
+    execute: (operation) => graphql.execute(operation),
     version: options.graphVersion ?? (() => 'fixed'),
   });
   routes.push(

@@ -1,15 +1,19 @@
 import type http from 'node:http';
-import { useSchemaByContext } from '@envelop/core';
+import { useEngine, useSchemaByContext } from '@envelop/core';
+import { execute, subscribe, type DocumentNode, type ExecutionResult } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { renderGraphiQL } from './render-graphiql.js';
 import type { Graph } from '../graph/index.js';
 import type { RequestContext } from '../sources/index.js';
 import { createFastLane } from './fast-lane.js';
 import { createResultFinisher, useFinishResult } from './finish-result.js';
+import { readBody, withBody } from './read-body.js';
 import type { GatewayPlugin } from './gateway-plugin.js';
 import { DEFAULT_SETTINGS, type GatewaySettings } from './gateway-settings.js';
 import type { GatewayMetrics } from './metrics.js';
+import { NodeRequest } from './node-request.js';
 import { useCsrfPrevention } from './use-csrf-prevention.js';
+import { useDocumentCache } from './use-document-cache.js';
 import { useErrorMasking } from './use-error-masking.js';
 import { useExposePlan } from './use-expose-plan.js';
 import { usePersistedOperations } from './use-persisted-operations.js';
@@ -35,8 +39,26 @@ const GUIDE = `# Welcome to Skein: every field here calls an upstream API (REST 
 # Add the header {"Skein-Expose-Plan": "true"} to see each composite step's timings.
 `;
 
-/** The /graphql endpoint as a Node handler, serving the graph the request leased. */
-export type GraphQLEndpoint = (req: http.IncomingMessage, res: http.ServerResponse, graph: Graph) => Promise<void>;
+/** What a door other than /graphql asks the pipeline to run: a document of the gateway's own. */
+export interface TrustedOperation {
+  readonly req: http.IncomingMessage;
+  readonly res: http.ServerResponse;
+  readonly graph: Graph;
+  readonly document: DocumentNode;
+  readonly variables: Record<string, unknown>;
+}
+
+export interface GraphQLPipeline {
+  /** The /graphql endpoint as a Node handler, serving the graph the request leased. */
+  handle(req: http.IncomingMessage, res: http.ServerResponse, graph: Graph): Promise<void>;
+  /**
+   * Runs a document the gateway wrote itself (a composite's REST endpoint under /api)
+   * through the pipeline's context and execution hooks: error masking, plans, and
+   * whatever later acts there. Parse and validation hooks (the client's limits) are for
+   * documents clients write, so they do not apply.
+   */
+  execute(operation: TrustedOperation): Promise<ExecutionResult>;
+}
 
 /**
  * The one /graphql pipeline. Its plugins (below, in the order they run) are the only
@@ -46,7 +68,7 @@ export type GraphQLEndpoint = (req: http.IncomingMessage, res: http.ServerRespon
  * through yoga's envelop and the same finishing step, without Fetch API objects. The
  * lane refuses to be built with a plugin it cannot honour.
  */
-export function createGraphQLEndpoint(options: PipelineOptions): GraphQLEndpoint {
+export function createGraphQLPipeline(options: PipelineOptions): GraphQLPipeline {
   const settings: GatewaySettings = { ...DEFAULT_SETTINGS, ...options.settings };
   const log = options.log ?? ((line: string) => console.error(line));
   const plugins = pipelinePlugins(settings, options.metrics, log);
@@ -55,17 +77,37 @@ export function createGraphQLEndpoint(options: PipelineOptions): GraphQLEndpoint
   // Persisted-operations mode decides on the request's params in yoga (onParams), so every request takes yoga.
   const lane =
     settings.fastLane && !settings.persistedOperations
-      ? createFastLane({ yoga, plugins, finish, maxBodyBytes: settings.maxBodyBytes, log })
+      ? createFastLane({ yoga, plugins, finish, log })
       : undefined;
-  return async (req, res, graph) => {
-    if (lane?.accepts(req)) return lane.handle(req, res, graph);
-    await yoga(req, res, { graph });
+  return {
+    async handle(req, res, graph) {
+      if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return yoga(req, res, { graph }) as Promise<void>;
+      // One body reader and one 413 for both doors.
+      const body = await readBody(req, res, settings.maxBodyBytes);
+      if (!body) return;
+      if (lane?.accepts(req)) return lane.handle(req, res, graph, body);
+      await yoga(withBody(req, body), res, { graph });
+    },
+    async execute({ req, res, graph, document, variables }) {
+      const request = new NodeRequest(req, res);
+      const enveloped = yoga.getEnveloped({ req, res, graph, request, params: { variables } });
+      return (await enveloped.execute({
+        schema: enveloped.schema,
+        document,
+        variableValues: variables,
+        contextValue: await enveloped.contextFactory(),
+      })) as ExecutionResult;
+    },
   };
 }
 
 /** Every plugin of the pipeline, in order. Each behaviour is one plugin in a file of its own. */
 function pipelinePlugins(settings: GatewaySettings, metrics: GatewayMetrics | undefined, log: (line: string) => void): GatewayPlugin[] {
   return [
+    // graphql-js executes, in both doors: the reference implementation, and faster than
+    // yoga's default (graphql-tools' executor, whose @defer and @stream Skein does not offer).
+    { name: 'graphql-js', ...(useEngine({ execute, subscribe }) as Omit<GatewayPlugin, 'name'>) },
+    useDocumentCache(),
     ...(settings.csrf ? [useCsrfPrevention()] : []),
     ...(settings.persistedOperations ? [usePersistedOperations(settings.persistedOperations)] : []),
     useRequestLimits(settings),
@@ -86,6 +128,8 @@ function createYogaApp(
     graphiql: settings.persistedOperations ? false : { title: 'Skein', defaultQuery: settings.graphiqlExample ?? GUIDE },
     renderGraphiQL,
     logging: false,
+    // useDocumentCache keeps parsed and validated documents, bounded by their size.
+    parserAndValidationCache: false,
     // Unexpected errors are masked by useErrorMasking (with the request id); yoga masks
     // what fails outside execution, never with stack traces.
     maskedErrors: { isDev: false },

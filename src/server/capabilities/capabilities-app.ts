@@ -1,6 +1,8 @@
 import type http from 'node:http';
+import type { ExecutionResult } from 'graphql';
 import type { Graph } from '../../graph/index.js';
 import type { RouteHandler } from '../http-server.js';
+import type { TrustedOperation } from '../pipeline.js';
 import { catalogPage } from './catalog-page.js';
 import { callComposite } from './composite-endpoint.js';
 import { openAPIDocument } from './openapi-document.js';
@@ -8,6 +10,8 @@ import { openAPIDocument } from './openapi-document.js';
 /** How the capability routes reach the served graph: a lease per request. */
 export interface CapabilitiesOptions {
   readonly acquire: () => { readonly graph: Graph; release(): void };
+  /** Runs a composite's document through the /graphql pipeline's execution (masking, plans, …). */
+  readonly execute: (operation: TrustedOperation) => Promise<ExecutionResult>;
   /** Which registry revision a graph is, for the documents' version. */
   readonly version: (graph: Graph) => string;
 }
@@ -32,11 +36,7 @@ export function createCapabilitiesHandler(options: CapabilitiesOptions): RouteHa
     const url = new URL(req.url ?? '/', 'http://gateway');
     const path = url.pathname.replace(/\/+$/, '');
     const lease = options.acquire();
-    const aborted = new AbortController();
-    res.once('close', () => {
-      if (!res.writableFinished) aborted.abort();
-      lease.release();
-    });
+    res.once('close', lease.release);
     const graph = lease.graph;
     const paused = graph.paused;
 
@@ -53,7 +53,7 @@ export function createCapabilitiesHandler(options: CapabilitiesOptions): RouteHa
       return;
     }
     const name = decodeURIComponent(path.slice(CAPABILITIES_PREFIX.length + 1));
-    const answer = await callComposite({ graph, paused, name, req, url, signal: aborted.signal });
+    const answer = await callComposite({ graph, paused, name, req, res, url, execute: options.execute });
     res.setHeader('cache-control', 'no-store');
     for (const [key, value] of Object.entries(answer.headers ?? {})) res.setHeader(key, value);
     send(res, answer.status, 'application/json; charset=utf-8', JSON.stringify(answer.body), req.method === 'HEAD');

@@ -1,6 +1,7 @@
 import type http from 'node:http';
-import { execute, parse, type DocumentNode, type ExecutionResult, type GraphQLField } from 'graphql';
+import { parse, type DocumentNode, type ExecutionResult, type GraphQLError, type GraphQLField } from 'graphql';
 import type { Graph } from '../../graph/index.js';
+import type { TrustedOperation } from '../pipeline.js';
 import { fullSelection } from './result-selection.js';
 import { BadVariables, variablesFromBody, variablesFromQuery } from './request-variables.js';
 
@@ -20,8 +21,9 @@ export interface EndpointRequest {
   readonly paused: ReadonlySet<string>;
   readonly name: string;
   readonly req: http.IncomingMessage;
+  readonly res: http.ServerResponse;
   readonly url: URL;
-  readonly signal: AbortSignal;
+  readonly execute: (operation: TrustedOperation) => Promise<ExecutionResult>;
 }
 
 /**
@@ -29,7 +31,9 @@ export interface EndpointRequest {
  * `POST /api/<name>` with a JSON object of variables for a mutation. Answers
  * 200 with `data` (and `errors` when partial), 400 naming the missing or malformed
  * variables, 404 for an unknown (or draft) composite, 405 for the wrong method,
- * 503 while it is paused, 502 when upstream failures left it without any data.
+ * 503 while it is paused; when upstream failures left it without any data, the status
+ * the upstreams agreed on if it was a client error (an unknown id: 404), else 502. It runs
+ * through the /graphql pipeline's execution, so its errors are masked alike.
  */
 export async function callComposite(request: EndpointRequest): Promise<EndpointAnswer> {
   const { graph, name, req } = request;
@@ -69,14 +73,15 @@ export async function callComposite(request: EndpointRequest): Promise<EndpointA
     throw failure;
   }
 
-  const result = (await execute({
-    schema: graph.schema,
+  const result = (await request.execute({
+    req,
+    res: request.res,
+    graph,
     document: documentFor(graph, plan.operation, field),
-    variableValues: variables,
-    contextValue: { request: webRequest(req, request.url, request.signal) },
+    variables,
   })) as ExecutionResult<Record<string, unknown>>;
 
-  const errors = result.errors?.map((e) => e.toJSON());
+  const errors = result.errors?.map(restError);
   const value = result.data?.[name] as Record<string, unknown> | null | undefined;
   if (result.errors?.some((e) => e.extensions?.code === 'COMPOSITE_PAUSED')) {
     return { status: 503, headers: { 'retry-after': '60' }, body: { data: null, errors } };
@@ -86,7 +91,7 @@ export async function callComposite(request: EndpointRequest): Promise<EndpointA
     return { status: 400, body: { ...error(result.errors?.map((e) => e.message).join('; ') ?? 'invalid request', 'BAD_REQUEST'), errors } };
   }
   const empty = value === null || Object.values(value).every((v) => v === null);
-  if (empty && errors?.length) return { status: 502, body: { data: value, errors } };
+  if (empty && errors?.length) return { status: agreedClientError(result.errors!) ?? 502, body: { data: value, errors } };
   return { status: 200, body: errors?.length ? { data: value, errors } : { data: value } };
 }
 
@@ -128,14 +133,21 @@ async function readJSONBody(req: http.IncomingMessage): Promise<unknown> {
   }
 }
 
-/** The incoming request as a web Request, so sources can forward its headers. */
-function webRequest(req: http.IncomingMessage, url: URL, signal: AbortSignal): Request {
-  const headers = new Headers();
-  for (const [key, value] of Object.entries(req.headers)) {
-    if (value === undefined || key.startsWith(':')) continue;
-    for (const item of Array.isArray(value) ? value : [value]) headers.append(key, item);
-  }
-  return new Request(url, { method: 'GET', headers, signal });
+/**
+ * A GraphQL error as a REST caller reads it: without `locations`, which would point into
+ * a document the caller never saw.
+ */
+function restError(error: GraphQLError): unknown {
+  const { locations: _locations, ...rest } = error.toJSON();
+  return rest;
+}
+
+/** The 4xx every upstream failure answered with (all the same), if they agree on one. */
+function agreedClientError(errors: readonly GraphQLError[]): number | undefined {
+  const statuses = new Set(errors.map((e) => e.extensions?.status).filter((s): s is number => typeof s === 'number'));
+  if (statuses.size !== 1) return undefined;
+  const [status] = statuses;
+  return status >= 400 && status < 500 && status !== 429 ? status : undefined;
 }
 
 function error(message: string, code: string) {

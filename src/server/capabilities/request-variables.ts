@@ -26,16 +26,23 @@ export class BadVariables extends Error {
 export function variablesFromQuery(composite: string, args: readonly GraphQLArgument[], params: URLSearchParams): Record<string, unknown> {
   const problems = unknownNames(composite, args, [...new Set(params.keys())]);
   const variables: Record<string, unknown> = {};
+  const empty = new Set<string>();
   for (const arg of args) {
     const values = params.getAll(arg.name);
     if (values.length === 0) continue;
+    // `?orderId=` names a variable but gives it nothing: for a required one, no value at all.
+    if (isNonNullType(arg.type) && values.every((v) => v.trim() === '')) {
+      problems.push(`parameter ${arg.name} is empty; it is required (${arg.type})`);
+      empty.add(arg.name);
+      continue;
+    }
     try {
       variables[arg.name] = fromStrings(arg.type, values);
     } catch (error) {
       problems.push(`parameter ${arg.name}: ${(error as Error).message}`);
     }
   }
-  problems.push(...missing(args, variables));
+  problems.push(...missing(args.filter((a) => !empty.has(a.name)), variables));
   if (problems.length) throw new BadVariables(problems);
   return variables;
 }
