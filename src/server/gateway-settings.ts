@@ -35,7 +35,8 @@ export interface GatewaySettings {
   readonly shutdownTimeoutMs: number;
   /**
    * Serve plain JSON POSTs from programs by the fast lane (same plugins, no Fetch API
-   * objects). Off: every request goes through yoga; answers are the same, only slower.
+   * objects). Off (SKEIN_FAST_LANE=off): every request goes through yoga; answers are
+   * the same, only slower.
    */
   readonly fastLane: boolean;
   /** What GraphiQL's first tab holds; a short guide when undefined (the demo passes its own). */
@@ -80,7 +81,7 @@ export type NumericSetting = keyof typeof SETTING_VARIABLES;
 export function settingsFromEnvironment(
   flags: Partial<Record<NumericSetting | 'corsOrigins' | 'csrf', string | boolean | undefined>>,
   env: Readonly<Record<string, string | undefined>> = process.env,
-): Omit<GatewaySettings, 'persistedOperations' | 'fastLane'> {
+): Omit<GatewaySettings, 'persistedOperations'> {
   const numbers = {} as Record<NumericSetting, number>;
   for (const [key, [variable, flag]] of Object.entries(SETTING_VARIABLES) as [NumericSetting, readonly [string, string]][]) {
     const fromFlag = flags[key];
@@ -104,10 +105,16 @@ export function settingsFromEnvironment(
       throw new Error(`SKEIN_CORS_ORIGINS / --cors-origins: "${origin}" is not an origin such as https://app.example.com (or *)`);
     }
   }
-  const csrfText = env.SKEIN_CSRF?.toLowerCase();
-  if (csrfText !== undefined && !['on', 'off', 'true', 'false', '1', '0', ''].includes(csrfText)) {
-    throw new Error(`SKEIN_CSRF must be on or off, not "${env.SKEIN_CSRF}"`);
+  const csrf = flags.csrf === false ? false : switchOf(env, 'SKEIN_CSRF');
+  const fastLane = switchOf(env, 'SKEIN_FAST_LANE');
+  return { ...numbers, corsOrigins, csrf, fastLane };
+}
+
+/** An on/off variable, on unless it says off. */
+function switchOf(env: Readonly<Record<string, string | undefined>>, variable: string): boolean {
+  const text = env[variable]?.toLowerCase();
+  if (text !== undefined && !['on', 'off', 'true', 'false', '1', '0', ''].includes(text)) {
+    throw new Error(`${variable} must be on or off, not "${env[variable]}"`);
   }
-  const csrf = flags.csrf === false ? false : !['off', 'false', '0'].includes(csrfText ?? '');
-  return { ...numbers, corsOrigins, csrf };
+  return !['off', 'false', '0'].includes(text ?? '');
 }
