@@ -1,10 +1,11 @@
 import { serverAudits } from 'graphql-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { DOORS, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { startRecordingUpstream, type RecordingUpstream } from '../helpers/recording-upstream.js';
 
-// The GraphQL over HTTP spec's audits (MUST, SHOULD and MAY) against /graphql.
-describe('GraphQL over HTTP compliance', () => {
+// The GraphQL over HTTP spec's audits (MUST, SHOULD and MAY) against /graphql, with the
+// fast lane on and off.
+describe.each(DOORS)('GraphQL over HTTP compliance (%s)', (via) => {
   let upstream: RecordingUpstream;
   let gateway: TestGateway;
   beforeAll(async () => {
@@ -14,7 +15,7 @@ describe('GraphQL over HTTP compliance', () => {
         'hello.graphql': `extend schema @source(name: "hello", kind: REST, url: "${upstream.url}")
           type Query { hello: String @rest(source: "hello", path: "/hello") }`,
       },
-    });
+    }, {}, { via });
   });
   afterAll(async () => {
     await gateway.close();
