@@ -11,8 +11,8 @@ import { requestIdOf } from './request-id.js';
 /**
  * The fast lane of /graphql: the second door into the one pipeline, for a plain JSON POST
  * from a program (not a browser). yoga's own `getEnveloped` drives it, so every envelop
- * hook of every plugin runs as it does in yoga (limits, masking, plans, yoga's parse and
- * validation caches), and `finish-result.ts` writes the answer as it does for yoga; what
+ * hook of every plugin runs as it does in yoga (the document cache, limits, masking,
+ * plans), and `finish-result.ts` writes the answer as it does for yoga; what
  * the lane leaves out is yoga's HTTP layer: the Fetch API `Request` and `Response`
  * objects, which cost more than the rest of a pass-through request together. Anything
  * the lane does not serve (a batch, a persisted id, a body that is not a single operation,

@@ -73,7 +73,7 @@ export function createGraphQLPipeline(options: PipelineOptions): GraphQLPipeline
   const log = options.log ?? ((line: string) => console.error(line));
   const plugins = pipelinePlugins(settings, options.metrics, log);
   const finish = createResultFinisher(options.metrics);
-  const yoga = createYogaApp(options, settings, [...plugins, useFinishResult(finish)]);
+  const yoga = createYogaApp(options, settings, [...plugins, useFinishResult(finish)], log);
   // Persisted-operations mode decides on the request's params in yoga (onParams), so every request takes yoga.
   const lane =
     settings.fastLane && !settings.persistedOperations
@@ -121,13 +121,21 @@ function createYogaApp(
   options: PipelineOptions,
   settings: GatewaySettings,
   plugins: GatewayPlugin[],
+  log: (line: string) => void,
 ): YogaServerInstance<Record<string, unknown>, Record<string, unknown>> {
   return createYoga<Record<string, unknown>>({
     graphqlEndpoint: options.endpoint ?? '/graphql',
     landingPage: false,
     graphiql: settings.persistedOperations ? false : { title: 'Skein', defaultQuery: settings.graphiqlExample ?? GUIDE },
     renderGraphiQL,
-    logging: false,
+    // yoga logs what it masks outside execution (a failure in parsing the request, say):
+    // to the gateway's log, as the lane does, never to the client.
+    logging: {
+      debug: () => {},
+      info: () => {},
+      warn: (...args: unknown[]) => log(`skein: ${args.map(logText).join(' ')}`),
+      error: (...args: unknown[]) => log(`skein: unexpected error: ${args.map(logText).join(' ')}`),
+    },
     // useDocumentCache keeps parsed and validated documents, bounded by their size.
     parserAndValidationCache: false,
     // Unexpected errors are masked by useErrorMasking (with the request id); yoga masks
@@ -146,4 +154,8 @@ function createYogaApp(
       ...plugins,
     ],
   });
+}
+
+function logText(value: unknown): string {
+  return value instanceof Error ? (value.stack ?? value.message) : typeof value === 'string' ? value : JSON.stringify(value);
 }
