@@ -152,4 +152,17 @@ describe('compile errors name the file, line and variables', () => {
 }`),
     ).toEqual(['composites/c.graphql:2:3: composite c: mutations run in document order, but "first" uses $a from the later step "second"']);
   });
+
+  it('every misplaced @export at once, each at its place', async () => {
+    const errors = await compileErrors(`query c($a: ID @internal, $h: ID @internal) {
+  order(id: "1") { user @export(as: "a") { id } }
+  hotel(id: "2") { id @export(as: "h", equals: "2", notEquals: "3") }
+  user(id: $a) { name }
+  room(roomId: $h) { type }
+}`);
+    expect(errors).toEqual([
+      'composites/c.graphql:2:25: @export on "order.user": only a leaf field (scalar or enum) can be exported',
+      'composites/c.graphql:3:23: @export(as: "h") has equals and notEquals; give one test',
+    ]);
+  });
 });

@@ -17,7 +17,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import { SchemaError } from '../../errors/schema-error.js';
+import { SchemaError, throwIfAny } from '../../errors/schema-error.js';
 import type { ExportTest, PlanCondition } from '../plan.js';
 
 /** A root field of a composite, as written, before dependencies are worked out. */
@@ -45,7 +45,7 @@ export interface RawExport {
 /**
  * Splits a composite operation into its steps (root fields, root fragments flattened,
  * conditions on those fragments carried down) and reads, for each, the variables it
- * uses and the values it exports.
+ * uses and the values it exports. Every misplaced `@export` is reported, not only the first.
  */
 export function readSteps(
   operation: OperationDefinitionNode,
@@ -73,20 +73,33 @@ export function readSteps(
   };
   collectRoot(operation.selectionSet, [], new Set());
 
-  return [...byKey.entries()].map(([key, { nodes, conditions }]) => {
+  const problems: SchemaError[] = [];
+  const steps = [...byKey.entries()].flatMap(([key, { nodes, conditions }]) => {
     const field = root.getFields()[nodes[0].name.value];
     if (!field) {
-      throw new SchemaError(`${root.name} has no field "${nodes[0].name.value}"`, nodes[0]);
+      problems.push(new SchemaError(`${root.name} has no field "${nodes[0].name.value}"`, nodes[0]));
+      return [];
     }
     const uses = new Set<string>();
     const usedFragments = new Set<string>();
     const exports: RawExport[] = [];
+    const walk: ExportWalk = { fragments, schema, into: exports, problems };
     for (const node of nodes) {
       collectVariables(node, fragments, uses, usedFragments);
-      walkExports(node, field.type, [], false, fragments, schema, exports, new Set());
+      walkExports(node, field.type, [], false, walk, new Set());
     }
-    return { key, nodes, field, conditions, uses, fragments: usedFragments, exports };
+    return [{ key, nodes, field, conditions, uses, fragments: usedFragments, exports }];
   });
+  throwIfAny(problems);
+  return steps;
+}
+
+/** What a walk for exports reads, and where it puts what it finds. */
+interface ExportWalk {
+  readonly fragments: ReadonlyMap<string, FragmentDefinitionNode>;
+  readonly schema: GraphQLSchema;
+  readonly into: RawExport[];
+  readonly problems: SchemaError[];
 }
 
 function conditionsOf(directives: readonly DirectiveNode[] | undefined): PlanCondition[] {
@@ -138,9 +151,7 @@ function walkExports(
   type: GraphQLOutputType,
   parentPath: readonly string[],
   parentList: boolean,
-  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
-  schema: GraphQLSchema,
-  into: RawExport[],
+  walk: ExportWalk,
   seen: Set<string>,
 ): void {
   const path = [...parentPath, node.alias?.value ?? node.name.value];
@@ -148,19 +159,21 @@ function walkExports(
   for (const directive of node.directives ?? []) {
     if (directive.name.value !== 'export') continue;
     if (node.selectionSet) {
-      throw new SchemaError(`@export on "${path.join('.')}": only a leaf field (scalar or enum) can be exported`, directive);
+      walk.problems.push(new SchemaError(`@export on "${path.join('.')}": only a leaf field (scalar or enum) can be exported`, directive));
+      continue;
     }
     const args = Object.fromEntries((directive.arguments ?? []).map((a) => [a.name.value, valueFromASTUntyped(a.value)]));
     const { as, ...testArgs } = args as unknown as { as: string } & ExportTest;
     const test = Object.keys(testArgs).length > 0 ? (testArgs as ExportTest) : undefined;
     if (test && Object.keys(testArgs).length > 1) {
-      throw new SchemaError(`@export(as: "${as}") has ${Object.keys(testArgs).join(' and ')}; give one test`, directive);
+      walk.problems.push(new SchemaError(`@export(as: "${as}") has ${Object.keys(testArgs).join(' and ')}; give one test`, directive));
+      continue;
     }
-    into.push({ variable: as, path, list, test, fieldType: type, node: directive });
+    walk.into.push({ variable: as, path, list, test, fieldType: type, node: directive });
   }
   if (!node.selectionSet) return;
   const named = getNamedType(type) as GraphQLCompositeType;
-  walkSelections(node.selectionSet, named, path, list, fragments, schema, into, seen);
+  walkSelections(node.selectionSet, named, path, list, walk, seen);
 }
 
 function walkSelections(
@@ -168,25 +181,24 @@ function walkSelections(
   parent: GraphQLCompositeType,
   path: readonly string[],
   list: boolean,
-  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
-  schema: GraphQLSchema,
-  into: RawExport[],
+  walk: ExportWalk,
   seen: Set<string>,
 ): void {
+  const { fragments, schema } = walk;
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) {
       if (selection.name.value === '__typename') continue;
       const fields = isObjectType(parent) || isInterfaceType(parent) ? parent.getFields() : {};
       const field = fields[selection.name.value];
-      if (field) walkExports(selection, field.type, path, list, fragments, schema, into, seen);
+      if (field) walkExports(selection, field.type, path, list, walk, seen);
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
       const type = selection.typeCondition ? (schema.getType(selection.typeCondition.name.value) as GraphQLCompositeType) : parent;
-      walkSelections(selection.selectionSet, type ?? parent, path, list, fragments, schema, into, seen);
+      walkSelections(selection.selectionSet, type ?? parent, path, list, walk, seen);
     } else {
       const fragment = fragments.get(selection.name.value);
       if (!fragment || seen.has(fragment.name.value)) continue;
       const type = schema.getType(fragment.typeCondition.name.value) as GraphQLCompositeType;
-      walkSelections(fragment.selectionSet, type ?? parent, path, list, fragments, schema, into, new Set([...seen, fragment.name.value]));
+      walkSelections(fragment.selectionSet, type ?? parent, path, list, walk, new Set([...seen, fragment.name.value]));
     }
   }
 }
