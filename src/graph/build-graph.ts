@@ -59,7 +59,7 @@ export async function buildGraph(input: SchemaInput, options: GraphOptions = {})
     throwIfAny(errors);
     const { schema, composites } = compileComposites(input.composites, base.schema);
     bindResolvers({ schema, operations: base.operations, batchForms, joins, composites, paused: options.pausedComposites });
-    assertNoUnresolvedRoots(schema, base.operations, composites);
+    assertNoUnresolvedRoots(schema, [...base.operations.keys(), ...base.builtinFields], composites);
     return {
       // Last: everything above reads the configuration directives through the full schema.
       schema: publicSchemaOf(schema),
@@ -85,13 +85,13 @@ function collect<T>(errors: SchemaError[], build: () => T, fallback: T): T {
   }
 }
 
-// Every root field is an operation or a composite; anything else would answer null silently.
+// Every root field is an operation, a built-in or a composite; anything else would answer null silently.
 function assertNoUnresolvedRoots(
   schema: GraphQLSchema,
-  operations: ReadonlyMap<string, Operation>,
+  resolved: readonly string[],
   composites: readonly CompiledComposite[],
 ): void {
-  const known = new Set([...operations.keys(), ...composites.map((c) => `${c.rootType}.${c.plan.name}`)]);
+  const known = new Set([...resolved, ...composites.map((c) => `${c.rootType}.${c.plan.name}`)]);
   for (const root of [schema.getQueryType(), schema.getMutationType()]) {
     if (!root || !isObjectType(root)) continue;
     for (const field of Object.keys(root.getFields())) {

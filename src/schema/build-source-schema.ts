@@ -30,6 +30,7 @@ import {
   type SourceReadOptions,
 } from '../sources/index.js';
 import { bindAbstractTypes } from './abstract-types.js';
+import { BUILTIN_QUERY_FIELD, builtinNameErrors, builtinQueryDocument, gatewayInfo } from './builtin-query.js';
 import { GraphQLJSON } from './scalars.js';
 import type { SchemaFile } from './schema-input.js';
 
@@ -56,6 +57,8 @@ export interface SourceSchema {
   readonly sources: ReadonlyMap<string, SourceConfig>;
   /** Every root field bound to an upstream, by `Query.order`. */
   readonly operations: ReadonlyMap<string, Operation>;
+  /** Root fields the gateway answers itself (`Query._skein`), already resolved. */
+  readonly builtinFields: ReadonlySet<string>;
   /** The type definitions of all source files, for later extension (composites, joins). */
   readonly document: DocumentNode;
   /** Closes the sources' connection pools. */
@@ -63,6 +66,8 @@ export interface SourceSchema {
 }
 
 const ROOT_TYPES = new Set(['Query', 'Mutation']);
+/** Root fields the gateway answers itself rather than an upstream. */
+const BUILTIN_FIELDS: ReadonlySet<string> = new Set([`Query.${BUILTIN_QUERY_FIELD}`]);
 
 /**
  * Builds the schema from source files: parses and validates the SDL, reads each
@@ -86,20 +91,16 @@ export async function buildSourceSchema(
   throwIfAny(errors);
 
   const document = concatAST(documents.map(asExtensionsOfRoots));
+  errors.push(...builtinNameErrors(document));
+  throwIfAny(errors);
   const builtins = `${builtinSDL(document)}\n${options.directives ?? ''}`;
-  const full = concatAST([parse(new Source(builtins, '<skein directives>')), document]);
+  // The built-in Query field comes last, so the sources' own fields lead in GraphiQL and introspection.
+  const full = concatAST([parse(new Source(builtins, '<skein directives>')), document, builtinQueryDocument()]);
   for (const error of validateSDL(full)) errors.push(SchemaError.fromGraphQLError(error));
   throwIfAny(errors);
 
   const schema = buildASTSchema(full, { assumeValidSDL: true });
-  for (const error of validateSchema(schema)) {
-    const emptyQuery = error.message === 'Type Query must define one or more fields.';
-    errors.push(
-      emptyQuery
-        ? new SchemaError('no source file declares a Query field, and a GraphQL schema needs at least one')
-        : SchemaError.fromGraphQLError(error),
-    );
-  }
+  for (const error of validateSchema(schema)) errors.push(SchemaError.fromGraphQLError(error));
   const { sources, errors: sourceErrors } = readSources(
     [...(schema.astNode ? [schema.astNode] : []), ...schema.extensionASTNodes],
     schema.getDirective('source')!,
@@ -114,7 +115,8 @@ export async function buildSourceSchema(
     throwIfAny(errors);
   }
   const operations = new Map<string, Operation>();
-  const resolvers: Record<string, Record<string, unknown>> = {};
+  const info = gatewayInfo(sources);
+  const resolvers: Record<string, Record<string, unknown>> = { Query: { [BUILTIN_QUERY_FIELD]: () => info } };
   let closing: Promise<void> | undefined;
   const closeAll = () => (closing ??= closeSources(clients)); // safe to call more than once
   try {
@@ -131,6 +133,7 @@ export async function buildSourceSchema(
     schema: addResolversToSchema({ schema, resolvers: { ...resolvers, ...scalarResolvers() } as IResolvers }),
     sources,
     operations,
+    builtinFields: BUILTIN_FIELDS,
     document,
     close: closeAll,
   };
@@ -142,7 +145,10 @@ function scalarResolvers(): Record<string, GraphQLScalarType> {
   return Object.fromEntries(scalars.map((scalar) => [scalar.name, scalar]));
 }
 
-/** SDL of Skein's directives; an empty Query (and Mutation) for source files to extend. */
+/**
+ * SDL of Skein's directives; an empty Query (and Mutation) for source files to extend.
+ * Query is never left empty: the built-in field extends it too (builtin-query.ts).
+ */
 function builtinSDL(document: DocumentNode): string {
   const extended = new Set(
     document.definitions.flatMap((d) => (d.kind === Kind.OBJECT_TYPE_EXTENSION ? [d.name.value] : [])),
@@ -215,6 +221,7 @@ function compileOperations(
     for (const field of Object.values(root.getFields())) {
       const node = field.astNode!;
       const name = `${root.name}.${field.name}`;
+      if (BUILTIN_FIELDS.has(name)) continue; // answered by the gateway, not an upstream
       try {
         const annotations = (node.directives ?? []).filter((d) => byDirective.has(d.name.value));
         if (annotations.length !== 1) {

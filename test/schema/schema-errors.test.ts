@@ -66,10 +66,15 @@ describe('schema errors name the file, line and column', () => {
     expect(third).toEqual(['a.graphql:2:14: Query.a has no @rest or @soap directive, so nothing can resolve it']);
   });
 
-  it('a schema without any Query field', async () => {
+  it('a field or type taking a name of the built-in Query._skein, at the author\'s own definition', async () => {
     expect(
-      await errorsOf({ 's.graphql': `${shop}type Mutation { a: String @rest(source: "shop", method: POST, path: "/a") }` }),
-    ).toEqual(['no source file declares a Query field, and a GraphQL schema needs at least one']);
+      await errorsOf({
+        's.graphql': `${shop}type Query {\n  _skein: String @rest(source: "shop", path: "/s")\n}\ntype SkeinSource { name: String }`,
+      }),
+    ).toEqual([
+      "s.graphql:3:3: Query._skein is the gateway's built-in field (its version and sources); rename this field",
+      "s.graphql:5:6: type SkeinSource is the gateway's own (Query._skein returns it); rename this type (`skein import … --prefix` renames a whole imported document)",
+    ]);
   });
 
   it('a directive argument of the wrong type, and a source URL that is not HTTP', async () => {

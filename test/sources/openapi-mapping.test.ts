@@ -139,7 +139,7 @@ describe('OpenAPI import: mapping rules (test/fixtures/openapi/mapping-rules.yam
   it('names fields from operationIds, or from method and path, resolving collisions deterministically', async () => {
     const query = Object.keys(schema.getQueryType()!.getFields());
     const mutation = Object.keys(schema.getMutationType()!.getFields());
-    expect(query).toEqual(['getAnimal', 'getCreature', 'getTrees', 'getUser2']);
+    expect(query).toEqual(['getAnimal', 'getCreature', 'getTrees', 'getUser2', '_skein']);
     // `getUser` needs no change, so it keeps its name; get-user and get_user follow in document order.
     expect(mutation).toEqual(['plantTree', 'getUser', 'getUser3', 'search']);
     const again = await importOpenAPI(FIXTURE, { source: 'zoo' });
@@ -242,7 +242,7 @@ describe('OpenAPI import: mapping rules (test/fixtures/openapi/mapping-rules.yam
     const both = await startTestGateway({ sources: { 'zoo.graphql': imported.sdl, 'zoo2.graphql': prefixed.sdl } });
     try {
       expect(Object.keys(both.graph.schema.getQueryType()!.getFields())).toEqual([
-        'getAnimal', 'getCreature', 'getTrees', 'getUser2', 'zooGetAnimal', 'zooGetCreature', 'zooGetTrees', 'zooGetUser2',
+        'getAnimal', 'getCreature', 'getTrees', 'getUser2', 'zooGetAnimal', 'zooGetCreature', 'zooGetTrees', 'zooGetUser2', '_skein',
       ]);
     } finally {
       await both.close();
