@@ -14,13 +14,3 @@ export function seconds(ms: number): string {
 export function commaList(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(',').map((item) => item.trim()).filter(Boolean)];
 }
-
-/**
- * A one-field Query added when an importer checks that its output builds: a source with
- * only mutations is valid SDL, but a schema needs a Query from some source.
- */
-export const IMPORT_CHECK_QUERY = {
-  path: '<import check>',
-  text: `extend schema @source(name: "skeinImportCheck", kind: REST, url: "http://localhost")
-type Query { skeinImportCheck: JSON @rest(source: "skeinImportCheck", path: "/") }`,
-};

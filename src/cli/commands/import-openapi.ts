@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { Note, OpenAPIImport } from '../../sources/rest/openapi/index.js';
 import { reportFailure } from '../report.js';
-import { commaList, count, IMPORT_CHECK_QUERY, seconds } from '../format.js';
+import { commaList, count, seconds } from '../format.js';
 
 interface ImportOpenAPIOptions {
   source: string;
@@ -69,9 +69,7 @@ export function registerImportOpenAPI(parent: Command): void {
         progress.show('checking that the SDL builds');
         const buildStarted = performance.now();
         const file = { path: out === '-' ? '<stdout>' : out, text: result.sdl };
-        // A schema needs a Query field; an API of only POSTs has none, but is fine beside other sources.
-        const sources = result.queries > 0 ? [file] : [file, IMPORT_CHECK_QUERY];
-        const built = await buildGraph({ sources, composites: [] }, { onSourceError: 'fail' });
+        const built = await buildGraph({ sources: [file], composites: [] }, { onSourceError: 'fail' });
         await built.close();
         const buildMs = performance.now() - buildStarted;
         progress.clear();
@@ -114,7 +112,7 @@ function printSummary(location: string, out: string, result: OpenAPIImport, tota
       `validate ${seconds(t.validate)}, map ${seconds(t.map)}, print ${seconds(t.print)}, build check ${seconds(buildMs)}`,
   );
   if (result.queries === 0) {
-    log('  no operation is a GET, so no Query field: the gateway needs one from some source (or move one with --query)');
+    log('  no operation is a GET, so every one is on Mutation (move reads with --query); the gateway still serves Query._skein');
   }
   listNotes(log, 'left out', result.skipped);
   listNotes(log, 'imported with a caveat', result.notes);

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import type { WsdlImport } from '../../sources/soap/importer/import-wsdl.js';
 import type { SoapVersion } from '../../sources/soap/wsdl/wsdl-model.js';
 import { reportFailure } from '../report.js';
-import { commaList, count, IMPORT_CHECK_QUERY, seconds } from '../format.js';
+import { commaList, count, seconds } from '../format.js';
 
 interface ImportWsdlOptions {
   source: string;
@@ -85,9 +85,7 @@ export function registerImportWsdl(parent: Command): void {
         // The check builds the SDL as `skein serve` would; the WSDL is read again, from where the SDL says.
         const buildStarted = performance.now();
         const file = { path: out === '-' ? '<stdout>' : out, text: result.sdl };
-        const queries = result.operations.filter((o) => o.root === 'Query').length;
-        const sources = queries > 0 ? [file] : [file, IMPORT_CHECK_QUERY];
-        const built = await buildGraph({ sources, composites: [] }, { onSourceError: 'fail' });
+        const built = await buildGraph({ sources: [file], composites: [] }, { onSourceError: 'fail' });
         await built.close();
         if (out === '-') process.stdout.write(result.sdl);
         printSummary(location, out, result, importMs, performance.now() - buildStarted);
@@ -142,7 +140,7 @@ function printSummary(location: string, out: string, result: WsdlImport, importM
     log(`  other SOAP ports: ${others.map((p) => `${p.name} (SOAP ${p.soapVersion})`).join(', ')}; choose one with --port or --soap-version`);
   }
   if (!result.endpoint) log('  the port has no soap:address: give the endpoint with --url, or set url on the @source');
-  if (queries === 0) log('  no operation reads like a query, so no Query field: the gateway needs one from some source (or move one with --query)');
+  if (queries === 0) log('  no operation reads like a query, so every one is on Mutation (move reads with --query); the gateway still serves Query._skein');
   if (result.skipped.length > 0) {
     log(`  ${result.skipped.length} left out:`);
     for (const skipped of result.skipped.slice(0, LISTED)) log(`    ${skipped.operation}: ${skipped.reason}`);
