@@ -38,7 +38,7 @@ type SkeinGateway {
 
 """One upstream API the gateway calls."""
 type SkeinSource {
-  "The source's name, as declared by \`@source(name:)\`."
+  "The source's name, as its schema file declares it."
   name: String!
   "The protocol the gateway speaks to it."
   kind: SkeinSourceKind!
