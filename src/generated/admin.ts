@@ -345,6 +345,8 @@ export type SourceInput = {
   name?: InputMaybe<Scalars['String']['input']>;
   openapi?: InputMaybe<Scalars['String']['input']>;
   sdl?: InputMaybe<Scalars['String']['input']>;
+  /** Refuse an OpenAPI document that is not valid OpenAPI; by default it imports, each problem a warning. */
+  strict?: InputMaybe<Scalars['Boolean']['input']>;
   /** Base URL or endpoint to write into an imported @source. */
   url?: InputMaybe<Scalars['String']['input']>;
   wsdl?: InputMaybe<Scalars['String']['input']>;

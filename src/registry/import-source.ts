@@ -15,6 +15,8 @@ export interface DescribedSource {
   readonly wsdl?: string;
   /** Base URL or endpoint to write into the generated `@source`. */
   readonly url?: string;
+  /** Refuse an OpenAPI document that is not valid OpenAPI, as `--strict` does; by default it imports with warnings. */
+  readonly strict?: boolean;
 }
 
 /**
@@ -31,7 +33,7 @@ export async function sourceFromDescription(input: DescribedSource): Promise<Sou
     if (input.openapi !== undefined) {
       const file = path.join(folder, /^\s*[{[]/.test(input.openapi) ? `${input.name}.json` : `${input.name}.yaml`);
       await writeFile(file, input.openapi);
-      const result = await located(() => importOpenAPI(file, { source: input.name, url: input.url }), 'the OpenAPI document');
+      const result = await located(() => importOpenAPI(file, { source: input.name, url: input.url, strict: input.strict }), 'the OpenAPI document');
       return { name: input.name, sdl: result.sdl, origin: 'openapi' };
     }
     if (input.wsdl !== undefined) {

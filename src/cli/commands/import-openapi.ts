@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { Note, OpenAPIImport } from '../../sources/rest/openapi/index.js';
+import { formatWarning } from '../../sources/rest/openapi/import-warnings.js';
 import { reportFailure } from '../report.js';
 import { commaList, count, seconds } from '../format.js';
 
@@ -13,6 +14,7 @@ interface ImportOpenAPIOptions {
   mutation?: string[];
   prefix?: string;
   validate: boolean;
+  strict?: boolean;
 }
 
 const HELP_AFTER = `
@@ -43,6 +45,7 @@ export function registerImportOpenAPI(parent: Command): void {
     .option('--mutation <operations>', 'comma-separated operations to put on Mutation whatever their method', commaList)
     .option('--prefix <prefix>', 'put before every type and root field name, to keep two APIs apart (Gh → GhRepository, ghReposGet)')
     .option('--no-validate', 'skip checking the document against the OpenAPI schema')
+    .option('--strict', 'refuse a document that is not valid OpenAPI (by default it imports, each problem a warning)')
     .addHelpText('after', HELP_AFTER)
     .action(async (location: string, options: ImportOpenAPIOptions) => {
       const progress = new Progress();
@@ -58,6 +61,7 @@ export function registerImportOpenAPI(parent: Command): void {
           mutation: options.mutation,
           prefix: options.prefix,
           validate: options.validate,
+          strict: options.strict,
           onProgress: (_step, detail) => progress.show(detail),
         });
         const out = options.out ?? path.join('schema', 'sources', `${options.source}.graphql`);
@@ -86,6 +90,9 @@ async function checkOptions(options: ImportOpenAPIOptions): Promise<void> {
   const { SchemaError } = await import('../../errors/schema-error.js');
   if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(options.source)) {
     throw new SchemaError(`--source "${options.source}" must start with a letter and use letters, digits, _ or -`);
+  }
+  if (options.strict && !options.validate) {
+    throw new SchemaError('--strict refuses what validation finds, so it cannot go with --no-validate: give one of them');
   }
   if (options.url !== undefined && !/^https?:\/\//.test(options.url)) {
     throw new SchemaError(`--url "${options.url}" must start with http:// or https://`);
@@ -116,6 +123,7 @@ function printSummary(location: string, out: string, result: OpenAPIImport, tota
   }
   listNotes(log, 'left out', result.skipped);
   listNotes(log, 'imported with a caveat', result.notes);
+  printWarnings(log, result.warnings);
 }
 
 function listNotes(log: (line: string) => void, title: string, notes: readonly Note[]): void {
@@ -123,6 +131,13 @@ function listNotes(log: (line: string) => void, title: string, notes: readonly N
   log(`  ${notes.length} ${title}:`);
   for (const note of notes.slice(0, LISTED)) log(`    ${note.where}: ${note.message}`);
   if (notes.length > LISTED) log(`    … and ${notes.length - LISTED} more`);
+}
+
+/** Every warning, one per line as `file:line:column: warning: …`, so an editor can jump to each. */
+function printWarnings(log: (line: string) => void, warnings: OpenAPIImport['warnings']): void {
+  if (warnings.length === 0) return;
+  log(`  ${count(warnings.length, 'warning')}: the document is not valid OpenAPI; fix it there (--strict refuses such documents):`);
+  for (const warning of warnings) log(`    ${formatWarning(warning)}`);
 }
 
 /** One status line on a terminal, rewritten in place; nothing when stderr is not a terminal. */

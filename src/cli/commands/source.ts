@@ -29,8 +29,9 @@ export function registerSource(program: Command): void {
       .option('--openapi <file>', 'an OpenAPI 2.0/3.x document (JSON or YAML) to import')
       .option('--wsdl <file>', 'a WSDL to import (stored with the source)')
       .option('-n, --name <name>', 'the source name (required with --openapi and --wsdl)')
-      .option('--url <url>', 'base URL or endpoint to write into an imported @source'),
-  ).action(async (file: string | undefined, options: { openapi?: string; wsdl?: string; name?: string; url?: string; gateway: string; token?: string }) => {
+      .option('--url <url>', 'base URL or endpoint to write into an imported @source')
+      .option('--strict', 'refuse an OpenAPI document that is not valid OpenAPI (by default it imports, each problem a warning)'),
+  ).action(async (file: string | undefined, options: { openapi?: string; wsdl?: string; name?: string; url?: string; strict?: boolean; gateway: string; token?: string }) => {
     try {
       const given = [file, options.openapi, options.wsdl].filter(Boolean).length;
       if (given !== 1) throw new Error('give exactly one of <file>, --openapi <file> or --wsdl <file>');
@@ -49,8 +50,12 @@ export function registerSource(program: Command): void {
         if (!name) throw new Error(`--name is required with ${options.openapi ? '--openapi' : '--wsdl'}: the name of the @source the imported fields call`);
         if (options.openapi) {
           const { importOpenAPI } = await import('../../sources/rest/openapi/index.js');
-          await importOpenAPI(options.openapi, { source: name, url: options.url });
+          const { formatWarning } = await import('../../sources/rest/openapi/import-warnings.js');
+          const imported = await importOpenAPI(options.openapi, { source: name, url: options.url, strict: options.strict });
+          // The gateway imports the same text again; its warnings are these, named here by the user's file.
+          for (const warning of imported.warnings) console.error(formatWarning(warning));
           input.openapi = await readFile(options.openapi, 'utf8');
+          if (options.strict) input.strict = true;
         } else {
           const { importWsdl } = await import('../../sources/soap/importer/import-wsdl.js');
           await importWsdl({ location: options.wsdl!, source: name, wsdlArgument: `${name}.wsdl`, url: options.url });

@@ -60,7 +60,13 @@ export const adminResolvers: Resolvers = {
       } else {
         if (!input.name) throw toGraphQLError(new RegistryError('BAD_INPUT', 'an imported source needs name: the name of its @source'));
         source = await guard(() =>
-          sourceFromDescription({ name: input.name!, openapi: input.openapi ?? undefined, wsdl: input.wsdl ?? undefined, url: input.url ?? undefined }),
+          sourceFromDescription({
+            name: input.name!,
+            openapi: input.openapi ?? undefined,
+            wsdl: input.wsdl ?? undefined,
+            url: input.url ?? undefined,
+            strict: input.strict ?? undefined,
+          }),
         );
       }
       return change(context, () => context.registry.registerSource(byAdmin(context), source));

@@ -269,6 +269,8 @@ input SourceInput {
   wsdl: String
   "Base URL or endpoint to write into an imported @source."
   url: String
+  "Refuse an OpenAPI document that is not valid OpenAPI; by default it imports, each problem a warning."
+  strict: Boolean
   attachments: [AttachmentInput!]
 }
 

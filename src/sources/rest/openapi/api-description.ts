@@ -27,6 +27,14 @@ export interface ApiDescription {
   readonly skipped: readonly Note[];
   /** Things imported with a caveat. */
   readonly notes: readonly Note[];
+  /** What the document gets wrong and the reader repaired or left out, at its JSON path. */
+  readonly repairs: readonly Repair[];
+}
+
+/** A part of a document that is not valid OpenAPI, and what was made of it. */
+export interface Repair {
+  readonly at: readonly string[];
+  readonly message: string;
 }
 
 /** A remark about one operation (or the document), for the import summary. */
@@ -83,6 +91,7 @@ const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'tr
 const SUPPORTED = new Set<string>(['get', 'head', 'post', 'put', 'patch', 'delete']);
 // OpenAPI: header parameters with these names are ignored (the media types and security say it).
 const IGNORED_HEADERS = new Set(['accept', 'content-type', 'authorization']);
+const PARAMETER_PLACES = new Set(['path', 'query', 'header', 'cookie', 'body', 'formData']);
 
 /** Reads a parsed (and validated) Swagger 2.0 / OpenAPI 3.x document. */
 export function readApiDescription(document: Record<string, unknown>): ApiDescription {
@@ -116,6 +125,7 @@ function describeKeys(document: Json): string {
 class DescriptionReader {
   readonly #skipped: Note[] = [];
   readonly #notes: Note[] = [];
+  readonly #repairs: Repair[] = [];
 
   constructor(
     private readonly document: Json,
@@ -134,12 +144,15 @@ class DescriptionReader {
       componentSchemas: this.#componentSchemas(),
       skipped: this.#skipped,
       notes: this.#notes,
+      repairs: this.#repairs,
     };
   }
 
   #operations(): ApiOperation[] {
     const operations: ApiOperation[] = [];
     for (const [path, rawItem] of Object.entries(asObject(this.document.paths))) {
+      // Paths start with "/"; other keys are extensions (`x-…`) or mistakes the validator names.
+      if (!path.startsWith('/')) continue;
       const item = asObject(this.#deref(rawItem));
       for (const method of METHODS) {
         const operation = item[method];
@@ -158,10 +171,32 @@ class DescriptionReader {
 
   #operation(path: string, method: string, operation: Json, item: Json, where: string): ApiOperation | undefined {
     const pointer = pointerOf(['paths', path, method]);
-    const declared = [...asArray(item.parameters), ...asArray(operation.parameters)].map((p) => asObject(this.#deref(p)));
+    const declared = [
+      ...asArray(item.parameters).map((p, index) => ({ p, at: ['paths', path, 'parameters', String(index)] })),
+      ...asArray(operation.parameters).map((p, index) => ({ p, at: ['paths', path, method, 'parameters', String(index)] })),
+    ];
     // An operation's parameter replaces the path item's of the same name and place.
     const byKey = new Map<string, Json>();
-    for (const parameter of declared) byKey.set(`${parameter.in}:${parameter.name}`, parameter);
+    for (const { p, at } of declared) {
+      const parameter = asObject(this.#deref(p));
+      if (typeof parameter.name !== 'string' || parameter.name === '' || !PARAMETER_PLACES.has(String(parameter.in))) {
+        const problem = typeof parameter.name !== 'string' || parameter.name === '' ? 'has no name' : `is "in: ${String(parameter.in)}"`;
+        this.#repairs.push({ at, message: `${where}: a parameter ${problem}, so it is left out (give it a name and in: path, query, header, cookie or body)` });
+        continue;
+      }
+      byKey.set(`${parameter.in}:${parameter.name}`, parameter);
+    }
+    // A path template naming a parameter the operation does not declare still needs a value to call.
+    for (const [, name] of path.matchAll(/\{([^{}]+)\}/g)) {
+      if (byKey.has(`path:${name}`)) continue;
+      // Swagger 2.0 parameters carry their type themselves; 3.x ones in a schema.
+      const type = this.version === '2.0' ? { type: 'string' } : { schema: { type: 'string' } };
+      byKey.set(`path:${name}`, { name, in: 'path', required: true, ...type });
+      this.#repairs.push({
+        at: ['paths', path, method],
+        message: `${where}: the path names {${name}}, but the operation declares no such parameter; imported as a required String argument (declare it with in: path to give it a type)`,
+      });
+    }
 
     const parameters: ApiParameter[] = [];
     const formFields: Json[] = [];

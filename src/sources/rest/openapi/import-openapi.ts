@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { parse } from 'graphql';
 import { bundle } from '@readme/openapi-parser';
-import { SchemaError } from '../../../errors/schema-error.js';
+import { SchemaError, throwIfAny } from '../../../errors/schema-error.js';
 import { sourcesSDL } from '../../index.js';
 import { readApiDescription, specVersionOf, type Note, type SpecVersion } from './api-description.js';
 import { loadDocument, type LoadedDocument } from './load-document.js';
@@ -13,6 +13,7 @@ import { checkReferences, follow } from './references.js';
 import { ShapeReader } from './schema-shape.js';
 import { TypeMapper } from './type-mapper.js';
 import { validateDocument } from './validate-document.js';
+import type { ImportWarning } from './import-warnings.js';
 
 export interface OpenAPIImportOptions extends RootSelection {
   /** Name of the `@source` the fields call. */
@@ -32,6 +33,11 @@ export interface OpenAPIImportOptions extends RootSelection {
   readonly text?: string;
   /** Check the document against the OpenAPI schema first (default true). */
   readonly validate?: boolean;
+  /**
+   * Refuse a document that is not valid OpenAPI (SchemaErrors naming each problem), as
+   * `--strict` asks. By default such a document imports, each problem a warning.
+   */
+  readonly strict?: boolean;
   /** Told when each step starts, so a terminal can show progress on big documents. */
   readonly onProgress?: (step: ImportStep, detail: string) => void;
 }
@@ -52,6 +58,8 @@ export interface OpenAPIImport {
   readonly skipped: readonly Note[];
   /** Imported with a caveat. */
   readonly notes: readonly Note[];
+  /** What is not valid OpenAPI in the document, where, and what the import made of it. */
+  readonly warnings: readonly ImportWarning[];
   /** Milliseconds spent in each step. */
   readonly timings: Readonly<Record<ImportStep, number>>;
 }
@@ -83,12 +91,20 @@ export async function importOpenAPI(location: string, options: OpenAPIImportOpti
   if (checked.external.length > 0) {
     value = await step('references', 'bundling referenced files', () => bundleExternal(document, checked.external));
   }
+  const warnings: ImportWarning[] = [];
   if (options.validate !== false) {
-    await step('validate', `validating against OpenAPI ${checked.version}`, () => validateDocument(document, value, checked.version));
+    const strict = options.strict === true;
+    warnings.push(...(await step('validate', `validating against OpenAPI ${checked.version}`, () => validateDocument(document, value, checked.version, strict))));
   }
 
   const mapped = await step('map', 'mapping operations and schemas', () => {
     const description = readApiDescription(value);
+    const repaired = description.repairs.map((repair) => ({
+      location: document.locate(repair.at) ?? { file: document.name, line: 1, column: 1 },
+      message: repair.message,
+    }));
+    if (options.strict && repaired.length > 0) throwIfAny(repaired.map((r) => new SchemaError(`${r.message} (without --strict it imports with a warning)`, r.location)));
+    warnings.push(...repaired);
     const notes = [...description.notes];
     const named = namesOfExternals(value, checked.external, description.componentSchemas);
     const types = new TypeMapper(new ShapeReader(value, named), named, {
@@ -123,8 +139,13 @@ export async function importOpenAPI(location: string, options: OpenAPIImportOpti
     types: types.length,
     skipped: description.skipped,
     notes,
+    warnings: sortedByPlace(warnings),
     timings,
   };
+}
+
+function sortedByPlace(warnings: readonly ImportWarning[]): ImportWarning[] {
+  return [...warnings].sort((a, b) => a.location.line - b.location.line || a.location.column - b.location.column);
 }
 
 function versionOf(document: LoadedDocument): SpecVersion {

@@ -5,3 +5,4 @@ export {
   type OpenAPIImportOptions,
 } from './import-openapi.js';
 export type { Note } from './api-description.js';
+export { formatWarning, type ImportWarning } from './import-warnings.js';
