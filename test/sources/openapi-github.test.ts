@@ -49,6 +49,18 @@ describe('OpenAPI import: the GitHub REST description', () => {
     expect(imported.sdl).toContain('extend schema @source(name: "github", kind: REST, url: "https://api.github.com")');
   });
 
+  it('puts on Query only the POSTs whose names read, and lists them', () => {
+    // Checking a token and listing attestations in bulk read; creating, pinging or testing a webhook does not.
+    expect(imported.classified).toEqual([
+      { operation: 'apps/check-token', root: 'Query', reason: 'check' },
+      { operation: 'orgs/list-attestations-bulk', root: 'Query', reason: 'list' },
+      { operation: 'users/list-attestations-bulk', root: 'Query', reason: 'list' },
+    ]);
+    expect(schema.getQueryType()!.getFields().appsCheckToken).toBeDefined();
+    expect(schema.getMutationType()!.getFields().reposPingWebhook).toBeDefined();
+    expect(schema.getMutationType()!.getFields().reposCreateFork).toBeDefined();
+  });
+
   it('has the operations and types a GitHub user would look for', () => {
     const query = schema.getQueryType()!.getFields();
     const mutation = schema.getMutationType()!.getFields();

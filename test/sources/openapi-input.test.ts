@@ -138,7 +138,9 @@ describe('skein import openapi', () => {
     const imported = await skein('import', 'openapi', fixture('mapping-rules.yaml'), '--source', 'zoo', '--out', out);
     expect(imported.stderr).toBe('');
     expect(imported.code).toBe(0);
-    expect(imported.stdout).toContain(`${fixture('mapping-rules.yaml')} (OpenAPI 3.1, "Mapping rules"): 8 operations (4 Query, 4 Mutation), 16 types → ${out}`);
+    expect(imported.stdout).toContain(`${fixture('mapping-rules.yaml')} (OpenAPI 3.1, "Mapping rules"): 8 operations (6 Query, 2 Mutation), 16 types → ${out}`);
+    // The two POSTs whose names read are on Query, and the summary says so.
+    expect(imported.stdout).toContain('  classified by name: get_user → Query (get), search → Query (search)\n');
     expect(imported.stdout).toMatch(/s in all: read .* build check/);
     expect(existsSync(out)).toBe(true);
     const checked = await skein('check', '--schema', dir);
@@ -148,11 +150,13 @@ describe('skein import openapi', () => {
   });
 
   it('writes to standard output with --out -, the summary going to stderr', async () => {
-    const result = await skein('import', 'openapi', fixture('mapping-rules.yaml'), '--source', 'zoo', '--out', '-', '--query', 'search');
+    const result = await skein('import', 'openapi', fixture('mapping-rules.yaml'), '--source', 'zoo', '--out', '-', '--mutation', 'search');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^# Imported by `skein import openapi`/);
     expect(result.stdout).toContain('search(input: SearchInput): SearchResponse');
     expect(result.stderr).toContain('8 operations (5 Query, 3 Mutation)');
+    // --mutation wins over the name, and what a flag placed is not listed as classified by name.
+    expect(result.stderr).toContain('  classified by name: get_user → Query (get)\n');
   });
 
   it('exits non-zero with file:line:column and no stack trace for a document that does not parse', async () => {

@@ -139,9 +139,10 @@ describe('OpenAPI import: mapping rules (test/fixtures/openapi/mapping-rules.yam
   it('names fields from operationIds, or from method and path, resolving collisions deterministically', async () => {
     const query = Object.keys(schema.getQueryType()!.getFields());
     const mutation = Object.keys(schema.getMutationType()!.getFields());
-    expect(query).toEqual(['getAnimal', 'getCreature', 'getTrees', 'getUser2', '_skein']);
+    expect(query).toEqual(['getAnimal', 'getCreature', 'getTrees', 'getUser2', 'getUser3', 'search', '_skein']);
     // `getUser` needs no change, so it keeps its name; get-user and get_user follow in document order.
-    expect(mutation).toEqual(['plantTree', 'getUser', 'getUser3', 'search']);
+    // The POSTs get_user and search are on Query: their names read.
+    expect(mutation).toEqual(['plantTree', 'getUser']);
     const again = await importOpenAPI(FIXTURE, { source: 'zoo' });
     expect(again.sdl).toBe(imported.sdl);
   });
@@ -206,11 +207,11 @@ describe('OpenAPI import: mapping rules (test/fixtures/openapi/mapping-rules.yam
       getUser2: { id: 1, nickname: null, big: 9007199254740991, status: 'IN_ACTIVE', legacy: 'old', best_friend: { id: 2, nickname: 'bee' } },
     });
     upstream.received.length = 0;
-    const written = await gateway.query(`mutation { getUser3(input: { nickname: "n", password: "p", status: ACTIVE2 }) { id status } }`);
+    const written = await gateway.query(`{ getUser3(input: { nickname: "n", password: "p", status: ACTIVE2 }) { id status } }`);
     expect(written.data).toEqual({ getUser3: { id: 5, status: 'ACTIVE2' } });
     expect(JSON.parse(upstream.received[0].body)).toEqual({ nickname: 'n', password: 'p', status: 'active' });
 
-    const search = await gateway.query(`mutation { search(input: { term: "x", filter: 5 }) { hits { score mood } next { id } loose label } }`);
+    const search = await gateway.query(`{ search(input: { term: "x", filter: 5 }) { hits { score mood } next { id } loose label } }`);
     expect(search.errors).toBeUndefined();
     expect(search.data).toEqual({
       search: {
@@ -222,11 +223,13 @@ describe('OpenAPI import: mapping rules (test/fixtures/openapi/mapping-rules.yam
     });
   });
 
-  it('moves operations between Query and Mutation when told, and rejects a selector that names nothing', async () => {
-    const moved = await importOpenAPI(FIXTURE, { source: 'zoo', query: ['search'], mutation: ['GET /trees', 'get-user'] });
+  it('moves operations between Query and Mutation when told, over method and name, and rejects a selector that names nothing', async () => {
+    const moved = await importOpenAPI(FIXTURE, { source: 'zoo', query: ['plantTree'], mutation: ['GET /trees', 'get-user', 'search'] });
     const query = block(moved.sdl, 'type Query');
     const mutation = block(moved.sdl, 'type Mutation');
-    expect(query).toContain('search(input: SearchInput)');
+    expect(query).toContain('plantTree(input: NodeInput!)');
+    expect(mutation).toContain('search(input: SearchInput)');
+    expect(moved.classified).toEqual([{ operation: 'get_user', root: 'Query', reason: 'get' }]);
     expect(mutation).toContain('getTrees: Node');
     expect(mutation).toContain('getUser2: User');
     await expect(importOpenAPI(FIXTURE, { source: 'zoo', query: ['serach'] })).rejects.toThrow(
@@ -242,7 +245,8 @@ describe('OpenAPI import: mapping rules (test/fixtures/openapi/mapping-rules.yam
     const both = await startTestGateway({ sources: { 'zoo.graphql': imported.sdl, 'zoo2.graphql': prefixed.sdl } });
     try {
       expect(Object.keys(both.graph.schema.getQueryType()!.getFields())).toEqual([
-        'getAnimal', 'getCreature', 'getTrees', 'getUser2', 'zooGetAnimal', 'zooGetCreature', 'zooGetTrees', 'zooGetUser2', '_skein',
+        'getAnimal', 'getCreature', 'getTrees', 'getUser2', 'getUser3', 'search',
+        'zooGetAnimal', 'zooGetCreature', 'zooGetTrees', 'zooGetUser2', 'zooGetUser3', 'zooSearch', '_skein',
       ]);
     } finally {
       await both.close();

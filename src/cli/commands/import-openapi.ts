@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { Note, OpenAPIImport } from '../../sources/rest/openapi/index.js';
 import { formatWarning } from '../../sources/rest/openapi/import-warnings.js';
+import { formatClassifications } from '../../sources/classify-operation.js';
 import { reportFailure } from '../report.js';
 import { commaList, count, seconds } from '../format.js';
 
@@ -18,8 +19,10 @@ interface ImportOpenAPIOptions {
 }
 
 const HELP_AFTER = `
-Each operation becomes a root field with @rest: GET and HEAD on Query, other methods on
-Mutation (move them with --query / --mutation, by operationId, field name or "METHOD /path").
+Each operation becomes a root field with @rest: GET and HEAD on Query, and a POST whose
+name reads (DescribeInstances, search: its operationId, else its path's last segment) too;
+other methods on Mutation. The summary lists the POSTs put on Query by name; move any
+operation with --query / --mutation (by operationId, field name or "METHOD /path").
 Field names come from the operationId (or method and path); schemas become object types,
 input types (Pet and PetInput) and enums; oneOf/anyOf of objects become unions; other
 free-form values become JSON. Names that are not valid GraphQL keep their wire name with
@@ -118,6 +121,7 @@ function printSummary(location: string, out: string, result: OpenAPIImport, tota
     `  ${seconds(totalMs)} in all: read ${seconds(t.read)}, references ${seconds(t.references)}, ` +
       `validate ${seconds(t.validate)}, map ${seconds(t.map)}, print ${seconds(t.print)}, build check ${seconds(buildMs)}`,
   );
+  if (result.classified.length > 0) log(`  classified by name: ${formatClassifications(result.classified, LISTED)}`);
   if (result.queries === 0) {
     log('  no operation is a GET, so every one is on Mutation (move reads with --query); the gateway still serves Query._skein');
   }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { WsdlImport } from '../../sources/soap/importer/import-wsdl.js';
 import type { SoapVersion } from '../../sources/soap/wsdl/wsdl-model.js';
+import { formatClassifications, type NameClassification } from '../../sources/classify-operation.js';
 import { reportFailure } from '../report.js';
 import { commaList, count, seconds } from '../format.js';
 
@@ -20,9 +21,11 @@ interface ImportWsdlOptions {
 }
 
 const HELP_AFTER = `
-Each operation of one SOAP port becomes a root field with @soap(operation:). Names that
-read (Get, Find, List, Search, Query, Fetch, Lookup, Check…) go on Query, the others on
-Mutation; move them with --query / --mutation. A document/literal wrapped request is
+Each operation of one SOAP port becomes a root field with @soap(operation:). A name with a
+word that writes (Create, Update, Delete, Send, Process, Cancel, Solicitar…) goes on
+Mutation; the others go on Query: names that read (Get, Describe, Search, FEParamGetTiposCbte,
+Consultar…) and names with no verb at all (FECompUltimoAutorizado, Version). The summary
+says how each was classified; move any with --query / --mutation. A document/literal wrapped request is
 flattened into arguments, a response holding one element returns that element, ArrayOf
 wrappers and repeated elements become lists, XSD enumerations become enums (wire values
 kept with @wire), xsd:long travels as the Long scalar (a string of digits). When the WSDL
@@ -32,7 +35,7 @@ listed. The file is meant to be read, edited and committed.
 Examples:
   skein import wsdl rooms.wsdl --source rooms
   skein import wsdl https://erp.internal/Payroll.svc?wsdl --source payroll --soap-version 1.2
-  skein import wsdl Ship.wsdl --source fedex --port ShipServicePort --query validateShipment
+  skein import wsdl Ship.wsdl --source fedex --port ShipServicePort --mutation validateShipment
   SHOP_WSDL_PASSWORD=… skein import wsdl https://shop/ws?wsdl --source shop --wsdl-user me --wsdl-password-env SHOP_WSDL_PASSWORD
 `;
 
@@ -139,6 +142,10 @@ function printSummary(location: string, out: string, result: WsdlImport, importM
   if (others.length > 0) {
     log(`  other SOAP ports: ${others.map((p) => `${p.name} (SOAP ${p.soapVersion})`).join(', ')}; choose one with --port or --soap-version`);
   }
+  const classified = result.operations.flatMap((o): NameClassification[] =>
+    o.classifiedBy ? [{ operation: o.operation, root: o.root, reason: o.classifiedBy }] : [],
+  );
+  if (classified.length > 0) log(`  classified by name: ${formatClassifications(classified, LISTED)}`);
   if (!result.endpoint) log('  the port has no soap:address: give the endpoint with --url, or set url on the @source');
   if (queries === 0) log('  no operation reads like a query, so every one is on Mutation (move reads with --query); the gateway still serves Query._skein');
   if (result.skipped.length > 0) {

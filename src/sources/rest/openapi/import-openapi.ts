@@ -2,6 +2,7 @@ import path from 'node:path';
 import { parse } from 'graphql';
 import { bundle } from '@readme/openapi-parser';
 import { SchemaError, throwIfAny } from '../../../errors/schema-error.js';
+import type { NameClassification } from '../../classify-operation.js';
 import { sourcesSDL } from '../../index.js';
 import { readApiDescription, specVersionOf, type Note, type SpecVersion } from './api-description.js';
 import { loadDocument, type LoadedDocument } from './load-document.js';
@@ -52,6 +53,8 @@ export interface OpenAPIImport {
   readonly title: string;
   readonly queries: number;
   readonly mutations: number;
+  /** POST operations that their names put on Query (`DescribeInstances` → Query, Describe), for the author to check. */
+  readonly classified: readonly NameClassification[];
   /** Named types written (objects, inputs, enums, unions). */
   readonly types: number;
   /** Operations left out, with the reason. */
@@ -136,6 +139,7 @@ export async function importOpenAPI(location: string, options: OpenAPIImportOpti
     title: description.title,
     queries: fields.filter((f) => f.root === 'Query').length,
     mutations: fields.filter((f) => f.root === 'Mutation').length,
+    classified: fields.flatMap((f) => (f.classifiedBy ? [{ ...f.classifiedBy, root: f.root }] : [])),
     types: types.length,
     skipped: description.skipped,
     notes,

@@ -1,3 +1,4 @@
+import { classifyName } from '../../classify-operation.js';
 import { fieldName, isValidGraphQLName, NameRegistry } from '../../naming.js';
 import type { ApiOperation, Note } from './api-description.js';
 import type { ArgumentDefinition, RestParamDefinition, RootFieldDefinition } from './sdl-model.js';
@@ -25,8 +26,9 @@ const BODY_ARGUMENT = 'input';
  *   method and path (`GET /pets/{id}` → `getPetsById`). Names that need no change are
  *   claimed first, the others in document order, a taken name getting the lowest free
  *   number (`getPet2`): the same document always gives the same names.
- * - GET and HEAD go on Query, the other methods on Mutation, unless `selection` says
- *   otherwise. A selector that names no operation is an error (a typo would otherwise
+ * - GET and HEAD go on Query; PUT, PATCH and DELETE on Mutation; a POST goes on Query when
+ *   its name reads (`DescribeInstances`, `search`), else on Mutation. `selection` overrides
+ *   all of these. A selector that names no operation is an error (a typo would otherwise
  *   go unnoticed).
  * - Path, query and header parameters become arguments (renamed where their name is not
  *   valid GraphQL; the `@rest` templates keep the wire name); the body is `input`.
@@ -39,7 +41,10 @@ export function operationFields(
 ): RootFieldDefinition[] {
   const names = fieldNamesOf(operations, options.fieldPrefix ?? '');
   const roots = rootsOf(operations, names, options);
-  return operations.map((operation, i) => fieldOf(operation, names[i], roots[i], types, notes));
+  return operations.map((operation, i) => {
+    const field = fieldOf(operation, names[i], roots[i].root, types, notes);
+    return roots[i].classifiedBy ? { ...field, classifiedBy: roots[i].classifiedBy } : field;
+  });
 }
 
 function fieldOf(
@@ -155,7 +160,7 @@ function rootsOf(
   operations: readonly ApiOperation[],
   names: readonly string[],
   selection: RootSelection,
-): ('Query' | 'Mutation')[] {
+): { root: 'Query' | 'Mutation'; classifiedBy?: { operation: string; reason: string } }[] {
   const matches = (selector: string, i: number): boolean => {
     const operation = operations[i];
     const [method, ...rest] = selector.trim().split(/\s+/);
@@ -181,10 +186,27 @@ function rootsOf(
   const both = [...asQuery].find((i) => asMutation.has(i));
   if (both !== undefined) throw new Error(`operation "${names[both]}" is named by both --query and --mutation`);
   return operations.map((operation, i) => {
-    if (asQuery.has(i)) return 'Query';
-    if (asMutation.has(i)) return 'Mutation';
-    return operation.method === 'GET' || operation.method === 'HEAD' ? 'Query' : 'Mutation';
+    if (asQuery.has(i)) return { root: 'Query' };
+    if (asMutation.has(i)) return { root: 'Mutation' };
+    if (operation.method === 'GET' || operation.method === 'HEAD') return { root: 'Query' };
+    if (operation.method !== 'POST') return { root: 'Mutation' };
+    // POST carries queries too big for a URL, and whole APIs (AWS, Adyen) send every call
+    // with it: the name says whether it reads. A POST whose name says nothing creates, as REST has it.
+    const nameClass = classifyName(postName(operation));
+    if (nameClass.kind !== 'read') return { root: 'Mutation' };
+    return { root: 'Query', classifiedBy: { operation: operation.operationId ?? `POST ${operation.path}`, reason: nameClass.word } };
   });
+}
+
+/**
+ * What a POST is called: its operationId, else its path's last segment that is not a
+ * parameter (`/v2/search` → `search`). A leading "post" only repeats the method
+ * (`POST_DescribeInstances`, `post-payments`), so it is dropped.
+ */
+function postName(operation: ApiOperation): string {
+  const segments = operation.path.split('/').filter((segment) => segment && !/^\{.*\}$/.test(segment));
+  const name = operation.operationId ?? segments.at(-1) ?? '';
+  return name.replace(/^(?:post|Post|POST)(?![a-z])[\W_]*(?=.)/, '');
 }
 
 function describe(operation: ApiOperation): string | undefined {

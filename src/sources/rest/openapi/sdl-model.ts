@@ -20,6 +20,8 @@ export interface RootFieldDefinition {
   readonly args: readonly ArgumentDefinition[];
   readonly type: string;
   readonly rest: RestCall;
+  /** A POST its name put on Query: the operation (operationId, else `POST /path`) and the read word, for the import summary. */
+  readonly classifiedBy?: { readonly operation: string; readonly reason: string };
 }
 
 export interface ArgumentDefinition {

@@ -1,4 +1,5 @@
 import { SchemaError } from '../../../errors/schema-error.js';
+import { classifyName, reasonOf } from '../../classify-operation.js';
 import { fieldName, NameRegistry } from '../../naming.js';
 import { sourcesSDL } from '../../index.js';
 import { graphqlNames, keyedItems } from '../field-keys.js';
@@ -33,6 +34,8 @@ export interface ImportedOperation {
   readonly operation: string;
   readonly field: string;
   readonly root: 'Query' | 'Mutation';
+  /** Why the name put it there (`Describe`, `Create over Get`, `no verb`); absent when --query/--mutation did. */
+  readonly classifiedBy?: string;
 }
 
 /** The SDL of one WSDL port, and what went into it. */
@@ -50,12 +53,6 @@ export interface WsdlImport {
   readonly counts: { readonly objects: number; readonly inputs: number; readonly enums: number; readonly enumValues: number };
   readonly documents: number;
 }
-
-/** Operation names that read rather than change: `GetRoom`, `find_orders`, `ListRooms`. */
-const QUERY_VERBS = new Set([
-  'get', 'find', 'list', 'search', 'query', 'fetch', 'read', 'lookup', 'retrieve', 'count', 'describe',
-  'check', 'is', 'has', 'exists', 'show', 'view', 'browse', 'load', 'select', 'calculate', 'compute', 'track',
-]);
 
 /**
  * Reads a WSDL and writes readable source SDL for one of its ports: an `@source`, one
@@ -83,7 +80,7 @@ export async function importWsdl(options: WsdlImportOptions): Promise<WsdlImport
   for (const name of operationNames(port)) {
     let contract: OperationContract;
     let field: string;
-    const root = rootOf(name, options);
+    const { root, classifiedBy } = rootOf(name, options);
     try {
       contract = operationContract(definitions, port, resolver, name);
       field = operationField(contract, types, options.source);
@@ -94,7 +91,7 @@ export async function importWsdl(options: WsdlImportOptions): Promise<WsdlImport
     }
     const fieldNameText = rootNames[root].claim(fieldName(name));
     roots[root].push(`${description(contract.documentation, '  ')}  ${fieldNameText}${field}`);
-    operations.push({ operation: name, field: fieldNameText, root });
+    operations.push({ operation: name, field: fieldNameText, root, ...(classifiedBy ? { classifiedBy } : {}) });
   }
   if (operations.length === 0) {
     throw new SchemaError(
@@ -144,11 +141,16 @@ export async function importWsdl(options: WsdlImportOptions): Promise<WsdlImport
   };
 }
 
-function rootOf(operation: string, options: WsdlImportOptions): 'Query' | 'Mutation' {
-  if (options.queries?.includes(operation)) return 'Query';
-  if (options.mutations?.includes(operation)) return 'Mutation';
-  const first = fieldName(operation).match(/^[a-z0-9]+/)?.[0] ?? '';
-  return QUERY_VERBS.has(first) ? 'Query' : 'Mutation';
+/**
+ * --query/--mutation first; else the words of the name: a write word makes a Mutation, and
+ * everything else reads, a name with no verb at all included (`FECompUltimoAutorizado`,
+ * `Version`): an operation named by what it returns reports it.
+ */
+function rootOf(operation: string, options: WsdlImportOptions): { root: 'Query' | 'Mutation'; classifiedBy?: string } {
+  if (options.queries?.includes(operation)) return { root: 'Query' };
+  if (options.mutations?.includes(operation)) return { root: 'Mutation' };
+  const nameClass = classifyName(operation);
+  return { root: nameClass.kind === 'write' ? 'Mutation' : 'Query', classifiedBy: reasonOf(nameClass) };
 }
 
 /** `(roomId: String!): Room @soap(…)`: the arguments, result type and directive of an operation's field. */

@@ -47,15 +47,18 @@ const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 
 /**
  * Parses a whole document into a tree, strictly: anything that is not well-formed XML
- * (HTML, a truncated answer) is an XmlSyntaxError. Document type declarations are
- * refused outright, so no entity is ever expanded and no external entity is ever
- * fetched (billion laughs and XXE fail here, cleanly). SOAP forbids DTDs in messages,
- * and no WSDL needs one.
+ * (HTML, a truncated answer) is an XmlSyntaxError; the one leniency is what may come
+ * before the XML declaration (tolerantProlog). Document type declarations are refused
+ * outright, so no entity is ever expanded and no external entity is ever fetched
+ * (billion laughs and XXE fail here, cleanly). SOAP forbids DTDs in messages, and no
+ * WSDL needs one.
  */
 export function parseXml(text: string, options: XmlParseOptions): XmlElement {
+  const prolog = tolerantProlog(text);
+  text = prolog.text;
   const parser = options.namespaces
-    ? new SaxesParser({ xmlns: true, position: true })
-    : new SaxesParser({ xmlns: false, position: true });
+    ? new SaxesParser({ xmlns: true, position: true, defaultXMLVersion: prolog.version })
+    : new SaxesParser({ xmlns: false, position: true, defaultXMLVersion: prolog.version });
   const stack: XmlElement[] = [];
   let root: XmlElement | undefined;
   const fail = (message: string): never => {
@@ -83,6 +86,40 @@ export function parseXml(text: string, options: XmlParseOptions): XmlElement {
   parser.write(text).close();
   if (!root) fail('the document has no root element');
   return root!;
+}
+
+/**
+ * Documents found in the wild put a byte order mark, blank lines or a comment before
+ * the XML declaration, which XML forbids (the declaration must come first) but node-soap
+ * and browsers accept. Such a declaration is blanked out with spaces, newlines kept, so
+ * every line and column after it stays where it is in the text; the version it declares
+ * is passed to the parser instead. A byte order mark is dropped, so that columns on the
+ * first line count as an editor does. Nothing else changes: a DTD after the declaration
+ * is still refused by the parser, where it is written.
+ */
+function tolerantProlog(text: string): { text: string; version: '1.0' | '1.1' | undefined } {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const unchanged = { text, version: undefined };
+  // The common cases, `<?xml …?>` first or no declaration at all, cost one look at the text.
+  if (text.startsWith('<?') || (!text.startsWith('<!--') && !isXmlSpace(text.charCodeAt(0)))) return unchanged;
+  let start = 0;
+  for (;;) {
+    while (isXmlSpace(text.charCodeAt(start))) start++;
+    if (!text.startsWith('<!--', start)) break;
+    const close = text.indexOf('-->', start + 4);
+    if (close === -1) return unchanged;
+    start = close + 3;
+  }
+  if (!/^<\?xml[\s?]/.test(text.slice(start, start + 6))) return unchanged;
+  const end = text.indexOf('?>', start);
+  if (end === -1) return unchanged;
+  const declaration = text.slice(start, end + 2);
+  const version = /\bversion\s*=\s*["']1\.1["']/.test(declaration) ? '1.1' : '1.0';
+  return { text: text.slice(0, start) + declaration.replace(/[^\r\n]/g, ' ') + text.slice(end + 2), version };
+}
+
+function isXmlSpace(code: number): boolean {
+  return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
 }
 
 function plainElement(tag: SaxesTag, parser: SaxesParser): XmlElement {
