@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SchemaError, SchemaErrors } from '../../src/errors/schema-error.js';
 import { buildGraph } from '../../src/graph/index.js';
+import { sourceFromDescription } from '../../src/registry/index.js';
 import { formatWarning, importOpenAPI } from '../../src/sources/rest/openapi/index.js';
 import { skein } from '../helpers/cli.js';
 import { packageFile } from '../helpers/npm-fixtures.js';
@@ -209,5 +210,17 @@ describe('skein import openapi: --strict, and warnings in the summary', () => {
     const result = await skein('import', 'openapi', file, '--source', 'x', '--out', '-', '--strict', '--no-validate');
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('--strict refuses what validation finds, so it cannot go with --no-validate');
+  });
+});
+
+describe('the admin API import (skein source add --openapi): lenient, or strict when asked', () => {
+  it('imports an invalid document by default and refuses it with strict, naming line and column', async () => {
+    const source = await sourceFromDescription({ name: 'toys', openapi: UNDECLARED_PATH_PARAMETER });
+    expect(source.sdl).toMatch(/getToy\(petId: Int!, toyId: String!\)/);
+    const refused = await sourceFromDescription({ name: 'toys', openapi: UNDECLARED_PATH_PARAMETER, strict: true }).catch((e: Error) => e);
+    expect((refused as Error).message).toBe(
+      'the OpenAPI document could not be imported: line 6, column 7: not a valid OpenAPI 3.0 document: ' +
+        '`/paths/pets/{petId}/toys/{toyId}/get` is missing path parameter(s) for `{toyId}`. (without --strict it imports with a warning)',
+    );
   });
 });
