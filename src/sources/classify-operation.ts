@@ -67,6 +67,10 @@ const HEAD_WRITE_WORDS = words(`
   recepcion recepcao autorizacion autorizacao inutilizacion inutilizacao anulacion cancelacion cancelamento envio emision
 `);
 
+// A name that ends in one of these names what it returns, so a noun-like head word is a noun:
+// `OrderStatus`, `TransferDetails` read. Report stays a verb there (`ReportInstanceStatus`).
+const REPORT_NOUNS = words('status details info information summary statistics stats availability history list');
+
 // A name led by one of these asks about what would happen, so it reads whatever follows:
 // eBay's `VerifyAddItem` and AWS IAM's `SimulatePrincipalPolicy` change nothing.
 const DRY_RUN_WORDS = words('validate verify preview simulate estimate dryrun validar verificar');
@@ -103,9 +107,11 @@ export function classifyName(name: string): NameClass {
   if (DRY_RUN_WORDS.has(lower[lead])) return { kind: 'read', word: tokens[lead] };
   const last = tokens.length - 1;
   const readLeads = READ_WORDS.has(lower[lead]);
+  const namesAReport = REPORT_NOUNS.has(lower[last]);
   const writes = (word: string, i: number): boolean =>
     WRITE_WORDS.has(word) ||
-    ((VERB_WRITE_WORDS.has(word) || HEAD_WRITE_WORDS.has(word)) && heads.has(i)) ||
+    (VERB_WRITE_WORDS.has(word) && heads.has(i)) ||
+    (HEAD_WRITE_WORDS.has(word) && heads.has(i) && (!namesAReport || word === 'report')) ||
     (VERB_WRITE_WORDS.has(word) && i === last && !readLeads) ||
     isPhraseVerb(lower, i);
   const write = lower.findIndex(writes);

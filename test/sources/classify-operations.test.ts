@@ -76,7 +76,7 @@ const TABLE: Readonly<Record<string, Readonly<Record<string, 'R' | 'W' | '-'>>>>
     get_user_by_id: 'R', get_order_status: 'R', 'issues/list-for-repo': 'R', 'repos/create-fork': 'W', delete_order: 'W',
     CheckAvailability: 'R', CheckIn: 'W', CheckOut: 'W', GetOrder: 'R', GetBook: 'R', BookRoom: 'W', OrderPizza: 'W',
     GetChange: 'R', DescribeUpdate: 'R', InvoiceUpdate: 'W', CustomerCreate: 'W', CreateAndGetOrder: 'W', GetOrCreateUser: 'W',
-    ValidateCreateOrder: 'R', GetSendQuota: 'R', GetLoginProfile: 'R',
+    ValidateCreateOrder: 'R', GetSendQuota: 'R', GetLoginProfile: 'R', OrderStatus: 'R', TransferDetails: 'R', OrderHistory: '-',
     ConsultarCUIT: 'R', ObtenerFactura: 'R', ListarClientes: 'R', BuscarProducto: 'R', EnviarFactura: 'W', AnularComprobante: 'W',
     ConsultaProtocolo: 'R', KundeAbfragen: 'R', HoleAuftrag: 'R', AuftragStornieren: 'W', KundeLöschen: 'W', KundeLoeschen: 'W',
     Version: 'R', Status: 'R', Ping: '-', Dummy: '-', Echo: '-', TestConnection: '-',

@@ -123,7 +123,7 @@ function printSummary(location: string, out: string, result: OpenAPIImport, tota
   );
   if (result.classified.length > 0) log(`  classified by name: ${formatClassifications(result.classified, LISTED)}`);
   if (result.queries === 0) {
-    log('  no operation is a GET, so every one is on Mutation (move reads with --query); the gateway still serves Query._skein');
+    log('  no operation is a GET or a POST whose name reads, so every one is on Mutation (move reads with --query); the gateway still serves Query._skein');
   }
   listNotes(log, 'left out', result.skipped);
   listNotes(log, 'imported with a caveat', result.notes);
