@@ -213,6 +213,19 @@ function pathOfSpecMessage(value: Record<string, unknown>, message: string): str
     const key = Object.keys(asObject(value.paths)).find((path) => !path.startsWith('/'));
     return key === undefined ? ['paths'] : ['paths', key];
   }
+  // The dereferencer names where it stopped by an escaped JSON pointer: `… of /paths/~1pets/get/…`.
+  const pointer = /\bof (\/(?:paths|components|definitions)\/\S*)/.exec(message)?.[1];
+  if (pointer) {
+    // It is about the `$ref` written there, so the walk does not follow it.
+    const path: string[] = [];
+    let node: unknown = value;
+    for (const segment of pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))) {
+      if (!exactKey(segment, node)) break;
+      path.push(segment);
+      node = (node as Record<string, unknown>)[segment];
+    }
+    return path;
+  }
   const id = /`(\/(?:paths|components|definitions)\/[^`]*)`/.exec(message)?.[1];
   if (!id) return undefined;
   // Each step eats the part of the id its key accounts for.
