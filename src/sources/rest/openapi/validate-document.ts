@@ -1,7 +1,7 @@
 import { validate } from '@readme/openapi-parser';
 import { findNodeAtOffset, getNodePath, parseTree } from 'jsonc-parser';
 import { SchemaError, SchemaErrors, type SchemaLocation } from '../../../errors/schema-error.js';
-import type { SpecVersion } from './api-description.js';
+import { PARAMETER_PLACES, type SpecVersion } from './api-description.js';
 import type { ImportWarning } from './import-warnings.js';
 import { asObject } from './json-values.js';
 import { segmentsOf } from './json-pointer.js';
@@ -96,7 +96,17 @@ function consequence(problem: Problem, value: Record<string, unknown>): string {
   if (/`paths` object must begin with a leading slash/.test(message)) return 'it is not read as a path: its operations, if any, are left out';
   if (/is an array, so it (must|should) include an `items` schema/.test(message)) return 'imported as a list of JSON values';
   if (path && path.at(-1) === 'type' && isSchemaType(resolve(value, path))) return 'this schema is imported as JSON (untyped)';
+  if (path && isUnreadableParameter(value, path)) return 'the parameter is left out';
   return 'imported as written: check the generated SDL there';
+}
+
+/** Within a parameter without a name or a known place, which the description reader leaves out. */
+function isUnreadableParameter(value: Record<string, unknown>, path: readonly string[]): boolean {
+  const at = path.lastIndexOf('parameters');
+  if (at === -1 || at + 1 >= path.length) return false;
+  const parameter = asObject(resolve(value, path.slice(0, at + 2)));
+  if (parameter.$ref !== undefined) return false;
+  return typeof parameter.name !== 'string' || parameter.name === '' || !PARAMETER_PLACES.has(String(parameter.in));
 }
 
 function isSchemaType(type: unknown): boolean {
