@@ -4,7 +4,7 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Graph } from '../../src/graph/index.js';
 import { startGateway, type RunningGateway } from '../../src/server/index.js';
-import { DOORS } from '../helpers/gateway.js';
+import { DOORS, graphOfSchema } from '../helpers/gateway.js';
 import { startRecordingUpstream, type RecordingUpstream } from '../helpers/recording-upstream.js';
 import { expectNothingLeaked, startHardenedGateway, type HardenedGateway } from './harness.js';
 
@@ -180,7 +180,7 @@ describe.each(DOORS)('security of the GraphQL endpoint (%s)', (via) => {
         },
       },
     });
-    return { schema, sources: new Map(), operations: new Map(), plans: new Map(), paused: new Set(), close: async () => {} } as unknown as Graph;
+    return graphOfSchema(schema);
   }
 
   beforeAll(async () => {

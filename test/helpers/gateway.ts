@@ -1,3 +1,4 @@
+import type { GraphQLSchema } from 'graphql';
 import { buildGraph, type Graph, type GraphOptions } from '../../src/graph/index.js';
 import type { SchemaFile } from '../../src/schema/index.js';
 import { startGateway, type GatewayOptions, type RunningGateway } from '../../src/server/index.js';
@@ -52,4 +53,9 @@ export async function startTestGateway(
     },
     close: () => gateway.close(),
   };
+}
+
+/** A graph of a hand-made executable schema (no sources, no composites), for what the gateway does around execution. */
+export function graphOfSchema(schema: GraphQLSchema): Graph {
+  return { schema, fullSchema: schema, sources: new Map(), operations: new Map(), plans: new Map(), paused: new Set(), close: async () => {} } as unknown as Graph;
 }

@@ -5,7 +5,7 @@ import { startGateway, type GatewayPlugin, type RunningGateway } from '../../src
 import { createFastLane } from '../../src/server/fast-lane.js';
 import { createResultFinisher } from '../../src/server/finish-result.js';
 import { startRecordingUpstream, type RecordingUpstream } from '../helpers/recording-upstream.js';
-import { DOORS, startTestGateway, type Door, type TestGateway } from '../helpers/gateway.js';
+import { DOORS, graphOfSchema, startTestGateway, type Door, type TestGateway } from '../helpers/gateway.js';
 
 // /graphql has two doors into one pipeline: the fast lane (plain JSON POSTs from
 // programs) and yoga (everything, and every request when the lane is off). Whatever door
@@ -37,7 +37,7 @@ function bugGraph(): Graph {
       },
     },
   });
-  return { schema, sources: new Map(), operations: new Map(), plans: new Map(), paused: new Set(), close: async () => {} } as unknown as Graph;
+  return graphOfSchema(schema);
 }
 
 const LIMITS = { maxAliases: 3, maxDepth: 3, maxTokens: 200, maxBatch: 2 };
