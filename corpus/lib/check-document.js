@@ -1,0 +1,45 @@
+// One corpus document through what `skein import openapi|wsdl` and `skein check` do, in
+// process: the importer, then the graph built from the generated SDL (onSourceError: 'fail').
+import path from 'node:path';
+import { importOpenAPI } from '../../dist/sources/rest/openapi/index.js';
+import { importWsdl } from '../../dist/sources/soap/importer/import-wsdl.js';
+import { buildGraph } from '../../dist/graph/index.js';
+import { causeClass } from './classify.js';
+
+/** The first error of a failure as the CLI prints it (a located schema error as file:line:column: message). */
+export function firstError(error) {
+  if (error && error.name === 'SchemaErrors' && Array.isArray(error.errors) && error.errors.length > 0) return firstError(error.errors[0]);
+  if (error && typeof error.format === 'function') return error.format();
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+/** { ok, stage, error?, cause?, ms, warnings, operations } for one { corpus, file }. */
+export async function checkDocument({ corpus, file }) {
+  const started = performance.now();
+  let stage = 'import';
+  let warnings = 0;
+  let operations = 0;
+  try {
+    let sdl;
+    if (corpus === 'openapi') {
+      const result = await importOpenAPI(file, { source: 'corpus', validate: true });
+      sdl = result.sdl;
+      warnings = result.warnings.length;
+      operations = result.queries + result.mutations;
+    } else {
+      const result = await importWsdl({ location: file, source: 'corpus', wsdlArgument: path.basename(file) });
+      sdl = result.sdl;
+      operations = result.operations.length;
+    }
+    stage = 'check';
+    // The SDL file sits beside the WSDL, as `skein import wsdl` run in that folder writes it.
+    const sdlPath = path.join(path.dirname(file), 'corpus.graphql');
+    const graph = await buildGraph({ sources: [{ path: sdlPath, text: sdl }], composites: [] }, { onSourceError: 'fail' });
+    await graph.close();
+    return { ok: true, stage, ms: performance.now() - started, warnings, operations };
+  } catch (error) {
+    const message = firstError(error).split(path.dirname(file) + path.sep).join('');
+    return { ok: false, stage, error: message, cause: `${stage}: ${causeClass(message)}`, ms: performance.now() - started, warnings, operations };
+  }
+}

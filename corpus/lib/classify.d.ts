@@ -1,0 +1,1 @@
+export function causeClass(message: string): string;
