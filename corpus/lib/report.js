@@ -1,5 +1,7 @@
 // Writes corpus/RESULTS.md from a run's results.
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 
 const LABEL = { openapi: 'APIs.guru OpenAPI directory', wsdl: 'WSDLs from npm packages' };
@@ -76,6 +78,8 @@ export function writeResults(file, { results, totalMs, packages, totals, sampled
       out();
     }
   }
+  const notes = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'NOTES.md');
+  if (existsSync(notes)) lines.push(readFileSync(notes, 'utf8').trimEnd(), '');
   writeFileSync(file, `${lines.join('\n')}\n`);
 }
 
