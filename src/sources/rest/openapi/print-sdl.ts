@@ -42,7 +42,8 @@ function rootField(field: RootFieldDefinition, source: string): string[] {
   const lines = description(field.description, '  ');
   const deprecated = field.deprecated ? ' @deprecated' : '';
   const oneLine = `  ${field.name}${argumentsOnOneLine(field.args)}: ${field.type}${deprecated}`;
-  if (oneLine.length <= WIDTH && field.args.every((arg) => !arg.description)) {
+  // Without arguments there is nothing to break over lines, however long the type's name.
+  if (field.args.length === 0 || (oneLine.length <= WIDTH && field.args.every((arg) => !arg.description))) {
     lines.push(oneLine);
   } else {
     lines.push(`  ${field.name}(`);
