@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { skeinVersion } from '../version.js';
 import { registerCheck } from './commands/check.js';
 import { registerServe } from './commands/serve.js';
 import { registerImport } from './commands/import.js';
@@ -19,11 +19,9 @@ import { registerShow } from './commands/show.js';
  * loads nothing heavy: each verb imports what it needs (graphql, the registry, the
  * server…) inside its action, so `skein --help` and `skein --version` answer at once.
  */
-const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-
 const program = new Command('skein')
   .description('Skein: REST and SOAP APIs as one GraphQL graph, with composite APIs compiled into parallel plans.')
-  .version(version, '-V, --version', 'print the version of skein')
+  .version(skeinVersion(), '-V, --version', 'print the version of skein')
   // Program options only before the verb, so that `skein publish x --version 2` means the verb's own --version.
   .enablePositionalOptions()
   .showHelpAfterError('(run with --help for usage)')

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { Kind, parse, Source, type DocumentNode } from 'graphql';
 import { SchemaError } from '../errors/schema-error.js';
 import { protocols, type SourceConfig } from '../sources/index.js';
+import { skeinVersion } from '../version.js';
 
 /**
  * The field every graph has on Query, whatever its sources declare: the gateway itself.
@@ -98,12 +98,4 @@ export function builtinNameErrors(document: DocumentNode): SchemaError[] {
     }
   }
   return errors;
-}
-
-let version: string | undefined;
-
-/** The `version` of Skein's package.json (two folders up from both src/schema and dist/schema). */
-function skeinVersion(): string {
-  version ??= (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-  return version;
 }

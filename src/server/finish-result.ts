@@ -32,14 +32,14 @@ export type ResultFinisher = (
  */
 export function createResultFinisher(metrics?: GatewayMetrics): ResultFinisher {
   return (result, mediaType, request) => {
-    const results = isBatch(result) ? result : [result];
-    if (metrics) for (const one of results) metrics.count(outcomeOf(one));
+    const batch = isBatch(result);
+    if (metrics) for (const one of batch ? result : [result]) metrics.count(outcomeOf(one));
     const headers: Record<string, string> = {};
-    const status = isBatch(result) ? 200 : statusOf(result, mediaType, headers);
+    // A batch is 200: each of its results carries its own errors.
+    const status = batch ? 200 : statusOf(result, mediaType, headers);
     headers['content-type'] = `${mediaType}; charset=utf-8`;
     headers[REQUEST_ID_HEADER] = requestIdOf(request);
-    const body = isBatch(result) ? `[${result.map(serialize).join(',')}]` : serialize(result);
-    return { status, headers, body };
+    return { status, headers, body: batch ? `[${result.map(serialize).join(',')}]` : serialize(result) };
   };
 }
 

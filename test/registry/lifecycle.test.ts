@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   folderUpload,
-  RegistryError,
   SEEDING,
   type ChangeAuthor,
   type Changed,
@@ -9,21 +8,11 @@ import {
   type Registry,
 } from '../../src/registry/index.js';
 import { demoSource, ORDER_SUMMARY, testSchema } from './fixtures.js';
-import { openTestRegistry, STORE_KINDS, type TestRegistry } from './stores.js';
+import { openTestRegistry, refused, STORE_KINDS, type TestRegistry } from './stores.js';
 
 const alice: ChangeAuthor = { actor: 'alice', via: 'admin' };
 const bob: ChangeAuthor = { actor: 'bob', via: 'admin' };
 const ci: ChangeAuthor = { actor: 'ci', via: 'admin' };
-
-async function refused(promise: Promise<unknown>): Promise<RegistryError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof RegistryError) return error;
-    throw error;
-  }
-  throw new Error('expected the registry to refuse');
-}
 
 describe.each(STORE_KINDS)('registry lifecycle on the %s store', (kind) => {
   let store: TestRegistry;

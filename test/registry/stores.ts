@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { graphFactory, openRegistry, type GraphFactory, type GraphFactoryOptions, type Registry } from '../../src/registry/index.js';
+import { graphFactory, openRegistry, RegistryError, type GraphFactory, type GraphFactoryOptions, type Registry } from '../../src/registry/index.js';
 
 /** The PostgreSQL server the tests use (trust auth on loopback); SKEIN_TEST_PG overrides it. */
 export const PG_SERVER = process.env.SKEIN_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432';
@@ -108,4 +108,15 @@ export function postgresIsUp(): boolean {
   } catch {
     return false;
   }
+}
+
+/** The RegistryError a change is refused with; fails the test when it is not refused. */
+export async function refused(promise: Promise<unknown>): Promise<RegistryError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof RegistryError) return error;
+    throw error;
+  }
+  throw new Error('expected the registry to refuse');
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { folderUpload, RegistryError, SEEDING, type ChangeAuthor, type Registry, type Upload } from '../../src/registry/index.js';
+import { folderUpload, SEEDING, type ChangeAuthor, type Registry, type Upload } from '../../src/registry/index.js';
 import { CUSTOMER_STATEMENT, demoSource, ORDER_SUMMARY, testSchema } from './fixtures.js';
-import { openTestRegistry, STORE_KINDS, type TestRegistry } from './stores.js';
+import { openTestRegistry, refused, STORE_KINDS, type TestRegistry } from './stores.js';
 
 const alice: ChangeAuthor = { actor: 'alice', via: 'admin' };
 const pusher: ChangeAuthor = { actor: 'ci', via: 'push' };
@@ -34,16 +34,6 @@ async function prepare(registry: Registry): Promise<void> {
   await registry.publish(alice, 'orderSummary');
   await registry.pause(alice, 'orderSummary');
   await registry.saveComposite(alice, { document: DRAFT_ORDER });
-}
-
-async function refused(promise: Promise<unknown>): Promise<RegistryError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof RegistryError) return error;
-    throw error;
-  }
-  throw new Error('expected the registry to refuse');
 }
 
 describe.each(STORE_KINDS)('an upload on the %s store', (kind) => {
