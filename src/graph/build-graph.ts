@@ -1,5 +1,6 @@
 import { isObjectType, type GraphQLSchema } from 'graphql';
 import { batchDirectiveSDL, compileBatchForms, type BatchForm } from '../batching/index.js';
+import { listSizeDirectiveSDL } from '../cost/index.js';
 import {
   compileComposites,
   compositeDirectivesSDL,
@@ -43,7 +44,7 @@ export interface GraphOptions extends Omit<SourceSchemaOptions, 'directives'> {
 }
 
 /** SDL of the directives Skein adds to GraphQL, for sources (joins, batching) and composites. */
-export const graphDirectivesSDL = [joinDirectiveSDL, batchDirectiveSDL, compositeDirectivesSDL].join('\n');
+export const graphDirectivesSDL = [joinDirectiveSDL, batchDirectiveSDL, listSizeDirectiveSDL, compositeDirectivesSDL].join('\n');
 
 /**
  * Builds the graph a gateway serves: the sources' schema, their joins and batch forms,

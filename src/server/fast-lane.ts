@@ -2,6 +2,7 @@ import type http from 'node:http';
 import { getOperationAST, type ExecutionResult } from 'graphql';
 import { maskError, type YogaServerInstance } from 'graphql-yoga';
 import type { Graph } from '../graph/index.js';
+import type { RequestBudget } from '../sources/index.js';
 import { jsonMediaType, isGraphQLError, type ResultFinisher } from './finish-result.js';
 import { assertLaneRuns, isBrowserRequest, type GatewayPlugin } from './gateway-plugin.js';
 import { headersOf, NodeRequest } from './node-request.js';
@@ -22,7 +23,13 @@ export interface FastLane {
   /** Decided on headers alone. */
   accepts(req: http.IncomingMessage): boolean;
   /** Serves a request it accepted, given the body the pipeline read. */
-  handle(req: http.IncomingMessage, res: http.ServerResponse, graph: Graph, body: Buffer): Promise<void>;
+  handle(req: http.IncomingMessage, res: http.ServerResponse, server: LaneServerContext, body: Buffer): Promise<void>;
+}
+
+/** What the pipeline hands every request: the graph it leased and what it may spend. */
+export interface LaneServerContext {
+  readonly graph: Graph;
+  readonly budget: RequestBudget;
 }
 
 export interface FastLaneOptions {
@@ -38,18 +45,18 @@ export interface FastLaneOptions {
 export function createFastLane(options: FastLaneOptions): FastLane {
   assertLaneRuns(options.plugins);
   const { yoga, finish, log } = options;
-  const handOn = (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer, graph: Graph) =>
-    yoga(withBody(req, body), res, { graph }) as Promise<void>;
+  const handOn = (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer, server: LaneServerContext) =>
+    yoga(withBody(req, body), res, { ...server }) as Promise<void>;
 
   return {
     accepts: isLaneRequest,
-    async handle(req, res, graph, body) {
+    async handle(req, res, server, body) {
       const params = parseParams(body);
-      if (!params) return handOn(req, res, body, graph);
+      if (!params) return handOn(req, res, body, server);
 
       const request = new NodeRequest(req, res);
       // The context yoga would start from: its server context, the request and the params.
-      const enveloped = yoga.getEnveloped({ req, res, graph, request, params });
+      const enveloped = yoga.getEnveloped({ req, res, ...server, request, params });
       let result: ExecutionResult;
       try {
         const document = enveloped.parse(params.query);
@@ -58,7 +65,7 @@ export function createFastLane(options: FastLaneOptions): FastLane {
           result = { errors };
         } else {
           // A subscription streams: yoga's event-stream answer.
-          if (getOperationAST(document, params.operationName)?.operation === 'subscription') return handOn(req, res, body, graph);
+          if (getOperationAST(document, params.operationName)?.operation === 'subscription') return handOn(req, res, body, server);
           result = (await enveloped.execute({
             schema: enveloped.schema,
             document,

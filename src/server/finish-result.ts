@@ -1,6 +1,6 @@
 import type { ExecutionResult, GraphQLError } from 'graphql';
 import { processRegularResult } from 'graphql-yoga';
-import type { IncomingRequest } from '../sources/index.js';
+import { responseTooLarge, type BudgetLimits, type IncomingRequest } from '../sources/index.js';
 import type { GatewayPlugin } from './gateway-plugin.js';
 import type { GatewayMetrics } from './metrics.js';
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id.js';
@@ -30,10 +30,20 @@ export type ResultFinisher = (
  * content type, the request id, and the outcome counted for /metrics. Yoga runs it
  * through `useFinishResult`; the fast lane calls it directly.
  */
-export function createResultFinisher(metrics?: GatewayMetrics): ResultFinisher {
-  return (result, mediaType, request) => {
+export function createResultFinisher(metrics: GatewayMetrics | undefined, limits: Pick<BudgetLimits, 'maxResponseBytes'>): ResultFinisher {
+  const finish: ResultFinisher = (result, mediaType, request) => {
+    let answer = finishWithin(result, mediaType, request);
+    const over = overLimit(answer.body, limits.maxResponseBytes);
+    if (over !== undefined) {
+      const refusal = { errors: [responseTooLarge(over, limits)] };
+      result = isBatch(result) ? result.map(() => refusal) : refusal;
+      answer = finishWithin(result, mediaType, request);
+    }
+    if (metrics) for (const one of isBatch(result) ? result : [result]) metrics.count(outcomeOf(one));
+    return answer;
+  };
+  const finishWithin: ResultFinisher = (result, mediaType, request) => {
     const batch = isBatch(result);
-    if (metrics) for (const one of batch ? result : [result]) metrics.count(outcomeOf(one));
     const headers: Record<string, string> = {};
     // A batch is 200: each of its results carries its own errors.
     const status = batch ? 200 : statusOf(result, mediaType, headers);
@@ -41,6 +51,7 @@ export function createResultFinisher(metrics?: GatewayMetrics): ResultFinisher {
     headers[REQUEST_ID_HEADER] = requestIdOf(request);
     return { status, headers, body: batch ? `[${result.map(serialize).join(',')}]` : serialize(result) };
   };
+  return finish;
 }
 
 /**
@@ -78,6 +89,14 @@ export function jsonMediaType(accept: string | null | undefined): JsonMediaType 
     if (q > 0 && (!best || q > best.q)) best = { type, q };
   }
   return best?.type ?? 'application/json';
+}
+
+/** The body's size in bytes when it is over `max`, else undefined. */
+function overLimit(body: string, max: number): number | undefined {
+  // Counted in characters first: a body is over in bytes only if it is over a third of it in UTF-16 units.
+  if (body.length * 3 <= max) return undefined;
+  const bytes = Buffer.byteLength(body);
+  return bytes > max ? bytes : undefined;
 }
 
 /** How a result ended, as /metrics counts it. */

@@ -13,8 +13,21 @@ export interface GatewaySettings {
   readonly maxDirectives: number;
   /** Lexical tokens in one document. */
   readonly maxTokens: number;
-  /** Estimated cost of one operation (2 per object, 1 per scalar, growing with depth). */
+  /** Brackets, braces and parentheses open at once in a document (checked while parsing). */
+  readonly maxNesting: number;
+  /**
+   * Estimated cost of one request, a JSON batch as a whole: an upstream call weighs 10, any
+   * other object 1, times the size of each list around it (see src/cost).
+   */
   readonly maxCost: number;
+  /** Items a list is assumed to hold, for the cost, when neither its arguments nor `@listSize` say. */
+  readonly defaultListSize: number;
+  /** Upstream calls one request may start (joins, batch calls and composite steps included). */
+  readonly maxUpstreamCalls: number;
+  /** Bytes of an answer, and of the upstream answers one request may read. */
+  readonly maxResponseBytes: number;
+  /** How long one request may run; then no upstream call is started or awaited. */
+  readonly requestTimeoutMs: number;
   /** Largest request body at /graphql and /api, in bytes. */
   readonly maxBodyBytes: number;
   /** Largest request body at /admin/graphql (OpenAPI and WSDL uploads), in bytes. */
@@ -48,7 +61,12 @@ export const DEFAULT_SETTINGS: GatewaySettings = {
   maxAliases: 30,
   maxDirectives: 50,
   maxTokens: 5_000,
+  maxNesting: 64,
   maxCost: 5_000,
+  defaultListSize: 10,
+  maxUpstreamCalls: 500,
+  maxResponseBytes: 10 * 1024 * 1024,
+  requestTimeoutMs: 30_000,
   maxBodyBytes: 1024 * 1024,
   maxAdminBodyBytes: 32 * 1024 * 1024,
   maxBatch: 10,
@@ -64,7 +82,12 @@ export const SETTING_VARIABLES = {
   maxAliases: ['SKEIN_MAX_ALIASES', '--max-aliases'],
   maxDirectives: ['SKEIN_MAX_DIRECTIVES', '--max-directives'],
   maxTokens: ['SKEIN_MAX_TOKENS', '--max-tokens'],
+  maxNesting: ['SKEIN_MAX_NESTING', '--max-nesting'],
   maxCost: ['SKEIN_MAX_COST', '--max-cost'],
+  defaultListSize: ['SKEIN_DEFAULT_LIST_SIZE', '--default-list-size'],
+  maxUpstreamCalls: ['SKEIN_MAX_UPSTREAM_CALLS', '--max-upstream-calls'],
+  maxResponseBytes: ['SKEIN_MAX_RESPONSE_BYTES', '--max-response-bytes'],
+  requestTimeoutMs: ['SKEIN_REQUEST_TIMEOUT_MS', '--request-timeout'],
   maxBodyBytes: ['SKEIN_MAX_BODY_BYTES', '--max-body-bytes'],
   maxAdminBodyBytes: ['SKEIN_MAX_ADMIN_BODY_BYTES', '--max-admin-body-bytes'],
   maxBatch: ['SKEIN_MAX_BATCH', '--max-batch'],
@@ -91,7 +114,7 @@ export function settingsFromEnvironment(
       continue;
     }
     const value = Number(text);
-    const min = key === 'maxBatch' || key === 'shutdownTimeoutMs' ? 0 : 1;
+    const min = key === 'maxBatch' || key === 'shutdownTimeoutMs' || key === 'defaultListSize' ? 0 : 1;
     if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < min) {
       const where = typeof fromFlag === 'string' ? flag : variable;
       throw new Error(`${where} must be a whole number of at least ${min}, not "${text}"`);

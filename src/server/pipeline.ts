@@ -4,7 +4,7 @@ import { execute, subscribe, type DocumentNode, type ExecutionResult } from 'gra
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { renderGraphiQL } from './render-graphiql.js';
 import type { Graph } from '../graph/index.js';
-import type { RequestContext } from '../sources/index.js';
+import { RequestBudget, type RequestContext } from '../sources/index.js';
 import { createFastLane } from './fast-lane.js';
 import { createResultFinisher, useFinishResult } from './finish-result.js';
 import { readBody, withBody } from './read-body.js';
@@ -17,6 +17,7 @@ import { useDocumentCache } from './use-document-cache.js';
 import { useErrorMasking } from './use-error-masking.js';
 import { useExposePlan } from './use-expose-plan.js';
 import { usePersistedOperations } from './use-persisted-operations.js';
+import { useRequestBudget } from './use-request-budget.js';
 import { useRequestLimits } from './use-request-limits.js';
 
 export interface PipelineOptions {
@@ -72,7 +73,7 @@ export function createGraphQLPipeline(options: PipelineOptions): GraphQLPipeline
   const settings: GatewaySettings = { ...DEFAULT_SETTINGS, ...options.settings };
   const log = options.log ?? ((line: string) => console.error(line));
   const plugins = pipelinePlugins(settings, options.metrics, log);
-  const finish = createResultFinisher(options.metrics);
+  const finish = createResultFinisher(options.metrics, settings);
   const yoga = createYogaApp(options, settings, [...plugins, useFinishResult(finish)], log);
   // Persisted-operations mode decides on the request's params in yoga (onParams), so every request takes yoga.
   const lane =
@@ -81,16 +82,19 @@ export function createGraphQLPipeline(options: PipelineOptions): GraphQLPipeline
       : undefined;
   return {
     async handle(req, res, graph) {
-      if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return yoga(req, res, { graph }) as Promise<void>;
+      // What this HTTP request may spend, every operation of a batch together; its time starts now.
+      const budget = new RequestBudget(settings);
+      if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return yoga(req, res, { graph, budget }) as Promise<void>;
       // One body reader and one 413 for both doors.
       const body = await readBody(req, res, settings.maxBodyBytes);
       if (!body) return;
-      if (lane?.accepts(req)) return lane.handle(req, res, graph, body);
-      await yoga(withBody(req, body), res, { graph });
+      if (lane?.accepts(req)) return lane.handle(req, res, { graph, budget }, body);
+      await yoga(withBody(req, body), res, { graph, budget });
     },
     async execute({ req, res, graph, document, variables }) {
       const request = new NodeRequest(req, res);
-      const enveloped = yoga.getEnveloped({ req, res, graph, request, params: { variables } });
+      const budget = new RequestBudget(settings);
+      const enveloped = yoga.getEnveloped({ req, res, graph, budget, request, params: { variables } });
       return (await enveloped.execute({
         schema: enveloped.schema,
         document,
@@ -111,6 +115,7 @@ function pipelinePlugins(settings: GatewaySettings, metrics: GatewayMetrics | un
     ...(settings.csrf ? [useCsrfPrevention()] : []),
     ...(settings.persistedOperations ? [usePersistedOperations(settings.persistedOperations)] : []),
     useRequestLimits(settings),
+    useRequestBudget(settings),
     useErrorMasking({ log, onMasked: metrics ? () => void metrics.maskedErrors++ : undefined }),
     useExposePlan(),
   ];

@@ -1,11 +1,10 @@
-import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
-import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
 import { GraphQLError, type ValidationContext } from 'graphql';
 import type { GatewayPlugin } from './gateway-plugin.js';
 import type { GatewaySettings } from './gateway-settings.js';
+import { parseWithLimits } from './limited-parser.js';
 
 /** The `extensions.code` of each limit, stable like the upstream codes. */
 export const LimitCode = {
@@ -13,18 +12,20 @@ export const LimitCode = {
   ALIASES: 'TOO_MANY_ALIASES',
   DIRECTIVES: 'TOO_MANY_DIRECTIVES',
   TOKENS: 'TOO_MANY_TOKENS',
-  COST: 'QUERY_TOO_COSTLY',
+  NESTING: 'QUERY_TOO_NESTED',
 } as const;
 
-type Limits = Pick<GatewaySettings, 'maxDepth' | 'maxAliases' | 'maxDirectives' | 'maxTokens' | 'maxCost'>;
+type Limits = Pick<GatewaySettings, 'maxDepth' | 'maxAliases' | 'maxDirectives' | 'maxTokens' | 'maxNesting'>;
 
 /**
- * Limits against abusive queries, checked before anything runs: depth, aliases,
- * directives, tokens (while parsing, so a huge document is not even built) and an
- * estimated cost. The checks are graphql-armor's; this plugin gives each refusal a
- * message that says the limit, what was found and which setting raises it, and an
- * `extensions.code`. Composite steps run through graphql-js directly, not through
- * yoga, so a composite's own document is never held to the client's limits.
+ * Limits on the shape of a document, checked before anything runs: tokens and nesting
+ * while parsing (limited-parser.ts, so a huge or deeply nested document is never
+ * built), then depth, aliases (`__typename` ones too: each is a field to answer) and
+ * directives, graphql-armor's rules, each refusal with a message that says the limit,
+ * what was found and which setting raises it, and an `extensions.code`. What a request
+ * may spend as it runs (cost, upstream calls, bytes, time) is use-request-budget.ts's.
+ * Composite steps run through graphql-js directly, not through yoga, so a composite's
+ * own document is never held to the client's limits.
  */
 export function useRequestLimits(limits: Limits): GatewayPlugin {
   const refuse = (code: string, setting: string) => (context: ValidationContext | null, error: GraphQLError) => {
@@ -34,12 +35,12 @@ export function useRequestLimits(limits: Limits): GatewayPlugin {
   const reject = { propagateOnRejection: false, exposeLimits: true } as const;
   const rules = [
     maxDepthRule({ n: limits.maxDepth, ...reject, onReject: [refuse(LimitCode.DEPTH, 'SKEIN_MAX_DEPTH')] }),
-    maxAliasesRule({ n: limits.maxAliases, ...reject, onReject: [refuse(LimitCode.ALIASES, 'SKEIN_MAX_ALIASES')] }),
+    maxAliasesRule({ n: limits.maxAliases, allowList: [], ...reject, onReject: [refuse(LimitCode.ALIASES, 'SKEIN_MAX_ALIASES')] }),
     maxDirectivesRule({ n: limits.maxDirectives, ...reject, onReject: [refuse(LimitCode.DIRECTIVES, 'SKEIN_MAX_DIRECTIVES')] }),
-    costLimitRule({ maxCost: limits.maxCost, ...reject, onReject: [refuse(LimitCode.COST, 'SKEIN_MAX_COST')] }),
   ];
-  const parse = (source: Parameters<typeof parseWithLimit>[0], options: Parameters<typeof parseWithLimit>[1]) =>
-    parseWithLimit(source, options, limits.maxTokens);
+  const parserLimits = { maxTokens: limits.maxTokens, maxNesting: limits.maxNesting };
+  const parse = (source: Parameters<typeof parseWithLimits>[0], options: Parameters<typeof parseWithLimits>[1]) =>
+    parseWithLimits(source, options, parserLimits);
   return {
     name: 'request-limits',
     onParse({ setParseFn }) {
@@ -49,17 +50,4 @@ export function useRequestLimits(limits: Limits): GatewayPlugin {
       for (const rule of rules) addValidationRule(rule as never);
     },
   };
-}
-
-function parseWithLimit(source: ConstructorParameters<typeof MaxTokensParserWLexer>[0], options: object | undefined, max: number) {
-  try {
-    return new MaxTokensParserWLexer(source, { ...options, n: max }).parseDocument();
-  } catch (error) {
-    if (error instanceof Error && /^Syntax Error: Token limit of \d+ exceeded/.test(error.message)) {
-      throw new GraphQLError(`The document has more than ${max} tokens, the limit of this gateway (raise it with SKEIN_MAX_TOKENS)`, {
-        extensions: { code: LimitCode.TOKENS, http: { status: 400 } },
-      });
-    }
-    throw error;
-  }
 }

@@ -1,5 +1,6 @@
 import type { FieldDefinitionNode, GraphQLField, GraphQLScalarType, GraphQLSchema } from 'graphql';
 import type { SchemaLocation } from '../errors/schema-error.js';
+import type { RequestBudget } from './http/request-budget.js';
 
 /** The protocols Skein speaks, as written in `@source(kind: …)`. */
 export type SourceKind = 'REST' | 'SOAP';
@@ -33,6 +34,8 @@ export interface IncomingRequest {
 export interface RequestContext {
   /** The incoming HTTP request; absent when Skein calls an operation on its own. */
   readonly request?: IncomingRequest;
+  /** What the request may still spend upstream; absent when Skein calls on its own. */
+  readonly budget?: RequestBudget;
 }
 
 /**

@@ -15,6 +15,7 @@ const SOURCES = (url: string) => ({
     type Query {
       order(id: ID!): Order @rest(source: "orders", path: "/orders/{id}")
       user(id: ID!): User @rest(source: "orders", path: "/users/{id}")
+      orders(limit: Int): [Order!]! @rest(source: "orders", path: "/orders")
     }`,
 });
 
@@ -33,10 +34,11 @@ describe.each(DOORS)('request limits, each with a clear error (%s)', (via) => {
     upstream = await startRecordingUpstream({
       'GET /orders/*': { json: { id: '1', userId: '8', total: 10 } },
       'GET /users/*': { json: { id: '8', name: 'Ada' } },
+      'GET /orders': { json: [{ id: '1', userId: '8', total: 10 }] },
     });
     gw = await startHardenedGateway(
       { sources: SOURCES(upstream.url), composites: { 'orderAndUser.graphql': COMPOSITE } },
-      { maxDepth: 3, maxAliases: 1, maxDirectives: 1, maxTokens: 60, maxCost: 20, maxBodyBytes: 4_000, maxBatch: 2 },
+      { maxDepth: 3, maxAliases: 1, maxDirectives: 1, maxTokens: 60, maxCost: 25, maxBodyBytes: 4_000, maxBatch: 2 },
       via,
     );
   });
@@ -65,12 +67,23 @@ describe.each(DOORS)('request limits, each with a clear error (%s)', (via) => {
   it('tokens, while parsing', () =>
     refused(`{ ${Array.from({ length: 40 }, () => 'user(id: "1") { name }').join(' ')} }`, 'TOO_MANY_TOKENS', /^The document has more than 60 tokens, the limit of this gateway \(raise it with SKEIN_MAX_TOKENS\)$/));
 
-  it('cost', () =>
-    refused(
-      '{ order(id: "1") { id userId total buyer { id name } } user(id: "1") { id name friend { id name } } }',
+  it('cost, with the size of a list from its arguments', async () => {
+    // An upstream call weighs 10, an object 1, times the items of the list around it.
+    await refused(
+      '{ orders(limit: 20) { id buyer { id } } }',
       'QUERY_TOO_COSTLY',
-      /^Query Cost limit of 20 exceeded, found 26\.5\. \(raise it with SKEIN_MAX_COST\)$/,
-    ));
+      /^The query's estimated cost is 30, over this gateway's limit of 25 \(lists count by their size arguments such as first or limit; raise the limit with SKEIN_MAX_COST\)$/,
+    );
+    expect((await gw.query('{ orders(limit: 3) { id buyer { id } } }')).errors).toBeUndefined();
+  });
+
+  it('cost, with the size of a list from a variable', async () => {
+    const query = 'query ($n: Int) { orders(limit: $n) { id buyer { id } } }';
+    const many = await gw.query(query, { n: 20 });
+    expect(many.errors?.[0].extensions?.code).toBe('QUERY_TOO_COSTLY');
+    expect(many.errors?.[0].message).toMatch(/estimated cost is 30,/);
+    expect((await gw.query(query, { n: 3 })).errors).toBeUndefined();
+  });
 
   it('a query within every limit runs, and so does a composite whose own document exceeds them', async () => {
     expect((await gw.query('{ user(id: "8") { name } }')).data).toEqual({ user: { name: 'Ada' } });

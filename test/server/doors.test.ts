@@ -181,7 +181,7 @@ describe('both doors of /graphql answer alike, byte for byte', () => {
 
 describe('the fast lane and plugins it cannot honour', () => {
   const build = (plugin: GatewayPlugin) => () =>
-    createFastLane({ yoga: {} as never, plugins: [plugin], finish: createResultFinisher(), log: () => {} });
+    createFastLane({ yoga: {} as never, plugins: [plugin], finish: createResultFinisher(undefined, { maxResponseBytes: 1 << 20 }), log: () => {} });
 
   it('refuses, naming the plugin and the hook, a plugin with a request hook', () => {
     expect(build({ name: 'audit-log', onRequest: () => {} })).toThrow(/cannot run the onRequest hook of plugin "audit-log"/);

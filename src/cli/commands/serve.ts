@@ -13,8 +13,9 @@ import { reportFailure } from '../report.js';
  */
 const DATA_DIR_HELP = '.skein/data';
 
-interface ServeOptions extends Partial<Record<Exclude<NumericSetting, 'shutdownTimeoutMs'>, string>> {
+interface ServeOptions extends Partial<Record<Exclude<NumericSetting, 'shutdownTimeoutMs' | 'requestTimeoutMs'>, string>> {
   shutdownTimeout?: string;
+  requestTimeout?: string;
   schema: string;
   demo?: boolean;
   dev?: boolean;
@@ -44,7 +45,12 @@ export function registerServe(program: Command): void {
     .option('--max-aliases <n>', 'aliases per operation (env SKEIN_MAX_ALIASES; default 30)')
     .option('--max-directives <n>', 'directives per operation (env SKEIN_MAX_DIRECTIVES; default 50)')
     .option('--max-tokens <n>', 'tokens per document (env SKEIN_MAX_TOKENS; default 5000)')
-    .option('--max-cost <n>', 'estimated cost per operation (env SKEIN_MAX_COST; default 5000)')
+    .option('--max-nesting <n>', 'brackets and braces open at once in a document (env SKEIN_MAX_NESTING; default 64)')
+    .option('--max-cost <n>', 'estimated cost per request, a batch as a whole (env SKEIN_MAX_COST; default 5000)')
+    .option('--default-list-size <n>', 'items a list is assumed to hold, for the cost, when nothing says (env SKEIN_DEFAULT_LIST_SIZE; default 10)')
+    .option('--max-upstream-calls <n>', 'upstream calls one request may start (env SKEIN_MAX_UPSTREAM_CALLS; default 500)')
+    .option('--max-response-bytes <n>', 'bytes of an answer, and of the upstream answers one request may read (env SKEIN_MAX_RESPONSE_BYTES; default 10485760)')
+    .option('--request-timeout <ms>', 'how long one request may run (env SKEIN_REQUEST_TIMEOUT_MS; default 30000)')
     .option('--max-body-bytes <n>', 'largest request body at /graphql and /api (env SKEIN_MAX_BODY_BYTES; default 1048576)')
     .option('--max-admin-body-bytes <n>', 'largest request body at /admin/graphql (env SKEIN_MAX_ADMIN_BODY_BYTES; default 33554432)')
     .option('--max-batch <n>', 'operations per batched request, 0 for no batching (env SKEIN_MAX_BATCH; default 10)')
@@ -88,7 +94,7 @@ SIGTERM or SIGINT: stop accepting, finish requests in flight within the shutdown
         // The demo's upstreams (a SOAP server among them) are loaded only when asked for.
         const demoModule = options.demo ? await import('../../demo/index.js') : undefined;
         const settings = {
-          ...settingsFromEnvironment({ ...options, shutdownTimeoutMs: options.shutdownTimeout, csrf: options.csrf }),
+          ...settingsFromEnvironment({ ...options, shutdownTimeoutMs: options.shutdownTimeout, requestTimeoutMs: options.requestTimeout, csrf: options.csrf }),
           persistedOperations: persistedFile ? readPersistedOperations(persistedFile) : undefined,
           graphiqlExample: demoModule?.DEMO_GRAPHIQL_EXAMPLE,
         };

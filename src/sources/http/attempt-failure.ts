@@ -1,4 +1,4 @@
-import type { UpstreamError } from '../upstream-error.js';
+import type { GraphQLError } from 'graphql';
 import type { Deadline } from './deadline.js';
 
 /**
@@ -15,12 +15,12 @@ export class AttemptFailure {
   constructor(
     readonly deadline: Deadline,
     readonly retryable: boolean,
-    readonly error: UpstreamError | undefined,
+    readonly error: GraphQLError | undefined,
     readonly answer: { readonly status: number; readonly body: string } | undefined,
   ) {}
 
   /** What the failure was, for the breaker's `lastFailure`. */
   describe(): string {
-    return this.error ? this.error.code : `HTTP ${this.answer?.status}`;
+    return this.error ? String(this.error.extensions.code) : `HTTP ${this.answer?.status}`;
   }
 }

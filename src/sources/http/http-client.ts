@@ -1,10 +1,12 @@
 // By class: cockatiel 3.2.1's isIsolatedCircuitError and isTaskCancelledError test for the bulkhead's marker.
+import type { GraphQLError } from 'graphql';
 import { BrokenCircuitError, BulkheadRejectedError, IsolatedCircuitError, TaskCancelledError } from 'cockatiel';
 import { Agent, request, errors as undiciErrors } from 'undici';
 import type { SourceConfig } from '../protocol.js';
 import { UpstreamError, UpstreamErrorCode } from '../upstream-error.js';
 import { AttemptFailure } from './attempt-failure.js';
 import { DEADLINE_PASSED, Deadline } from './deadline.js';
+import type { RequestBudget } from './request-budget.js';
 import { resiliencePolicyOf, type ResiliencePolicy } from './resilience-policy.js';
 import type { SourceGuard } from './source-guard.js';
 import { sourceGuards } from './source-guards.js';
@@ -27,6 +29,8 @@ export interface HttpCall {
    * circuit breaker. Without it every 500/502/503/504 counts.
    */
   readonly isReply?: (answer: HttpAnswer) => boolean;
+  /** What the client request that caused the call may still spend (calls, bytes, time). */
+  readonly budget?: RequestBudget;
 }
 
 export interface HttpAnswer {
@@ -79,8 +83,11 @@ export class HttpClient {
    */
   async send(call: HttpCall): Promise<HttpAnswer> {
     const guard = this.#guard;
+    const budget = call.budget;
+    // Throws when the request may start no further call; then nothing is sent or counted.
+    budget?.admit(call.label);
     guard.calls++;
-    const deadline = new Deadline(this.#policy.timeoutMs, call.signal);
+    const deadline = new Deadline(budget ? Math.min(this.#policy.timeoutMs, budget.left()) : this.#policy.timeoutMs, call.signal);
     try {
       if (call.idempotent && guard.retry) {
         return await guard.retry.execute(() => this.#attempt(call, deadline));
@@ -126,6 +133,7 @@ export class HttpClient {
       });
       const response = await cut.headers(pending);
       answer = { status: response.statusCode, headers: response.headers, body: await response.body.text() };
+      call.budget?.received(answer.body.length);
     } catch (error) {
       throw this.#transportFailure(error, call, deadline);
     } finally {
@@ -148,6 +156,8 @@ export class HttpClient {
         { source },
       );
     }
+    // Cut because the client's request ran out of time, not because the source was slow: not its failure.
+    if (call.budget && call.budget.left() === 0) return new AttemptFailure(deadline, false, call.budget.timeout(call.label), undefined);
     this.#guard.failures++;
     if (
       error === DEADLINE_PASSED ||
@@ -206,7 +216,9 @@ export class HttpClient {
     );
   }
 
-  #timeout(call: HttpCall): UpstreamError {
+  #timeout(call: HttpCall): GraphQLError {
+    // The request's own time ran out before the source's: say so, not that the source was slow.
+    if (call.budget && call.budget.left() === 0) return call.budget.timeout(call.label);
     const source = this.#source.name;
     return new UpstreamError(
       UpstreamErrorCode.TIMEOUT,

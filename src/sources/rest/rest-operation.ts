@@ -112,6 +112,7 @@ export function compileRestOperation(definition: OperationDefinition<HttpClient>
         body,
         label: name,
         signal: context.request?.signal,
+        budget: context.budget,
         idempotent,
       });
       if (answer.status < 200 || answer.status > 299) {

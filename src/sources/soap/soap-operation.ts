@@ -76,6 +76,7 @@ export function compileSoapOperation(definition: OperationDefinition<SoapClient>
         body,
         label,
         signal: context.request?.signal,
+        budget: context.budget,
         idempotent: safe,
         isReply: isFaultAnswer,
       });
