@@ -132,7 +132,8 @@ function statusOf(result: ExecutionResult, mediaType: JsonMediaType, headers: Re
       continue;
     }
     if (http.headers) Object.assign(headers, http.headers);
-    if (lenient && http.spec) continue;
+    // Leniency is for the client's mistakes; a gateway failure (5xx) is never answered 200.
+    if (lenient && http.spec && (http.status ?? 0) < 500) continue;
     if (http.status && (status === undefined || http.status > status)) status = http.status;
   }
   if (status !== undefined) return status;

@@ -23,7 +23,9 @@ export function useDocumentCache(limits: DocumentCacheLimits = DOCUMENT_CACHE_LI
   const validated = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, readonly GraphQLError[]>>();
 
   const remember = (text: string, result: DocumentNode | Error) => {
+    // A crash is not an answer to keep: only documents and syntax errors are.
     if (text.length > limits.maxDocumentChars || parsed.has(text)) return;
+    if (result instanceof Error && result.name !== 'GraphQLError') return;
     // Oldest first: a Map iterates in insertion order.
     for (const oldest of parsed.keys()) {
       if (totalChars + text.length <= limits.maxTotalChars) break;
