@@ -1,39 +1,54 @@
 import type { DocumentNode, GraphQLError, GraphQLSchema } from 'graphql';
 import type { GatewayPlugin } from './gateway-plugin.js';
 
-/** How much query text the cache keeps, in characters, and the longest text it keeps at all. */
+/** How much memory the cache may hold in all, and the most one document may take to be kept at all, in estimated bytes. */
 export interface DocumentCacheLimits {
-  readonly maxTotalChars: number;
-  readonly maxDocumentChars: number;
+  readonly maxTotalBytes: number;
+  readonly maxDocumentBytes: number;
 }
 
-export const DOCUMENT_CACHE_LIMITS: DocumentCacheLimits = { maxTotalChars: 2_000_000, maxDocumentChars: 64_000 };
+export const DOCUMENT_CACHE_LIMITS: DocumentCacheLimits = { maxTotalBytes: 32 * 1024 * 1024, maxDocumentBytes: 2 * 1024 * 1024 };
+
+/**
+ * What graphql-js's parsed document weighs per character of its text: measured at about
+ * 100 bytes (every node keeps its location, every token is an object) for an ordinary
+ * query with Node 20. The estimate need not be exact, only proportional.
+ */
+const AST_BYTES_PER_CHAR = 100;
+
+/** Estimated bytes of a kept document: its text (two bytes a character once one is past Latin-1, as V8 stores it) and its AST. */
+export function documentBytes(text: string): number {
+  return text.length * ((/[^\u0000-\u00ff]/.test(text) ? 2 : 1) + AST_BYTES_PER_CHAR);
+}
 
 /**
  * Parses and validates each document once, for both doors of /graphql. Parsed documents
- * (and syntax errors) are kept by their text, up to a total amount of text rather than a
- * count, so a stream of huge distinct queries cannot fill the memory; a document longer
- * than `maxDocumentChars` is parsed each time. Validation results are kept per schema and
+ * (and syntax errors) are kept by their text, up to a total of estimated bytes (text and
+ * AST) rather than a count, so a stream of huge or non-Latin-1 distinct queries cannot
+ * fill the memory; a document over `maxDocumentBytes` is parsed each time. The key is
+ * the text itself, not a hash of it: the AST holds the text anyway (its locations point
+ * into it), so a hash would save no memory and cost a digest per request. Validation results are kept per schema and
  * document object, so a reload starts afresh and nothing outlives its schema. The
  * validation rules are fixed per pipeline, so they need no part in the key.
  */
 export function useDocumentCache(limits: DocumentCacheLimits = DOCUMENT_CACHE_LIMITS): GatewayPlugin {
-  const parsed = new Map<string, DocumentNode | Error>();
-  let totalChars = 0;
+  const parsed = new Map<string, { readonly result: DocumentNode | Error; readonly bytes: number }>();
+  let totalBytes = 0;
   const validated = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, readonly GraphQLError[]>>();
 
   const remember = (text: string, result: DocumentNode | Error) => {
     // A crash is not an answer to keep: only documents and syntax errors are.
-    if (text.length > limits.maxDocumentChars || parsed.has(text)) return;
-    if (result instanceof Error && result.name !== 'GraphQLError') return;
+    if (parsed.has(text) || (result instanceof Error && result.name !== 'GraphQLError')) return;
+    const bytes = documentBytes(text);
+    if (bytes > limits.maxDocumentBytes) return;
     // Oldest first: a Map iterates in insertion order.
-    for (const oldest of parsed.keys()) {
-      if (totalChars + text.length <= limits.maxTotalChars) break;
+    for (const [oldest, entry] of parsed) {
+      if (totalBytes + bytes <= limits.maxTotalBytes) break;
       parsed.delete(oldest);
-      totalChars -= oldest.length;
+      totalBytes -= entry.bytes;
     }
-    parsed.set(text, result);
-    totalChars += text.length;
+    parsed.set(text, { result, bytes });
+    totalBytes += bytes;
   };
 
   return {
@@ -43,7 +58,7 @@ export function useDocumentCache(limits: DocumentCacheLimits = DOCUMENT_CACHE_LI
       const known = parsed.get(text);
       if (known) {
         // A syntax error is a result too: envelop throws it after the other plugins saw it.
-        setParsedDocument(known as DocumentNode);
+        setParsedDocument(known.result as DocumentNode);
         return;
       }
       return ({ result }) => {
