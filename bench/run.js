@@ -10,13 +10,14 @@ import { WORK } from './lib/paths.js';
 import { stopAll } from './lib/processes.js';
 import { settings } from './lib/settings.js';
 import { batching } from './scenarios/batching.js';
+import { hostile } from './scenarios/hostile.js';
 import { composite } from './scenarios/composite.js';
 import { overhead } from './scenarios/overhead.js';
 import { peer } from './scenarios/peer.js';
 import { scale } from './scenarios/scale.js';
 import { soap } from './scenarios/soap.js';
 
-const SCENARIOS = { overhead, composite, soap, batching, scale, peer };
+const SCENARIOS = { overhead, composite, soap, batching, scale, peer, hostile };
 
 async function main() {
   const machine = machineInfo();
