@@ -14,6 +14,7 @@ import type { GatewayMetrics } from './metrics.js';
 import { NodeRequest } from './node-request.js';
 import { useCsrfPrevention } from './use-csrf-prevention.js';
 import { useDocumentCache } from './use-document-cache.js';
+import { useErrorBodies } from './use-error-bodies.js';
 import { useErrorMasking } from './use-error-masking.js';
 import { useExposePlan } from './use-expose-plan.js';
 import { usePersistedOperations } from './use-persisted-operations.js';
@@ -74,7 +75,8 @@ export function createGraphQLPipeline(options: PipelineOptions): GraphQLPipeline
   const log = options.log ?? ((line: string) => console.error(line));
   const plugins = pipelinePlugins(settings, options.metrics, log);
   const finish = createResultFinisher(options.metrics, settings);
-  const yoga = createYogaApp(options, settings, [...plugins, useFinishResult(finish)], log);
+  // yoga's own HTTP answers: the finishing step for JSON results, JSON bodies for its bare 4xx.
+  const yoga = createYogaApp(options, settings, [...plugins, useFinishResult(finish), useErrorBodies()], log);
   // Persisted-operations mode decides on the request's params in yoga (onParams), so every request takes yoga.
   const lane =
     settings.fastLane && !settings.persistedOperations

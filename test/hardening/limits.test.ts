@@ -129,6 +129,18 @@ describe.each(DOORS)('request limits, each with a clear error (%s)', (via) => {
     expect(response.status).toBe(413);
   });
 
+  it('every 4xx says in JSON what was wrong: an unreadable Content-Type (415) and an Accept nobody can meet (406)', async () => {
+    const unsupported = await fetch(gw.gateway.url, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: '<query/>' });
+    expect(unsupported.status).toBe(415);
+    expect(unsupported.headers.get('x-request-id')).toBeTruthy();
+    expect(await unsupported.json()).toEqual({
+      errors: [{ message: expect.stringMatching(/reads application\/json .*; the request sent text\/xml$/), extensions: { code: 'UNSUPPORTED_MEDIA_TYPE' } }],
+    });
+    const unacceptable = await fetch(gw.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/html' }, body: '{"query":"{ __typename }"}' });
+    expect(unacceptable.status).toBe(406);
+    expect(((await unacceptable.json()) as any).errors[0].extensions.code).toBe('NOT_ACCEPTABLE');
+  });
+
   it('operations in a batched request', async () => {
     const post = (operations: unknown[]) =>
       fetch(gw.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(operations) });
