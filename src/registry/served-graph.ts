@@ -62,7 +62,7 @@ export class ServedGraph {
     try {
       served.#unlisten = await registry.db.listen(CHANGE_CHANNEL, {
         onMessage: (payload) => {
-          if (Number(payload) > served.revision) void served.refresh();
+          if (Number(payload) !== served.revision) void served.refresh();
         },
         onLost: (error) => served.#warnOnce(`lost the registry's change notifications (${error.message}); serving revision ${served.revision} until it is back`),
         onReconnect: () => void served.refresh(),
@@ -147,13 +147,16 @@ export class ServedGraph {
   async #reload(): Promise<void> {
     let graph: Graph | undefined;
     try {
+      // A revision below the served one means the store was replaced (re-created empty and
+      // migrated again): what it holds now is served, or its changes would stay unseen
+      // until its revision passed the old one.
       const revision = await this.registry.revision();
-      if (revision <= this.#served.revision) {
+      if (revision === this.#served.revision) {
         this.#recovered();
         return;
       }
       const snapshot = await this.registry.snapshot();
-      if (snapshot.revision <= this.#served.revision) return;
+      if (snapshot.revision === this.#served.revision) return;
       graph = await this.graphs.build(candidateOf(snapshot));
       if (this.#closed) {
         await graph.close();
