@@ -21,7 +21,8 @@ export type CheckOutcome =
   | { readonly schemaErrors: readonly { readonly message: string; readonly location: SchemaLocation | undefined }[] }
   | { readonly failure: string };
 
-export async function runCheckTask(task: CheckTask, graphs: GraphFactory, limits: RegistryLimits): Promise<CheckOutcome> {
+/** Runs one task; `graphs` is asked for only when a graph is built (loading the builders takes a while). */
+export async function runCheckTask(task: CheckTask, graphs: () => Promise<GraphFactory>, limits: RegistryLimits): Promise<CheckOutcome> {
   try {
     if (task.kind === 'source') {
       const header = readSourceHeader(task.sdl, task.file);
@@ -37,7 +38,7 @@ export async function runCheckTask(task: CheckTask, graphs: GraphFactory, limits
       }
       return { value: header };
     }
-    const graph = await graphs.build(task.candidate);
+    const graph = await (await graphs()).build(task.candidate);
     await graph.close();
     return { value: null };
   } catch (error) {

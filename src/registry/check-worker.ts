@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { graphFactory, type GraphFactoryOptions } from './candidate.js';
+import type { GraphFactory, GraphFactoryOptions } from './candidate.js';
 import { runCheckTask, type CheckTask } from './check-tasks.js';
 import type { RegistryLimits } from './limits.js';
 
@@ -10,10 +10,12 @@ import type { RegistryLimits } from './limits.js';
  * thread knows a check is in progress.
  */
 const { graphOptions, limits } = workerData as { graphOptions: GraphFactoryOptions; limits: RegistryLimits };
-const graphs = graphFactory(graphOptions);
+// The graph builders are loaded with the first build, so reading documents answers at once.
+let graphs: Promise<GraphFactory> | undefined;
+const loadGraphs = () => (graphs ??= import('./candidate.js').then(({ graphFactory }) => graphFactory(graphOptions)));
 const port = parentPort!;
 
 port.on('message', async ({ id, task }: { id: number; task: CheckTask }) => {
   if (task.kind === 'build') port.postMessage({ id, started: true });
-  port.postMessage({ id, outcome: await runCheckTask(task, graphs, limits) });
+  port.postMessage({ id, outcome: await runCheckTask(task, loadGraphs, limits) });
 });

@@ -40,7 +40,20 @@ export interface SqlExecutor {
   exec(sql: string): Promise<void>;
 }
 
-/** The store could not be reached or opened: at start-up a clear message and exit code 1. */
+/**
+ * The store could not be reached or opened (at start-up: a clear message and exit code
+ * 1), or a statement failed in it while the gateway runs (the admin API answers
+ * REGISTRY_UNAVAILABLE and logs it with the request id). `code` is PostgreSQL's SQLSTATE
+ * or the connection's error code, when there is one.
+ */
 export class RegistryUnavailableError extends Error {
   override readonly name = 'RegistryUnavailableError';
+
+  constructor(
+    message: string,
+    readonly code?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
 }

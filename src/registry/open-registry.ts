@@ -4,6 +4,7 @@ import { RegistryUnavailableError, type RegistryDatabase } from './database.js';
 import { openEmbeddedDatabase } from './embedded-database.js';
 import { ThreadChecker } from './candidate-checker.js';
 import { DEFAULT_REGISTRY_LIMITS, type RegistryLimits } from './limits.js';
+import { healingDatabase } from './healing-database.js';
 import { migrate } from './migrations.js';
 import { openPostgresDatabase } from './postgres-database.js';
 import { Registry } from './registry.js';
@@ -17,6 +18,8 @@ export interface OpenRegistryOptions {
   readonly graphs: GraphFactory;
   /** What size of change is accepted; DEFAULT_REGISTRY_LIMITS by default. */
   readonly limits?: Partial<RegistryLimits>;
+  /** Told when the store is found empty while running and its tables are made again. */
+  readonly warn?: (message: string) => void;
 }
 
 /** `.skein/data` unless SKEIN_DATA_DIR says otherwise. */
@@ -38,5 +41,5 @@ export async function openRegistry(options: OpenRegistryOptions): Promise<Regist
     throw new RegistryUnavailableError(`cannot prepare the registry's tables in ${db.where}: ${(error as Error).message}`);
   }
   const limits = { ...DEFAULT_REGISTRY_LIMITS, ...options.limits };
-  return new Registry(db, new ThreadChecker(options.graphs.options, limits), limits);
+  return new Registry(healingDatabase(db, migrate, options.warn), new ThreadChecker(options.graphs.options, limits), limits);
 }

@@ -1,5 +1,5 @@
 import type { Graph } from '../graph/index.js';
-import { ADMIN_ENDPOINT, createAdminHandler, type AdminOptions } from './admin/index.js';
+import { ADMIN_ENDPOINT, createAdminHandler, type AdminHandler, type AdminOptions } from './admin/index.js';
 import { CAPABILITIES_PREFIX, createCapabilitiesHandler } from './capabilities/index.js';
 import { DEFAULT_SETTINGS, type GatewaySettings } from './gateway-settings.js';
 import { createGraphQLPipeline } from './pipeline.js';
@@ -103,8 +103,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     { prefix: `${CAPABILITIES_PREFIX}/`, handle: capabilities, maxBodyBytes: settings.maxBodyBytes },
   );
   let gatewayName = 'skein';
+  let admin: AdminHandler | undefined;
   if (options.admin) {
-    const admin = createAdminHandler({ maxBodyBytes: settings.maxAdminBodyBytes, ...options.admin, gatewayName: () => gatewayName });
+    admin = createAdminHandler({
+      maxBodyBytes: settings.maxAdminBodyBytes,
+      log: options.log,
+      onDenied: () => metrics.adminDenied++,
+      ...options.admin,
+      gatewayName: () => gatewayName,
+    });
     routes.push({ prefix: ADMIN_ENDPOINT, handle: admin, maxBodyBytes: settings.maxAdminBodyBytes });
   }
   routes.push({
@@ -120,6 +127,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const origin = `http://${host}:${server.port}`;
   const shutdown = async (deadlineMs = settings.shutdownTimeoutMs) => {
     const cutOff = await server.close(deadlineMs);
+    await admin?.close(); // the refused attempts gathered since the last minute, into the audit trail
     await live.close();
     return { cutOff };
   };

@@ -58,7 +58,7 @@ export async function startRegistryGateway(options: RegistryGatewayOptions): Pro
     throw new Error('the admin API needs SKEIN_ADMIN_TOKEN (one token, or name:token pairs separated by commas), or --dev for an unprotected local one');
   }
   const graphs = graphFactory({ onSourceError: 'degrade', ...options.graphs });
-  const registry = await openRegistry({ databaseUrl: options.databaseUrl, dataDir: options.dataDir, graphs, limits: options.limits });
+  const registry = await openRegistry({ databaseUrl: options.databaseUrl, dataDir: options.dataDir, graphs, limits: options.limits, warn: options.warn });
   let served: ServedGraph | undefined;
   try {
     const seeded = options.seed ? (await registry.apply(SEEDING, { ...folderUpload(options.seed), publish: true })).record : [];
