@@ -24,6 +24,11 @@ export interface GatewayOptions {
   readonly graph: Graph | LiveGraph;
   readonly port?: number;
   readonly host?: string;
+  /**
+   * Host names (without port) requests must be addressed to; any other Host header is
+   * answered 421 (DNS rebinding protection for local gateways). Undefined: any.
+   */
+  readonly allowedHosts?: readonly string[];
   /** The admin API at /admin/graphql; without it the gateway has none. */
   readonly admin?: Omit<AdminOptions, 'gatewayName'>;
   /** The registry revision a graph is, shown in /api and /api/openapi.json. */
@@ -121,7 +126,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       res.end();
     },
   });
-  const server: RunningHttpServer = await startHttpServer(routes, options.port ?? 4000, options.host);
+  const server: RunningHttpServer = await startHttpServer(routes, options.port ?? 4000, options.host, { allowedHosts: options.allowedHosts });
   http = server;
   const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : 'localhost';
   const origin = `http://${host}:${server.port}`;

@@ -31,6 +31,8 @@ export interface RegistryGatewayOptions {
   readonly dev?: boolean;
   readonly port?: number;
   readonly host?: string;
+  /** Host names requests must be addressed to (see GatewayOptions.allowedHosts). */
+  readonly allowedHosts?: readonly string[];
   /** Revision poll under NOTIFY, in ms; defaults to 5 s on PostgreSQL, none on the embedded store. */
   readonly pollMs?: number;
   readonly warn?: (message: string) => void;
@@ -70,6 +72,7 @@ export async function startRegistryGateway(options: RegistryGatewayOptions): Pro
       graph: served,
       port: options.port,
       host: options.host,
+      allowedHosts: options.allowedHosts,
       admin: { registry, served, workbench: new Workbench(registry, graphs, served), tokens: options.tokens, dev: options.dev },
       graphVersion: (graph) => String(revisionOf(graph) ?? '?'),
       settings: options.settings,
