@@ -22,6 +22,8 @@ export interface RegistryDatabase {
    * connection that listens was lost and came back (notifications may have been missed).
    */
   listen(channel: string, handlers: ListenHandlers): Promise<() => Promise<void>>;
+  /** Calls `listener` when the store was found empty while running and its tables were made again (healing-database.ts). */
+  onRecreated?(listener: () => void): void;
   close(): Promise<void>;
 }
 

@@ -17,11 +17,15 @@ export function healingDatabase(
   warn?: (message: string) => void,
 ): RegistryDatabase {
   let healing: Promise<void> | undefined;
+  const recreated = new Set<() => void>();
   const heal = () =>
     (healing ??= (async () => {
       try {
         const applied = await migrate(db);
-        if (applied.length > 0) warn?.(`the registry's tables were missing in ${db.where}; created them again (the store is empty)`);
+        if (applied.length > 0) {
+          warn?.(`the registry's tables were missing in ${db.where}; created them again (the store is empty)`);
+          for (const listener of recreated) listener();
+        }
       } finally {
         healing = undefined;
       }
@@ -91,6 +95,7 @@ export function healingDatabase(
             .then(() => handlers.onReconnect?.());
         },
       }),
+    onRecreated: (listener) => void recreated.add(listener),
     close: () => db.close(),
   };
 }
