@@ -27,14 +27,14 @@ export async function runCheckTask(task: CheckTask, graphs: () => Promise<GraphF
     if (task.kind === 'source') {
       const header = readSourceHeader(task.sdl, task.file);
       if (header.fields > limits.maxSourceFields) {
-        throw exceeded(`source ${header.name} (${task.file}) declares ${header.fields} fields, over the limit of ${limits.maxSourceFields}`, 'maxSourceFields');
+        throw exceeded(`source ${header.name}${placeOf(task.file)} declares ${header.fields} fields, over the limit of ${limits.maxSourceFields}`, 'maxSourceFields');
       }
       return { value: header };
     }
     if (task.kind === 'composite') {
       const header = readCompositeHeader(task.text, task.file);
       if (header.steps > limits.maxCompositeSteps) {
-        throw exceeded(`composite ${header.name} (${task.file}) has ${header.steps} steps, over the limit of ${limits.maxCompositeSteps}`, 'maxCompositeSteps');
+        throw exceeded(`composite ${header.name}${placeOf(task.file)} has ${header.steps} steps, over the limit of ${limits.maxCompositeSteps}`, 'maxCompositeSteps');
       }
       return { value: header };
     }
@@ -44,6 +44,11 @@ export async function runCheckTask(task: CheckTask, graphs: () => Promise<GraphF
   } catch (error) {
     return outcomeOf(error);
   }
+}
+
+/** ` (file)` for a file the text came from; nothing for a placeholder such as `<source SDL>`. */
+function placeOf(file: string): string {
+  return file.startsWith('<') ? '' : ` (${file})`;
 }
 
 function outcomeOf(error: unknown): CheckOutcome {

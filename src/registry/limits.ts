@@ -52,11 +52,11 @@ export function registryLimitsFromEnvironment(
 }
 
 /** Refuses a source whose SDL and attachments together are over the byte limit; cheap, so it runs before anything reads them. */
-export function checkSourceBytes(name: string, sdl: string, attachments: Readonly<Record<string, string>>, limits: RegistryLimits): void {
+export function checkSourceBytes(name: string | undefined, sdl: string, attachments: Readonly<Record<string, string>>, limits: RegistryLimits): void {
   let bytes = Buffer.byteLength(sdl);
   for (const text of Object.values(attachments)) bytes += Buffer.byteLength(text);
   if (bytes > limits.maxSourceBytes) {
-    throw exceeded(`source ${name} is ${bytes} bytes (SDL and attachments), over the limit of ${limits.maxSourceBytes}`, 'maxSourceBytes');
+    throw exceeded(`${name ? `source ${name}` : 'the source'} is ${bytes} bytes (SDL and attachments), over the limit of ${limits.maxSourceBytes}`, 'maxSourceBytes');
   }
 }
 

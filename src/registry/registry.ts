@@ -377,7 +377,7 @@ export class Registry {
   async #readSource(input: SourceInput, file?: string): Promise<SourceChange> {
     const place = file ?? (input.name ? sourcePath(input.name) : '<source SDL>');
     const attachments = input.attachments ?? {};
-    checkSourceBytes(input.name ?? place, input.sdl, attachments, this.limits);
+    checkSourceBytes(input.name ?? (file && sourceNameOf(file)), input.sdl, attachments, this.limits);
     const header = await this.checker.readSource(input.sdl, place);
     if (input.name !== undefined && input.name !== header.name) {
       throw new RegistryError('BAD_INPUT', `the SDL declares source "${header.name}", not "${input.name}"`);
@@ -398,6 +398,11 @@ export class Registry {
     }
     return { name: header.name, operation: header.operation, document: input.document, note: input.note ?? null, onlyIfChanged: input.onlyIfChanged ?? false };
   }
+}
+
+/** `users` of `schema/sources/users.graphql`, for messages about a file not read yet. */
+function sourceNameOf(file: string): string {
+  return file.replace(/^.*[\\/]/, '').replace(/\.graphql$/, '');
 }
 
 /** Rounds of checking outside the lock before a change is checked under it (other changes keep committing). */
