@@ -28,7 +28,7 @@ describe.each(STORE_KINDS)('admin API on the %s store', (kind) => {
   });
   afterAll(() => gw?.close());
 
-  it('answers 401 without a token or with a wrong one, and leaves nothing but an audit entry', async () => {
+  it('answers 401 without a token or with a wrong one, and counts it, storing nothing', async () => {
     const before = (await gw.admin('{ status { revision } }')).data.status.revision;
     const save = 'mutation($d: String!) { saveComposite(document: $d) { name } }';
     const missing = await gw.admin(save, { d: ORDER_SUMMARY }, null);
