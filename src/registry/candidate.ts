@@ -28,6 +28,8 @@ export interface CandidateComposite {
 /** Builds the graph of a candidate: what a gateway serves, and how every change is checked first. */
 export interface GraphFactory {
   build(candidate: Candidate): Promise<Graph>;
+  /** What it was made with, so the thread that checks changes can make the same one. */
+  readonly options: GraphFactoryOptions;
 }
 
 export interface GraphFactoryOptions extends Omit<GraphOptions, 'pausedComposites'> {
@@ -38,6 +40,7 @@ export interface GraphFactoryOptions extends Omit<GraphOptions, 'pausedComposite
 export function graphFactory(options: GraphFactoryOptions = {}): GraphFactory {
   const { attachmentsDir = path.join(tmpdir(), 'skein-attachments'), ...graphOptions } = options;
   return {
+    options,
     async build(candidate) {
       const paused = new Set(candidate.composites.filter((c) => c.paused).map((c) => c.name));
       return buildGraph(candidateInput(candidate, attachmentsDir), { ...graphOptions, pausedComposites: paused });

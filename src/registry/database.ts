@@ -22,6 +22,8 @@ export interface RegistryDatabase {
    * connection that listens was lost and came back (notifications may have been missed).
    */
   listen(channel: string, handlers: ListenHandlers): Promise<() => Promise<void>>;
+  /** Calls `listener` when the store was found empty while running and its tables were made again (healing-database.ts). */
+  onRecreated?(listener: () => void): void;
   close(): Promise<void>;
 }
 
@@ -40,7 +42,20 @@ export interface SqlExecutor {
   exec(sql: string): Promise<void>;
 }
 
-/** The store could not be reached or opened: at start-up a clear message and exit code 1. */
+/**
+ * The store could not be reached or opened (at start-up: a clear message and exit code
+ * 1), or a statement failed in it while the gateway runs (the admin API answers
+ * REGISTRY_UNAVAILABLE and logs it with the request id). `code` is PostgreSQL's SQLSTATE
+ * or the connection's error code, when there is one.
+ */
 export class RegistryUnavailableError extends Error {
   override readonly name = 'RegistryUnavailableError';
+
+  constructor(
+    message: string,
+    readonly code?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
 }

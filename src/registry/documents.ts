@@ -1,6 +1,7 @@
 import { Kind, parse, Source, type ConstDirectiveNode, type DocumentNode, type GraphQLError } from 'graphql';
 import { SchemaError } from '../errors/schema-error.js';
 import { RegistryError } from './errors.js';
+import { countFields, countSteps } from './limits.js';
 
 /** Paths the registry's texts carry in messages and plans: stable, without a version. */
 export const sourcePath = (name: string) => `registry/sources/${name}.graphql`;
@@ -12,6 +13,8 @@ export interface SourceHeader {
   readonly kind: string;
   /** The `wsdl:` argument, when it is a relative file path (it is then stored with the SDL). */
   readonly wsdlFile: string | undefined;
+  /** Object, interface and input fields the SDL declares (see limits.ts). */
+  readonly fields: number;
 }
 
 /**
@@ -45,13 +48,15 @@ export function readSourceHeader(sdl: string, file = '<source SDL>'): SourceHead
   if (name?.kind !== Kind.STRING) throw new RegistryError('BAD_INPUT', `@source in ${file} needs name: "…" as a string`);
   const wsdl = argument('wsdl');
   const wsdlFile = wsdl?.kind === Kind.STRING && !/^[a-z][a-z0-9+.-]*:\/\//i.test(wsdl.value) && !wsdl.value.startsWith('/') ? wsdl.value : undefined;
-  return { name: name.value, kind: kind?.kind === Kind.ENUM ? kind.value : 'REST', wsdlFile };
+  return { name: name.value, kind: kind?.kind === Kind.ENUM ? kind.value : 'REST', wsdlFile, fields: countFields(document) };
 }
 
 /** The name and kind of a composite document's one operation. */
 export interface CompositeHeader {
   readonly name: string;
   readonly operation: 'query' | 'mutation';
+  /** Root fields of the operation: the steps of its plan (see limits.ts). */
+  readonly steps: number;
 }
 
 /** Reads the operation name a composite is known by. The full check is the schema build. */
@@ -64,7 +69,7 @@ export function readCompositeHeader(text: string, file = '<composite document>')
   const operation = operations[0];
   if (!operation.name) throw new RegistryError('BAD_INPUT', `the composite in ${file} needs a name: \`query hotelOrder(...) { ... }\``);
   if (operation.operation === 'subscription') throw new RegistryError('BAD_INPUT', `composite ${operation.name.value}: subscriptions cannot be composed`);
-  return { name: operation.name.value, operation: operation.operation };
+  return { name: operation.name.value, operation: operation.operation, steps: countSteps(document, operation) };
 }
 
 function parseOrReject(text: string, file: string): DocumentNode {

@@ -11,6 +11,10 @@ export type RegistryErrorCode =
   | 'MISSING_SOURCES'
   /** The request itself is malformed: an unreadable document, a name that does not match. */
   | 'BAD_INPUT'
+  /** The document is over one of the registry's limits (limits.ts); the message names the setting. */
+  | 'LIMIT_EXCEEDED'
+  /** The thread that checks changes failed (out of memory, say); nothing was stored. */
+  | 'CHECK_FAILED'
   /** The store cannot be reached. */
   | 'REGISTRY_UNAVAILABLE';
 

@@ -9,7 +9,6 @@ export {
   CHANGE_CHANNEL,
   SEEDING,
   type AppliedItem,
-  type CandidateCheck,
   type ChangeAuthor,
   type Changed,
   type ChangeVia,
@@ -20,6 +19,13 @@ export {
 export type * from './records.js';
 export { RegistryError, type RegistryErrorCode } from './errors.js';
 export { transition, isLive, type LifecycleAction } from './lifecycle.js';
+export { ThreadChecker, type CandidateChecker } from './candidate-checker.js';
+export {
+  DEFAULT_REGISTRY_LIMITS,
+  REGISTRY_LIMIT_VARIABLES,
+  registryLimitsFromEnvironment,
+  type RegistryLimits,
+} from './limits.js';
 export { graphFactory, type Candidate, type GraphFactory, type GraphFactoryOptions } from './candidate.js';
 export { ServedGraph, candidateOf, revisionOf, type GraphLease, type ServedGraphOptions } from './served-graph.js';
 export { Workbench, type ExplainedPlan, type ImportResult } from './workbench.js';

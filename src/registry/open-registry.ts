@@ -2,6 +2,9 @@ import path from 'node:path';
 import type { GraphFactory } from './candidate.js';
 import { RegistryUnavailableError, type RegistryDatabase } from './database.js';
 import { openEmbeddedDatabase } from './embedded-database.js';
+import { ThreadChecker } from './candidate-checker.js';
+import { DEFAULT_REGISTRY_LIMITS, type RegistryLimits } from './limits.js';
+import { healingDatabase } from './healing-database.js';
 import { migrate } from './migrations.js';
 import { openPostgresDatabase } from './postgres-database.js';
 import { Registry } from './registry.js';
@@ -11,8 +14,12 @@ export interface OpenRegistryOptions {
   readonly databaseUrl?: string;
   /** The embedded store's folder (without databaseUrl); `:memory:` keeps nothing. */
   readonly dataDir?: string;
-  /** Builds the graph of a change, to check it before it is stored. */
+  /** Builds the graph of a change, to check it before it is stored (the checking thread makes one like it). */
   readonly graphs: GraphFactory;
+  /** What size of change is accepted; DEFAULT_REGISTRY_LIMITS by default. */
+  readonly limits?: Partial<RegistryLimits>;
+  /** Told when the store is found empty while running and its tables are made again. */
+  readonly warn?: (message: string) => void;
 }
 
 /** `.skein/data` unless SKEIN_DATA_DIR says otherwise. */
@@ -33,8 +40,6 @@ export async function openRegistry(options: OpenRegistryOptions): Promise<Regist
     await db.close().catch(() => {});
     throw new RegistryUnavailableError(`cannot prepare the registry's tables in ${db.where}: ${(error as Error).message}`);
   }
-  return new Registry(db, async (candidate) => {
-    const graph = await options.graphs.build(candidate);
-    await graph.close();
-  });
+  const limits = { ...DEFAULT_REGISTRY_LIMITS, ...options.limits };
+  return new Registry(healingDatabase(db, migrate, options.warn), new ThreadChecker(options.graphs.options, limits), limits);
 }

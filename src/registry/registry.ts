@@ -1,6 +1,8 @@
 import type { RegistryDatabase, SqlExecutor } from './database.js';
 import type { Candidate, CandidateComposite, CandidateSource } from './candidate.js';
-import { compositePath, readCompositeHeader, readSourceHeader, sourcePath } from './documents.js';
+import type { CandidateChecker } from './candidate-checker.js';
+import { compositePath, sourcePath } from './documents.js';
+import { checkSourceBytes, DEFAULT_REGISTRY_LIMITS, type RegistryLimits } from './limits.js';
 import { RegistryError } from './errors.js';
 import { isLive, transition } from './lifecycle.js';
 import { REGISTRY_LOCK } from './migrations.js';
@@ -19,12 +21,6 @@ import type {
 /** The NOTIFY channel every change is announced on; the payload is the new revision. */
 export const CHANGE_CHANNEL = 'skein_registry';
 
-/**
- * Checks a candidate before a change is stored: builds its graph and throws what the
- * build throws (SchemaError(s) with their places). The gateway supplies it, so the check
- * uses the same upstream URLs and options as serving.
- */
-export type CandidateCheck = (candidate: Candidate) => Promise<void>;
 
 /**
  * How a change reached the registry: one admin API call, a folder upload (`skein push`),
@@ -103,11 +99,19 @@ export interface Changed<T> {
 export class Registry {
   constructor(
     readonly db: RegistryDatabase,
-    private readonly check: CandidateCheck,
+    /** Reads documents and builds candidates, off the main thread (candidate-checker.ts). */
+    private readonly checker: CandidateChecker,
+    readonly limits: RegistryLimits = DEFAULT_REGISTRY_LIMITS,
   ) {}
 
-  close(): Promise<void> {
-    return this.db.close();
+  async close(): Promise<void> {
+    await this.checker.close();
+    await this.db.close();
+  }
+
+  /** Changes whose graph is being built by the checking thread right now. */
+  get checksInProgress(): number {
+    return this.checker.checksInProgress;
   }
 
   // ---- reading -------------------------------------------------------------------
@@ -195,7 +199,7 @@ export class Registry {
 
   /** Registers a source, or stores a new version of it; the graph must still build. */
   async registerSource(by: ChangeAuthor, input: SourceInput): Promise<Changed<SourceRecord>> {
-    const source = parseSourceInput(input);
+    const source = await this.#readSource(input);
     return this.#change(by, 'source.register', source.name, async (change) => (await registerSourceStep(change, source)).record);
   }
 
@@ -210,7 +214,7 @@ export class Registry {
    * composite keeps serving its live version until the new one is published.
    */
   async saveComposite(by: ChangeAuthor, input: CompositeInput): Promise<Changed<CompositeRecord>> {
-    const composite = parseCompositeInput(input);
+    const composite = await this.#readComposite(input);
     return this.#change(by, 'composite.save', composite.name, async (change) => (await saveCompositeStep(change, composite)).record);
   }
 
@@ -257,8 +261,8 @@ export class Registry {
    * stay paused, deleted ones stay deleted.
    */
   async apply(by: ChangeAuthor, upload: Upload): Promise<Changed<AppliedItem[]>> {
-    const sources = upload.sources.map((s) => parseSourceInput(s, s.file));
-    const composites = upload.composites.map((c) => parseCompositeInput({ ...c, onlyIfChanged: true }, c.file));
+    const sources = await Promise.all(upload.sources.map((s) => this.#readSource(s, s.file)));
+    const composites = await Promise.all(upload.composites.map((c) => this.#readComposite({ ...c, onlyIfChanged: true }, c.file)));
     for (const list of [sources.map((s) => s.name), composites.map((c) => c.name)]) {
       const twice = list.find((name, i) => list.indexOf(name) !== i);
       if (twice) throw new RegistryError('BAD_INPUT', `"${twice}" is uploaded twice`);
@@ -314,27 +318,44 @@ export class Registry {
     checkedAs?: string,
   ): Promise<Changed<T>> {
     try {
-      return await this.db.transaction(async (tx) => {
-        await tx.query('select pg_advisory_xact_lock($1)', [REGISTRY_LOCK]);
-        const change: PendingChange = { tx, by, candidate: await readServed(tx), drafts: new Map(), servedChanged: false, audits: [] };
-        const record = await work(change);
-        if (change.check) {
-          const what = checkedAs ?? change.check;
-          // Saved versions must build as if served (so they can be published), and what
-          // will be served must build as it is: a paused composite keeps its live version.
-          if (change.drafts.size > 0) await this.#checkCandidate(what, withDrafts(change));
-          if (change.servedChanged) await this.#checkCandidate(what, change.candidate);
+      // The graph a change leads to is built outside its transaction, so that neither the
+      // lock nor a connection (the embedded store has one) is held while it is checked:
+      // run the steps, note what must build, roll back, check; then run the steps again
+      // and commit if they lead to what was checked. Another change committed meanwhile
+      // means checking again; after a few rounds the check runs under the lock.
+      const checked = new Set<string>();
+      for (let round = 1; ; round++) {
+        const underLock = round > OPTIMISTIC_ROUNDS;
+        try {
+          return await this.db.transaction(async (tx) => {
+            await tx.query('select pg_advisory_xact_lock($1)', [REGISTRY_LOCK]);
+            const change: PendingChange = { tx, by, candidate: await readServed(tx), drafts: new Map(), servedChanged: false, audits: [] };
+            const record = await work(change);
+            const what = change.check && (checkedAs ?? change.check);
+            const candidates = what ? candidatesOf(change) : [];
+            const unchecked = candidates.filter((c) => !checked.has(JSON.stringify(c)));
+            if (what && unchecked.length > 0) {
+              if (!underLock) throw new CheckFirst(what, unchecked);
+              for (const candidate of unchecked) await this.#checkCandidate(what, candidate);
+            }
+            if (change.audits.length === 0) return { record, changed: false };
+            for (const entry of change.audits) {
+              await insertAudit(tx, { ...entry, actor: by.actor, outcome: 'ok', detail: { ...entry.detail, via: by.via } });
+            }
+            const [{ revision }] = await tx.query<{ revision: number }>(
+              'update skein_revision set revision = revision + 1 where id = 1 returning revision',
+            );
+            await tx.query('select pg_notify($1, $2)', [CHANGE_CHANNEL, String(revision)]);
+            return { record, changed: true };
+          });
+        } catch (error) {
+          if (!(error instanceof CheckFirst)) throw error;
+          for (const candidate of error.candidates) {
+            await this.#checkCandidate(error.what, candidate);
+            checked.add(JSON.stringify(candidate));
+          }
         }
-        if (change.audits.length === 0) return { record, changed: false };
-        for (const entry of change.audits) {
-          await insertAudit(tx, { ...entry, actor: by.actor, outcome: 'ok', detail: { ...entry.detail, via: by.via } });
-        }
-        const [{ revision }] = await tx.query<{ revision: number }>(
-          'update skein_revision set revision = revision + 1 where id = 1 returning revision',
-        );
-        await tx.query('select pg_notify($1, $2)', [CHANGE_CHANNEL, String(revision)]);
-        return { record, changed: true };
-      });
+      }
     } catch (error) {
       if (error instanceof RegistryError && error.code !== 'REGISTRY_UNAVAILABLE') {
         await insertAudit(this.db, rejectedEntry(by, action, target, error)).catch(() => {});
@@ -345,11 +366,64 @@ export class Registry {
 
   async #checkCandidate(what: string, candidate: Candidate): Promise<void> {
     try {
-      await this.check(candidate);
+      await this.checker.check(candidate);
     } catch (error) {
+      if (error instanceof RegistryError) throw error;
       throw RegistryError.rejected(what, error);
     }
   }
+
+  /** A source input, read and validated (in the checking thread) before its transaction starts. */
+  async #readSource(input: SourceInput, file?: string): Promise<SourceChange> {
+    const place = file ?? (input.name ? sourcePath(input.name) : '<source SDL>');
+    const attachments = input.attachments ?? {};
+    checkSourceBytes(input.name ?? (file && sourceNameOf(file)), input.sdl, attachments, this.limits);
+    const header = await this.checker.readSource(input.sdl, place);
+    if (input.name !== undefined && input.name !== header.name) {
+      throw new RegistryError('BAD_INPUT', `the SDL declares source "${header.name}", not "${input.name}"`);
+    }
+    if (header.wsdlFile && attachments[header.wsdlFile] === undefined) {
+      throw new RegistryError(
+        'BAD_INPUT',
+        `source "${header.name}" names the WSDL file "${header.wsdlFile}", which was not uploaded with it; upload it as an attachment or give wsdl: an http(s) URL`,
+      );
+    }
+    return { name: header.name, kind: header.kind, origin: input.origin ?? 'sdl', sdl: input.sdl, attachments };
+  }
+
+  async #readComposite(input: CompositeInput, file?: string): Promise<CompositeChange> {
+    const header = await this.checker.readComposite(input.document, file ?? (input.name ? compositePath(input.name) : '<composite document>'));
+    if (input.name !== undefined && input.name !== header.name) {
+      throw new RegistryError('BAD_INPUT', `the document's operation is named "${header.name}", not "${input.name}"`);
+    }
+    return { name: header.name, operation: header.operation, document: input.document, note: input.note ?? null, onlyIfChanged: input.onlyIfChanged ?? false };
+  }
+}
+
+/** `users` of `schema/sources/users.graphql`, for messages about a file not read yet. */
+function sourceNameOf(file: string): string {
+  return file.replace(/^.*[\\/]/, '').replace(/\.graphql$/, '');
+}
+
+/** Rounds of checking outside the lock before a change is checked under it (other changes keep committing). */
+const OPTIMISTIC_ROUNDS = 3;
+
+/** Thrown inside a change's transaction to roll it back and check `candidates` outside it. */
+class CheckFirst extends Error {
+  constructor(
+    readonly what: string,
+    readonly candidates: readonly Candidate[],
+  ) {
+    super('internal: the change is checked outside its transaction');
+  }
+}
+
+/**
+ * What a change must build before it commits: saved versions as if served (so they can
+ * be published), and what will be served as it is (a paused composite keeps its live version).
+ */
+function candidatesOf(change: PendingChange): Candidate[] {
+  return [...(change.drafts.size > 0 ? [withDrafts(change)] : []), ...(change.servedChanged ? [change.candidate] : [])];
 }
 
 // ---- steps: each kind of change, written once ---------------------------------------
@@ -390,29 +464,6 @@ interface CompositeChange {
   readonly document: string;
   readonly note: string | null;
   readonly onlyIfChanged: boolean;
-}
-
-function parseSourceInput(input: SourceInput, file?: string): SourceChange {
-  const header = readSourceHeader(input.sdl, file ?? (input.name ? sourcePath(input.name) : '<source SDL>'));
-  if (input.name !== undefined && input.name !== header.name) {
-    throw new RegistryError('BAD_INPUT', `the SDL declares source "${header.name}", not "${input.name}"`);
-  }
-  const attachments = input.attachments ?? {};
-  if (header.wsdlFile && attachments[header.wsdlFile] === undefined) {
-    throw new RegistryError(
-      'BAD_INPUT',
-      `source "${header.name}" names the WSDL file "${header.wsdlFile}", which was not uploaded with it; upload it as an attachment or give wsdl: an http(s) URL`,
-    );
-  }
-  return { name: header.name, kind: header.kind, origin: input.origin ?? 'sdl', sdl: input.sdl, attachments };
-}
-
-function parseCompositeInput(input: CompositeInput, file?: string): CompositeChange {
-  const header = readCompositeHeader(input.document, file ?? (input.name ? compositePath(input.name) : '<composite document>'));
-  if (input.name !== undefined && input.name !== header.name) {
-    throw new RegistryError('BAD_INPUT', `the document's operation is named "${header.name}", not "${input.name}"`);
-  }
-  return { name: header.name, operation: header.operation, document: input.document, note: input.note ?? null, onlyIfChanged: input.onlyIfChanged ?? false };
 }
 
 async function registerSourceStep(change: PendingChange, source: SourceChange): Promise<Changed<SourceRecord>> {

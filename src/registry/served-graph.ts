@@ -43,6 +43,8 @@ export class ServedGraph {
   #unlisten: (() => Promise<void>) | undefined;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
+  /** The store was re-created: its revisions count from 0 again, so the served one says nothing. */
+  #recreated = false;
 
   private constructor(
     readonly registry: Registry,
@@ -59,10 +61,14 @@ export class ServedGraph {
     const graph = await graphs.build(candidateOf(snapshot));
     revisions.set(graph, snapshot.revision);
     const served = new ServedGraph(registry, graphs, options, { graph, revision: snapshot.revision, leases: 0, retired: false });
+    registry.db.onRecreated?.(() => {
+      served.#recreated = true;
+      void served.refresh();
+    });
     try {
       served.#unlisten = await registry.db.listen(CHANGE_CHANNEL, {
         onMessage: (payload) => {
-          if (Number(payload) > served.revision) void served.refresh();
+          if (Number(payload) !== served.revision) void served.refresh();
         },
         onLost: (error) => served.#warnOnce(`lost the registry's change notifications (${error.message}); serving revision ${served.revision} until it is back`),
         onReconnect: () => void served.refresh(),
@@ -146,14 +152,19 @@ export class ServedGraph {
 
   async #reload(): Promise<void> {
     let graph: Graph | undefined;
+    const recreated = this.#recreated;
+    this.#recreated = false;
     try {
+      // A revision below the served one means the store was replaced (re-created empty and
+      // migrated again): what it holds now is served, or its changes would stay unseen
+      // until its revision passed the old one.
       const revision = await this.registry.revision();
-      if (revision <= this.#served.revision) {
+      if (revision === this.#served.revision && !recreated) {
         this.#recovered();
         return;
       }
       const snapshot = await this.registry.snapshot();
-      if (snapshot.revision <= this.#served.revision) return;
+      if (snapshot.revision === this.#served.revision && !recreated) return;
       graph = await this.graphs.build(candidateOf(snapshot));
       if (this.#closed) {
         await graph.close();
@@ -168,6 +179,7 @@ export class ServedGraph {
       this.#recovered();
       this.options.onSwap?.(snapshot.revision, graph);
     } catch (error) {
+      if (recreated) this.#recreated = true;
       this.#lastError = (error as Error).message;
       this.#warnOnce(`could not reload from the registry (${this.#lastError}); still serving revision ${this.#served.revision}`);
     }

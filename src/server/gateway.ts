@@ -1,5 +1,5 @@
 import type { Graph } from '../graph/index.js';
-import { ADMIN_ENDPOINT, createAdminHandler, type AdminOptions } from './admin/index.js';
+import { ADMIN_ENDPOINT, createAdminHandler, type AdminHandler, type AdminOptions } from './admin/index.js';
 import { CAPABILITIES_PREFIX, createCapabilitiesHandler } from './capabilities/index.js';
 import { DEFAULT_SETTINGS, type GatewaySettings } from './gateway-settings.js';
 import { createGraphQLPipeline } from './pipeline.js';
@@ -24,6 +24,11 @@ export interface GatewayOptions {
   readonly graph: Graph | LiveGraph;
   readonly port?: number;
   readonly host?: string;
+  /**
+   * Host names (without port) requests must be addressed to; any other Host header is
+   * answered 421 (DNS rebinding protection for local gateways). Undefined: any.
+   */
+  readonly allowedHosts?: readonly string[];
   /** The admin API at /admin/graphql; without it the gateway has none. */
   readonly admin?: Omit<AdminOptions, 'gatewayName'>;
   /** The registry revision a graph is, shown in /api and /api/openapi.json. */
@@ -103,8 +108,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     { prefix: `${CAPABILITIES_PREFIX}/`, handle: capabilities, maxBodyBytes: settings.maxBodyBytes },
   );
   let gatewayName = 'skein';
+  let admin: AdminHandler | undefined;
   if (options.admin) {
-    const admin = createAdminHandler({ maxBodyBytes: settings.maxAdminBodyBytes, ...options.admin, gatewayName: () => gatewayName });
+    admin = createAdminHandler({
+      maxBodyBytes: settings.maxAdminBodyBytes,
+      log: options.log,
+      onDenied: () => metrics.adminDenied++,
+      ...options.admin,
+      gatewayName: () => gatewayName,
+    });
     routes.push({ prefix: ADMIN_ENDPOINT, handle: admin, maxBodyBytes: settings.maxAdminBodyBytes });
   }
   routes.push({
@@ -114,12 +126,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       res.end();
     },
   });
-  const server: RunningHttpServer = await startHttpServer(routes, options.port ?? 4000, options.host);
+  const server: RunningHttpServer = await startHttpServer(routes, options.port ?? 4000, options.host, { allowedHosts: options.allowedHosts });
   http = server;
   const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : 'localhost';
   const origin = `http://${host}:${server.port}`;
   const shutdown = async (deadlineMs = settings.shutdownTimeoutMs) => {
     const cutOff = await server.close(deadlineMs);
+    await admin?.close(); // the refused attempts gathered since the last minute, into the audit trail
     await live.close();
     return { cutOff };
   };

@@ -43,7 +43,13 @@ function nearestRoute(path: string, routes: readonly Route[]): string | undefine
  * The gateway's one HTTP listener. Each part (GraphQL, admin, REST exposure, health)
  * owns a path prefix; the first route whose prefix matches handles the request.
  */
-export async function startHttpServer(routes: readonly Route[], port: number, host?: string): Promise<RunningHttpServer> {
+export async function startHttpServer(
+  routes: readonly Route[],
+  port: number,
+  host?: string,
+  options: { readonly allowedHosts?: readonly string[] } = {},
+): Promise<RunningHttpServer> {
+  const allowedHosts = options.allowedHosts && new Set(options.allowedHosts.map((h) => h.toLowerCase()));
   let inFlight = 0;
   let draining = false;
   let drained: (() => void) | undefined;
@@ -53,6 +59,10 @@ export async function startHttpServer(routes: readonly Route[], port: number, ho
   };
 
   const server = http.createServer((req, res) => {
+    if (allowedHosts && !allowedHosts.has(hostnameOf(req.headers.host))) {
+      refuseHost(res, req.headers.host);
+      return;
+    }
     const path = (req.url ?? '/').split('?')[0];
     const route = routes.find((r) => path === r.prefix || (r.prefix.length > 1 && r.prefix.endsWith('/') && path.startsWith(r.prefix)));
     if (!route) {
@@ -122,6 +132,33 @@ export async function startHttpServer(routes: readonly Route[], port: number, ho
 export function refuseBody(res: http.ServerResponse, message: string): void {
   res.setHeader('connection', 'close');
   reply(res, 413, { errors: [{ message, extensions: { code: 'BODY_TOO_LARGE' } }] });
+}
+
+/** The names a local gateway (`--dev`, `--demo`) answers to, whatever the port. */
+export const LOCAL_HOSTS: readonly string[] = ['localhost', '127.0.0.1', '[::1]'];
+
+/** The host name of a Host header, lower case, without its port (`[::1]` keeps its brackets). */
+export function hostnameOf(header: string | undefined): string {
+  const value = (header ?? '').trim().toLowerCase();
+  if (value.startsWith('[')) return value.slice(0, value.indexOf(']') + 1);
+  return value.split(':')[0];
+}
+
+/**
+ * Answers 421 to a request for a name this gateway was not told it has. A local gateway
+ * checks it because a web page can point a name of its own at 127.0.0.1 (DNS rebinding)
+ * and so reach an unprotected admin API from the browser of whoever runs it.
+ */
+function refuseHost(res: http.ServerResponse, host: string | undefined): void {
+  res.setHeader('connection', 'close');
+  reply(res, 421, {
+    errors: [
+      {
+        message: `this gateway answers to localhost, 127.0.0.1 and [::1], not to Host ${JSON.stringify(host ?? '')}; add the name to SKEIN_ALLOWED_HOSTS (comma-separated) to use it`,
+        extensions: { code: 'HOST_NOT_ALLOWED' },
+      },
+    ],
+  });
 }
 
 function reply(res: http.ServerResponse, status: number, body: unknown): void {

@@ -15,3 +15,4 @@ export { METRICS_PATH } from './gateway.js';
 export { HEALTH_PATH, READY_PATH, type ReadinessCheck } from './health.js';
 export { REQUEST_ID_HEADER } from './request-id.js';
 export type { GatewayPlugin } from './gateway-plugin.js';
+export { LOCAL_HOSTS } from './http-server.js';

@@ -12,6 +12,8 @@ const BREAKER_VALUES = { closed: 0, open: 1, 'half-open': 2, disabled: -1 } as c
  * - `skein_requests_total{outcome}`: ok (no errors), partial (data and errors), failed
  *   (errors, no data), rejected (refused before running: parse, validation, limits).
  * - `skein_requests_in_flight`, `skein_errors_masked_total`.
+ * - `skein_admin_denied_total`: admin requests refused for their token (the audit trail
+ *   has one row per address and minute of them).
  * - per source: `skein_upstream_breaker_state` (0 closed, 1 open, 2 half-open, -1 off),
  *   `skein_upstream_calls_total`, `skein_upstream_failures_total`,
  *   `skein_upstream_retries_total`, `skein_upstream_rejected_total{reason}`
@@ -21,6 +23,7 @@ const BREAKER_VALUES = { closed: 0, open: 1, 'half-open': 2, disabled: -1 } as c
 export class GatewayMetrics {
   readonly requests: Record<RequestOutcome, number> = { ok: 0, partial: 0, failed: 0, rejected: 0 };
   maskedErrors = 0;
+  adminDenied = 0;
   readonly #started = Date.now();
 
   constructor(
@@ -42,6 +45,7 @@ export class GatewayMetrics {
     family('skein_requests_total', 'counter', 'GraphQL requests by outcome.', Object.entries(this.requests).map(([o, n]) => [`{outcome="${o}"}`, n]));
     family('skein_requests_in_flight', 'gauge', 'HTTP requests being served.', [['', this.inFlight()]]);
     family('skein_errors_masked_total', 'counter', 'Unexpected errors masked for clients (and logged).', [['', this.maskedErrors]]);
+    family('skein_admin_denied_total', 'counter', 'Admin API requests refused for a missing or wrong token.', [['', this.adminDenied]]);
     const guards = this.guards.list();
     const per = (pick: (g: (typeof guards)[number]) => number): [string, number][] => guards.map((g) => [`{source="${label(g.source)}"}`, pick(g)]);
     family('skein_upstream_breaker_state', 'gauge', 'Circuit breaker per source: 0 closed, 1 open, 2 half-open, -1 disabled.', per((g) => BREAKER_VALUES[g.breakerState]));

@@ -9,6 +9,7 @@ import {
   type AppliedItem,
   type GraphFactoryOptions,
   type Registry,
+  type RegistryLimits,
 } from '../registry/index.js';
 import type { SchemaInput } from '../schema/index.js';
 import { startGateway, type RunningGateway } from './gateway.js';
@@ -21,6 +22,8 @@ export interface RegistryGatewayOptions {
   readonly dataDir?: string;
   /** How graphs are built: upstream URL overrides, what to do with a source that cannot be prepared. */
   readonly graphs?: GraphFactoryOptions;
+  /** What size of change the registry accepts (SKEIN_MAX_SOURCE_BYTES, …); defaults in registry/limits.ts. */
+  readonly limits?: Partial<RegistryLimits>;
   /** A schema folder whose sources and composites the registry gets if it lacks them (by name). */
   readonly seed?: SchemaInput;
   readonly tokens?: AdminTokens;
@@ -28,6 +31,8 @@ export interface RegistryGatewayOptions {
   readonly dev?: boolean;
   readonly port?: number;
   readonly host?: string;
+  /** Host names requests must be addressed to (see GatewayOptions.allowedHosts). */
+  readonly allowedHosts?: readonly string[];
   /** Revision poll under NOTIFY, in ms; defaults to 5 s on PostgreSQL, none on the embedded store. */
   readonly pollMs?: number;
   readonly warn?: (message: string) => void;
@@ -55,7 +60,7 @@ export async function startRegistryGateway(options: RegistryGatewayOptions): Pro
     throw new Error('the admin API needs SKEIN_ADMIN_TOKEN (one token, or name:token pairs separated by commas), or --dev for an unprotected local one');
   }
   const graphs = graphFactory({ onSourceError: 'degrade', ...options.graphs });
-  const registry = await openRegistry({ databaseUrl: options.databaseUrl, dataDir: options.dataDir, graphs });
+  const registry = await openRegistry({ databaseUrl: options.databaseUrl, dataDir: options.dataDir, graphs, limits: options.limits, warn: options.warn });
   let served: ServedGraph | undefined;
   try {
     const seeded = options.seed ? (await registry.apply(SEEDING, { ...folderUpload(options.seed), publish: true })).record : [];
@@ -67,6 +72,7 @@ export async function startRegistryGateway(options: RegistryGatewayOptions): Pro
       graph: served,
       port: options.port,
       host: options.host,
+      allowedHosts: options.allowedHosts,
       admin: { registry, served, workbench: new Workbench(registry, graphs, served), tokens: options.tokens, dev: options.dev },
       graphVersion: (graph) => String(revisionOf(graph) ?? '?'),
       settings: options.settings,

@@ -18,9 +18,13 @@ const ids = new WeakMap<IncomingRequest, string>();
 export function requestIdOf(request: IncomingRequest): string {
   let id = ids.get(request);
   if (id === undefined) {
-    const given = request.headers.get(REQUEST_ID_HEADER);
-    id = given !== null && SANE_ID.test(given) ? given : randomUUID();
+    id = requestIdFrom(request.headers.get(REQUEST_ID_HEADER));
     ids.set(request, id);
   }
   return id;
+}
+
+/** The id a request gets from its `x-request-id` header's value: that value when it is sane, else a new UUID. */
+export function requestIdFrom(given: string | null | undefined): string {
+  return typeof given === 'string' && SANE_ID.test(given) ? given : randomUUID();
 }

@@ -1,7 +1,8 @@
 import { startDemoUpstreams, type DemoUpstreams } from '../../src/demo/index.js';
+import type { RegistryLimits } from '../../src/registry/index.js';
 import { AdminTokens, startRegistryGateway, type RunningRegistryGateway } from '../../src/server/index.js';
 import { testSchema } from './fixtures.js';
-import { createDataDir, createTestDatabase, type StoreKind } from './stores.js';
+import { createDataDir, createTestDatabase, type StoreKind, type TestDatabase } from './stores.js';
 
 export const TOKENS = 'alice:alice-secret-1,ci:ci-secret-22';
 export const ALICE = 'alice-secret-1';
@@ -15,6 +16,8 @@ export interface Answer<T = any> {
 
 export interface TestRegistryGateway {
   readonly gateway: RunningRegistryGateway;
+  /** The PostgreSQL database, on the postgres store. */
+  readonly database: TestDatabase | undefined;
   readonly origin: string;
   /** A request to the admin API, with a bearer token unless `token` is null. */
   admin<T = any>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<Answer<T>>;
@@ -27,7 +30,10 @@ export interface TestRegistryGateway {
  * A gateway over a fresh registry of the given kind, seeded with the demo schema and
  * calling the demo upstreams, on a free loopback port.
  */
-export async function startTestRegistryGateway(kind: StoreKind, options: { tokens?: string; seed?: boolean } = {}): Promise<TestRegistryGateway> {
+export async function startTestRegistryGateway(
+  kind: StoreKind,
+  options: { tokens?: string; seed?: boolean; limits?: Partial<RegistryLimits>; log?: (line: string) => void } = {},
+): Promise<TestRegistryGateway> {
   const demo: DemoUpstreams = await startDemoUpstreams({ delayMs: 0 });
   const database = kind === 'postgres' ? await createTestDatabase() : undefined;
   const data = kind === 'embedded' ? createDataDir() : undefined;
@@ -41,6 +47,8 @@ export async function startTestRegistryGateway(kind: StoreKind, options: { token
       port: 0,
       host: '127.0.0.1',
       graphs: { urls: demo.urls },
+      limits: options.limits,
+      log: options.log,
       warn: () => {},
     });
   } catch (error) {
@@ -60,6 +68,7 @@ export async function startTestRegistryGateway(kind: StoreKind, options: { token
   };
   return {
     gateway,
+    database,
     origin,
     admin: (query, variables, token = ALICE) =>
       post('/admin/graphql', { query, variables }, token === null ? {} : { authorization: `Bearer ${token}` }),

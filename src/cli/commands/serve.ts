@@ -26,6 +26,10 @@ interface ServeOptions extends Partial<Record<Exclude<NumericSetting, 'shutdownT
   corsOrigins?: string;
   csrf?: boolean;
   registry: boolean;
+  maxSourceBytes?: string;
+  maxSourceFields?: string;
+  maxCompositeSteps?: string;
+  checkMemoryMb?: string;
 }
 
 export function registerServe(program: Command): void {
@@ -40,7 +44,7 @@ export function registerServe(program: Command): void {
     .option('--data <dir>', `the embedded registry's folder (env SKEIN_DATA_DIR; default ${DATA_DIR_HELP}); DATABASE_URL selects PostgreSQL instead`)
     .option('--no-registry', 'serve the schema folder as it is, with no registry and no admin API: for immutable deployments')
     .option('-p, --port <port>', 'port to listen on (env PORT)', process.env.PORT ?? '4000')
-    .option('--host <host>', 'interface to listen on (env HOST); all interfaces by default', process.env.HOST)
+    .option('--host <host>', 'interface to listen on (env HOST); all interfaces by default, 127.0.0.1 with --dev or --demo', process.env.HOST)
     .option('--max-depth <n>', 'deepest query nesting (env SKEIN_MAX_DEPTH; default 15)')
     .option('--max-aliases <n>', 'aliases per operation (env SKEIN_MAX_ALIASES; default 30)')
     .option('--max-directives <n>', 'directives per operation (env SKEIN_MAX_DIRECTIVES; default 50)')
@@ -57,6 +61,10 @@ export function registerServe(program: Command): void {
     .option('--persisted-operations <file>', 'serve only the operations of this JSON manifest, id → document (env SKEIN_PERSISTED_OPERATIONS)')
     .option('--cors-origins <list>', 'origins allowed to call from a browser, comma-separated, or * (env SKEIN_CORS_ORIGINS; default: same origin only)')
     .option('--no-csrf', 'accept browser requests without a CSRF header (env SKEIN_CSRF=off)')
+    .option('--max-source-bytes <n>', "bytes of one registered source, SDL and attachments (env SKEIN_MAX_SOURCE_BYTES; default 16777216)")
+    .option('--max-source-fields <n>', 'fields of one registered source (env SKEIN_MAX_SOURCE_FIELDS; default 150000)')
+    .option('--max-composite-steps <n>', 'steps of one composite (env SKEIN_MAX_COMPOSITE_STEPS; default 200)')
+    .option('--check-memory-mb <n>', 'heap of the thread that checks admin changes, in MiB (env SKEIN_CHECK_MEMORY_MB; default 2048)')
     .option('--shutdown-timeout <ms>', 'on SIGTERM, how long to wait for requests in flight (env SKEIN_SHUTDOWN_TIMEOUT_MS; default 10000)')
     .addHelpText(
       'after',
@@ -65,6 +73,7 @@ Environment:
   SKEIN_ADMIN_TOKEN  admin tokens: one token, or name:token pairs ("alice:…,ci:…") so the audit trail names who acted
   DATABASE_URL       PostgreSQL URL; gateways sharing it serve the same registry and reload together
   SKEIN_DATA_DIR     the embedded registry's folder (default ${DATA_DIR_HELP})
+  SKEIN_ALLOWED_HOSTS  with --dev or --demo: host names besides localhost, 127.0.0.1 and [::1] requests may be addressed to, or *
   and SKEIN_MAX_*, SKEIN_PERSISTED_OPERATIONS, SKEIN_CORS_ORIGINS, SKEIN_CSRF, SKEIN_SHUTDOWN_TIMEOUT_MS as above
 
 Health: GET /healthz (alive), GET /readyz (schema loaded, store reachable, not stopping), GET /metrics (Prometheus).
@@ -76,7 +85,8 @@ SIGTERM or SIGINT: stop accepting, finish requests in flight within the shutdown
         const { DEFAULT_DATA_DIR, redactUrl } = await import('../../registry/index.js');
         const { loadSchemaFolder } = await import('../../schema/index.js');
         const { buildGraph } = await import('../../graph/index.js');
-        const { AdminTokens, readPersistedOperations, settingsFromEnvironment, startGateway, startRegistryGateway } = await import('../../server/index.js');
+        const { registryLimitsFromEnvironment } = await import('../../registry/index.js');
+        const { AdminTokens, LOCAL_HOSTS, readPersistedOperations, settingsFromEnvironment, startGateway, startRegistryGateway } = await import('../../server/index.js');
         const port = Number(options.port);
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, not "${options.port}"`);
         const tokens = AdminTokens.parse(process.env.SKEIN_ADMIN_TOKEN);
@@ -86,6 +96,11 @@ SIGTERM or SIGINT: stop accepting, finish requests in flight within the shutdown
             'the admin API needs SKEIN_ADMIN_TOKEN (one token, or name:token pairs separated by commas); pass --dev to run it unprotected on your own machine',
           );
         }
+        // A local gateway (its admin API may be open) listens on loopback only, and answers
+        // only to local names, so a web page cannot reach it by DNS rebinding.
+        const host = options.host || (dev ? '127.0.0.1' : undefined);
+        const allowedHosts = dev ? localHostsWith(process.env.SKEIN_ALLOWED_HOSTS, LOCAL_HOSTS) : undefined;
+        const limits = registryLimitsFromEnvironment(options);
         const explicitSchema = command.getOptionValueSource('schema') === 'cli';
         const seed = explicitSchema || existsSync(options.schema) ? loadSchemaFolder(options.schema) : undefined;
         const databaseUrl = process.env.DATABASE_URL || undefined;
@@ -109,7 +124,9 @@ SIGTERM or SIGINT: stop accepting, finish requests in flight within the shutdown
             tokens,
             dev,
             port,
-            host: options.host,
+            host,
+            allowedHosts,
+            limits,
             graphs: graphOptions,
             warn: (message) => console.warn(`skein: ${message}`),
             settings,
@@ -124,7 +141,7 @@ SIGTERM or SIGINT: stop accepting, finish requests in flight within the shutdown
         } else {
           // Immutable deployments: the folder is the whole truth, built once, never changed at run time.
           const graph = await buildGraph(loadSchemaFolder(options.schema), graphOptions);
-          gateway = await startGateway({ graph, port, host: options.host, settings });
+          gateway = await startGateway({ graph, port, host, allowedHosts, settings });
           console.log(`Skein is serving ${options.schema}/ (no registry) at ${gateway.url}`);
           console.log(`  open it in a browser for GraphiQL`);
           printGraph(graph, gateway.apiUrl);
@@ -155,6 +172,12 @@ SIGTERM or SIGINT: stop accepting, finish requests in flight within the shutdown
         reportFailure(error);
       }
     });
+}
+
+/** The local names and those SKEIN_ALLOWED_HOSTS adds; undefined (any name) when it says `*`. */
+function localHostsWith(extra: string | undefined, local: readonly string[]): readonly string[] | undefined {
+  const names = (extra ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
+  return names.includes('*') ? undefined : [...local, ...names];
 }
 
 function printGraph(graph: Graph, apiUrl: string): void {

@@ -1,8 +1,12 @@
 import type http from 'node:http';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { GRAPHIQL_STORAGE_NAMESPACES, graphiqlRenderer } from '../render-graphiql.js';
-import { createYoga } from 'graphql-yoga';
-import type { Registry, ServedGraph, Workbench } from '../../registry/index.js';
+import { GraphQLError, type ExecutionResult } from 'graphql';
+import { createYoga, type Plugin } from 'graphql-yoga';
+import { RegistryUnavailableError, type Registry, type ServedGraph, type Workbench } from '../../registry/index.js';
+import { isGraphQLError } from '../finish-result.js';
+import { REQUEST_ID_HEADER, requestIdFrom } from '../request-id.js';
+import { DeniedAttempts } from './denied-attempts.js';
 import type { RouteHandler } from '../http-server.js';
 import { useCsrfPrevention } from '../use-csrf-prevention.js';
 import type { AdminContext } from './admin-context.js';
@@ -24,7 +28,14 @@ export interface AdminOptions {
   readonly gatewayName: () => string;
   /** Largest request body, in bytes (uploads of OpenAPI and WSDL documents); 32 MiB by default. */
   readonly maxBodyBytes?: number;
+  /** Told about every request refused for its token (the /metrics counter). */
+  readonly onDenied?: () => void;
+  /** Where store failures and unexpected errors are logged, with their request id; console.error by default. */
+  readonly log?: (line: string) => void;
 }
+
+/** The admin route, and how to write what it gathered before the gateway stops. */
+export type AdminHandler = RouteHandler & { close(): Promise<void> };
 
 const EXAMPLE = /* GraphQL */ `# Skein admin API. Send Authorization: Bearer <token> (see Headers below).
 {
@@ -40,13 +51,15 @@ const EXAMPLE = /* GraphQL */ `# Skein admin API. Send Authorization: Bearer <to
  * entry. GraphiQL's page itself is served to a browser without a token (it is static;
  * the token goes into its Headers tab).
  */
-export function createAdminHandler(options: AdminOptions): RouteHandler {
+export function createAdminHandler(options: AdminOptions): AdminHandler {
   if (!options.tokens && !options.dev) {
     throw new Error('the admin API needs SKEIN_ADMIN_TOKEN (one token, or name:token pairs separated by commas), or --dev for an unprotected local one');
   }
   const schema = makeExecutableSchema({ typeDefs: adminSDL, resolvers: adminResolvers as never });
   const changed = () => options.served.refresh();
-  const yoga = createYoga<{ actor: string }, AdminContext>({
+  const denied = new DeniedAttempts({ record: (detail) => options.registry.recordDenied(detail), onDenied: options.onDenied });
+  const log = options.log ?? ((line: string) => console.error(line));
+  const yoga = createYoga<{ actor: string; requestId: string }, AdminContext>({
     schema,
     graphqlEndpoint: ADMIN_ENDPOINT,
     landingPage: false,
@@ -55,7 +68,7 @@ export function createAdminHandler(options: AdminOptions): RouteHandler {
     maskedErrors: { isDev: false },
     cors: false,
     // Bearer tokens already keep browsers out, but a --dev admin API has none.
-    plugins: [useCsrfPrevention()],
+    plugins: [useCsrfPrevention(), useAdminErrors(log)],
     graphiql: {
       title: 'Skein admin',
       defaultQuery: EXAMPLE,
@@ -63,8 +76,9 @@ export function createAdminHandler(options: AdminOptions): RouteHandler {
     },
     // Its own saved tabs: /graphql would otherwise open on the last admin query.
     renderGraphiQL: graphiqlRenderer(GRAPHIQL_STORAGE_NAMESPACES.admin),
-    context: ({ actor }) => ({
+    context: ({ actor, requestId }) => ({
       actor,
+      requestId,
       registry: options.registry,
       served: options.served,
       workbench: options.workbench,
@@ -73,20 +87,58 @@ export function createAdminHandler(options: AdminOptions): RouteHandler {
     }),
   });
 
-  return async (req, res) => {
+  const handle: RouteHandler = async (req, res) => {
+    const given = req.headers[REQUEST_ID_HEADER];
+    const requestId = requestIdFrom(Array.isArray(given) ? given[0] : given);
+    res.setHeader(REQUEST_ID_HEADER, requestId);
     if (req.method === 'GET' && (req.headers.accept ?? '').includes('text/html')) {
-      await yoga(req, res, { actor: 'anonymous' }); // GraphiQL's page; it executes nothing
+      await yoga(req, res, { actor: 'anonymous', requestId }); // GraphiQL's page; it executes nothing
       return;
     }
     const verdict = options.tokens ? options.tokens.verify(req.headers.authorization) : { actor: 'dev' };
     if ('reason' in verdict) {
-      await options.registry
-        .recordDenied({ reason: verdict.reason, method: req.method, path: req.url?.split('?')[0], remote: req.socket.remoteAddress })
-        .catch(() => {});
+      denied.note(req.socket.remoteAddress, verdict.reason);
       deny(res, verdict.reason);
       return;
     }
-    await yoga(req, res, { actor: verdict.actor });
+    await yoga(req, res, { actor: verdict.actor, requestId });
+  };
+  return Object.assign(handle, { close: () => denied.flush() });
+}
+
+/**
+ * What the admin API answers when something other than a refusal goes wrong: a store
+ * failure says so (REGISTRY_UNAVAILABLE), anything else is masked (INTERNAL_SERVER_ERROR);
+ * both carry the request id and are logged with it, so an operator can find the cause.
+ */
+function useAdminErrors(log: (line: string) => void): Plugin<AdminContext> {
+  return {
+    onExecute({ args }) {
+      return {
+        onExecuteDone({ result, setResult }) {
+          if (Symbol.asyncIterator in result) return;
+          const errors = (result as ExecutionResult).errors;
+          if (!errors?.some((e) => e.originalError && !isGraphQLError(e.originalError))) return;
+          const { requestId } = args.contextValue as AdminContext;
+          setResult({
+            ...(result as ExecutionResult),
+            errors: errors.map((error) => {
+              const original = error.originalError;
+              if (!original || isGraphQLError(original)) return error;
+              const where = error.path ? ` at ${error.path.join('.')}` : '';
+              log(`skein: admin request ${requestId}: ${original instanceof RegistryUnavailableError ? 'store failure' : 'unexpected error'}${where}: ${original.stack ?? original.message}`);
+              const unavailable = original instanceof RegistryUnavailableError;
+              return new GraphQLError(
+                unavailable
+                  ? `the registry's store is unavailable (${original.message}); the gateway logged it with this request id`
+                  : 'Unexpected error; the gateway logged it with this request id.',
+                { nodes: error.nodes, path: error.path, extensions: { code: unavailable ? 'REGISTRY_UNAVAILABLE' : 'INTERNAL_SERVER_ERROR', requestId } },
+              );
+            }),
+          });
+        },
+      };
+    },
   };
 }
 

@@ -4,6 +4,8 @@ import type { Registry, ServedGraph, Workbench } from '../../registry/index.js';
 export interface AdminContext {
   /** The name of the token the request was made with (`dev` when the API is unprotected). */
   readonly actor: string;
+  /** The request's id (`x-request-id`), in logged errors and the answer. */
+  readonly requestId: string;
   readonly registry: Registry;
   readonly served: ServedGraph;
   readonly workbench: Workbench;

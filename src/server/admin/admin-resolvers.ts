@@ -4,7 +4,6 @@ import type { AttachmentInput, CompositeState, Resolvers, SourceOrigin } from '.
 import { GraphQLJSON } from '../../schema/index.js';
 import {
   RegistryError,
-  RegistryUnavailableError,
   sourceFromDescription,
   sourcesOfComposite,
   type ChangeAuthor,
@@ -176,15 +175,9 @@ function toGraphQLError(error: unknown): unknown {
   if (error instanceof RegistryError) {
     return new GraphQLError(error.message, { extensions: { code: error.code, ...(error.details.length ? { details: error.details } : {}) } });
   }
-  if (error instanceof RegistryUnavailableError || isConnectionError(error)) {
-    return new GraphQLError(`the registry cannot be reached: ${(error as Error).message}`, { extensions: { code: 'REGISTRY_UNAVAILABLE' } });
-  }
+  // A store failure (RegistryUnavailableError) and anything unexpected are answered and
+  // logged, with the request id, by the admin app's error plugin.
   return error;
-}
-
-function isConnectionError(error: unknown): boolean {
-  const code = (error as { code?: string } | null)?.code;
-  return typeof code === 'string' && (/^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND)$/.test(code) || /^(08|57P|3D000)/.test(code));
 }
 
 function attachments(list: readonly AttachmentInput[] | null | undefined): Record<string, string> {
