@@ -15,7 +15,7 @@
 import { getNamedType, getNullableType, isListType, isObjectType } from 'graphql';
 import { listItemOf } from '../../../../dist/sources/soap/xsd/shapes.js';
 import { wireNameOf } from '../../../../dist/sources/wire-names.js';
-import { sampleValue } from './sample-values.js';
+import { fixedValue, sampleValue } from './sample-values.js';
 import { escapeXml } from './xml-text.js';
 
 const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
@@ -48,10 +48,20 @@ export function fieldsByKey(type) {
   return new Map(Object.values(type.getFields()).map((field) => [wireNameOf(field) ?? field.name, field]));
 }
 
+/** What the generated answers exercised, summed over a document's operations. */
+export function newStats() {
+  return { elements: 0, values: 0, attributes: 0, enums: 0, lists: 0, nil: 0, absent: 0, choiceSkipped: 0 };
+}
+
+function isEnum(sample) {
+  return sample.expected !== null && typeof sample.expected === 'object' && !Array.isArray(sample.expected);
+}
+
 export class AnswerWriter {
-  /** @param options { picker: ChoicePicker, maxDepth } */
-  constructor({ picker, maxDepth }) {
+  /** @param options { picker: ChoicePicker, fixed: FixedValues, maxDepth } */
+  constructor({ picker, fixed, maxDepth }) {
     this.picker = picker;
+    this.fixed = fixed;
     this.maxDepth = maxDepth;
   }
 
@@ -61,7 +71,7 @@ export class AnswerWriter {
    * element, or the bare parts; rpc: the part accessors), expected, unrepresented: [] }.
    */
   write(output, style, fieldType, resultItem) {
-    const state = { n: 0, prefixes: new Map(), expanded: new Set(), unrepresented: [] };
+    const state = { n: 0, prefixes: new Map(), expanded: new Set(), unrepresented: [], top: [], stats: newStats() };
     // The namespace declarations go on the wrapper element, else on each element directly in the Body (or rpc wrapper).
     const wrapped = output.wrapper !== undefined && style !== 'rpc';
     let body;
@@ -85,12 +95,13 @@ export class AnswerWriter {
       const name = this.#name(state, output.wrapper.local, output.wrapper.namespace);
       parts = [`<${name}${DECLARATIONS}>${body}</${name}>`];
     } else {
-      parts = [body];
+      // Bare parts and rpc accessors: each element directly in the Body (or the rpc wrapper) on its own.
+      parts = state.top;
     }
     const declarations = [`xmlns:xsi="${XSI}"`, ...[...state.prefixes].map(([uri, prefix]) => `xmlns:${prefix}="${escapeXml(uri)}"`)]
       .map((d) => ` ${d}`)
       .join('');
-    return { parts: parts.map((p) => p.split(DECLARATIONS).join(declarations)), expected, unrepresented: state.unrepresented };
+    return { parts: parts.map((p) => p.split(DECLARATIONS).join(declarations)), expected, unrepresented: state.unrepresented, stats: state.stats };
   }
 
   #name(state, local, namespace) {
@@ -125,8 +136,11 @@ export class AnswerWriter {
           value[field.name] = null;
           continue;
         }
-        const sample = sampleValue(item.shape, where, state.n++);
+        const fixed = this.fixed.of(shape, `@${item.local}`);
+        const sample = fixed !== undefined ? fixedValue(item.shape, fixed) : sampleValue(item.shape, where, state.n++);
         attributes += ` ${this.#name(state, item.local, item.namespace)}="${escapeXml(sample.text)}"`;
+        state.stats.attributes++;
+        if (isEnum(sample)) state.stats.enums++;
         value[field.name] = sample.expected;
       } else if (item.kind === 'text') {
         const sample = sampleValue(item.shape, where, state.n++);
@@ -134,11 +148,13 @@ export class AnswerWriter {
         value[field.name] = sample.expected;
       } else {
         const absent = excluded.has(item.local) || (mode === 'sparse' && item.minOccurs === 0 && !chosen.has(item.local));
+        if (excluded.has(item.local)) state.stats.choiceSkipped++;
+        else if (absent) state.stats.absent++;
         if (absent) {
           value[field.name] = isListType(getNullableType(field.type)) && item.maxOccurs > 1 ? [] : null;
           continue;
         }
-        const written = this.#element(state, item, field.type, level + 1, mode, where, top);
+        const written = this.#element(state, item, field.type, level + 1, mode, where, top, this.fixed.of(shape, item.local));
         if (written === undefined) continue; // past the depth bound: neither sent nor selected
         children += written.xml;
         value[field.name] = written.value;
@@ -148,27 +164,34 @@ export class AnswerWriter {
   }
 
   /** Every occurrence of an element item: { xml, value } or undefined past the depth bound. */
-  #element(state, item, type, level, mode, path, top) {
+  #element(state, item, type, level, mode, path, top, fixed) {
     const nullable = getNullableType(type);
     if (isListType(nullable) && item.maxOccurs > 1) {
       const modes = mode === 'full' ? ['full', 'sparse'] : item.minOccurs >= 2 ? ['sparse', 'sparse'] : ['sparse'];
-      const written = modes.map((m, i) => this.#single(state, item, nullable.ofType, level, m, `${path}[${i + 1}]`, top));
+      const written = modes.map((m, i) => this.#single(state, item, nullable.ofType, level, m, `${path}[${i + 1}]`, top, fixed));
       if (written.some((w) => w === undefined)) return undefined;
+      state.stats.lists++;
       return { xml: written.map((w) => w.xml).join(''), value: written.map((w) => w.value) };
     }
-    return this.#single(state, item, type, level, mode, path, top);
+    return this.#single(state, item, type, level, mode, path, top, fixed);
   }
 
-  #single(state, item, type, level, mode, path, top) {
+  #single(state, item, type, level, mode, path, top, fixed) {
     const name = this.#name(state, item.local, item.namespace);
     const open = top ? `${name}${DECLARATIONS}` : name;
+    let written;
     if (mode === 'sparse' && item.nillable) {
       if (this.#pastDepth(item.shape, type, level)) return undefined;
-      return { xml: `<${open} xsi:nil="true"/>`, value: null };
+      written = { xml: `<${open} xsi:nil="true"/>`, value: null };
+      state.stats.nil++;
+    } else {
+      const content = this.#content(state, item.shape, type, level, mode, path, fixed);
+      if (content === undefined) return undefined;
+      written = { xml: `<${open}${content.attributes}>${content.children}</${name}>`, value: content.value };
+      state.stats.elements++;
     }
-    const content = this.#content(state, item.shape, type, level, mode, path);
-    if (content === undefined) return undefined;
-    return { xml: `<${open}${content.attributes}>${content.children}</${name}>`, value: content.value };
+    if (top) state.top.push(written.xml);
+    return written;
   }
 
   /** Whether an element of this shape and GraphQL type would be an object past the depth bound (a nil one is cut like a full one, so the two agree). */
@@ -178,7 +201,7 @@ export class AnswerWriter {
   }
 
   /** An element's content: { attributes, children, value } or undefined past the depth bound. */
-  #content(state, shape, type, level, mode, path) {
+  #content(state, shape, type, level, mode, path, fixed) {
     const nullable = getNullableType(type);
     const named = getNamedType(type);
     if (isListType(nullable)) {
@@ -188,13 +211,14 @@ export class AnswerWriter {
         const modes = mode === 'full' ? ['full', 'sparse'] : ['sparse'];
         const written = modes.map((m, i) => this.#single(state, entry, nullable.ofType, level, m, `${path}/${entry.local}[${i + 1}]`, false));
         if (written.some((w) => w === undefined)) return undefined;
+        state.stats.lists++;
         return { attributes: '', children: written.map((w) => w.xml).join(''), value: written.map((w) => w.value) };
       }
       if (shape.kind === 'simple' && shape.list) {
         const sample = sampleValue(shape, path, state.n++);
         return { attributes: '', children: escapeXml(sample.text), value: sample.expected };
       }
-      const one = this.#content(state, shape, nullable.ofType, level, mode, path);
+      const one = this.#content(state, shape, nullable.ofType, level, mode, path, fixed);
       return one && { ...one, value: [one.value] };
     }
     if (isObjectType(named) && shape.kind === 'complex') {
@@ -207,7 +231,10 @@ export class AnswerWriter {
       return { attributes: '', children: `<note>${escapeXml(text)}</note>`, value: { note: text } };
     }
     const simple = shape.kind === 'simple' ? shape : shape.text;
-    const sample = sampleValue(simple ?? { kind: 'simple', builtin: 'string', list: false }, path, state.n++);
+    const simpleShape = simple ?? { kind: 'simple', builtin: 'string', list: false };
+    const sample = fixed !== undefined ? fixedValue(simpleShape, fixed) : sampleValue(simpleShape, path, state.n++);
+    state.stats.values++;
+    if (isEnum(sample)) state.stats.enums++;
     return { attributes: '', children: escapeXml(sample.text), value: sample.expected };
   }
 }

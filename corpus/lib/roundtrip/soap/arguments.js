@@ -7,11 +7,12 @@ import { graphqlNames, keyedItems as skeinKeys } from '../../../../dist/sources/
 import { listItemOf } from '../../../../dist/sources/soap/xsd/shapes.js';
 import { wireNameOf } from '../../../../dist/sources/wire-names.js';
 import { keyedItems } from './answer-writer.js';
-import { sampleValue } from './sample-values.js';
+import { fixedValue, sampleValue } from './sample-values.js';
 
 export class ArgumentWriter {
-  constructor({ picker, maxDepth }) {
+  constructor({ picker, fixed, maxDepth }) {
     this.picker = picker;
+    this.fixed = fixed;
     this.maxDepth = maxDepth;
   }
 
@@ -30,23 +31,27 @@ export class ArgumentWriter {
     for (const { key, item } of keyed) {
       const argument = args.get(names.get(key));
       if (!argument || (item.kind === 'element' && excluded.has(item.local))) continue;
-      const value = this.#item(state, item, argument.type, 1, `${field.name}.${key}`);
+      const value = this.#item(state, item, argument.type, 1, `${field.name}.${key}`, this.#fixedOf(input.content, item));
       if (value !== undefined) values[argument.name] = value;
     }
     return values;
   }
 
-  #item(state, item, type, level, path) {
-    if (item.kind === 'text' || item.kind === 'attribute') return this.#simple(state, item.shape, type, path);
-    const nullable = getNullableType(type);
-    if (isListType(nullable) && item.maxOccurs > 1) {
-      const values = [0, 1].map((i) => this.#content(state, item.shape, nullable.ofType, level, `${path}[${i + 1}]`));
-      return values.some((v) => v === undefined) ? undefined : values;
-    }
-    return this.#content(state, item.shape, type, level, path);
+  #fixedOf(shape, item) {
+    return item.kind === 'element' ? this.fixed.of(shape, item.local) : item.kind === 'attribute' ? this.fixed.of(shape, `@${item.local}`) : undefined;
   }
 
-  #content(state, shape, type, level, path) {
+  #item(state, item, type, level, path, fixed) {
+    if (item.kind === 'text' || item.kind === 'attribute') return this.#simple(state, item.shape, type, path, fixed);
+    const nullable = getNullableType(type);
+    if (isListType(nullable) && item.maxOccurs > 1) {
+      const values = [0, 1].map((i) => this.#content(state, item.shape, nullable.ofType, level, `${path}[${i + 1}]`, fixed));
+      return values.some((v) => v === undefined) ? undefined : values;
+    }
+    return this.#content(state, item.shape, type, level, path, fixed);
+  }
+
+  #content(state, shape, type, level, path, fixed) {
     const nullable = getNullableType(type);
     const named = getNamedType(type);
     if (isListType(nullable)) {
@@ -55,13 +60,13 @@ export class ArgumentWriter {
         const values = [0, 1].map((i) => this.#content(state, entry.shape, nullable.ofType, level, `${path}/${entry.local}[${i + 1}]`));
         return values.some((v) => v === undefined) ? undefined : values;
       }
-      if (shape.kind === 'simple' && shape.list) return this.#simple(state, shape, type, path);
-      const one = this.#content(state, shape, nullable.ofType, level, path);
+      if (shape.kind === 'simple' && shape.list) return this.#simple(state, shape, type, path, fixed);
+      const one = this.#content(state, shape, nullable.ofType, level, path, fixed);
       return one === undefined ? undefined : [one];
     }
     if (isInputObjectType(named) && shape.kind === 'complex') return this.#object(state, shape, named, level, path);
     if (named.name === 'JSON') return { note: `${path}#${state.n++}` };
-    return this.#simple(state, shape.kind === 'simple' ? shape : shape.text, type, path);
+    return this.#simple(state, shape.kind === 'simple' ? shape : shape.text, type, path, fixed);
   }
 
   #object(state, shape, type, level, path) {
@@ -77,15 +82,16 @@ export class ArgumentWriter {
       if (!field) continue;
       if (item.kind === 'element' && (excluded.has(item.local) || (!full && item.minOccurs === 0 && !chosen.has(item.local)))) continue;
       if (item.kind === 'attribute' && !full && !item.required) continue;
-      const written = this.#item(state, item, field.type, level + 1, `${path}/${key}`);
+      const written = this.#item(state, item, field.type, level + 1, `${path}/${key}`, this.#fixedOf(shape, item));
       if (written !== undefined) value[field.name] = written;
     }
     return value;
   }
 
-  #simple(state, shape, type, path) {
+  #simple(state, shape, type, path, fixed) {
     const named = getNamedType(type);
-    const sample = sampleValue(shape ?? { kind: 'simple', builtin: 'string', list: false }, path, state.n++);
+    const simple = shape ?? { kind: 'simple', builtin: 'string', list: false };
+    const sample = fixed !== undefined ? fixedValue(simple, fixed) : sampleValue(simple, path, state.n++);
     const convert = (expected) => {
       if (expected && typeof expected === 'object' && 'enum' in expected) {
         if (!isEnumType(named)) return expected.enum;

@@ -8,14 +8,7 @@ export class ChoicePicker {
   /** @param schemas a SchemaSet (dist/sources/soap/xsd/schema-set.js) */
   constructor(schemas, schemaDocuments) {
     this.schemas = schemas;
-    this.nodes = new Map();
-    for (const document of schemaDocuments) {
-      const visit = (node) => {
-        if (node.local === 'complexType' && isXsdNamespace(node.uri)) this.nodes.set(key(whereIs(node, document.file)), { node, file: document.file });
-        for (const child of node.children) visit(child);
-      };
-      visit(document.element);
-    }
+    this.nodes = complexTypeNodes(schemaDocuments);
   }
 
   /**
@@ -87,10 +80,23 @@ export class ChoicePicker {
   }
 }
 
-function key(where) {
+/** Every complexType declaration, by the location a ComplexShape records (`where`). */
+export function complexTypeNodes(schemaDocuments) {
+  const nodes = new Map();
+  for (const document of schemaDocuments) {
+    const visit = (node) => {
+      if (node.local === 'complexType' && isXsdNamespace(node.uri)) nodes.set(key(whereIs(node, document.file)), { node, file: document.file });
+      for (const child of node.children) visit(child);
+    };
+    visit(document.element);
+  }
+  return nodes;
+}
+
+export function key(where) {
   return `${where.file}:${where.line}:${where.column}`;
 }
 
-function xsdChildren(node) {
+export function xsdChildren(node) {
   return node.children.filter((c) => isXsdNamespace(c.uri) && c.local !== 'annotation');
 }

@@ -16,9 +16,10 @@ import { readWsdlDefinitions } from '../../../../dist/sources/soap/wsdl/wsdl-mod
 import { parseXml } from '../../../../dist/sources/soap/xml/xml-tree.js';
 import { SchemaSet } from '../../../../dist/sources/soap/xsd/schema-set.js';
 import { ShapeResolver } from '../../../../dist/sources/soap/xsd/shapes.js';
-import { AnswerWriter } from './answer-writer.js';
+import { AnswerWriter, newStats } from './answer-writer.js';
 import { ArgumentWriter } from './arguments.js';
 import { ChoicePicker } from './choices.js';
+import { FixedValues } from './fixed-values.js';
 import { compareAnswer, selectionOf } from './graphql-answer.js';
 import { schemaValidator } from './xsd-validator.js';
 import { elementToText } from './xml-text.js';
@@ -33,7 +34,7 @@ const GATEWAY_SETTINGS = { maxDepth: 64, maxTokens: 10_000_000, maxCost: 1_000_0
  * @returns {Promise<RoundTrip>} see index.d.ts
  */
 export async function roundTripWsdl({ file, timeoutMs = 30_000, maxDepth = MAX_DEPTH, onCall }) {
-  const result = { file, operations: 0, passed: 0, failures: [], envelopes: { validated: 0, valid: 0, notValidatable: 0, reason: undefined }, harness: [] };
+  const result = { file, operations: 0, passed: 0, failures: [], envelopes: { validated: 0, valid: 0, notValidatable: 0, reason: undefined }, harness: [], sent: newStats() };
   const closers = [];
   try {
     const documents = await loadWsdlDocuments(file);
@@ -42,6 +43,7 @@ export async function roundTripWsdl({ file, timeoutMs = 30_000, maxDepth = MAX_D
     const resolver = new ShapeResolver(schemas);
     const port = selectPort(definitions, {});
     const picker = new ChoicePicker(schemas, documents.schemas);
+    const fixed = new FixedValues(schemas, documents.schemas);
     const answers = new Map();
     const upstream = await startService(file, definitions, port, answers);
     closers.push(upstream.close);
@@ -55,8 +57,8 @@ export async function roundTripWsdl({ file, timeoutMs = 30_000, maxDepth = MAX_D
     const validator = await schemaValidator(documents.schemas);
     closers.push(validator.close);
 
-    const answerWriter = new AnswerWriter({ picker, maxDepth });
-    const argumentWriter = new ArgumentWriter({ picker, maxDepth });
+    const answerWriter = new AnswerWriter({ picker, fixed, maxDepth });
+    const argumentWriter = new ArgumentWriter({ picker, fixed, maxDepth });
     const checks = []; // payloads for xmllint, validated together at the end
     for (const operation of imported.operations) {
       result.operations++;
@@ -69,6 +71,7 @@ export async function roundTripWsdl({ file, timeoutMs = 30_000, maxDepth = MAX_D
       if (contract.output) {
         answer = answerWriter.write(contract.output, contract.style, field.type, resultItemOf(contract.output));
         expected = answer.expected;
+        for (const [name, count] of Object.entries(answer.stats)) result.sent[name] += count;
         for (const message of answer.unrepresented) fail('answer', `the service sends ${message}`);
       }
       answers.set(operation.operation, { style: contract.style, parts: answer?.parts ?? [] });

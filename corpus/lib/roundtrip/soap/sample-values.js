@@ -69,3 +69,12 @@ function text(value) {
 function ncName(path) {
   return path.replace(/[^A-Za-z0-9._-]+/g, '.').replace(/^[^A-Za-z_]+/, '') || 'x';
 }
+
+/** A value the XSD imposes (`fixed`), with what the GraphQL answer must hold for it. */
+export function fixedValue(shape, text) {
+  if (shape.enumeration?.length) return { text, expected: { enum: text } };
+  const b = shape.builtin;
+  if (INT.has(b) || FLOAT.has(b)) return { text, expected: Number(text) };
+  if (b === 'boolean') return { text, expected: text.trim() === 'true' || text.trim() === '1' };
+  return { text, expected: text };
+}
