@@ -30,24 +30,25 @@ const MAX_DEPTH = 8;
 const GATEWAY_SETTINGS = { maxDepth: 64, maxTokens: 10_000_000, maxCost: 1_000_000_000, maxAliases: 1_000, maxBodyBytes: 64 << 20 };
 
 /**
- * @param {{ file: string, timeoutMs?: number, maxDepth?: number, onCall?: (call) => void }} options
+ * @param {{ file: string, soapVersion?: '1.1' | '1.2', timeoutMs?: number, maxDepth?: number, onCall?: (call) => void }} options
  * @returns {Promise<RoundTrip>} see index.d.ts
  */
-export async function roundTripWsdl({ file, timeoutMs = 30_000, maxDepth = MAX_DEPTH, onCall }) {
-  const result = { file, operations: 0, passed: 0, failures: [], envelopes: { validated: 0, valid: 0, notValidatable: 0, reason: undefined }, harness: [], sent: newStats() };
+export async function roundTripWsdl({ file, soapVersion, timeoutMs = 30_000, maxDepth = MAX_DEPTH, onCall }) {
+  const result = { file, soapVersion: undefined, operations: 0, passed: 0, failures: [], envelopes: { validated: 0, valid: 0, notValidatable: 0, reason: undefined }, harness: [], sent: newStats() };
   const closers = [];
   try {
     const documents = await loadWsdlDocuments(file);
     const definitions = readWsdlDefinitions(documents);
     const schemas = new SchemaSet(documents.schemas);
     const resolver = new ShapeResolver(schemas);
-    const port = selectPort(definitions, {});
+    const port = selectPort(definitions, soapVersion ? { soapVersion } : {});
+    result.soapVersion = port.soapVersion;
     const picker = new ChoicePicker(schemas, documents.schemas);
     const fixed = new FixedValues(schemas, documents.schemas);
     const answers = new Map();
     const upstream = await startService(file, definitions, port, answers);
     closers.push(upstream.close);
-    const imported = await importWsdl({ location: file, source: 'roundtrip', url: upstream.url, wsdlArgument: path.basename(file) });
+    const imported = await importWsdl({ location: file, source: 'roundtrip', url: upstream.url, wsdlArgument: path.basename(file), port: port.port.name });
     const graph = await buildGraph(
       { sources: [{ path: path.join(path.dirname(file), 'roundtrip.graphql'), text: imported.sdl }], composites: [] },
       { onSourceError: 'fail' },

@@ -38,7 +38,8 @@ function one(shape, path, n) {
   }
   if (NEGATIVE.has(b)) return text(`-${9_007_199_254_740_993n + BigInt(n) * 2n}`);
   if (FLOAT.has(b)) return number(n + 0.5);
-  if (b === 'boolean') return { text: n % 2 === 0 ? 'true' : 'false', expected: n % 2 === 0 };
+  // Both lexical forms XSD allows: true/false and 1/0.
+  if (b === 'boolean') return { text: ['true', 'false', '1', '0'][n % 4], expected: n % 2 === 0 };
   if (b === 'date') return text(`2026-03-${day}`);
   if (b === 'dateTime') return text(`2026-03-${day}T10:20:30+01:00`);
   if (b === 'time') return text(`10:20:${String(n % 60).padStart(2, '0')}`);
@@ -54,7 +55,9 @@ function one(shape, path, n) {
   if (b === 'language') return text('en');
   if (NAME_LIKE.has(b)) return text(`v${n}-${ncName(path)}`);
   if (TOKEN_LISTS.has(b)) return text(`v${n}a v${n}b`);
-  // string, normalizedString, token, anySimpleType, unions: the value says where it belongs.
+  // A string says where it belongs, and carries what must be escaped and what is not ASCII.
+  if (b === 'string') return text(`${path}#${n} <&> "ü€"`);
+  // normalizedString, token, anySimpleType, unions: no markup, no spaces at the ends.
   return text(`${path}#${n}`);
 }
 
