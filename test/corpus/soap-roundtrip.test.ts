@@ -28,7 +28,8 @@ const slice = (JSON.parse(readFileSync('corpus/slice.json', 'utf8')) as { docume
 );
 const expectations = (JSON.parse(readFileSync('corpus/roundtrip-expect.json', 'utf8')) as { wsdl: Record<string, Expectation> }).wsdl;
 
-describe('SOAP round trips over the corpus slice', () => {
+// Documents are independent (each has its own service, gateway and schema folder), so they run side by side.
+describe.concurrent('SOAP round trips over the corpus slice', () => {
   it('has xmllint to validate envelopes with (apt-get install libxml2-utils; .ci/run does)', async () => {
     expect(await hasXmllint()).toBe(true);
   });
