@@ -127,6 +127,7 @@ export async function roundTripWsdl({ file, soapVersion, timeoutMs = 30_000, max
     return result;
   } catch (error) {
     result.failures.push({ operation: '*', stage: 'call', message: firstLine(error) });
+    if (process.env.ROUNDTRIP_DEBUG) console.error(error);
     return result;
   } finally {
     for (const close of closers.reverse()) await close().catch(() => {});
