@@ -2,7 +2,7 @@
 // the request Skein writes has content worth validating: every argument and input field,
 // with values of the XSD type behind each (a duration where the XSD says duration, not
 // any string), one alternative per choice, lists of two.
-import { getNamedType, getNullableType, isEnumType, isInputObjectType, isListType } from 'graphql';
+import { getNamedType, getNullableType, isEnumType, isInputObjectType, isListType, isNonNullType } from 'graphql';
 import { graphqlNames, keyedItems as skeinKeys } from '../../../../dist/sources/soap/field-keys.js';
 import { listItemOf } from '../../../../dist/sources/soap/xsd/shapes.js';
 import { wireNameOf } from '../../../../dist/sources/wire-names.js';
@@ -82,6 +82,11 @@ export class ArgumentWriter {
       if (!field) continue;
       if (item.kind === 'element' && (excluded.has(item.local) || (!full && item.minOccurs === 0 && !chosen.has(item.local)))) continue;
       if (item.kind === 'attribute' && !full && !item.required) continue;
+      if (item.kind === 'element' && !full && item.nillable && !isNonNullType(field.type)) {
+        // Sparse instances give nillable elements null, which Skein must write as xsi:nil="true".
+        value[field.name] = null;
+        continue;
+      }
       const written = this.#item(state, item, field.type, level + 1, `${path}/${key}`, this.#fixedOf(shape, item));
       if (written !== undefined) value[field.name] = written;
     }
