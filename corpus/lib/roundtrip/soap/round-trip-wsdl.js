@@ -61,6 +61,11 @@ export async function roundTripWsdl({ file, soapVersion, timeoutMs = 30_000, max
     const answerWriter = new AnswerWriter({ picker, fixed, maxDepth });
     const argumentWriter = new ArgumentWriter({ picker, fixed, maxDepth });
     const checks = []; // payloads for xmllint, validated together at the end
+    // An operation the importer could not make a field of cannot be called: it counts, and fails.
+    for (const { operation, reason } of imported.skipped) {
+      result.operations++;
+      result.failures.push({ operation, stage: 'call', message: `not imported: ${reason}` });
+    }
     for (const operation of imported.operations) {
       result.operations++;
       const fail = (stage, message) => result.failures.push({ operation: operation.operation, stage, message });
