@@ -3,6 +3,7 @@
 // GraphQL; each operation is called through the gateway, its answer compared value by
 // value with what the service sent, and the request envelope Skein wrote validated
 // against the WSDL's schemas by xmllint.
+import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 import * as soap from 'soap';
@@ -212,7 +213,6 @@ async function startService(file, definitions, port, answers) {
   }
   const pathname = new URL(port.port.address ?? '/', 'http://localhost').pathname.replace(/\/$/, '') || '/service';
   const soapSide = http.createServer();
-  const { readFile } = await import('node:fs/promises');
   const wsdl = await readFile(file, 'utf8');
   await new Promise((resolve, reject) => {
     const listener = soap.listen(soapSide, { path: pathname, services, xml: wsdl, uri: file, callback: (error) => (error ? reject(error) : resolve()) });
