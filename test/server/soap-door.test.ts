@@ -8,6 +8,8 @@ import { loadSchemaFolder } from '../../src/schema/index.js';
 import { startGateway, type RunningGateway } from '../../src/server/index.js';
 import { parseXml, type XmlElement } from '../../src/sources/soap/xml/xml-tree.js';
 import { importWsdl } from '../../src/sources/soap/importer/import-wsdl.js';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { startRecordingUpstream, type RecordingUpstream } from '../helpers/recording-upstream.js';
 import { startTestRegistryGateway, type TestRegistryGateway } from '../registry/harness.js';
 
 // Composites served as SOAP operations at /soap/<name>, called with the `soap` package's
@@ -312,5 +314,101 @@ describe('a paused composite over SOAP (registry)', () => {
     expect((await gw.admin('mutation { resume(name: "customerStatement") { state } }')).errors).toBeUndefined();
     const [after] = await client.customerStatementAsync({ customerId: '1' });
     expect(after.customerStatementResult).toEqual((await rest()).data);
+  });
+});
+
+describe('typed arguments and results: numbers, booleans, enums, lists, input objects, lists of lists', () => {
+  const SOURCE = (url: string) => `extend schema @source(name: "catalog", kind: REST, url: "${url}")
+enum Kind { BOOK MUSIC }
+input Filter { minPrice: Float tags: [String!] }
+type Item { id: ID! price: Float! kind: Kind! tags: [String!]! grid: [[Int]] note: String }
+type Query {
+  items(ids: [ID!]!, limit: Int, active: Boolean!, kind: Kind!, filter: Filter): [Item!]!
+    @rest(source: "catalog", path: "/items", query: [
+      { name: "ids", value: "{ids}" }, { name: "limit", value: "{limit}" }, { name: "active", value: "{active}" },
+      { name: "kind", value: "{kind}" }, { name: "minPrice", value: "{filter.minPrice}" }, { name: "tag", value: "{filter.tags}" }])
+}
+`;
+  const SHELF = `# Items of a kind, by id.
+query shelf($ids: [ID!]!, $limit: Int = 5, $active: Boolean!, $kind: Kind!, $filter: Filter) {
+  items(ids: $ids, limit: $limit, active: $active, kind: $kind, filter: $filter) { id price kind tags grid note }
+}`;
+  let upstream: RecordingUpstream;
+  let gateway: TestGateway;
+  let origin: string;
+  const post = async (body: string) => {
+    const response = await fetch(`${origin}/soap/shelf`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: envelope('1.1', body) });
+    const text = await response.text();
+    return { status: response.status, text, root: parseXml(text, { namespaces: true }), type: response.headers.get('content-type') };
+  };
+
+  beforeAll(async () => {
+    upstream = await startRecordingUpstream({
+      'GET /items': (request) => ({
+        json: request.query.getAll('ids').map((id, n) => ({ id, price: 9.5 + n, kind: request.query.get('kind'), tags: ['new', `t${id}`], grid: [[1, 2], [3, null]], note: n ? 'second' : null })),
+      }),
+    });
+    gateway = await startTestGateway({ sources: { 'catalog.graphql': SOURCE(upstream.url) }, composites: { 'shelf.graphql': SHELF } });
+    origin = new URL(gateway.url).origin;
+  });
+  afterAll(async () => {
+    await gateway?.close();
+    await upstream?.close();
+  });
+
+  it('the soap client sends typed values (a default where left out) and reads the answer /api gives', async () => {
+    const client = await soap.createClientAsync(`${origin}/soap/shelf?wsdl`, { handleNilAsNull: true });
+    const [result] = await client.shelfAsync({ ids: ['1', '2'], active: true, kind: 'MUSIC', filter: { minPrice: 2.5, tags: ['a', 'b'] } });
+    const sent = upstream.received.at(-1)!.query;
+    expect(sent.getAll('ids')).toEqual(['1', '2']);
+    expect([sent.get('limit'), sent.get('active'), sent.get('kind'), sent.get('minPrice')]).toEqual(['5', 'true', 'MUSIC', '2.5']);
+    expect(sent.getAll('tag')).toEqual(['a', 'b']);
+    const rest = (await (await fetch(`${origin}/api/shelf?ids=1&ids=2&active=true&kind=MUSIC&filter=${encodeURIComponent('{"minPrice":2.5,"tags":["a","b"]}')}`)).json()) as any;
+    expect(rest.data.items[0].grid).toEqual([[1, 2], [3, null]]);
+    // A list of lists arrives as ArrayOfInt elements, each holding its items.
+    const items = result.shelfResult.items.map((item: any) => ({ ...item, grid: item.grid.map((row: any) => row.item) }));
+    expect(items).toEqual(rest.data.items);
+  });
+
+  it('values that do not read as their XSD type are one Client Fault naming each, and nothing is called', async () => {
+    const calls = upstream.received.length;
+    const bad = await post('<c:shelf><c:ids>1</c:ids><c:limit>ten</c:limit><c:active>yes</c:active><c:kind>POETRY</c:kind><c:filter><c:minPrice>cheap</c:minPrice></c:filter></c:shelf>');
+    expect(faultOf(bad).errors.map((e) => e.message)).toEqual([
+      'shelf.limit: expected an xsd:int, found "ten"',
+      'shelf.active: expected an xsd:boolean (true, false, 1 or 0), found "yes"',
+      'shelf.kind: expected one of BOOK, MUSIC (Kind), found "POETRY"',
+      'shelf.filter.minPrice: expected an xsd:double, found "cheap"',
+    ]);
+    const range = faultOf(await post('<c:shelf><c:ids>1</c:ids><c:limit>99999999999</c:limit><c:active>1</c:active><c:kind>BOOK</c:kind></c:shelf>'));
+    expect(range).toMatchObject({ code: 'soap:Client', errors: [{ code: 'BAD_REQUEST' }] });
+    expect(range.reason).toContain('Int cannot represent non 32-bit signed integer value');
+    expect(upstream.received.length).toBe(calls);
+    // xsi:nil is null; an empty list is no elements.
+    const nil = await post(
+      '<c:shelf xmlns:i="http://www.w3.org/2001/XMLSchema-instance"><c:active>0</c:active><c:kind>BOOK</c:kind><c:limit i:nil="true"/></c:shelf>',
+    );
+    expect(nil.status).toBe(200);
+    expect(upstream.received.at(-1)!.query.get('limit')).toBeNull();
+    expect(upstream.received.at(-1)!.query.get('active')).toBe('false');
+  });
+
+  it('round trip: imported by Skein, its lists of lists, enums and input objects answer as /api does', async () => {
+    // The importer reads a type whose only content is one repeated element as a list (its
+    // ArrayOfX rule), so shelf, whose one step is a list, comes back as that list.
+    const imported = await importWsdl({ location: `${origin}/soap/shelf?wsdl`, source: 'skeinShelf' });
+    expect(imported.skipped).toEqual([]);
+    const outer = await startTestGateway({ sources: { 'skeinShelf.graphql': imported.sdl } });
+    try {
+      const answer = await outer.query(
+        'query($f: FilterInput) { shelf(ids: ["3", "4"], active: true, kind: BOOK, filter: $f) { id price kind tags grid note } }',
+        { f: { minPrice: 1 } },
+      );
+      expect(answer.errors).toBeUndefined();
+      const rest = (await (await fetch(`${origin}/api/shelf?ids=3&ids=4&active=true&kind=BOOK&filter=${encodeURIComponent('{"minPrice":1}')}`)).json()) as any;
+      expect(rest.data.items).toHaveLength(2);
+      expect(answer.data!.shelf).toEqual(rest.data.items);
+    } finally {
+      await outer.close();
+    }
   });
 });

@@ -59,13 +59,16 @@ export function faultStatus(version: SoapVersion, fault: SoapFault): number {
 }
 
 /**
- * A Fault envelope. SOAP 1.1: `faultcode` (`soap:Client`/`soap:Server`), `faultstring`,
+ * A Fault envelope. SOAP 1.1: `faultcode` (`soap:Client`/`soap:Server`), `faultstring`
+ * (the first error's message),
  * `detail`; SOAP 1.2: `Code/Value` (`Sender`/`Receiver`) with the first error's GraphQL code
  * as its `Subcode` (`skein:COMPOSITE_PAUSED`), `Reason/Text`, `Detail`. The detail is
  * every error with its code, as `ERRORS_SCHEMA` declares.
  */
 export function faultEnvelope(version: SoapVersion, fault: SoapFault): string {
-  const reason = escapeText(fault.errors.map((e) => e.message).join('; ') || 'the request failed');
+  const [first] = fault.errors;
+  const more = fault.errors.length > 1 ? ` (and ${fault.errors.length - 1} more in the detail)` : '';
+  const reason = escapeText(first ? `${first.message}${more}` : 'the request failed');
   const code = CODES[version][fault.kind];
   const detail = errorsElement(fault.errors);
   const body =

@@ -177,7 +177,7 @@ class XsdTypes {
       : isInputObjectType(type)
         ? Object.values(type.getFields()).map((f) => this.element(f.name, f.type, optionalInput(f), f.description))
         : [];
-    return `<xsd:complexType name="${type.name}">${documentation}${sequence(fields, 2)}</xsd:complexType>`;
+    return `<xsd:complexType name="${type.name}">${documentation}${sequence(fields, 0)}</xsd:complexType>`;
   }
 
   /** `ArrayOfRoom` (`ArrayOfArrayOfRoom`, …): an inner list, its items as repeated `item` elements. */
@@ -185,7 +185,7 @@ class XsdTypes {
     const name = arrayTypeName(list);
     if (!this.written.has(name)) {
       this.written.set(name, '');
-      this.written.set(name, `<xsd:complexType name="${name}">${sequence([this.element(ARRAY_ITEM, list, true)], 2)}</xsd:complexType>`);
+      this.written.set(name, `<xsd:complexType name="${name}">${sequence([this.element(ARRAY_ITEM, list, true)], 0)}</xsd:complexType>`);
     }
     return `tns:${name}`;
   }
@@ -196,10 +196,11 @@ function arrayTypeName(list: GraphQLList<GraphQLType>): string {
   return `ArrayOf${isListType(item) ? arrayTypeName(item) : getNamedType(item).name}`;
 }
 
+/** `<xsd:sequence>` of the elements, its lines indented under a parent at `depth` spaces. */
 function sequence(elements: readonly string[], depth: number): string {
   if (elements.length === 0) return '<xsd:sequence/>';
   const pad = ' '.repeat(depth);
-  return `\n${pad}<xsd:sequence>${elements.map((e) => `\n${pad}  ${e}`).join('')}\n${pad}</xsd:sequence>\n${' '.repeat(Math.max(0, depth - 2))}`;
+  return `\n${pad}  <xsd:sequence>${elements.map((e) => `\n${pad}    ${e}`).join('')}\n${pad}  </xsd:sequence>\n${pad}`;
 }
 
 function annotation(text: string): string {
