@@ -10,7 +10,6 @@ import { parseXml, type XmlElement } from '../../src/sources/soap/xml/xml-tree.j
 import { importWsdl } from '../../src/sources/soap/importer/import-wsdl.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { startRecordingUpstream, type RecordingUpstream } from '../helpers/recording-upstream.js';
-import { startTestRegistryGateway, type TestRegistryGateway } from '../registry/harness.js';
 
 // Composites served as SOAP operations at /soap/<name>, called with the `soap` package's
 // own client against the demo's real upstreams, and compared with what /api answers.
@@ -68,9 +67,15 @@ describe('composites served as SOAP operations (demo upstreams)', () => {
     const graph = await buildGraph(loadSchemaFolder('schema'), { urls: demo.urls, onSourceError: 'fail' });
     gateway = await startGateway({ graph, port: 0, host: '127.0.0.1' });
     origin = new URL(gateway.url).origin;
-    // The same schema with hotels and payroll unreachable: hotelOrder is partial, salary fails.
+    // The same schema with hotels and payroll unreachable (hotelOrder is partial, salary
+    // fails) and customerStatement paused, as the registry builds a graph with paused
+    // composites (its lifecycle over SOAP: test/server/capabilities.test.ts).
     const dead = `http://127.0.0.1:${await closedPort()}`;
-    const failing = await buildGraph(loadSchemaFolder('schema'), { urls: { ...demo.urls, hotels: dead, payroll: dead }, onSourceError: 'fail' });
+    const failing = await buildGraph(loadSchemaFolder('schema'), {
+      urls: { ...demo.urls, hotels: dead, payroll: dead },
+      onSourceError: 'fail',
+      pausedComposites: new Set(['customerStatement']),
+    });
     broken = await startGateway({ graph: failing, port: 0, host: '127.0.0.1', settings: { maxBodyBytes: 64 * 1024 } });
   });
   afterAll(async () => {
@@ -188,6 +193,16 @@ describe('composites served as SOAP operations (demo upstreams)', () => {
     expect(fault.errors.map((e) => e.code)).toEqual(['UPSTREAM_UNREACHABLE', 'COMPOSITE_STEP_SKIPPED', 'COMPOSITE_STEP_SKIPPED']);
   });
 
+  it('a paused composite is a Server Fault with COMPOSITE_PAUSED; its WSDL is still served', async () => {
+    const brokenOrigin = new URL(broken.url).origin;
+    const client = await soap.createClientAsync(`${brokenOrigin}/soap/customerStatement?wsdl`, { forceSoap12Headers: true });
+    const paused = await client.customerStatementAsync({ customerId: '1' }).catch((e: any) => e);
+    expect(paused.response.status).toBe(500);
+    const fault = paused.root.Envelope.Body.Fault;
+    expect(fault.Code).toEqual({ Value: 'soap:Receiver', Subcode: { Value: 'skein:COMPOSITE_PAUSED' } });
+    expect(fault.Detail.errors.error).toEqual({ code: 'COMPOSITE_PAUSED', message: 'composite "customerStatement" is paused; it answers again once it is resumed' });
+  });
+
   it('a bad argument is a Client Fault naming it, before any upstream is called', async () => {
     const missing = faultOf(await post('/soap/hotelOrder', envelope('1.1', '<c:hotelOrder/>')));
     expect(missing).toMatchObject({ code: 'soap:Client', errors: [{ code: 'BAD_REQUEST', message: 'missing variable orderId (ID!)' }] });
@@ -289,39 +304,14 @@ describe('composites served as SOAP operations (demo upstreams)', () => {
   });
 });
 
-describe('a paused composite over SOAP (registry)', () => {
-  let gw: TestRegistryGateway;
-  beforeAll(async () => {
-    gw = await startTestRegistryGateway('embedded');
-  });
-  afterAll(async () => {
-    await gw?.close();
-  });
-
-  it('is a Fault with COMPOSITE_PAUSED until it is resumed', async () => {
-    const client = await soap.createClientAsync(`${gw.origin}/soap/customerStatement?wsdl`, { handleNilAsNull: true });
-    const rest = async () => (await (await fetch(`${gw.origin}/api/customerStatement?customerId=1`)).json()) as { data: unknown };
-    const [before] = await client.customerStatementAsync({ customerId: '1' });
-    expect(before.customerStatementResult).toEqual((await rest()).data);
-
-    expect((await gw.admin('mutation { pause(name: "customerStatement") { state } }')).errors).toBeUndefined();
-    const paused = await client.customerStatementAsync({ customerId: '1' }).catch((e: any) => e);
-    expect(paused.response.status).toBe(500);
-    const fault = paused.root.Envelope.Body.Fault;
-    expect(fault.faultcode).toBe('soap:Server');
-    expect(fault.detail.errors.error.code).toBe('COMPOSITE_PAUSED');
-
-    expect((await gw.admin('mutation { resume(name: "customerStatement") { state } }')).errors).toBeUndefined();
-    const [after] = await client.customerStatementAsync({ customerId: '1' });
-    expect(after.customerStatementResult).toEqual((await rest()).data);
-  });
-});
-
 describe('typed arguments and results: numbers, booleans, enums, lists, input objects, lists of lists', () => {
   const SOURCE = (url: string) => `extend schema @source(name: "catalog", kind: REST, url: "${url}")
 enum Kind { BOOK MUSIC }
 input Filter { minPrice: Float tags: [String!] }
 type Item { id: ID! price: Float! kind: Kind! tags: [String!]! grid: [[Int]] note: String }
+input EntryInput { amount: Float! note: String }
+type Entry { id: ID! amount: Float! note: String }
+type Mutation { book(input: EntryInput!): Entry @rest(source: "catalog", method: POST, path: "/entries", body: "input") }
 type Query {
   items(ids: [ID!]!, limit: Int, active: Boolean!, kind: Kind!, filter: Filter): [Item!]!
     @rest(source: "catalog", path: "/items", query: [
@@ -347,8 +337,12 @@ query shelf($ids: [ID!]!, $limit: Int = 5, $active: Boolean!, $kind: Kind!, $fil
       'GET /items': (request) => ({
         json: request.query.getAll('ids').map((id, n) => ({ id, price: 9.5 + n, kind: request.query.get('kind'), tags: ['new', `t${id}`], grid: [[1, 2], [3, null]], note: n ? 'second' : null })),
       }),
+      'POST /entries': (request) => ({ json: { id: '77', ...JSON.parse(request.body) } }),
     });
-    gateway = await startTestGateway({ sources: { 'catalog.graphql': SOURCE(upstream.url) }, composites: { 'shelf.graphql': SHELF } });
+    gateway = await startTestGateway({
+      sources: { 'catalog.graphql': SOURCE(upstream.url) },
+      composites: { 'shelf.graphql': SHELF, 'bookEntry.graphql': 'mutation bookEntry($amount: Float!, $note: String = "soap") { book(input: { amount: $amount, note: $note }) { id amount note } }' },
+    });
     origin = new URL(gateway.url).origin;
   });
   afterAll(async () => {
@@ -368,6 +362,14 @@ query shelf($ids: [ID!]!, $limit: Int = 5, $active: Boolean!, $kind: Kind!, $fil
     // A list of lists arrives as ArrayOfInt elements, each holding its items.
     const items = result.shelfResult.items.map((item: any) => ({ ...item, grid: item.grid.map((row: any) => row.item) }));
     expect(items).toEqual(rest.data.items);
+  });
+
+  it('a mutation composite is an operation too, and runs once per call', async () => {
+    const client = await soap.createClientAsync(`${origin}/soap/bookEntry?wsdl`, { handleNilAsNull: true, forceSoap12Headers: true });
+    const calls = upstream.received.length;
+    const [result] = await client.bookEntryAsync({ amount: 3.5 });
+    expect(result.bookEntryResult).toEqual({ book: { id: '77', amount: 3.5, note: 'soap' } });
+    expect(upstream.received.slice(calls).map((r) => [r.method, JSON.parse(r.body)])).toEqual([['POST', { amount: 3.5, note: 'soap' }]]);
   });
 
   it('values that do not read as their XSD type are one Client Fault naming each, and nothing is called', async () => {

@@ -107,7 +107,10 @@ export function createSoapHandler(options: SoapOptions): RouteHandler {
       return send(res, 200, contentType(version), answerEnvelope(version, contract, value, errors.map(soapErrorOf)));
     } catch (error) {
       if (error instanceof FaultError) return sendFault(res, version, error.fault);
-      throw error;
+      // Resolver errors are masked by the pipeline; this is the gateway's own failure.
+      console.error('skein: SOAP request failed', error);
+      if (res.headersSent) return void res.end();
+      return sendFault(res, version, { kind: 'server', errors: [{ code: 'INTERNAL_SERVER_ERROR', message: 'Unexpected error.' }] });
     }
   };
 }
