@@ -5,6 +5,7 @@ import { DEFAULT_SETTINGS, type GatewaySettings } from './gateway-settings.js';
 import { createGraphQLPipeline } from './pipeline.js';
 import { createHealthHandlers, HEALTH_PATH, READY_PATH, type ReadinessCheck } from './health.js';
 import { startHttpServer, type Route, type RunningHttpServer } from './http-server.js';
+import { createSoapHandler, SOAP_PREFIX } from './soap/index.js';
 import { GatewayMetrics } from './metrics.js';
 
 export const METRICS_PATH = '/metrics';
@@ -63,7 +64,8 @@ export interface RunningGateway {
 
 /**
  * Serves a graph over HTTP: GraphQL (and GraphiQL) at /graphql, composites as REST
- * endpoints with their OpenAPI document and catalog under /api, the admin API at
+ * endpoints with their OpenAPI document and catalog under /api, composites as SOAP
+ * operations with their WSDLs under /soap, the admin API at
  * /admin/graphql when configured, and a redirect from /.
  */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
@@ -106,6 +108,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   routes.push(
     { prefix: CAPABILITIES_PREFIX, handle: capabilities, maxBodyBytes: settings.maxBodyBytes },
     { prefix: `${CAPABILITIES_PREFIX}/`, handle: capabilities, maxBodyBytes: settings.maxBodyBytes },
+    // Composites as SOAP operations. The handler enforces the body limit itself, to refuse with a Fault.
+    {
+      prefix: `${SOAP_PREFIX}/`,
+      handle: createSoapHandler({ acquire: () => live.acquire(), execute: (operation) => graphql.execute(operation), maxBodyBytes: settings.maxBodyBytes }),
+    },
   );
   let gatewayName = 'skein';
   let admin: AdminHandler | undefined;

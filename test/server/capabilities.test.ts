@@ -102,6 +102,26 @@ describe('capability exposure: REST endpoints, OpenAPI and the catalog', () => {
     expect((await get('/api/ledgerEntry?id=1')).json).toEqual({ data: { entry: { id: '1', amount: 12.5 } } });
   });
 
+  it('over SOAP too (/soap/<name>): paused is a Fault with COMPOSITE_PAUSED until resumed; drafts are not served', async () => {
+    const call = (name: string, id: string) =>
+      get(`/soap/${name}`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/xml' },
+        body: `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><${name} xmlns="urn:skein:composite:${name}"><id>${id}</id></${name}></s:Body></s:Envelope>`,
+      });
+    expect((await call('ledgerEntry', '1')).text).toContain('<tns:entry><tns:id>1</tns:id><tns:amount>12.5</tns:amount></tns:entry>');
+    await gw.admin('mutation { pause(name: "ledgerEntry") { state } }');
+    const paused = await call('ledgerEntry', '1');
+    expect(paused.status).toBe(500);
+    expect(paused.text).toContain('<faultcode>soap:Server</faultcode>');
+    expect(paused.text).toContain('<skein:code>COMPOSITE_PAUSED</skein:code>');
+    expect((await get('/soap/ledgerEntry?wsdl')).status).toBe(200);
+    await gw.admin('mutation { resume(name: "ledgerEntry") { state } }');
+    expect((await call('ledgerEntry', '1')).status).toBe(200);
+    expect((await get('/soap/draftEntry?wsdl')).status).toBe(404);
+    expect((await call('draftEntry', '1')).status).toBe(404);
+  });
+
   it('/api/openapi.json is a valid OpenAPI 3.1 document of every published composite', async () => {
     const { json, status } = await get('/api/openapi.json');
     expect(status).toBe(200);

@@ -97,8 +97,11 @@ export async function callComposite(request: EndpointRequest): Promise<EndpointA
 
 const documents = new WeakMap<Graph, Map<string, DocumentNode>>();
 
-/** `query Name($a: T = default, …) { name(a: $a) { everything } }`, parsed once per graph. */
-function documentFor(graph: Graph, operation: 'query' | 'mutation', field: GraphQLField<unknown, unknown>): DocumentNode {
+/**
+ * `query Name($a: T = default, …) { name(a: $a) { everything } }`, parsed once per graph.
+ * Every door that serves a composite as one call (/api, /soap) runs this document.
+ */
+export function documentFor(graph: Graph, operation: 'query' | 'mutation', field: GraphQLField<unknown, unknown>): DocumentNode {
   let cache = documents.get(graph);
   if (!cache) documents.set(graph, (cache = new Map()));
   let document = cache.get(field.name);
@@ -143,7 +146,7 @@ function restError(error: GraphQLError): unknown {
 }
 
 /** The 4xx every upstream failure answered with (all the same), if they agree on one. */
-function agreedClientError(errors: readonly GraphQLError[]): number | undefined {
+export function agreedClientError(errors: readonly GraphQLError[]): number | undefined {
   const statuses = new Set(errors.map((e) => e.extensions?.status).filter((s): s is number => typeof s === 'number'));
   if (statuses.size !== 1) return undefined;
   const [status] = statuses;
