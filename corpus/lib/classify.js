@@ -3,7 +3,9 @@
 
 /** A short, stable pattern for an error message. */
 export function causeClass(message) {
-  const first = String(message).split('\n')[0];
+  // A message whose first line only introduces the cause ("…could be imported:") is classed by that cause too.
+  const lines = String(message).split('\n');
+  const first = lines[0].trimEnd().endsWith(':') && lines[1] ? `${lines[0].trimEnd()} ${lines[1].trim().replace(/^\S*?:\d+:\d+:\s*/, '')}` : lines[0];
   return first
     .replace(/^\S*?:\d+:\d+:\s*/, '') // file:line:column:
     .replace(/(?:\/[^\s:'"]+)+/g, '<path>')

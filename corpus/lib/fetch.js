@@ -41,13 +41,25 @@ export function filesUnder(folder, keep, root = folder) {
   return found.sort();
 }
 
+/**
+ * Whether a document's root element is a WSDL 1.1 `definitions` or a WSDL 2.0 `description`
+ * (kept, so the corpus reports WSDL 2.0 as the failure it is rather than hiding it).
+ */
+export function hasWsdlRoot(file) {
+  const text = readFileSync(file, 'utf8').slice(0, 64 * 1024);
+  const root = /<(?![?!])([A-Za-z_][\w.-]*:)?(definitions|description)\b[^>]*>/.exec(text.replace(/<!--[\s\S]*?-->/g, ''));
+  if (!root || text.replace(/<!--[\s\S]*?-->/g, '').search(/<(?![?!])/) !== root.index) return false;
+  return /"http:\/\/schemas\.xmlsoap\.org\/wsdl\/"|"http:\/\/www\.w3\.org\/ns\/wsdl"/.test(root[0]);
+}
+
 export function contentHash(file) {
   return createHash('sha256').update(readFileSync(file)).digest('hex');
 }
 
 /**
  * The corpus: every OpenAPI document of the directory package, and every distinct WSDL
- * (by content hash; the first package and path that has it names it) of the WSDL packages.
+ * (by content hash; the first package and path that has it names it) of the WSDL packages:
+ * files named *.wsdl (or *?wsdl), and *.xml files whose root is a WSDL's.
  * Each document is { corpus, spec, path, file }.
  */
 export function corpusDocuments(packages, log = () => {}) {
@@ -61,8 +73,10 @@ export function corpusDocuments(packages, log = () => {}) {
   for (const spec of packages.wsdl) {
     log(`fetching ${spec}`);
     const folder = packageFolder(spec);
-    for (const rel of filesUnder(folder, (n) => /\.wsdl$/i.test(n))) {
+    for (const rel of filesUnder(folder, (n) => /[.?]wsdl$|\.xml$/i.test(n))) {
       const file = path.join(folder, rel);
+      // A WSDL may be saved as .xml (or Service.svc?wsdl): those count when their root is one.
+      if (/\.xml$/i.test(rel) && !hasWsdlRoot(file)) continue;
       const hash = contentHash(file);
       if (seen.has(hash)) continue;
       seen.add(hash);

@@ -112,8 +112,11 @@ export async function loadWsdlDocuments(location: string, options: LoadOptions =
     for (const child of element.children) {
       if (!isXsdNamespace(child.uri)) continue;
       const kind = child.local;
-      if ((kind !== 'import' && kind !== 'include' && kind !== 'redefine') || !child.attributes.schemaLocation) continue;
-      const where = resolveLocation(child.attributes.schemaLocation, file);
+      // `location` is WSDL's attribute, not XSD's, but WSDLs write it on <xsd:include> and node-soap follows it.
+      const attribute = child.attributes.schemaLocation !== undefined ? 'schemaLocation' : 'location';
+      const schemaLocation = child.attributes[attribute];
+      if ((kind !== 'import' && kind !== 'include' && kind !== 'redefine') || !schemaLocation) continue;
+      const where = resolveLocation(schemaLocation, file);
       // A chameleon include takes on the includer's namespace, so the same file may be read twice for two namespaces.
       const key = kind === 'import' ? where : `${where}#${targetNamespace}`;
       if (seen.has(key)) continue;
@@ -121,7 +124,7 @@ export async function loadWsdlDocuments(location: string, options: LoadOptions =
       const root = await readDocument(where, { element: child, file });
       if (root.local !== 'schema' || !isXsdNamespace(root.uri)) {
         throw new SchemaError(
-          `<${child.name} schemaLocation="${child.attributes.schemaLocation}"> expects an XML Schema, but ${where} has a <${root.name}> root`,
+          `<${child.name} ${attribute}="${schemaLocation}"> expects an XML Schema, but ${where} has a <${root.name}> root`,
           whereIs(child, file),
         );
       }

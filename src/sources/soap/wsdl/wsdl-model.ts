@@ -1,6 +1,7 @@
 import { SchemaError, type SchemaLocation } from '../../../errors/schema-error.js';
 import { childNamed, childrenNamed, type XmlElement } from '../xml/xml-tree.js';
 import type { WsdlDocuments } from './load-documents.js';
+import { localNameFallback } from './local-name-fallback.js';
 import { NS } from './namespaces.js';
 import { documentationOf, qname, resolveQName, whereIs, type QName } from './qname.js';
 
@@ -122,10 +123,50 @@ export function readWsdlDefinitions(documents: WsdlDocuments): WsdlDefinitions {
   return {
     location: documents.wsdls[0]?.file ?? '',
     targetNamespace: documents.wsdls[0]?.element.attributes.targetNamespace ?? '',
+    ...forgiveUnqualifiedReferences(messages, portTypes, bindings, ports),
+  };
+}
+
+/**
+ * The definitions with every reference between them resolved as `localNameFallback`
+ * says: once all documents are read, since a reference may point into an imported one.
+ */
+function forgiveUnqualifiedReferences(
+  messages: Map<QName, WsdlMessage>,
+  portTypes: Map<QName, PortType>,
+  bindings: Map<QName, Binding>,
+  ports: Port[],
+): Pick<WsdlDefinitions, 'messages' | 'portTypes' | 'bindings' | 'ports'> {
+  const message = localNameFallback(messages);
+  const portType = localNameFallback(portTypes);
+  const binding = localNameFallback(bindings);
+  const messageOf = (name: QName | undefined) => (name === undefined ? undefined : message(name));
+  const bound = (side: MessageBinding | undefined): MessageBinding | undefined =>
+    side && { ...side, headers: side.headers.map((header) => ({ ...header, message: message(header.message) })) };
+  return {
     messages,
-    portTypes,
-    bindings,
-    ports,
+    portTypes: new Map(
+      [...portTypes].map(([name, type]) => [
+        name,
+        {
+          ...type,
+          operations: new Map(
+            [...type.operations].map(([op, operation]) => [op, { ...operation, input: messageOf(operation.input), output: messageOf(operation.output) }]),
+          ),
+        },
+      ]),
+    ),
+    bindings: new Map(
+      [...bindings].map(([name, b]) => [
+        name,
+        {
+          ...b,
+          portType: portType(b.portType),
+          operations: new Map([...b.operations].map(([op, operation]) => [op, { ...operation, input: bound(operation.input), output: bound(operation.output) }])),
+        },
+      ]),
+    ),
+    ports: ports.map((port) => ({ ...port, binding: binding(port.binding) })),
   };
 }
 

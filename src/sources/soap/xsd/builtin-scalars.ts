@@ -31,3 +31,13 @@ const TABLE: Readonly<Record<string, string>> = {
 export function scalarForBuiltin(builtin: string): string {
   return TABLE[builtin] ?? 'String';
 }
+
+/** The built-in datatypes of XML Schema 1.0, by local name. */
+export const XSD_BUILTIN_TYPES: ReadonlySet<string> = new Set(
+  (
+    'anyType anySimpleType string normalizedString token language Name NCName ID IDREF IDREFS ENTITY ENTITIES ' +
+    'NMTOKEN NMTOKENS anyURI QName NOTATION boolean decimal integer nonPositiveInteger negativeInteger long int ' +
+    'short byte nonNegativeInteger unsignedLong unsignedInt unsignedShort unsignedByte positiveInteger float double ' +
+    'duration dateTime time date gYearMonth gYear gMonthDay gDay gMonth hexBinary base64Binary'
+  ).split(' '),
+);

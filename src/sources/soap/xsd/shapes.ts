@@ -2,6 +2,7 @@ import { SchemaError, type SchemaLocation } from '../../../errors/schema-error.j
 import { isXsdNamespace, NS } from '../wsdl/namespaces.js';
 import { describeQName, documentationOf, localOf, namespaceOf, qname, resolveQName, whereIs, type QName } from '../wsdl/qname.js';
 import type { XmlElement } from '../xml/xml-tree.js';
+import { XSD_BUILTIN_TYPES } from './builtin-scalars.js';
 import type { Declaration, SchemaInfo, SchemaSet } from './schema-set.js';
 
 /**
@@ -180,11 +181,18 @@ export class ShapeResolver {
       shape = local === 'Array' ? this.#soapArrayOfAny(at, file) : ANY;
     } else {
       const declaration = this.schemas.types.get(name);
-      if (!declaration) throw this.#undefined('type', name, this.schemas.types, at, file);
-      shape =
-        declaration.node.local === 'simpleType'
-          ? this.#simpleType(declaration.node, declaration.schema, name, local)
-          : this.#complexType(declaration, name, local);
+      if (declaration) {
+        shape =
+          declaration.node.local === 'simpleType'
+            ? this.#simpleType(declaration.node, declaration.schema, name, local)
+            : this.#complexType(declaration, name, local);
+      } else if (namespace === '' && XSD_BUILTIN_TYPES.has(local)) {
+        // type="string" in a schema without a default namespace names nothing, strictly;
+        // node-soap reads it as XSD's string, and so does Skein.
+        shape = local === 'anyType' ? ANY : builtin(local, qname(NS.xsd, local), hint);
+      } else {
+        throw this.#undefined('type', name, this.schemas.types, at, file);
+      }
     }
     this.#types.set(name, shape);
     return shape;
