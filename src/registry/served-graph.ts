@@ -43,6 +43,7 @@ export class ServedGraph {
   #unlisten: (() => Promise<void>) | undefined;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
+  readonly #listeners = new Set<(graph: Graph) => void>();
 
   private constructor(
     readonly registry: Registry,
@@ -134,8 +135,18 @@ export class ServedGraph {
     return this.#refreshing;
   }
 
+  /**
+   * Calls `listener` with every graph this starts to serve, after the swap (the MCP door
+   * tells its sessions their tool list changed). Returns how to stop.
+   */
+  subscribe(listener: (graph: Graph) => void): () => void {
+    this.#listeners.add(listener);
+    return () => void this.#listeners.delete(listener);
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
+    this.#listeners.clear();
     if (this.#timer) clearInterval(this.#timer);
     await this.#refreshing?.catch(() => {});
     await this.#unlisten?.().catch(() => {});
@@ -167,6 +178,7 @@ export class ServedGraph {
       if (old.leases === 0) void old.graph.close();
       this.#recovered();
       this.options.onSwap?.(snapshot.revision, graph);
+      for (const listener of this.#listeners) listener(graph);
     } catch (error) {
       this.#lastError = (error as Error).message;
       this.#warnOnce(`could not reload from the registry (${this.#lastError}); still serving revision ${this.#served.revision}`);

@@ -6,6 +6,8 @@ import { createGraphQLPipeline } from './pipeline.js';
 import { createHealthHandlers, HEALTH_PATH, READY_PATH, type ReadinessCheck } from './health.js';
 import { startHttpServer, type Route, type RunningHttpServer } from './http-server.js';
 import { GatewayMetrics } from './metrics.js';
+import { createMcpHandler, MCP_PATH } from './mcp/index.js';
+import { skeinVersion } from '../version.js';
 
 export const METRICS_PATH = '/metrics';
 
@@ -17,6 +19,8 @@ export interface LiveGraph {
   current(): Graph;
   acquire(): { readonly graph: Graph; release(): void };
   close(): Promise<void>;
+  /** Calls `listener` with each new graph once it serves; returns how to stop. */
+  subscribe?(listener: (graph: Graph) => void): () => void;
 }
 
 export interface GatewayOptions {
@@ -44,6 +48,8 @@ export interface RunningGateway {
   readonly adminUrl: string | undefined;
   /** The capability catalog; composites are under it. */
   readonly apiUrl: string;
+  /** Composites as MCP tools (Streamable HTTP). */
+  readonly mcpUrl: string;
   readonly metrics: GatewayMetrics;
   /**
    * Stops accepting requests (new ones get 503, /readyz turns 503), waits for requests in
@@ -58,8 +64,8 @@ export interface RunningGateway {
 
 /**
  * Serves a graph over HTTP: GraphQL (and GraphiQL) at /graphql, composites as REST
- * endpoints with their OpenAPI document and catalog under /api, the admin API at
- * /admin/graphql when configured, and a redirect from /.
+ * endpoints with their OpenAPI document and catalog under /api, composites as MCP tools
+ * at /mcp, the admin API at /admin/graphql when configured, and a redirect from /.
  */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const settings: GatewaySettings = { ...DEFAULT_SETTINGS, ...options.settings };
@@ -102,6 +108,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     { prefix: CAPABILITIES_PREFIX, handle: capabilities, maxBodyBytes: settings.maxBodyBytes },
     { prefix: `${CAPABILITIES_PREFIX}/`, handle: capabilities, maxBodyBytes: settings.maxBodyBytes },
   );
+  const mcp = createMcpHandler({
+    acquire: () => live.acquire(),
+    execute: (operation) => graphql.execute(operation),
+    current: () => live.current(),
+    subscribe: live.subscribe?.bind(live),
+    maxBodyBytes: settings.maxBodyBytes,
+    version: skeinVersion(),
+  });
+  routes.push({ prefix: MCP_PATH, handle: mcp.handle, maxBodyBytes: settings.maxBodyBytes });
   let gatewayName = 'skein';
   if (options.admin) {
     const admin = createAdminHandler({ maxBodyBytes: settings.maxAdminBodyBytes, ...options.admin, gatewayName: () => gatewayName });
@@ -119,7 +134,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : 'localhost';
   const origin = `http://${host}:${server.port}`;
   const shutdown = async (deadlineMs = settings.shutdownTimeoutMs) => {
-    const cutOff = await server.close(deadlineMs);
+    // MCP sessions hold notification streams open: end them, or the drain waits out its deadline.
+    const [cutOff] = await Promise.all([server.close(deadlineMs), mcp.close()]);
     await live.close();
     return { cutOff };
   };
@@ -129,6 +145,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     port: server.port,
     adminUrl: options.admin ? `${origin}${ADMIN_ENDPOINT}` : undefined,
     apiUrl: `${origin}${CAPABILITIES_PREFIX}`,
+    mcpUrl: `${origin}${MCP_PATH}`,
     metrics,
     shutdown,
     close: async (deadlineMs) => void (await shutdown(deadlineMs)),

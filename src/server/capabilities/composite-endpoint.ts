@@ -97,8 +97,11 @@ export async function callComposite(request: EndpointRequest): Promise<EndpointA
 
 const documents = new WeakMap<Graph, Map<string, DocumentNode>>();
 
-/** `query Name($a: T = default, …) { name(a: $a) { everything } }`, parsed once per graph. */
-function documentFor(graph: Graph, operation: 'query' | 'mutation', field: GraphQLField<unknown, unknown>): DocumentNode {
+/**
+ * `query Name($a: T = default, …) { name(a: $a) { everything } }`, parsed once per graph:
+ * the document a door that calls a composite as a whole (/api, /mcp) runs.
+ */
+export function documentFor(graph: Graph, operation: 'query' | 'mutation', field: GraphQLField<unknown, unknown>): DocumentNode {
   let cache = documents.get(graph);
   if (!cache) documents.set(graph, (cache = new Map()));
   let document = cache.get(field.name);
