@@ -6,6 +6,7 @@ import { startDemoUpstreams, type DemoUpstreams } from '../../src/demo/index.js'
 import { buildGraph } from '../../src/graph/index.js';
 import { loadSchemaFolder } from '../../src/schema/index.js';
 import { startGateway, type RunningGateway } from '../../src/server/index.js';
+import { McpSessions, type McpSession } from '../../src/server/mcp/sessions.js';
 import { ORDER_SUMMARY } from '../registry/fixtures.js';
 import { startTestRegistryGateway, type TestRegistryGateway } from '../registry/harness.js';
 
@@ -60,6 +61,7 @@ describe('composites as MCP tools: the demo composites', () => {
     const graph = await buildGraph(loadSchemaFolder('schema'), { urls: demo.urls, onSourceError: 'fail' });
     gateway = await startGateway({ graph, port: 0, host: '127.0.0.1' });
     mcp = await connect(gateway.mcpUrl);
+    await mcp.streamOpen;
     tools = (await mcp.client.listTools()).tools;
   });
   afterAll(async () => {
@@ -160,8 +162,28 @@ describe('composites as MCP tools: the demo composites', () => {
     const huge = await post({}, JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { pad: 'x'.repeat(1024 * 1024) } }));
     expect(huge.status).toBe(413);
     expect(((await huge.json()) as any).errors[0].extensions.code).toBe('BODY_TOO_LARGE');
+
+    // A session the client ended (DELETE) is gone.
+    const other = await connect(gateway.mcpUrl);
+    const transport = other.client.transport as StreamableHTTPClientTransport;
+    const ended = transport.sessionId!;
+    expect(await other.toolNames()).toContain('salary');
+    await transport.terminateSession();
+    expect((await post({ 'mcp-session-id': ended, 'mcp-protocol-version': '2025-11-25' }, list)).status).toBe(404);
+    await other.client.close();
+  });
+
+  it('shutting down ends every session, open notification streams too: no request is cut off at the deadline', async () => {
+    const { cutOff } = await gateway.shutdown(30_000);
+    expect(cutOff).toBe(0);
   });
 });
+
+/** A source no composite uses: registering it rebuilds the graph, and leaves the tools as they were. */
+const NOTES_SOURCE = `extend schema @source(name: "notes", kind: REST, url: "http://127.0.0.1:9")
+type Note { id: ID! text: String }
+type Query { note(id: ID!): Note @rest(source: "notes", path: "/notes/{id}") }
+`;
 
 describe('composites as MCP tools: lifecycle changes update the tool list', () => {
   let gw: TestRegistryGateway;
@@ -193,13 +215,15 @@ describe('composites as MCP tools: lifecycle changes update the tool list', () =
     expect(result.structuredContent).toMatchObject({ order: { id: '1' }, user: { name: expect.any(String) } });
   });
 
-  it('pausing removes the tool (a call answers COMPOSITE_PAUSED); resuming brings it back; a draft changes nothing', async () => {
+  it('pausing removes the tool (a call answers COMPOSITE_PAUSED); resuming brings it back; a draft or a source changes nothing', async () => {
     const before = mcp.changes();
+    // Two changes that leave the tool list as it was: a draft, and a source (which reloads the graph).
     await admin('mutation($d: String!) { saveComposite(document: $d) { state } }', { d: ORDER_SUMMARY.replace('orderSummary', 'draftSummary') });
+    await admin('mutation($i: SourceInput!) { registerSource(input: $i) { name } }', { i: { sdl: NOTES_SOURCE } });
     const paused = mcp.notified();
     await admin('mutation { pause(name: "orderSummary") { state } }');
     await paused;
-    // Notifications arrive in order on one stream: the draft's save sent none.
+    // Notifications arrive in order on one stream: the draft and the source sent none.
     expect(mcp.changes()).toBe(before + 1);
     expect(await mcp.toolNames()).toEqual(['customerStatement']);
     const call = await mcp.call('orderSummary', { orderId: '1' });
@@ -218,5 +242,23 @@ describe('composites as MCP tools: lifecycle changes update the tool list', () =
     await changed;
     expect(await mcp.toolNames()).toEqual(['customerStatement']);
     await expect(mcp.call('orderSummary', { orderId: '1' })).rejects.toThrow(/no published composite is named "orderSummary"/);
+  });
+});
+
+describe('MCP sessions are bounded', () => {
+  const fakeSession = (closed: string[], id: string, lastSeen: number): McpSession =>
+    ({ open: 0, lastSeen, transport: { close: async () => void closed.push(id) } }) as unknown as McpSession;
+
+  it('sweep closes the sessions idle past the limit, never one with a request or stream open', async () => {
+    const closed: string[] = [];
+    const sessions = new McpSessions(10, 1_000);
+    sessions.add('old', fakeSession(closed, 'old', 0));
+    sessions.add('recent', fakeSession(closed, 'recent', 5_000));
+    const streaming = fakeSession(closed, 'streaming', 0);
+    sessions.add('streaming', streaming);
+    sessions.enter(streaming, 0);
+    expect(await sessions.sweep(5_500)).toBe(1);
+    expect(closed).toEqual(['old']);
+    expect([sessions.get('old'), sessions.get('recent') !== undefined, sessions.get('streaming') !== undefined]).toEqual([undefined, true, true]);
   });
 });
