@@ -111,6 +111,16 @@ describe('composites as MCP tools: the demo composites', () => {
     expect(result.structuredContent).toMatchObject({ netSalary: 4089.19 });
   });
 
+  it('customerStatement answers as /api does on both branches; the client checks it against the output schema and its $defs', async () => {
+    for (const customerId of ['1', '3']) {
+      const result = await mcp.call('customerStatement', { customerId });
+      const rest = await api(`/customerStatement?customerId=${customerId}`);
+      expect(result.isError).toBeFalsy();
+      expect(result.structuredContent).toEqual(rest.body.data);
+    }
+    expect((await mcp.call('customerStatement', { customerId: '1' })).structuredContent).toMatchObject({ statement: { iban: expect.stringMatching(/^PT50/) }, warning: null });
+  });
+
   it('a failing step is a tool error naming each GraphQL error by code, with the data /api answers', async () => {
     const result = await mcp.call('hotelOrder', { orderId: '99999' });
     const rest = await api('/hotelOrder?orderId=99999');
