@@ -45,6 +45,7 @@ export class ServedGraph {
   #closed = false;
   /** The store was re-created: its revisions count from 0 again, so the served one says nothing. */
   #recreated = false;
+  readonly #listeners = new Set<(graph: Graph) => void>();
 
   private constructor(
     readonly registry: Registry,
@@ -140,8 +141,18 @@ export class ServedGraph {
     return this.#refreshing;
   }
 
+  /**
+   * Calls `listener` with every graph this starts to serve, after the swap (the MCP door
+   * tells its sessions their tool list changed). Returns how to stop.
+   */
+  subscribe(listener: (graph: Graph) => void): () => void {
+    this.#listeners.add(listener);
+    return () => void this.#listeners.delete(listener);
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
+    this.#listeners.clear();
     if (this.#timer) clearInterval(this.#timer);
     await this.#refreshing?.catch(() => {});
     await this.#unlisten?.().catch(() => {});
@@ -178,6 +189,7 @@ export class ServedGraph {
       if (old.leases === 0) void old.graph.close();
       this.#recovered();
       this.options.onSwap?.(snapshot.revision, graph);
+      for (const listener of this.#listeners) listener(graph);
     } catch (error) {
       if (recreated) this.#recreated = true;
       this.#lastError = (error as Error).message;

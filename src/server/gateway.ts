@@ -7,6 +7,8 @@ import { createHealthHandlers, HEALTH_PATH, READY_PATH, type ReadinessCheck } fr
 import { startHttpServer, type Route, type RunningHttpServer } from './http-server.js';
 import { createSoapHandler, SOAP_PREFIX } from './soap/index.js';
 import { GatewayMetrics } from './metrics.js';
+import { createMcpHandler, MCP_PATH } from './mcp/index.js';
+import { skeinVersion } from '../version.js';
 
 export const METRICS_PATH = '/metrics';
 
@@ -18,6 +20,8 @@ export interface LiveGraph {
   current(): Graph;
   acquire(): { readonly graph: Graph; release(): void };
   close(): Promise<void>;
+  /** Calls `listener` with each new graph once it serves; returns how to stop. */
+  subscribe?(listener: (graph: Graph) => void): () => void;
 }
 
 export interface GatewayOptions {
@@ -50,6 +54,8 @@ export interface RunningGateway {
   readonly adminUrl: string | undefined;
   /** The capability catalog; composites are under it. */
   readonly apiUrl: string;
+  /** Composites as MCP tools (Streamable HTTP). */
+  readonly mcpUrl: string;
   readonly metrics: GatewayMetrics;
   /**
    * Stops accepting requests (new ones get 503, /readyz turns 503), waits for requests in
@@ -65,8 +71,8 @@ export interface RunningGateway {
 /**
  * Serves a graph over HTTP: GraphQL (and GraphiQL) at /graphql, composites as REST
  * endpoints with their OpenAPI document and catalog under /api, composites as SOAP
- * operations with their WSDLs under /soap, the admin API at
- * /admin/graphql when configured, and a redirect from /.
+ * operations with their WSDLs under /soap, composites as MCP tools at /mcp, the admin API
+ * at /admin/graphql when configured, and a redirect from /.
  */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const settings: GatewaySettings = { ...DEFAULT_SETTINGS, ...options.settings };
@@ -114,6 +120,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       handle: createSoapHandler({ acquire: () => live.acquire(), execute: (operation) => graphql.execute(operation), maxBodyBytes: settings.maxBodyBytes }),
     },
   );
+  const mcp = createMcpHandler({
+    acquire: () => live.acquire(),
+    execute: (operation) => graphql.execute(operation),
+    current: () => live.current(),
+    subscribe: live.subscribe?.bind(live),
+    maxBodyBytes: settings.maxBodyBytes,
+    version: skeinVersion(),
+  });
+  routes.push({ prefix: MCP_PATH, handle: mcp.handle, maxBodyBytes: settings.maxBodyBytes });
   let gatewayName = 'skein';
   let admin: AdminHandler | undefined;
   if (options.admin) {
@@ -138,7 +153,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : 'localhost';
   const origin = `http://${host}:${server.port}`;
   const shutdown = async (deadlineMs = settings.shutdownTimeoutMs) => {
-    const cutOff = await server.close(deadlineMs);
+    // MCP sessions hold notification streams open: end them, or the drain waits out its deadline.
+    const [cutOff] = await Promise.all([server.close(deadlineMs), mcp.close()]);
     await admin?.close(); // the refused attempts gathered since the last minute, into the audit trail
     await live.close();
     return { cutOff };
@@ -149,6 +165,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     port: server.port,
     adminUrl: options.admin ? `${origin}${ADMIN_ENDPOINT}` : undefined,
     apiUrl: `${origin}${CAPABILITIES_PREFIX}`,
+    mcpUrl: `${origin}${MCP_PATH}`,
     metrics,
     shutdown,
     close: async (deadlineMs) => void (await shutdown(deadlineMs)),

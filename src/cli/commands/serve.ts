@@ -136,7 +136,7 @@ SIGTERM or SIGINT: stop accepting, finish requests in flight within the shutdown
           console.log(`  open it in a browser for GraphiQL`);
           console.log(`  admin API ${served.adminUrl}  (${tokens ? `tokens: ${tokens.names.join(', ')}` : 'unprotected: --dev'})`);
           if (seed) console.log(`  seeded from ${options.schema}/: ${seedSummary(served.seeded)}`);
-          printGraph(served.served.current(), served.apiUrl);
+          printGraph(served.served.current(), served.apiUrl, served.mcpUrl);
           gateway = served;
         } else {
           // Immutable deployments: the folder is the whole truth, built once, never changed at run time.
@@ -144,7 +144,7 @@ SIGTERM or SIGINT: stop accepting, finish requests in flight within the shutdown
           gateway = await startGateway({ graph, port, host, allowedHosts, settings });
           console.log(`Skein is serving ${options.schema}/ (no registry) at ${gateway.url}`);
           console.log(`  open it in a browser for GraphiQL`);
-          printGraph(graph, gateway.apiUrl);
+          printGraph(graph, gateway.apiUrl, gateway.mcpUrl);
         }
         if (demo) console.log(`  demo upstreams answer after ${process.env.SKEIN_DEMO_DELAY_MS ?? 0} ms (SKEIN_DEMO_DELAY_MS)`);
         let stopping = false;
@@ -180,8 +180,9 @@ function localHostsWith(extra: string | undefined, local: readonly string[]): re
   return names.includes('*') ? undefined : [...local, ...names];
 }
 
-function printGraph(graph: Graph, apiUrl: string): void {
+function printGraph(graph: Graph, apiUrl: string, mcpUrl: string): void {
   console.log(`  REST      ${apiUrl}  (catalog; OpenAPI at ${apiUrl}/openapi.json)`);
+  console.log(`  MCP       ${mcpUrl}  (composites as tools, Streamable HTTP)`);
   for (const source of graph.sources.values()) {
     console.log(`  source    ${source.name.padEnd(10)} ${source.kind.padEnd(5)} ${source.url ?? ''}`);
   }

@@ -99,7 +99,7 @@ const documents = new WeakMap<Graph, Map<string, DocumentNode>>();
 
 /**
  * `query Name($a: T = default, …) { name(a: $a) { everything } }`, parsed once per graph.
- * Every door that serves a composite as one call (/api, /soap) runs this document.
+ * Every door that serves a composite as one call (/api, /soap, /mcp) runs this document.
  */
 export function documentFor(graph: Graph, operation: 'query' | 'mutation', field: GraphQLField<unknown, unknown>): DocumentNode {
   let cache = documents.get(graph);

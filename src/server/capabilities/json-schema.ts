@@ -16,11 +16,14 @@ export type JsonSchema = Record<string, unknown>;
 
 /**
  * JSON Schemas of GraphQL types. Object, input and enum types become named component
- * schemas (`#/components/schemas/Name`), collected in `components`; nullable types
+ * schemas (`#/components/schemas/Name`, as OpenAPI keeps them; a standalone schema such
+ * as an MCP tool's passes `#/$defs/`), collected in `components`; nullable types
  * allow null; custom scalars (JSON, Long, …) allow any value unless they are known.
  */
 export class JsonSchemas {
   readonly components: Record<string, JsonSchema> = {};
+
+  constructor(private readonly refPrefix = '#/components/schemas/') {}
 
   of(type: GraphQLOutputType | GraphQLInputType): JsonSchema {
     if (isNonNullType(type)) return this.#nonNull(type.ofType);
@@ -33,7 +36,7 @@ export class JsonSchemas {
     const named = getNamedType(type) as GraphQLNamedType;
     if (isScalarType(named)) return scalarSchema(named.name);
     this.#define(named);
-    return { $ref: `#/components/schemas/${named.name}` };
+    return { $ref: `${this.refPrefix}${named.name}` };
   }
 
   #define(type: GraphQLNamedType): void {
