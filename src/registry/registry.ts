@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { RegistryDatabase, SqlExecutor } from './database.js';
 import type { Candidate, CandidateComposite, CandidateSource } from './candidate.js';
 import { compositePath, readCompositeHeader, readSourceHeader, sourcePath } from './documents.js';
@@ -398,6 +399,12 @@ function parseSourceInput(input: SourceInput, file?: string): SourceChange {
     throw new RegistryError('BAD_INPUT', `the SDL declares source "${header.name}", not "${input.name}"`);
   }
   const attachments = input.attachments ?? {};
+  for (const file of Object.keys(attachments)) {
+    // Attachments are written into the source's own folder, so each is named by a path relative to its SDL.
+    if (file === '' || path.isAbsolute(file) || /^[a-z][a-z0-9+.-]+:/i.test(file) || file.includes('\0')) {
+      throw new RegistryError('BAD_INPUT', `attachment "${file}" of source "${header.name}" must be named by a relative path, as the SDL names it (rooms.wsdl, wsdl/rooms.wsdl)`);
+    }
+  }
   if (header.wsdlFile && attachments[header.wsdlFile] === undefined) {
     throw new RegistryError(
       'BAD_INPUT',

@@ -15,6 +15,7 @@ import {
 import { validateSDL } from 'graphql/validation/validate.js';
 import { addResolversToSchema } from '@graphql-tools/schema';
 import type { IResolvers } from '@graphql-tools/utils';
+import path from 'node:path';
 import { SchemaError, throwIfAny } from '../errors/schema-error.js';
 import {
   directiveValues,
@@ -26,6 +27,7 @@ import {
   wireNameOf,
   type Operation,
   type Protocol,
+  type DocumentScope,
   type SourceConfig,
   type SourceReadOptions,
 } from '../sources/index.js';
@@ -105,6 +107,7 @@ export async function buildSourceSchema(
     [...(schema.astNode ? [schema.astNode] : []), ...schema.extensionASTNodes],
     schema.getDirective('source')!,
     options,
+    documentScopes(files),
   );
   errors.push(...sourceErrors);
   throwIfAny(errors);
@@ -137,6 +140,12 @@ export async function buildSourceSchema(
     document,
     close: closeAll,
   };
+}
+
+/** Where each file's sources may read documents: as the file says, else inside the file's own folder. */
+function documentScopes(files: readonly SchemaFile[]): (file: string) => DocumentScope {
+  const scopes = new Map(files.map((file) => [file.path, file.documents]));
+  return (file) => scopes.get(file) ?? { folder: path.dirname(path.resolve(file)) };
 }
 
 /** The scalars every source file may use: JSON, and those protocols contribute. */

@@ -17,6 +17,8 @@ import {
   resiliencePolicyOf,
   resilienceSourceArgumentsSDL,
 } from './http/resilience-policy.js';
+import path from 'node:path';
+import type { DocumentScope } from './document-scope.js';
 import type { SourceConfig, SourceKind } from './protocol.js';
 import { parseTemplate } from './template.js';
 
@@ -84,11 +86,15 @@ export interface SourceReadOptions {
   readonly urls?: Readonly<Record<string, string>>;
 }
 
-/** Reads every `@source` on the schema definition and its extensions. */
+/**
+ * Reads every `@source` on the schema definition and its extensions. `documentsOf` says
+ * where the sources of a file may read documents; by default, inside that file's folder.
+ */
 export function readSources(
   definitions: readonly (SchemaDefinitionNode | SchemaExtensionNode)[],
   directive: GraphQLDirective,
   options: SourceReadOptions,
+  documentsOf: (file: string) => DocumentScope = (file) => ({ folder: path.dirname(path.resolve(file)) }),
 ): { sources: Map<string, SourceConfig>; errors: SchemaError[] } {
   const env = options.env ?? process.env;
   const sources = new Map<string, SourceConfig>();
@@ -97,7 +103,7 @@ export function readSources(
     for (const node of definition.directives ?? []) {
       if (node.name.value !== directive.name) continue;
       try {
-        const source = readSource(node, directive, env, options.urls ?? {});
+        const source = readSource(node, directive, env, options.urls ?? {}, documentsOf);
         const earlier = sources.get(source.name);
         if (earlier) {
           const at = earlier.location;
@@ -143,6 +149,7 @@ function readSource(
   directive: GraphQLDirective,
   env: Readonly<Record<string, string | undefined>>,
   urls: Readonly<Record<string, string>>,
+  documentsOf: (file: string) => DocumentScope,
 ): SourceConfig {
   const values = directiveValues(directive, node);
   const name = String(values.name);
@@ -187,6 +194,7 @@ function readSource(
     if (!(error instanceof ResiliencePolicyError)) throw error;
     throw new SchemaError(`source "${name}": ${error.message}`, node);
   }
+  const file = node.loc?.source.name ?? '<schema>';
   return {
     name,
     kind: values.kind as SourceKind,
@@ -195,7 +203,8 @@ function readSource(
     forwardHeaders: ((values.forwardHeaders as string[] | null) ?? []).map((h) => h.toLowerCase()),
     timeoutMs: Number(values.timeoutMs),
     options: values,
-    file: node.loc?.source.name ?? '<schema>',
+    file,
+    documents: documentsOf(file),
     location: new SchemaError('', node).location,
   };
 }

@@ -10,7 +10,7 @@ import { useManualClock } from '../helpers/manual-clock.js';
 import { startRecordingUpstream, type RecordingUpstream } from '../helpers/recording-upstream.js';
 import { errorAt, expectNothingLeaked, startHardenedGateway, type HardenedGateway } from './harness.js';
 
-const ROOMS_WSDL = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/demo/wsdl/rooms.wsdl');
+const ROOMS_WSDL = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schema/wsdl/rooms.wsdl');
 const PASSWORD = 'ws-security-pass-9876';
 process.env.SKEIN_TEST_ROOMS_PASSWORD = PASSWORD;
 

@@ -29,7 +29,7 @@ async function buildErrors(files: Record<string, string>): Promise<{ format(): s
   const warnings: string[] = [];
   try {
     const graph = await buildGraph(
-      { sources: Object.entries(files).map(([p, text]) => ({ path: p, text })), composites: [] },
+      { sources: Object.entries(files).map(([p, text]) => ({ path: p, text, documents: 'anywhere' as const })), composites: [] },
       { onSourceError: 'degrade', warn: (message) => warnings.push(message.replace(/ \(its fields will answer SOURCE_UNAVAILABLE\)$/, '')) },
     );
     await graph.close();
