@@ -9,6 +9,7 @@ import {
   type SchemaExtensionNode,
 } from 'graphql';
 import { SchemaError } from '../errors/schema-error.js';
+import { envRefusal } from './env-access.js';
 import { isCredentialHeader, registerSecret } from './http/secrets.js';
 import {
   RESILIENCE_DEFAULTS,
@@ -28,7 +29,7 @@ export function sourceDirectiveSDL(kinds: readonly SourceKind[], protocolArgumen
 """The protocol of a source."""
 enum SourceKind { ${kinds.join(' ')} }
 
-"""A header sent on every call to a source. The value may name environment variables: "Bearer {env.SHOP_TOKEN}"."""
+"""A header sent on every call to a source. The value may name environment variables: "Bearer {env.SKEIN_SOURCE_SHOP_TOKEN}" (SKEIN_SOURCE_* may be read; SKEIN_ENV_ALLOW allows others)."""
 input SourceHeader { name: String!, value: String! }
 
 """
@@ -164,12 +165,14 @@ function readSource(
     } catch (error) {
       throw new SchemaError(`source "${name}", header ${header.name}: ${(error as Error).message}`, node);
     }
-    for (const path of template.placeholders) {
-      if (path.length !== 2 || path[0] !== 'env') {
+    for (const placeholder of template.placeholders) {
+      if (placeholder.length !== 2 || placeholder[0] !== 'env') {
         throw new SchemaError(`source "${name}", header ${header.name}: only {env.NAME} placeholders are allowed`, node);
       }
-      if (env[path[1]] === undefined) {
-        throw new SchemaError(`source "${name}", header ${header.name}: environment variable ${path[1]} is not set`, node);
+      const refused = envRefusal(placeholder[1], env);
+      if (refused) throw new SchemaError(`source "${name}", header ${header.name}: ${refused}`, node);
+      if (env[placeholder[1]] === undefined) {
+        throw new SchemaError(`source "${name}", header ${header.name}: environment variable ${placeholder[1]} is not set`, node);
       }
     }
     const value = template.render({ env }) ?? '';

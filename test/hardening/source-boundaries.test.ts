@@ -198,3 +198,94 @@ describe('a registry source reads only what was uploaded with it', () => {
     }
   });
 });
+
+// Issue 12, item 4: a header template {env.SKEIN_ADMIN_TOKEN} on a source pointed at a
+// server of the admin's own sent every admin token there. Templates may now name only
+// SKEIN_SOURCE_* and what SKEIN_ENV_ALLOW lists; the gateway's own secrets never.
+describe('{env.X} templates name only the variables the operator allowed', () => {
+  let seen: http.IncomingHttpHeaders[];
+  let server: http.Server;
+  let url: string;
+  beforeAll(async () => {
+    seen = [];
+    server = http.createServer((req, res) => {
+      seen.push(req.headers);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('"ok"');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  const env = {
+    SKEIN_ADMIN_TOKEN: 'alice:alice-secret-1,bob:bob-secret-2',
+    DATABASE_URL: 'postgres://skein:db-secret@db/skein',
+    REDIS_URL: 'redis://:redis-secret@cache',
+    SKEIN_JWT_SECRET: 'jwt-secret-3',
+    SHOP_TOKEN: 'shop-secret-4',
+    SKEIN_SOURCE_SHOP_TOKEN: 'shop-secret-5',
+  };
+  const rest = (header: string, query = '') =>
+    `extend schema @source(name: "shop", kind: REST, url: "${url}", headers: [{ name: "X-Key", value: "${header}" }])\n` +
+    `type Query { ping: String @rest(source: "shop", path: "/ping"${query}) }\n`;
+  const build = async (sdl: string, extra: Record<string, string> = {}) => {
+    const graph = await buildGraph({ sources: [{ path: 'sources/shop.graphql', text: sdl }], composites: [] }, { env: { ...env, ...extra }, onSourceError: 'fail' });
+    return graph;
+  };
+
+  it.each(['SKEIN_ADMIN_TOKEN', 'DATABASE_URL', 'REDIS_URL', 'SKEIN_JWT_SECRET'])(
+    'refuses {env.%s} at the @source, even with SKEIN_ENV_ALLOW=*, and sends nothing',
+    async (name) => {
+      const message = await failure(() => build(rest(`{env.${name}}`), { SKEIN_ENV_ALLOW: '*' }));
+      expect(message).toBe(
+        `sources/shop.graphql:1:15: source "shop", header X-Key: {env.${name}} names one of the gateway's own secrets ` +
+          "(SKEIN_ADMIN_TOKEN, SKEIN_TOKEN, DATABASE_URL, REDIS_URL, PGPASSWORD, *JWT*), which no source may send anywhere",
+      );
+      expect(message).not.toMatch(/secret-\d/);
+      expect(seen).toEqual([]);
+    },
+  );
+
+  it('refuses a variable the operator did not allow, naming the setting to change', async () => {
+    expect(await failure(() => build(rest('Bearer {env.SHOP_TOKEN}')))).toBe(
+      'sources/shop.graphql:1:15: source "shop", header X-Key: {env.SHOP_TOKEN} is not an environment variable sources may read: ' +
+        'they may read SKEIN_SOURCE_*; add SHOP_TOKEN to SKEIN_ENV_ALLOW (a comma-separated list of names and PREFIX_* patterns) to allow it',
+    );
+  });
+
+  it('sends SKEIN_SOURCE_* by default, and what SKEIN_ENV_ALLOW lists by name or prefix', async () => {
+    for (const [header, allow, sent] of [
+      ['{env.SKEIN_SOURCE_SHOP_TOKEN}', '', 'shop-secret-5'],
+      ['{env.SHOP_TOKEN}', 'OTHER, SHOP_TOKEN', 'shop-secret-4'],
+      ['{env.SHOP_TOKEN}', 'SHOP_*', 'shop-secret-4'],
+    ] as const) {
+      const graph = await build(rest(header), { SKEIN_ENV_ALLOW: allow });
+      await graph.operations.get('Query.ping')!.call({}, {});
+      await graph.close();
+      expect(seen.pop()?.['x-key']).toBe(sent);
+    }
+  });
+
+  it('refuses a gateway secret in a @rest template and in SOAP credentials and headers', async () => {
+    expect(await failure(() => build(rest('{env.SKEIN_SOURCE_SHOP_TOKEN}', ', query: [{ name: "t", value: "{env.SKEIN_ADMIN_TOKEN}" }]')))).toMatch(
+      /^sources\/shop\.graphql:2:\d+: @rest on Query\.ping: query "\{env\.SKEIN_ADMIN_TOKEN\}": \{env\.SKEIN_ADMIN_TOKEN\} names one of the gateway's own secrets/,
+    );
+    const folder = mkdtempSync(path.join(outside, 'soap-'));
+    mkdirSync(path.join(folder, 'sources'));
+    writeFileSync(path.join(folder, 'things.xsd'), thingsXsd('fine'));
+    writeFileSync(path.join(folder, 'things.wsdl'), thingsWsdl(xsdImport('things.xsd')));
+    for (const argument of [
+      'wsSecurity: { username: "gw", password: "{env.DATABASE_URL}" }',
+      'soapHeaders: ["<t:T xmlns:t=\\"urn:t\\">{env.SKEIN_ADMIN_TOKEN}</t:T>"]',
+    ]) {
+      writeFileSync(
+        path.join(folder, 'sources', 'things.graphql'),
+        `extend schema @source(name: "things", kind: SOAP, url: "${url}", wsdl: "../things.wsdl", ${argument})\n` +
+          'type Query { thing(id: String!): JSON @soap(source: "things", operation: "GetThing") }\n',
+      );
+      const message = await failure(() => buildGraph(loadSchemaFolder(folder), { onSourceError: 'fail' }));
+      expect(message).toMatch(/things\.graphql:1:15: source "things": (wsSecurity\.password|soapHeaders\[0\]): \{env\.(DATABASE_URL|SKEIN_ADMIN_TOKEN)\} names one of the gateway's own secrets/);
+    }
+    expect(seen).toEqual([]);
+  });
+});

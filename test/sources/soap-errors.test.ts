@@ -251,7 +251,7 @@ describe('SOAP: a WSDL behind basic authentication', () => {
   });
 
   const source = (extra: string) =>
-    `@source(name: "locked", kind: SOAP, url: "${upstream.url}", headers: [{ name: "Authorization", value: "Basic {env.SKEIN_TEST_BASIC}" }] ${extra})`;
+    `@source(name: "locked", kind: SOAP, url: "${upstream.url}", headers: [{ name: "Authorization", value: "Basic {env.SKEIN_SOURCE_LOCKED_BASIC}" }] ${extra})`;
 
   it('without credentials the source is unavailable, and the message says what to set', async () => {
     const errors = await buildErrors(
@@ -261,12 +261,12 @@ describe('SOAP: a WSDL behind basic authentication', () => {
   });
 
   it('with wsdlAuth it reads the WSDL (and its imports from the same origin), then calls the service', async () => {
-    process.env.SKEIN_TEST_WSDL_PASSWORD = credentials.password;
-    process.env.SKEIN_TEST_BASIC = Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64');
+    process.env.SKEIN_SOURCE_LOCKED_WSDL_PASSWORD = credentials.password;
+    process.env.SKEIN_SOURCE_LOCKED_BASIC = Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64');
     upstream.documentReads.length = 0;
     const gateway = await startTestGateway({
       sources: {
-        'locked.graphql': `extend schema ${source(`, wsdlAuth: { username: "${credentials.username}", password: "{env.SKEIN_TEST_WSDL_PASSWORD}" }`)}
+        'locked.graphql': `extend schema ${source(`, wsdlAuth: { username: "${credentials.username}", password: "{env.SKEIN_SOURCE_LOCKED_WSDL_PASSWORD}" }`)}
           type Room { roomId: String floor: Int }
           type Query { room(roomId: String!): Room @soap(source: "locked", operation: "GetRoom") }`,
       },

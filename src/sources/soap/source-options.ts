@@ -3,6 +3,7 @@ import type { SourceConfig } from '../protocol.js';
 import { registerSecret } from '../http/secrets.js';
 import { parseTemplate } from '../template.js';
 import { DocumentRefused, resolveDocument } from '../document-scope.js';
+import { envRefusal } from '../env-access.js';
 import type { BasicCredentials } from './wsdl/load-documents.js';
 import type { PortChoice } from './wsdl/select-port.js';
 import { parseXml, XmlSyntaxError } from './xml/xml-tree.js';
@@ -47,6 +48,8 @@ export function readSoapOptions(source: SourceConfig, env: Readonly<Record<strin
     }
     for (const placeholder of template.placeholders) {
       if (placeholder.length !== 2 || placeholder[0] !== 'env') throw fail(`${what}: only {env.NAME} placeholders are allowed`);
+      const refused = envRefusal(placeholder[1], env);
+      if (refused) throw fail(`${what}: ${refused}`);
       if (env[placeholder[1]] === undefined) throw fail(`${what}: environment variable ${placeholder[1]} is not set`);
     }
     return template.render({ env }, escape) ?? '';
