@@ -25,6 +25,7 @@ import {
   UpstreamError,
   UpstreamErrorCode,
   wireNameOf,
+  withoutUpstreamText,
   type Operation,
   type Protocol,
   type DocumentScope,
@@ -45,6 +46,12 @@ export interface SourceSchemaOptions extends SourceReadOptions {
   readonly onSourceError?: 'fail' | 'degrade';
   /** Told about each degraded source. */
   readonly warn?: (message: string) => void;
+  /**
+   * Let clients see what upstreams wrote: the body excerpt (`extensions.body`), SOAP
+   * Fault `detail`, and why a degraded source could not be prepared. Off by default
+   * (operators read them in their logs); `--expose-upstream-errors`, and `--dev`, turn it on.
+   */
+  readonly exposeUpstreamErrors?: boolean;
   /** SDL of further directives source files may use (joins, batching), declared by other parts. */
   readonly directives?: string;
 }
@@ -123,7 +130,7 @@ export async function buildSourceSchema(
   let closing: Promise<void> | undefined;
   const closeAll = () => (closing ??= closeSources(clients)); // safe to call more than once
   try {
-    compileOperations(schema, sources, clients, operations, errors);
+    compileOperations(schema, sources, clients, operations, errors, options.exposeUpstreamErrors === true);
     bindWireNames(schema, resolvers);
     errors.push(...bindAbstractTypes(schema, resolvers));
     throwIfAny(errors);
@@ -223,6 +230,7 @@ function compileOperations(
   clients: Map<string, { protocol: Protocol; client: unknown } | Error>,
   operations: Map<string, Operation>,
   errors: SchemaError[],
+  exposeUpstreamErrors: boolean,
 ): void {
   const byDirective = new Map([...protocols.values()].map((p) => [p.directive, p]));
   for (const root of [schema.getQueryType(), schema.getMutationType()]) {
@@ -260,10 +268,9 @@ function compileOperations(
           );
         }
         const connected = clients.get(source.name)!;
-        operations.set(
-          name,
+        const operation =
           connected instanceof Error
-            ? unavailable(name, source, connected.message)
+            ? unavailable(name, source, exposeUpstreamErrors ? connected.message : undefined)
             : protocol.compileOperation({
                 schema,
                 field,
@@ -272,8 +279,8 @@ function compileOperations(
                 directiveArgs,
                 source,
                 client: connected.client,
-              }),
-        );
+              });
+        operations.set(name, exposeUpstreamErrors ? operation : withPublicErrors(operation));
       } catch (error) {
         if (!(error instanceof SchemaError)) throw error;
         errors.push(error);
@@ -302,18 +309,33 @@ function bindWireNames(schema: GraphQLSchema, resolvers: Record<string, Record<s
   }
 }
 
-/** The operation of a field whose source could not be prepared: every call says why. */
-function unavailable(name: string, source: SourceConfig, reason: string): Operation {
+/**
+ * The operation of a field whose source could not be prepared. The reason names files
+ * and hosts of the gateway's, so clients are told it only when upstream errors are
+ * exposed; the operator's log has it (`warn`) either way.
+ */
+function unavailable(name: string, source: SourceConfig, reason: string | undefined): Operation {
+  const message = reason
+    ? `Source "${source.name}" is unavailable: ${reason}`
+    : `Source "${source.name}" is unavailable: it could not be prepared when the schema was built; the gateway's log says why`;
   return {
     name,
     source,
     idempotent: true,
     call() {
-      return Promise.reject(
-        new UpstreamError(UpstreamErrorCode.SOURCE_UNAVAILABLE, `Source "${source.name}" is unavailable: ${reason}`, {
-          source: source.name,
-        }),
-      );
+      return Promise.reject(new UpstreamError(UpstreamErrorCode.SOURCE_UNAVAILABLE, message, { source: source.name }));
     },
+  };
+}
+
+/** The operation with its errors as clients may see them: no upstream body excerpt, no SOAP Fault detail. */
+function withPublicErrors(operation: Operation): Operation {
+  const call = operation.call;
+  return {
+    ...operation,
+    call: (args, context) =>
+      call.call(operation, args, context).catch((error: unknown) => {
+        throw withoutUpstreamText(error);
+      }),
   };
 }

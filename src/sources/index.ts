@@ -4,7 +4,7 @@ import { soapProtocol } from './soap/index.js';
 import { sourceDirectiveSDL } from './source-directive.js';
 
 export type { IncomingRequest, Operation, OperationDefinition, Protocol, RequestContext, SourceConfig, SourceKind } from './protocol.js';
-export { UpstreamError, UpstreamErrorCode, excerpt } from './upstream-error.js';
+export { UpstreamError, UpstreamErrorCode, excerpt, withoutUpstreamText } from './upstream-error.js';
 export { directiveValues, readSources, sourceUrlVariable, type SourceReadOptions } from './source-directive.js';
 export { DocumentRefused, resolveDocument, type DocumentScope } from './document-scope.js';
 export { wireNameOf, WIRE_DIRECTIVE } from './wire-names.js';

@@ -58,7 +58,8 @@ describe.each(DOORS)('REST upstream faults through the gateway (%s)', (via) => {
       contentType: 'application/json',
     }));
     users.plan(fault);
-    gw = await startHardenedGateway(schema(users.url, hotels.url, policy, timeoutMs), {}, via);
+    // With upstream errors exposed (as --dev does), so the excerpts and their redaction can be checked.
+    gw = await startHardenedGateway(schema(users.url, hotels.url, policy, timeoutMs), {}, via, { exposeUpstreamErrors: true });
   }
 
   /** Like `start`, with the circuit breaker on a clock the test moves. */

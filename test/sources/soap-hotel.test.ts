@@ -96,7 +96,8 @@ describe('SOAP document/literal wrapped, end to end through the gateway', () => 
     upstream = await startSoapServer({ wsdl: fixture('hotel.wsdl'), uri: wsdlPath, path: '/hotel', services: hotelService(calls) });
     const imported = await importWsdl({ location: wsdlPath, source: 'hotel', url: upstream.url });
     sdl = imported.sdl;
-    gateway = await startTestGateway({ sources: { 'hotel.graphql': sdl } });
+    // With upstream errors exposed, so the Fault detail (read as JSON) reaches the client; off by default (test/hardening/source-boundaries.test.ts).
+    gateway = await startTestGateway({ sources: { 'hotel.graphql': sdl } }, { exposeUpstreamErrors: true });
   });
   afterAll(async () => {
     await gateway?.close();

@@ -24,6 +24,7 @@ interface ServeOptions extends Partial<Record<Exclude<NumericSetting, 'shutdownT
   persistedOperations?: string;
   corsOrigins?: string;
   csrf?: boolean;
+  exposeUpstreamErrors?: boolean;
   registry: boolean;
 }
 
@@ -51,6 +52,7 @@ export function registerServe(program: Command): void {
     .option('--persisted-operations <file>', 'serve only the operations of this JSON manifest, id → document (env SKEIN_PERSISTED_OPERATIONS)')
     .option('--cors-origins <list>', 'origins allowed to call from a browser, comma-separated, or * (env SKEIN_CORS_ORIGINS; default: same origin only)')
     .option('--no-csrf', 'accept browser requests without a CSRF header (env SKEIN_CSRF=off)')
+    .option('--expose-upstream-errors', "show clients upstream body excerpts, SOAP Fault detail and why a source is unavailable (env SKEIN_EXPOSE_UPSTREAM_ERRORS=on; on with --dev)")
     .option('--shutdown-timeout <ms>', 'on SIGTERM, how long to wait for requests in flight (env SKEIN_SHUTDOWN_TIMEOUT_MS; default 10000)')
     .addHelpText(
       'after',
@@ -59,7 +61,8 @@ Environment:
   SKEIN_ADMIN_TOKEN  admin tokens: one token, or name:token pairs ("alice:…,ci:…") so the audit trail names who acted
   DATABASE_URL       PostgreSQL URL; gateways sharing it serve the same registry and reload together
   SKEIN_DATA_DIR     the embedded registry's folder (default ${DATA_DIR_HELP})
-  and SKEIN_MAX_*, SKEIN_PERSISTED_OPERATIONS, SKEIN_CORS_ORIGINS, SKEIN_CSRF, SKEIN_SHUTDOWN_TIMEOUT_MS as above
+  SKEIN_ENV_ALLOW    variables {env.X} templates may name besides SKEIN_SOURCE_* (names, PREFIX_* patterns; never the gateway's own secrets)
+  and SKEIN_MAX_*, SKEIN_PERSISTED_OPERATIONS, SKEIN_CORS_ORIGINS, SKEIN_CSRF, SKEIN_EXPOSE_UPSTREAM_ERRORS, SKEIN_SHUTDOWN_TIMEOUT_MS as above
 
 Health: GET /healthz (alive), GET /readyz (schema loaded, store reachable, not stopping), GET /metrics (Prometheus).
 SIGTERM or SIGINT: stop accepting, finish requests in flight within the shutdown timeout, close upstream pools and the store, exit 0.`,
@@ -70,7 +73,7 @@ SIGTERM or SIGINT: stop accepting, finish requests in flight within the shutdown
         const { DEFAULT_DATA_DIR, redactUrl } = await import('../../registry/index.js');
         const { loadSchemaFolder } = await import('../../schema/index.js');
         const { buildGraph } = await import('../../graph/index.js');
-        const { AdminTokens, readPersistedOperations, settingsFromEnvironment, startGateway, startRegistryGateway } = await import('../../server/index.js');
+        const { AdminTokens, exposeUpstreamErrors, readPersistedOperations, settingsFromEnvironment, startGateway, startRegistryGateway } = await import('../../server/index.js');
         const port = Number(options.port);
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, not "${options.port}"`);
         const tokens = AdminTokens.parse(process.env.SKEIN_ADMIN_TOKEN);
@@ -91,9 +94,16 @@ SIGTERM or SIGINT: stop accepting, finish requests in flight within the shutdown
           ...settingsFromEnvironment({ ...options, shutdownTimeoutMs: options.shutdownTimeout, csrf: options.csrf }),
           persistedOperations: persistedFile ? readPersistedOperations(persistedFile) : undefined,
           graphiqlExample: demoModule?.DEMO_GRAPHIQL_EXAMPLE,
+          // On a developer's machine the catalog may show where sources live (never their credentials).
+          showSourceUrls: dev,
         };
         demo = await demoModule?.startDemoUpstreams();
-        const graphOptions = { urls: demo?.urls, onSourceError: 'degrade', warn: (message: string) => console.warn(`skein: ${message}`) } as const;
+        const graphOptions = {
+          urls: demo?.urls,
+          onSourceError: 'degrade',
+          warn: (message: string) => console.warn(`skein: ${message}`),
+          exposeUpstreamErrors: exposeUpstreamErrors(options.exposeUpstreamErrors, dev),
+        } as const;
         let gateway: RunningGateway;
         if (options.registry) {
           const served = await startRegistryGateway({
