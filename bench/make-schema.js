@@ -71,7 +71,9 @@ edit(orders, '# Edited by bench/make-schema.js after import: root fields renamed
 
 const rooms = path.join(SOURCES, 'rooms.graphql');
 process.stdout.write(skein('import', 'wsdl', 'bench/upstreams/hotel-room.wsdl', '--source', 'rooms', '--out', path.relative(ROOT, rooms)));
-edit(rooms, '# Edited by bench/make-schema.js after import: getRoom → room, GetRoomResponse → Room, as in the peer.', [
+// A gateway reads a source's WSDL only from inside its schema folder or from a URL; this one is read from the service.
+edit(rooms, '# Edited by bench/make-schema.js after import: getRoom → room, GetRoomResponse → Room, as in the peer; the WSDL is read from the service (url?wsdl), as a deployed gateway reads it.', [
   ['  getRoom(roomId: Int!): GetRoomResponse', '  room(roomId: Int!): Room'],
   ['type GetRoomResponse {', 'type Room {'],
+  ['wsdl: "../../upstreams/hotel-room.wsdl", ', ''],
 ]);

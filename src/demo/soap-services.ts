@@ -9,10 +9,10 @@ import type { RunningServer } from './json-server.js';
 /**
  * The demo's SOAP services, served in-process by the `soap` package as a real SOAP stack
  * would serve them: a hotel-room service (the SOAP part of the hotel example) and a
- * payroll service (the salary chain). Their WSDLs live in src/demo/wsdl/; the path is
+ * payroll service (the salary chain). Their WSDLs live in the demo schema folder, schema/wsdl/ (where its sources read them); the path is
  * taken from the package root, so the same files serve from src/ (tests) and dist/ (CLI).
  */
-const WSDL_FOLDER = fileURLToPath(new URL('../../src/demo/wsdl/', import.meta.url));
+const WSDL_FOLDER = fileURLToPath(new URL('../../schema/wsdl/', import.meta.url));
 
 export interface Room {
   roomId: string;

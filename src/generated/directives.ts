@@ -69,7 +69,7 @@ export type SourceCircuitBreaker = {
   readonly halfOpenAfterMs?: InputMaybe<Scalars['Int']['input']>;
 };
 
-/** A header sent on every call to a source. The value may name environment variables: "Bearer {env.SHOP_TOKEN}". */
+/** A header sent on every call to a source. The value may name environment variables: "Bearer {env.SKEIN_SOURCE_SHOP_TOKEN}" (SKEIN_SOURCE_* may be read; SKEIN_ENV_ALLOW allows others). */
 export type SourceHeader = {
   readonly name: Scalars['String']['input'];
   readonly value: Scalars['String']['input'];
@@ -97,7 +97,7 @@ export type WsPasswordType =
   /** The password itself (send only over https). */
   | 'TEXT';
 
-/** A WS-Security UsernameToken sent in the soap:Header of every call. Values may name environment variables: "{env.PAYROLL_PASSWORD}". */
+/** A WS-Security UsernameToken sent in the soap:Header of every call. Values may name environment variables: "{env.SKEIN_SOURCE_PAYROLL_PASSWORD}". */
 export type WsSecurity = {
   readonly password: Scalars['String']['input'];
   readonly passwordType?: InputMaybe<WsPasswordType>;

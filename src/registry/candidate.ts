@@ -64,7 +64,8 @@ function leadingParents(relative: string): number {
 function candidateInput(candidate: Candidate, attachmentsDir: string): SchemaInput {
   const sources: SchemaFile[] = candidate.sources.map((source) => {
     const files = Object.entries(source.attachments);
-    if (files.length === 0) return { path: sourcePath(source.name), text: source.sdl };
+    // Nothing was uploaded with it: it reads documents from http(s) URLs only.
+    if (files.length === 0) return { path: sourcePath(source.name), text: source.sdl, documents: 'urls' };
     const hash = createHash('sha256').update(source.sdl).update(JSON.stringify(files)).digest('hex').slice(0, 16);
     const folder = path.join(attachmentsDir, `${source.name}-${hash}`);
     // The SDL sits as deep in the folder as its attachments' paths climb (`../../wsdl/x.wsdl`),
@@ -82,7 +83,8 @@ function candidateInput(candidate: Candidate, attachmentsDir: string): SchemaInp
     mkdirSync(sdlFolder, { recursive: true });
     const file = path.join(sdlFolder, `${source.name}.graphql`);
     writeFileSync(file, source.sdl);
-    return { path: file, text: source.sdl };
+    // Its documents are what was uploaded with it, in its own folder (or http(s) URLs), nothing else on this machine.
+    return { path: file, text: source.sdl, documents: { folder } };
   });
   const composites = candidate.composites.map((c) => ({ path: compositePath(c.name), text: c.document }));
   return { sources, composites };

@@ -11,7 +11,7 @@ export const compositePath = (name: string) => `registry/composites/${name}.grap
 export interface SourceHeader {
   readonly name: string;
   readonly kind: string;
-  /** The `wsdl:` argument, when it is a relative file path (it is then stored with the SDL). */
+  /** The `wsdl:` argument, when it is not an http(s) URL: a file, which must be uploaded with the SDL. */
   readonly wsdlFile: string | undefined;
   /** Object, interface and input fields the SDL declares (see limits.ts). */
   readonly fields: number;
@@ -47,7 +47,8 @@ export function readSourceHeader(sdl: string, file = '<source SDL>'): SourceHead
   const kind = argument('kind');
   if (name?.kind !== Kind.STRING) throw new RegistryError('BAD_INPUT', `@source in ${file} needs name: "…" as a string`);
   const wsdl = argument('wsdl');
-  const wsdlFile = wsdl?.kind === Kind.STRING && !/^[a-z][a-z0-9+.-]*:\/\//i.test(wsdl.value) && !wsdl.value.startsWith('/') ? wsdl.value : undefined;
+  // Anything but an http(s) URL is a file of the upload (an absolute path or a file: URL is then simply not among them).
+  const wsdlFile = wsdl?.kind === Kind.STRING && !/^https?:\/\//i.test(wsdl.value) ? wsdl.value : undefined;
   return { name: name.value, kind: kind?.kind === Kind.ENUM ? kind.value : 'REST', wsdlFile, fields: countFields(document) };
 }
 

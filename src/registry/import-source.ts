@@ -33,7 +33,7 @@ export async function sourceFromDescription(input: DescribedSource): Promise<Sou
     if (input.openapi !== undefined) {
       const file = path.join(folder, /^\s*[{[]/.test(input.openapi) ? `${input.name}.json` : `${input.name}.yaml`);
       await writeFile(file, input.openapi);
-      const result = await located(() => importOpenAPI(file, { source: input.name, url: input.url, strict: input.strict }), 'the OpenAPI document');
+      const result = await located(() => importOpenAPI(file, { source: input.name, url: input.url, strict: input.strict, documents: 'urls' }), 'the OpenAPI document');
       return { name: input.name, sdl: result.sdl, origin: 'openapi' };
     }
     if (input.wsdl !== undefined) {
@@ -41,7 +41,8 @@ export async function sourceFromDescription(input: DescribedSource): Promise<Sou
       const file = path.join(folder, wsdlFile);
       await writeFile(file, input.wsdl);
       const result = await located(
-        () => importWsdl({ location: file, source: input.name, wsdlArgument: wsdlFile, url: input.url }),
+        // An upload is one document: what it imports can come from http(s) URLs only, never from this machine.
+        () => importWsdl({ location: file, source: input.name, wsdlArgument: wsdlFile, url: input.url, documents: 'urls' }),
         'the WSDL',
       );
       return { name: input.name, sdl: result.sdl, origin: 'wsdl', attachments: { [wsdlFile]: input.wsdl } };

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { RegistryDatabase, SqlExecutor } from './database.js';
 import type { Candidate, CandidateComposite, CandidateSource } from './candidate.js';
 import type { CandidateChecker } from './candidate-checker.js';
@@ -381,6 +382,12 @@ export class Registry {
     const header = await this.checker.readSource(input.sdl, place);
     if (input.name !== undefined && input.name !== header.name) {
       throw new RegistryError('BAD_INPUT', `the SDL declares source "${header.name}", not "${input.name}"`);
+    }
+    for (const attached of Object.keys(attachments)) {
+      // Attachments are written into the source's own folder, so each is named by a path relative to its SDL.
+      if (attached === '' || path.isAbsolute(attached) || /^[a-z][a-z0-9+.-]+:/i.test(attached) || attached.includes('\0')) {
+        throw new RegistryError('BAD_INPUT', `attachment "${attached}" of source "${header.name}" must be named by a relative path, as the SDL names it (rooms.wsdl, wsdl/rooms.wsdl)`);
+      }
     }
     if (header.wsdlFile && attachments[header.wsdlFile] === undefined) {
       throw new RegistryError(

@@ -15,6 +15,7 @@ import {
 import { validateSDL } from 'graphql/validation/validate.js';
 import { addResolversToSchema } from '@graphql-tools/schema';
 import type { IResolvers } from '@graphql-tools/utils';
+import path from 'node:path';
 import { SchemaError, throwIfAny } from '../errors/schema-error.js';
 import {
   directiveValues,
@@ -24,8 +25,10 @@ import {
   UpstreamError,
   UpstreamErrorCode,
   wireNameOf,
+  withoutUpstreamText,
   type Operation,
   type Protocol,
+  type DocumentScope,
   type SourceConfig,
   type SourceReadOptions,
 } from '../sources/index.js';
@@ -43,6 +46,12 @@ export interface SourceSchemaOptions extends SourceReadOptions {
   readonly onSourceError?: 'fail' | 'degrade';
   /** Told about each degraded source. */
   readonly warn?: (message: string) => void;
+  /**
+   * Let clients see what upstreams wrote: the body excerpt (`extensions.body`), SOAP
+   * Fault `detail`, and why a degraded source could not be prepared. Off by default
+   * (operators read them in their logs); `--expose-upstream-errors`, and `--dev`, turn it on.
+   */
+  readonly exposeUpstreamErrors?: boolean;
   /** SDL of further directives source files may use (joins, batching), declared by other parts. */
   readonly directives?: string;
 }
@@ -105,6 +114,7 @@ export async function buildSourceSchema(
     [...(schema.astNode ? [schema.astNode] : []), ...schema.extensionASTNodes],
     schema.getDirective('source')!,
     options,
+    documentScopes(files),
   );
   errors.push(...sourceErrors);
   throwIfAny(errors);
@@ -120,7 +130,7 @@ export async function buildSourceSchema(
   let closing: Promise<void> | undefined;
   const closeAll = () => (closing ??= closeSources(clients)); // safe to call more than once
   try {
-    compileOperations(schema, sources, clients, operations, errors);
+    compileOperations(schema, sources, clients, operations, errors, options.exposeUpstreamErrors === true);
     bindWireNames(schema, resolvers);
     errors.push(...bindAbstractTypes(schema, resolvers));
     throwIfAny(errors);
@@ -137,6 +147,12 @@ export async function buildSourceSchema(
     document,
     close: closeAll,
   };
+}
+
+/** Where each file's sources may read documents: as the file says, else inside the file's own folder. */
+function documentScopes(files: readonly SchemaFile[]): (file: string) => DocumentScope {
+  const scopes = new Map(files.map((file) => [file.path, file.documents]));
+  return (file) => scopes.get(file) ?? { folder: path.dirname(path.resolve(file)) };
 }
 
 /** The scalars every source file may use: JSON, and those protocols contribute. */
@@ -214,6 +230,7 @@ function compileOperations(
   clients: Map<string, { protocol: Protocol; client: unknown } | Error>,
   operations: Map<string, Operation>,
   errors: SchemaError[],
+  exposeUpstreamErrors: boolean,
 ): void {
   const byDirective = new Map([...protocols.values()].map((p) => [p.directive, p]));
   for (const root of [schema.getQueryType(), schema.getMutationType()]) {
@@ -251,10 +268,9 @@ function compileOperations(
           );
         }
         const connected = clients.get(source.name)!;
-        operations.set(
-          name,
+        const operation =
           connected instanceof Error
-            ? unavailable(name, source, connected.message)
+            ? unavailable(name, source, exposeUpstreamErrors ? connected.message : undefined)
             : protocol.compileOperation({
                 schema,
                 field,
@@ -263,8 +279,8 @@ function compileOperations(
                 directiveArgs,
                 source,
                 client: connected.client,
-              }),
-        );
+              });
+        operations.set(name, exposeUpstreamErrors ? operation : withPublicErrors(operation));
       } catch (error) {
         if (!(error instanceof SchemaError)) throw error;
         errors.push(error);
@@ -293,18 +309,33 @@ function bindWireNames(schema: GraphQLSchema, resolvers: Record<string, Record<s
   }
 }
 
-/** The operation of a field whose source could not be prepared: every call says why. */
-function unavailable(name: string, source: SourceConfig, reason: string): Operation {
+/**
+ * The operation of a field whose source could not be prepared. The reason names files
+ * and hosts of the gateway's, so clients are told it only when upstream errors are
+ * exposed; the operator's log has it (`warn`) either way.
+ */
+function unavailable(name: string, source: SourceConfig, reason: string | undefined): Operation {
+  const message = reason
+    ? `Source "${source.name}" is unavailable: ${reason}`
+    : `Source "${source.name}" is unavailable: it could not be prepared when the schema was built; the gateway's log says why`;
   return {
     name,
     source,
     idempotent: true,
     call() {
-      return Promise.reject(
-        new UpstreamError(UpstreamErrorCode.SOURCE_UNAVAILABLE, `Source "${source.name}" is unavailable: ${reason}`, {
-          source: source.name,
-        }),
-      );
+      return Promise.reject(new UpstreamError(UpstreamErrorCode.SOURCE_UNAVAILABLE, message, { source: source.name }));
     },
+  };
+}
+
+/** The operation with its errors as clients may see them: no upstream body excerpt, no SOAP Fault detail. */
+function withPublicErrors(operation: Operation): Operation {
+  const call = operation.call;
+  return {
+    ...operation,
+    call: (args, context) =>
+      call.call(operation, args, context).catch((error: unknown) => {
+        throw withoutUpstreamText(error);
+      }),
   };
 }

@@ -7,13 +7,16 @@ import type { SchemaFile, SchemaInput } from './schema-input.js';
  * Reads a schema folder: `sources/**\/*.graphql` (source SDL) and
  * `composites/**\/*.graphql` (composite documents), in a stable order.
  * Paths in the result are relative to the working directory, as messages show them.
+ * The sources may read the documents they name (WSDLs) from inside the folder only.
  */
 export function loadSchemaFolder(folder: string): SchemaInput {
   if (!existsSync(folder) || !statSync(folder).isDirectory()) {
     throw new SchemaError(`schema folder "${folder}" does not exist; pass --schema <dir> or create ${folder}/sources/`);
   }
+  // Sources read their documents (WSDLs) from inside the schema folder, nowhere else.
+  const documents = { folder: path.resolve(folder) };
   return {
-    sources: readGraphQLFiles(path.join(folder, 'sources')),
+    sources: readGraphQLFiles(path.join(folder, 'sources')).map((file) => ({ ...file, documents })),
     composites: readGraphQLFiles(path.join(folder, 'composites')),
   };
 }

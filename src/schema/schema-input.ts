@@ -1,7 +1,14 @@
+import type { DocumentScope } from '../sources/document-scope.js';
+
 /** One file a schema author wrote, with the path used in error messages. */
 export interface SchemaFile {
   readonly path: string;
   readonly text: string;
+  /**
+   * Where the sources it declares may read the documents they name (a WSDL and its
+   * imports). Default: files inside the folder this file is in, and http(s) URLs.
+   */
+  readonly documents?: DocumentScope;
 }
 
 /**

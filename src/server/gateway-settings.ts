@@ -54,6 +54,11 @@ export interface GatewaySettings {
   readonly fastLane: boolean;
   /** What GraphiQL's first tab holds; a short guide when undefined (the demo passes its own). */
   readonly graphiqlExample?: string;
+  /**
+   * Show each source's URL in the `/api` catalog, without credentials, query or fragment.
+   * Off by default: upstream addresses are the operator's business. `--dev` turns it on.
+   */
+  readonly showSourceUrls: boolean;
 }
 
 export const DEFAULT_SETTINGS: GatewaySettings = {
@@ -74,6 +79,7 @@ export const DEFAULT_SETTINGS: GatewaySettings = {
   corsOrigins: [],
   shutdownTimeoutMs: 10_000,
   fastLane: true,
+  showSourceUrls: false,
 };
 
 /** The environment variable behind each numeric setting (and its `skein serve` flag). */
@@ -104,7 +110,7 @@ export type NumericSetting = keyof typeof SETTING_VARIABLES;
 export function settingsFromEnvironment(
   flags: Partial<Record<NumericSetting | 'corsOrigins' | 'csrf', string | boolean | undefined>>,
   env: Readonly<Record<string, string | undefined>> = process.env,
-): Omit<GatewaySettings, 'persistedOperations'> {
+): Omit<GatewaySettings, 'persistedOperations' | 'showSourceUrls'> {
   const numbers = {} as Record<NumericSetting, number>;
   for (const [key, [variable, flag]] of Object.entries(SETTING_VARIABLES) as [NumericSetting, readonly [string, string]][]) {
     const fromFlag = flags[key];
@@ -131,6 +137,19 @@ export function settingsFromEnvironment(
   const csrf = flags.csrf === false ? false : switchOf(env, 'SKEIN_CSRF');
   const fastLane = switchOf(env, 'SKEIN_FAST_LANE');
   return { ...numbers, corsOrigins, csrf, fastLane };
+}
+
+/**
+ * Whether clients see what upstreams wrote: body excerpts, SOAP Fault `detail`, why a
+ * source could not be prepared. `--expose-upstream-errors` or
+ * SKEIN_EXPOSE_UPSTREAM_ERRORS=on; on by default under `--dev` (and `--demo`) unless the
+ * variable says off; otherwise off.
+ */
+export function exposeUpstreamErrors(flag: boolean | undefined, dev: boolean, env: Readonly<Record<string, string | undefined>> = process.env): boolean {
+  if (flag === true) return true;
+  const text = env.SKEIN_EXPOSE_UPSTREAM_ERRORS;
+  if (text === undefined || text === '') return dev;
+  return switchOf(env, 'SKEIN_EXPOSE_UPSTREAM_ERRORS');
 }
 
 /** An on/off variable, on unless it says off. */

@@ -110,6 +110,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     acquire: () => live.acquire(),
     execute: (operation) => graphql.execute(operation),
     version: options.graphVersion ?? (() => 'fixed'),
+    showSourceUrls: settings.showSourceUrls,
   });
   routes.push(
     { prefix: CAPABILITIES_PREFIX, handle: capabilities, maxBodyBytes: settings.maxBodyBytes },

@@ -4,6 +4,7 @@ export { startRegistryGateway, type RegistryGatewayOptions, type RunningRegistry
 export type { GatewayContext } from './pipeline.js';
 export {
   DEFAULT_SETTINGS,
+  exposeUpstreamErrors,
   SETTING_VARIABLES,
   settingsFromEnvironment,
   type GatewaySettings,

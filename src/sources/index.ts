@@ -5,8 +5,9 @@ import { sourceDirectiveSDL } from './source-directive.js';
 
 export type { IncomingRequest, Operation, OperationDefinition, Protocol, RequestContext, SourceConfig, SourceKind } from './protocol.js';
 export { RequestBudget, BudgetCode, responseTooLarge, type BudgetLimits } from './http/request-budget.js';
-export { UpstreamError, UpstreamErrorCode, excerpt } from './upstream-error.js';
+export { UpstreamError, UpstreamErrorCode, excerpt, withoutUpstreamText } from './upstream-error.js';
 export { directiveValues, readSources, sourceUrlVariable, type SourceReadOptions } from './source-directive.js';
+export { DocumentRefused, resolveDocument, type DocumentScope } from './document-scope.js';
 export { wireNameOf, WIRE_DIRECTIVE } from './wire-names.js';
 export { parseTemplate, lookup, type Template } from './template.js';
 

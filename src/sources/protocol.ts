@@ -1,6 +1,7 @@
 import type { FieldDefinitionNode, GraphQLField, GraphQLScalarType, GraphQLSchema } from 'graphql';
 import type { SchemaLocation } from '../errors/schema-error.js';
 import type { RequestBudget } from './http/request-budget.js';
+import type { DocumentScope } from './document-scope.js';
 
 /** The protocols Skein speaks, as written in `@source(kind: …)`. */
 export type SourceKind = 'REST' | 'SOAP';
@@ -20,6 +21,8 @@ export interface SourceConfig {
   readonly options: Readonly<Record<string, unknown>>;
   /** The file that declares the source; relative paths (a WSDL) resolve against it. */
   readonly file: string;
+  /** Where the source may read the documents it names (document-scope.ts). */
+  readonly documents: DocumentScope;
   readonly location: SchemaLocation | undefined;
 }
 

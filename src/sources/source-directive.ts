@@ -9,6 +9,7 @@ import {
   type SchemaExtensionNode,
 } from 'graphql';
 import { SchemaError } from '../errors/schema-error.js';
+import { envRefusal } from './env-access.js';
 import { isCredentialHeader, registerSecret } from './http/secrets.js';
 import {
   RESILIENCE_DEFAULTS,
@@ -17,6 +18,8 @@ import {
   resiliencePolicyOf,
   resilienceSourceArgumentsSDL,
 } from './http/resilience-policy.js';
+import path from 'node:path';
+import type { DocumentScope } from './document-scope.js';
 import type { SourceConfig, SourceKind } from './protocol.js';
 import { parseTemplate } from './template.js';
 
@@ -26,7 +29,7 @@ export function sourceDirectiveSDL(kinds: readonly SourceKind[], protocolArgumen
 """The protocol of a source."""
 enum SourceKind { ${kinds.join(' ')} }
 
-"""A header sent on every call to a source. The value may name environment variables: "Bearer {env.SHOP_TOKEN}"."""
+"""A header sent on every call to a source. The value may name environment variables: "Bearer {env.SKEIN_SOURCE_SHOP_TOKEN}" (SKEIN_SOURCE_* may be read; SKEIN_ENV_ALLOW allows others)."""
 input SourceHeader { name: String!, value: String! }
 
 """
@@ -84,11 +87,15 @@ export interface SourceReadOptions {
   readonly urls?: Readonly<Record<string, string>>;
 }
 
-/** Reads every `@source` on the schema definition and its extensions. */
+/**
+ * Reads every `@source` on the schema definition and its extensions. `documentsOf` says
+ * where the sources of a file may read documents; by default, inside that file's folder.
+ */
 export function readSources(
   definitions: readonly (SchemaDefinitionNode | SchemaExtensionNode)[],
   directive: GraphQLDirective,
   options: SourceReadOptions,
+  documentsOf: (file: string) => DocumentScope = (file) => ({ folder: path.dirname(path.resolve(file)) }),
 ): { sources: Map<string, SourceConfig>; errors: SchemaError[] } {
   const env = options.env ?? process.env;
   const sources = new Map<string, SourceConfig>();
@@ -97,7 +104,7 @@ export function readSources(
     for (const node of definition.directives ?? []) {
       if (node.name.value !== directive.name) continue;
       try {
-        const source = readSource(node, directive, env, options.urls ?? {});
+        const source = readSource(node, directive, env, options.urls ?? {}, documentsOf);
         const earlier = sources.get(source.name);
         if (earlier) {
           const at = earlier.location;
@@ -143,6 +150,7 @@ function readSource(
   directive: GraphQLDirective,
   env: Readonly<Record<string, string | undefined>>,
   urls: Readonly<Record<string, string>>,
+  documentsOf: (file: string) => DocumentScope,
 ): SourceConfig {
   const values = directiveValues(directive, node);
   const name = String(values.name);
@@ -157,12 +165,14 @@ function readSource(
     } catch (error) {
       throw new SchemaError(`source "${name}", header ${header.name}: ${(error as Error).message}`, node);
     }
-    for (const path of template.placeholders) {
-      if (path.length !== 2 || path[0] !== 'env') {
+    for (const placeholder of template.placeholders) {
+      if (placeholder.length !== 2 || placeholder[0] !== 'env') {
         throw new SchemaError(`source "${name}", header ${header.name}: only {env.NAME} placeholders are allowed`, node);
       }
-      if (env[path[1]] === undefined) {
-        throw new SchemaError(`source "${name}", header ${header.name}: environment variable ${path[1]} is not set`, node);
+      const refused = envRefusal(placeholder[1], env);
+      if (refused) throw new SchemaError(`source "${name}", header ${header.name}: ${refused}`, node);
+      if (env[placeholder[1]] === undefined) {
+        throw new SchemaError(`source "${name}", header ${header.name}: environment variable ${placeholder[1]} is not set`, node);
       }
     }
     const value = template.render({ env }) ?? '';
@@ -187,6 +197,7 @@ function readSource(
     if (!(error instanceof ResiliencePolicyError)) throw error;
     throw new SchemaError(`source "${name}": ${error.message}`, node);
   }
+  const file = node.loc?.source.name ?? '<schema>';
   return {
     name,
     kind: values.kind as SourceKind,
@@ -195,7 +206,8 @@ function readSource(
     forwardHeaders: ((values.forwardHeaders as string[] | null) ?? []).map((h) => h.toLowerCase()),
     timeoutMs: Number(values.timeoutMs),
     options: values,
-    file: node.loc?.source.name ?? '<schema>',
+    file,
+    documents: documentsOf(file),
     location: new SchemaError('', node).location,
   };
 }

@@ -76,3 +76,18 @@ function redactedJson(value: object): unknown {
   const redacted = redactSecrets(text);
   return redacted === text ? value : JSON.parse(redacted);
 }
+
+/** Extensions that repeat what an upstream wrote, which may name its internals (hosts, paths, stack traces). */
+const UPSTREAM_TEXT = ['body', 'detail'] as const;
+
+/**
+ * The error as every client may see it: without the upstream's body excerpt and SOAP
+ * Fault `detail`, unless the operator turned them on (`--expose-upstream-errors`).
+ * Other errors pass unchanged.
+ */
+export function withoutUpstreamText(error: unknown): unknown {
+  if (!(error instanceof UpstreamError) || !UPSTREAM_TEXT.some((key) => key in error.extensions)) return error;
+  const { code: _code, ...details } = error.extensions as Record<string, unknown>;
+  for (const key of UPSTREAM_TEXT) delete details[key];
+  return new UpstreamError(error.code, error.message, details as unknown as UpstreamErrorDetails);
+}

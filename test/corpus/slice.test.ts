@@ -36,7 +36,7 @@ async function outcome(entry: SliceEntry, file: string): Promise<string> {
         ? (await importOpenAPI(file, { source: 'corpus', validate: true })).sdl
         : (await importWsdl({ location: file, source: 'corpus', wsdlArgument: path.basename(file) })).sdl;
     stage = 'check';
-    const graph = await buildGraph({ sources: [{ path: path.join(path.dirname(file), 'corpus.graphql'), text: sdl }], composites: [] }, { onSourceError: 'fail' });
+    const graph = await buildGraph({ sources: [{ path: path.join(path.dirname(file), 'corpus.graphql'), text: sdl, documents: 'anywhere' as const }], composites: [] }, { onSourceError: 'fail' });
     await graph.close();
     return 'pass';
   } catch (error) {

@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import type { GraphOptions } from '../../src/graph/index.js';
 import type { GatewaySettings } from '../../src/server/index.js';
 import { startTestGateway, type Door, type GraphQLAnswer, type TestGateway } from '../helpers/gateway.js';
 
@@ -17,9 +18,10 @@ export async function startHardenedGateway(
   files: { sources: Record<string, string>; composites?: Record<string, string> },
   settings: Partial<GatewaySettings> = {},
   via: Door = 'lane',
+  graph: GraphOptions = {},
 ): Promise<HardenedGateway> {
   const logged: string[] = [];
-  const served = await startTestGateway(files, {}, { settings, log: (line) => logged.push(line), via });
+  const served = await startTestGateway(files, graph, { settings, log: (line) => logged.push(line), via });
   const origin = new URL(served.url).origin;
   return {
     ...served,

@@ -16,7 +16,7 @@ function schema(usersUrl: string, hotelsUrl: string, policy = '', timeoutMs = 40
   return {
     sources: {
       'users.graphql': `extend schema @source(name: "users", kind: REST, url: "${usersUrl}", timeoutMs: ${timeoutMs}, maxResponseBytes: 10000,
-          headers: [{ name: "Authorization", value: "Bearer {env.SKEIN_TEST_USERS_TOKEN}" }],
+          headers: [{ name: "Authorization", value: "Bearer {env.SKEIN_SOURCE_USERS_TOKEN}" }],
           ${policy.includes('retry:') ? '' : 'retry: { attempts: 2, baseDelayMs: 5, maxDelayMs: 20 }'} ${policy})
         type User { id: ID! name: String }
         type Query {
@@ -32,7 +32,7 @@ function schema(usersUrl: string, hotelsUrl: string, policy = '', timeoutMs = 40
 }
 
 const TOKEN = 'users-token-0123456789';
-process.env.SKEIN_TEST_USERS_TOKEN = TOKEN;
+process.env.SKEIN_SOURCE_USERS_TOKEN = TOKEN;
 
 describe.each(DOORS)('REST upstream faults through the gateway (%s)', (via) => {
   let hotels: RecordingUpstream;
@@ -58,7 +58,8 @@ describe.each(DOORS)('REST upstream faults through the gateway (%s)', (via) => {
       contentType: 'application/json',
     }));
     users.plan(fault);
-    gw = await startHardenedGateway(schema(users.url, hotels.url, policy, timeoutMs), {}, via);
+    // With upstream errors exposed (as --dev does), so the excerpts and their redaction can be checked.
+    gw = await startHardenedGateway(schema(users.url, hotels.url, policy, timeoutMs), {}, via, { exposeUpstreamErrors: true });
   }
 
   /** Like `start`, with the circuit breaker on a clock the test moves. */

@@ -10,9 +10,9 @@ import { useManualClock } from '../helpers/manual-clock.js';
 import { startRecordingUpstream, type RecordingUpstream } from '../helpers/recording-upstream.js';
 import { errorAt, expectNothingLeaked, startHardenedGateway, type HardenedGateway } from './harness.js';
 
-const ROOMS_WSDL = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/demo/wsdl/rooms.wsdl');
+const ROOMS_WSDL = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schema/wsdl/rooms.wsdl');
 const PASSWORD = 'ws-security-pass-9876';
-process.env.SKEIN_TEST_ROOMS_PASSWORD = PASSWORD;
+process.env.SKEIN_SOURCE_ROOMS_PASSWORD = PASSWORD;
 
 const ENVELOPE = `<?xml version="1.0" encoding="utf-8"?>
 <soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:r="urn:skein:demo:rooms">
@@ -29,7 +29,7 @@ function schema(roomsUrl: string, hotelsUrl: string, policy = '') {
     sources: {
       'rooms.graphql': `extend schema @source(name: "rooms", kind: SOAP, url: "${roomsUrl}/rooms", wsdl: ${JSON.stringify(ROOMS_WSDL)},
           timeoutMs: 400, retry: { attempts: 2, baseDelayMs: 5, maxDelayMs: 20 },
-          wsSecurity: { username: "gateway", password: "{env.SKEIN_TEST_ROOMS_PASSWORD}" } ${policy})
+          wsSecurity: { username: "gateway", password: "{env.SKEIN_SOURCE_ROOMS_PASSWORD}" } ${policy})
         enum RoomType { SINGLE DOUBLE SUITE }
         type Room { roomId: ID! type: RoomType floor: Int hasWindow: Boolean }
         type Query { room(roomId: ID!): Room @soap(source: "rooms", operation: "GetRoom") }

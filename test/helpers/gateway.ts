@@ -33,8 +33,10 @@ export async function startTestGateway(
   options: GraphOptions = {},
   serve: Pick<GatewayOptions, 'settings' | 'log'> & { via?: Door } = {},
 ): Promise<TestGateway> {
+  // Tests name their fixtures' WSDLs by absolute path, as the operator's own shell may;
+  // what a gateway refuses to read is tested on its own (test/hardening/source-boundaries.test.ts).
   const toFiles = (record: Record<string, string> = {}): SchemaFile[] =>
-    Object.entries(record).map(([path, text]) => ({ path, text }));
+    Object.entries(record).map(([path, text]) => ({ path, text, documents: 'anywhere' }));
   const graph = await buildGraph({ sources: toFiles(files.sources), composites: toFiles(files.composites) }, options);
   const { via = 'lane', ...rest } = serve;
   const settings = { ...rest.settings, ...(via === 'yoga' ? { fastLane: false } : {}) };

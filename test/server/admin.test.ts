@@ -151,7 +151,7 @@ describe.each(STORE_KINDS)('admin API on the %s store', (kind) => {
   });
 
   it('registers a SOAP source from a WSDL, kept with its SDL', async () => {
-    const wsdl = readFileSync('src/demo/wsdl/rooms.wsdl', 'utf8');
+    const wsdl = readFileSync('schema/wsdl/rooms.wsdl', 'utf8');
     const added = await gw.admin('mutation($i: SourceInput!) { registerSource(input: $i) { name kind origin attachments operations sdl } }', {
       i: { name: 'lodging', wsdl, url: 'http://127.0.0.1:9/rooms' },
     });

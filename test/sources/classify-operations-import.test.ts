@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -65,7 +65,7 @@ describe('WSDL import: reads on Query, writes on Mutation, by the words of the n
 
   it('FedEx Ship v19 builds a schema on its own again: validateShipment is its Query', async () => {
     const imported = await importWsdl({ location: fedex('ShipService_v19.wsdl'), source: 'fedex' });
-    const graph = await buildGraph({ sources: [{ path: 'fedex.graphql', text: imported.sdl }], composites: [] }, { onSourceError: 'fail' });
+    const graph = await buildGraph({ sources: [{ path: 'fedex.graphql', text: imported.sdl, documents: 'anywhere' as const }], composites: [] }, { onSourceError: 'fail' });
     try {
       expect(graph.schema.getQueryType()?.getFields().validateShipment).toBeDefined();
       expect(graph.schema.getMutationType()?.getFields().processShipment).toBeDefined();
@@ -77,7 +77,11 @@ describe('WSDL import: reads on Query, writes on Mutation, by the words of the n
   it('skein import wsdl lists the classifications, reads first, and skein check accepts the folder', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'skein-classify-'));
     const out = path.join(dir, 'sources', 'fedex.graphql');
-    const imported = await skein('import', 'wsdl', fedex('ShipService_v19.wsdl'), '--source', 'fedex', '--out', out);
+    // Inside the schema folder, the only place a gateway reads a source's WSDL from.
+    const wsdl = path.join(dir, 'wsdl', 'ShipService_v19.wsdl');
+    mkdirSync(path.dirname(wsdl));
+    copyFileSync(fedex('ShipService_v19.wsdl'), wsdl);
+    const imported = await skein('import', 'wsdl', wsdl, '--source', 'fedex', '--out', out);
     expect(imported.stderr).toBe('');
     expect(imported.code).toBe(0);
     expect(imported.stdout).toContain('5 operations (1 Query, 4 Mutation)');

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +18,11 @@ const OPERATIONS = ['processTag', 'processShipment', 'deleteTag', 'deleteShipmen
 async function importFedex(url: string, ...options: string[]): Promise<{ folder: string; file: string; sdl: string }> {
   const folder = mkdtempSync(path.join(tmpdir(), 'skein-fedex-'));
   const file = path.join(folder, 'sources', 'fedex.graphql');
-  const imported = await skein('import', 'wsdl', fedexWsdl(), '--source', 'fedex', '--url', url, '--out', file, ...options);
+  // Inside the schema folder, the only place a gateway reads a source's WSDL from.
+  const wsdl = path.join(folder, 'wsdl', 'ShipService_v19.wsdl');
+  mkdirSync(path.dirname(wsdl));
+  copyFileSync(fedexWsdl(), wsdl);
+  const imported = await skein('import', 'wsdl', wsdl, '--source', 'fedex', '--url', url, '--out', file, ...options);
   expect(imported.stderr).toBe('');
   expect(imported.code).toBe(0);
   return { folder, file, sdl: readFileSync(file, 'utf8') };

@@ -57,7 +57,8 @@ describe('@rest: calls a REST upstream and maps the answer', () => {
       'POST /v1/items': (req) => ({ status: 201, json: { id: '9', ...JSON.parse(req.body) } }),
       'PUT /v1/items/*/rating': { json: { id: '7', name: 'rated' } },
     });
-    gateway = await startTestGateway({ sources: { 'shop.graphql': sdl(upstream.url) } });
+    // The operator's switch, so the body excerpts these tests look at reach the client (off by default: test/hardening/source-boundaries.test.ts).
+    gateway = await startTestGateway({ sources: { 'shop.graphql': sdl(upstream.url) } }, { exposeUpstreamErrors: true });
   });
   afterAll(async () => {
     await gateway.close();

@@ -96,7 +96,8 @@ describe('SOAP document/literal wrapped, end to end through the gateway', () => 
     upstream = await startSoapServer({ wsdl: fixture('hotel.wsdl'), uri: wsdlPath, path: '/hotel', services: hotelService(calls) });
     const imported = await importWsdl({ location: wsdlPath, source: 'hotel', url: upstream.url });
     sdl = imported.sdl;
-    gateway = await startTestGateway({ sources: { 'hotel.graphql': sdl } });
+    // With upstream errors exposed, so the Fault detail (read as JSON) reaches the client; off by default (test/hardening/source-boundaries.test.ts).
+    gateway = await startTestGateway({ sources: { 'hotel.graphql': sdl } }, { exposeUpstreamErrors: true });
   });
   afterAll(async () => {
     await gateway?.close();
@@ -373,11 +374,11 @@ describe('SOAP headers from the source configuration', () => {
   };
 
   it('writes static headers and a WS-Security UsernameToken (text password)', async () => {
-    process.env.SKEIN_TEST_SOAP_PASSWORD = 'p&ss<word>';
-    process.env.SKEIN_TEST_TENANT = 'acme & co';
+    process.env.SKEIN_SOURCE_SECURE_PASSWORD = 'p&ss<word>';
+    process.env.SKEIN_SOURCE_SECURE_TENANT = 'acme & co';
     const gateway = await start(
-      `soapHeaders: ["<t:Tenant xmlns:t=\\"urn:tenant\\">{env.SKEIN_TEST_TENANT}</t:Tenant>"],
-       wsSecurity: { username: "svc", password: "{env.SKEIN_TEST_SOAP_PASSWORD}" }`,
+      `soapHeaders: ["<t:Tenant xmlns:t=\\"urn:tenant\\">{env.SKEIN_SOURCE_SECURE_TENANT}</t:Tenant>"],
+       wsSecurity: { username: "svc", password: "{env.SKEIN_SOURCE_SECURE_PASSWORD}" }`,
     );
     upstream.received.length = 0;
     const answer = await gateway.query(`{ room(roomId: "1") { roomId } }`);

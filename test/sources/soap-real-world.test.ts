@@ -12,7 +12,7 @@ const weatherWsdl = () => packageFile('strong-soap@6.0.1', 'package/example/wsdl
 const fedexWsdl = () => packageFile('node-shipping-fedex@1.0.0', 'package/lib/wsdl/ShipService_v19.wsdl');
 
 async function assertBuilds(imported: WsdlImport, name: string): Promise<void> {
-  const graph = await buildGraph({ sources: [{ path: `${name}.graphql`, text: imported.sdl }], composites: [] }, { onSourceError: 'fail' });
+  const graph = await buildGraph({ sources: [{ path: `${name}.graphql`, text: imported.sdl, documents: 'anywhere' as const }], composites: [] }, { onSourceError: 'fail' });
   expect(graph.operations.size).toBe(imported.operations.length);
   await graph.close();
 }
@@ -134,7 +134,7 @@ describe('FedEx Ship v19 (about 300 KB, 144 enumerations, 835 values)', () => {
     const graph = await buildGraph(
       {
         sources: [
-          { path: 'fedex.graphql', text: imported.sdl },
+          { path: 'fedex.graphql', text: imported.sdl, documents: 'anywhere' as const },
           { path: 'other.graphql', text: 'extend schema @source(name: "other", kind: REST, url: "http://127.0.0.1:9") type Query { ping: String @rest(source: "other", path: "/ping") }' },
         ],
         composites: [],

@@ -87,7 +87,8 @@ export function registerImportWsdl(parent: Command): void {
         }
         // The check builds the SDL as `skein serve` would; the WSDL is read again, from where the SDL says.
         const buildStarted = performance.now();
-        const file = { path: out === '-' ? '<stdout>' : out, text: result.sdl };
+        // The operator's own shell: the WSDL may be anywhere on this machine (a gateway reads only inside its schema folder).
+        const file = { path: out === '-' ? '<stdout>' : out, text: result.sdl, documents: 'anywhere' as const };
         const built = await buildGraph({ sources: [file], composites: [] }, { onSourceError: 'fail' });
         await built.close();
         if (out === '-') process.stdout.write(result.sdl);
@@ -124,6 +125,18 @@ function wsdlFileArgument(location: string, out: string): string {
   return path.relative(from, path.resolve(location)).split(path.sep).join('/');
 }
 
+/** The schema folder an SDL file written to `<folder>/sources/…` belongs to. */
+function schemaFolderOf(out: string): string | undefined {
+  if (out === '-') return undefined;
+  let dir = path.dirname(path.resolve(out));
+  while (path.basename(dir) !== 'sources') {
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+  return path.dirname(dir);
+}
+
 const LISTED = 20;
 
 // The summary goes to stderr when the SDL itself goes to stdout, so the two never mix.
@@ -146,6 +159,11 @@ function printSummary(location: string, out: string, result: WsdlImport, importM
     o.classifiedBy ? [{ operation: o.operation, root: o.root, reason: o.classifiedBy }] : [],
   );
   if (classified.length > 0) log(`  classified by name: ${formatClassifications(classified, LISTED)}`);
+  const folder = schemaFolderOf(out);
+  if (folder && !/^https?:\/\//i.test(location) && !path.resolve(location).startsWith(folder + path.sep)) {
+    const shown = path.relative(process.cwd(), folder) || '.';
+    log(`  note: a gateway reads a source's WSDL only from inside its schema folder (${shown}/) or from a URL: copy ${location} and the files it imports there (say to ${shown}/wsdl/) and import it from there`);
+  }
   if (!result.endpoint) log('  the port has no soap:address: give the endpoint with --url, or set url on the @source');
   if (queries === 0) log('  no operation reads like a query, so every one is on Mutation (move reads with --query); the gateway still serves Query._skein');
   if (result.skipped.length > 0) {

@@ -25,6 +25,7 @@ interface ServeOptions extends Partial<Record<Exclude<NumericSetting, 'shutdownT
   persistedOperations?: string;
   corsOrigins?: string;
   csrf?: boolean;
+  exposeUpstreamErrors?: boolean;
   registry: boolean;
   maxSourceBytes?: string;
   maxSourceFields?: string;
@@ -65,6 +66,7 @@ export function registerServe(program: Command): void {
     .option('--max-source-fields <n>', 'fields of one registered source (env SKEIN_MAX_SOURCE_FIELDS; default 150000)')
     .option('--max-composite-steps <n>', 'steps of one composite (env SKEIN_MAX_COMPOSITE_STEPS; default 200)')
     .option('--check-memory-mb <n>', 'heap of the thread that checks admin changes, in MiB (env SKEIN_CHECK_MEMORY_MB; default 2048)')
+    .option('--expose-upstream-errors', "show clients upstream body excerpts, SOAP Fault detail and why a source is unavailable (env SKEIN_EXPOSE_UPSTREAM_ERRORS=on; on with --dev)")
     .option('--shutdown-timeout <ms>', 'on SIGTERM, how long to wait for requests in flight (env SKEIN_SHUTDOWN_TIMEOUT_MS; default 10000)')
     .addHelpText(
       'after',
@@ -74,7 +76,8 @@ Environment:
   DATABASE_URL       PostgreSQL URL; gateways sharing it serve the same registry and reload together
   SKEIN_DATA_DIR     the embedded registry's folder (default ${DATA_DIR_HELP})
   SKEIN_ALLOWED_HOSTS  with --dev or --demo: host names besides localhost, 127.0.0.1 and [::1] requests may be addressed to, or *
-  and SKEIN_MAX_*, SKEIN_PERSISTED_OPERATIONS, SKEIN_CORS_ORIGINS, SKEIN_CSRF, SKEIN_SHUTDOWN_TIMEOUT_MS as above
+  SKEIN_ENV_ALLOW    variables {env.X} templates may name besides SKEIN_SOURCE_* (names, PREFIX_* patterns; never the gateway's own secrets)
+  and SKEIN_MAX_*, SKEIN_PERSISTED_OPERATIONS, SKEIN_CORS_ORIGINS, SKEIN_CSRF, SKEIN_EXPOSE_UPSTREAM_ERRORS, SKEIN_SHUTDOWN_TIMEOUT_MS as above
 
 Health: GET /healthz (alive), GET /readyz (schema loaded, store reachable, not stopping), GET /metrics (Prometheus).
 SIGTERM or SIGINT: stop accepting, finish requests in flight within the shutdown timeout, close upstream pools and the store, exit 0.`,
@@ -86,7 +89,7 @@ SIGTERM or SIGINT: stop accepting, finish requests in flight within the shutdown
         const { loadSchemaFolder } = await import('../../schema/index.js');
         const { buildGraph } = await import('../../graph/index.js');
         const { registryLimitsFromEnvironment } = await import('../../registry/index.js');
-        const { AdminTokens, LOCAL_HOSTS, readPersistedOperations, settingsFromEnvironment, startGateway, startRegistryGateway } = await import('../../server/index.js');
+        const { AdminTokens, LOCAL_HOSTS, exposeUpstreamErrors, readPersistedOperations, settingsFromEnvironment, startGateway, startRegistryGateway } = await import('../../server/index.js');
         const port = Number(options.port);
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, not "${options.port}"`);
         const tokens = AdminTokens.parse(process.env.SKEIN_ADMIN_TOKEN);
@@ -112,9 +115,16 @@ SIGTERM or SIGINT: stop accepting, finish requests in flight within the shutdown
           ...settingsFromEnvironment({ ...options, shutdownTimeoutMs: options.shutdownTimeout, requestTimeoutMs: options.requestTimeout, csrf: options.csrf }),
           persistedOperations: persistedFile ? readPersistedOperations(persistedFile) : undefined,
           graphiqlExample: demoModule?.DEMO_GRAPHIQL_EXAMPLE,
+          // On a developer's machine the catalog may show where sources live (never their credentials).
+          showSourceUrls: dev,
         };
         demo = await demoModule?.startDemoUpstreams();
-        const graphOptions = { urls: demo?.urls, onSourceError: 'degrade', warn: (message: string) => console.warn(`skein: ${message}`) } as const;
+        const graphOptions = {
+          urls: demo?.urls,
+          onSourceError: 'degrade',
+          warn: (message: string) => console.warn(`skein: ${message}`),
+          exposeUpstreamErrors: exposeUpstreamErrors(options.exposeUpstreamErrors, dev),
+        } as const;
         let gateway: RunningGateway;
         if (options.registry) {
           const served = await startRegistryGateway({

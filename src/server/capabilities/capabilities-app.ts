@@ -14,6 +14,8 @@ export interface CapabilitiesOptions {
   readonly execute: (operation: TrustedOperation) => Promise<ExecutionResult>;
   /** Which registry revision a graph is, for the documents' version. */
   readonly version: (graph: Graph) => string;
+  /** Print sources' URLs in the catalog (without credentials or query); off unless `--dev`. */
+  readonly showSourceUrls?: boolean;
 }
 
 export const CAPABILITIES_PREFIX = '/api';
@@ -42,7 +44,7 @@ export function createCapabilitiesHandler(options: CapabilitiesOptions): RouteHa
 
     if (path === CAPABILITIES_PREFIX || path === '') {
       if (!allow(req, res, ['GET', 'HEAD'])) return;
-      const html = cached(graph, 'catalog', () => catalogPage(graph, { paused, version: options.version(graph) }));
+      const html = cached(graph, 'catalog', () => catalogPage(graph, { paused, version: options.version(graph), showSourceUrls: options.showSourceUrls === true }));
       send(res, 200, 'text/html; charset=utf-8', html, req.method === 'HEAD');
       return;
     }

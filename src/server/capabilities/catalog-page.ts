@@ -20,6 +20,8 @@ export interface CatalogOptions {
   readonly paused: ReadonlySet<string>;
   /** Which registry revision this describes. */
   readonly version: string;
+  /** Print each source's URL (scheme, host, port, path only). Off: the page is public, upstream addresses are not. */
+  readonly showSourceUrls?: boolean;
 }
 
 /**
@@ -82,7 +84,7 @@ export function catalogPage(graph: Graph, options: CatalogOptions): string {
     });
     return `
     <section id="source-${esc(name)}">
-      <h3>${esc(name)} <span class="kind">${esc(source?.kind ?? '')}</span> <span class="muted">${esc(source?.url ?? '')}</span></h3>
+      <h3>${esc(name)} <span class="kind">${esc(source?.kind ?? '')}</span> ${options.showSourceUrls && source?.url ? ` <span class="muted">${esc(withoutSecrets(source.url))}</span>` : ''}</h3>
       <table>
         <thead><tr><th>operation</th><th>call</th><th>request</th><th>response</th><th>upstream call</th></tr></thead>
         <tbody>${rows.join('')}</tbody>
@@ -171,4 +173,14 @@ function code(text: string, escape = true): string {
 
 function esc(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** A source URL as a developer may see it: no user, password, query (API keys) or fragment. */
+function withoutSecrets(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
+  } catch {
+    return '';
+  }
 }

@@ -11,6 +11,7 @@ import {
 import { SchemaError } from '../../errors/schema-error.js';
 import type { HttpClient } from '../http/http-client.js';
 import type { Operation, OperationDefinition, RequestContext } from '../protocol.js';
+import { envRefusal } from '../env-access.js';
 import { parseTemplate, lookup, type Template } from '../template.js';
 import { UpstreamError, UpstreamErrorCode } from '../upstream-error.js';
 import { inputToWire, type ToWire } from '../wire-names.js';
@@ -43,7 +44,11 @@ export function compileRestOperation(definition: OperationDefinition<HttpClient>
       throw new SchemaError(`@rest on ${name}: ${(error as Error).message}`, where(argument));
     }
     for (const path of parsed.placeholders) {
-      if (path[0] === 'env') continue;
+      if (path[0] === 'env') {
+        const refused = path.length === 2 ? envRefusal(path[1]) : 'only {env.NAME} names an environment variable';
+        if (refused) throw new SchemaError(`@rest on ${name}: ${argument} "${text}": ${refused}`, where(argument));
+        continue;
+      }
       if (!argumentNames.has(path[0])) {
         throw new SchemaError(
           `@rest on ${name}: ${argument} "${text}" names {${path.join('.')}}, but ${name} has no argument "${path[0]}"` +

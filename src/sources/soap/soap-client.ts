@@ -27,7 +27,7 @@ export async function connectSoapSource(source: SourceConfig): Promise<SoapClien
   const options = readSoapOptions(source);
   let wsdl: LoadedWsdl;
   try {
-    wsdl = await loadWsdl(options.wsdl, { auth: options.wsdlAuth, timeoutMs: source.timeoutMs });
+    wsdl = await loadWsdl(options.wsdl, { auth: options.wsdlAuth, timeoutMs: source.timeoutMs, scope: source.documents });
   } catch (error) {
     if (error instanceof SchemaError) {
       throw new SchemaError(`source "${source.name}": ${error.message}`, error.location ?? source.location);

@@ -11,7 +11,7 @@ enum WsPasswordType {
   DIGEST
 }
 
-"""A WS-Security UsernameToken sent in the soap:Header of every call. Values may name environment variables: "{env.PAYROLL_PASSWORD}"."""
+"""A WS-Security UsernameToken sent in the soap:Header of every call. Values may name environment variables: "{env.SKEIN_SOURCE_PAYROLL_PASSWORD}"."""
 input WsSecurity {
   username: String!
   password: String!

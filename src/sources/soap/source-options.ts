@@ -1,9 +1,10 @@
-import path from 'node:path';
 import { SchemaError } from '../../errors/schema-error.js';
 import type { SourceConfig } from '../protocol.js';
 import { registerSecret } from '../http/secrets.js';
 import { parseTemplate } from '../template.js';
-import { isUrl, type BasicCredentials } from './wsdl/load-documents.js';
+import { DocumentRefused, resolveDocument } from '../document-scope.js';
+import { envRefusal } from '../env-access.js';
+import type { BasicCredentials } from './wsdl/load-documents.js';
 import type { PortChoice } from './wsdl/select-port.js';
 import { parseXml, XmlSyntaxError } from './xml/xml-tree.js';
 import { escapeText } from './xml/xml-text.js';
@@ -18,7 +19,7 @@ export interface WsSecurityOptions {
 
 /** The SOAP arguments of an `@source`, checked, with `{env.X}` filled in and paths resolved. */
 export interface SoapSourceOptions {
-  /** File path or URL of the WSDL. */
+  /** Absolute file path or URL of the WSDL, resolved within the source's document scope. */
   readonly wsdl: string;
   readonly port: PortChoice;
   /** Static header elements, as XML, written into every request's `soap:Header`. */
@@ -31,7 +32,8 @@ const VERSIONS: Readonly<Record<string, SoapVersion>> = { SOAP_1_1: '1.1', SOAP_
 
 /**
  * Reads the SOAP-specific arguments of a source. A relative `wsdl` path is resolved
- * against the schema file that declares the source; without `wsdl`, the WSDL is
+ * against the schema file that declares the source, and must stay inside the source's
+ * folder (an absolute path or a `file:` URL is refused); without `wsdl`, the WSDL is
  * fetched from the endpoint with `?wsdl`, as most SOAP stacks serve it.
  */
 export function readSoapOptions(source: SourceConfig, env: Readonly<Record<string, string | undefined>> = process.env): SoapSourceOptions {
@@ -46,6 +48,8 @@ export function readSoapOptions(source: SourceConfig, env: Readonly<Record<strin
     }
     for (const placeholder of template.placeholders) {
       if (placeholder.length !== 2 || placeholder[0] !== 'env') throw fail(`${what}: only {env.NAME} placeholders are allowed`);
+      const refused = envRefusal(placeholder[1], env);
+      if (refused) throw fail(`${what}: ${refused}`);
       if (env[placeholder[1]] === undefined) throw fail(`${what}: environment variable ${placeholder[1]} is not set`);
     }
     return template.render({ env }, escape) ?? '';
@@ -55,8 +59,13 @@ export function readSoapOptions(source: SourceConfig, env: Readonly<Record<strin
   if (!wsdl) {
     if (!source.url) throw fail('a SOAP source needs wsdl (a file or URL) or url (whose ?wsdl is then read)');
     wsdl = `${source.url}?wsdl`;
-  } else if (!isUrl(wsdl)) {
-    wsdl = path.resolve(path.dirname(source.file), wsdl);
+  } else {
+    try {
+      wsdl = resolveDocument(wsdl, source.file, source.documents);
+    } catch (error) {
+      if (!(error instanceof DocumentRefused)) throw error;
+      throw fail(`wsdl: ${error.message}`);
+    }
   }
 
   const version = options.soapVersion as string | null | undefined;

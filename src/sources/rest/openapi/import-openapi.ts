@@ -3,6 +3,7 @@ import { parse } from 'graphql';
 import { bundle } from '@readme/openapi-parser';
 import { SchemaError, throwIfAny } from '../../../errors/schema-error.js';
 import type { NameClassification } from '../../classify-operation.js';
+import { DocumentRefused, resolveDocument, type DocumentScope } from '../../document-scope.js';
 import { sourcesSDL } from '../../index.js';
 import { readApiDescription, specVersionOf, type Note, type SpecVersion } from './api-description.js';
 import { loadDocument, type LoadedDocument } from './load-document.js';
@@ -39,6 +40,12 @@ export interface OpenAPIImportOptions extends RootSelection {
    * `--strict` asks. By default such a document imports, each problem a warning.
    */
   readonly strict?: boolean;
+  /**
+   * Where `$ref`s into other documents may point. Default `'anywhere'`: the operator's own
+   * shell (`skein import openapi`). Any other scope (an admin upload passes `'urls'`)
+   * allows only what `resolveDocument` allows, and never reads a local file while bundling.
+   */
+  readonly documents?: DocumentScope;
   /** Told when each step starts, so a terminal can show progress on big documents. */
   readonly onProgress?: (step: ImportStep, detail: string) => void;
 }
@@ -92,7 +99,8 @@ export async function importOpenAPI(location: string, options: OpenAPIImportOpti
   }));
   let value = document.value;
   if (checked.external.length > 0) {
-    value = await step('references', 'bundling referenced files', () => bundleExternal(document, checked.external));
+    const scope = options.documents ?? 'anywhere';
+    value = await step('references', 'bundling referenced files', () => bundleExternal(document, checked.external, scope));
   }
   const warnings: ImportWarning[] = [];
   if (options.validate !== false) {
@@ -161,13 +169,32 @@ function versionOf(document: LoadedDocument): SpecVersion {
   }
 }
 
-/** References into other files are resolved by the OpenAPI library, which inlines them. */
+/**
+ * References into other files are resolved by the OpenAPI library, which inlines them.
+ * Outside the operator's shell each is first let through the one door for documents, and
+ * the library may not read local files at all (a remote document could name one).
+ */
 async function bundleExternal(
   document: LoadedDocument,
   external: readonly { ref: string; at: readonly string[] }[],
+  scope: DocumentScope,
 ): Promise<Record<string, unknown>> {
+  if (scope !== 'anywhere') {
+    for (const { ref, at } of external) {
+      try {
+        resolveDocument(ref.split('#')[0], document.location, scope);
+      } catch (error) {
+        if (!(error instanceof DocumentRefused)) throw error;
+        throw new SchemaError(`$ref "${ref}" names a document Skein will not read: ${error.message}`, document.locate([...at, '$ref']) ?? { file: document.name, line: 1, column: 1 });
+      }
+    }
+  }
   try {
-    return (await bundle(document.location as never)) as unknown as Record<string, unknown>;
+    const bundled =
+      scope === 'anywhere'
+        ? await bundle(document.location as never)
+        : await bundle(structuredClone(document.value) as never, { resolve: { file: false } });
+    return bundled as unknown as Record<string, unknown>;
   } catch (error) {
     const message = (error as Error).message;
     const culprit = external.find((e) => message.includes(e.ref.split('#')[0])) ?? external[0];

@@ -47,7 +47,8 @@ export function headerLines(documentName: string, description: ApiDescription, s
 
 /** What to write on `@source` to send a scheme's credentials; values come from the environment. */
 function credentialHint(scheme: SecurityScheme, source: string): string {
-  const variable = `${source.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_${scheme.type === 'apiKey' ? 'API_KEY' : 'TOKEN'}`;
+  // Under SKEIN_SOURCE_, the prefix sources may read without SKEIN_ENV_ALLOW (env-access.ts).
+  const variable = `SKEIN_SOURCE_${source.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_${scheme.type === 'apiKey' ? 'API_KEY' : 'TOKEN'}`;
   if (scheme.type === 'apiKey' && scheme.in === 'header') {
     return `headers: [{ name: "${scheme.parameterName}", value: "{env.${variable}}" }]`;
   }

@@ -4,6 +4,7 @@ import { fieldName, NameRegistry } from '../../naming.js';
 import { sourcesSDL } from '../../index.js';
 import { graphqlNames, keyedItems } from '../field-keys.js';
 import { operationContract, operationNames, resultItemOf, type OperationContract } from '../operation-contract.js';
+import type { DocumentScope } from '../../document-scope.js';
 import type { BasicCredentials } from '../wsdl/load-documents.js';
 import { loadWsdl } from '../wsdl/load-wsdl.js';
 import { selectPort } from '../wsdl/select-port.js';
@@ -26,6 +27,11 @@ export interface WsdlImportOptions {
   /** Endpoint to write as `@source(url:)` instead of the port's soap:address. */
   readonly url?: string;
   readonly auth?: BasicCredentials;
+  /**
+   * Where the documents the WSDL imports may be read from. Default `'anywhere'`: the
+   * operator's own shell (`skein import wsdl`); an admin upload passes `'urls'`.
+   */
+  readonly documents?: DocumentScope;
   /** With `auth`: the environment variable to name as the password in `@source(wsdlAuth:)`, so the SDL holds no secret. */
   readonly authVariable?: string;
 }
@@ -61,7 +67,7 @@ export interface WsdlImport {
  * so `GetRoom(roomId)` reads `getRoom(roomId: String!)`.
  */
 export async function importWsdl(options: WsdlImportOptions): Promise<WsdlImport> {
-  const wsdl = await loadWsdl(options.location, { auth: options.auth });
+  const wsdl = await loadWsdl(options.location, { auth: options.auth, scope: options.documents ?? 'anywhere' });
   const { definitions, resolver } = wsdl;
   const port = selectPort(definitions, { service: options.service, port: options.port, soapVersion: options.soapVersion });
   for (const name of [...(options.queries ?? []), ...(options.mutations ?? [])]) {

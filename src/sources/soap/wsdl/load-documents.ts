@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SchemaError, type SchemaLocation } from '../../../errors/schema-error.js';
+import { DocumentRefused, isHttpUrl, resolveDocument, type DocumentScope } from '../../document-scope.js';
 import { parseXml, XmlSyntaxError, type XmlElement } from '../xml/xml-tree.js';
 import { isXsdNamespace, NS } from './namespaces.js';
 import { whereIs } from './qname.js';
@@ -12,6 +13,8 @@ export interface BasicCredentials {
 }
 
 export interface LoadOptions {
+  /** Where the documents the WSDL imports may be read from (the WSDL itself is given). */
+  readonly scope: DocumentScope;
   /** Sent with every request for the WSDL and the documents it imports from the same origin. */
   readonly auth?: BasicCredentials;
   readonly timeoutMs?: number;
@@ -36,15 +39,25 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 
 /**
  * Reads a WSDL from a file or an http(s) URL, and every WSDL and XSD it imports or
- * includes, resolving relative locations against the document that names them. Each
+ * includes, resolving relative locations against the document that names them, within
+ * `options.scope` (a location outside it is refused before anything is opened). Each
  * document is read once, however often it is named. A document that cannot be read or
  * parsed is a SchemaError naming it and the element that asked for it.
  */
-export async function loadWsdlDocuments(location: string, options: LoadOptions = {}): Promise<WsdlDocuments> {
+export async function loadWsdlDocuments(location: string, options: LoadOptions): Promise<WsdlDocuments> {
   const wsdls: { element: XmlElement; file: string }[] = [];
   const schemas: SchemaDocument[] = [];
   const seen = new Set<string>();
   const origin = originOf(location);
+  /** Where an import points, or a SchemaError at the element that names a location the scope refuses. */
+  const locate = (named: string, from: { element: XmlElement; file: string }): string => {
+    try {
+      return resolveDocument(named, from.file, options.scope);
+    } catch (error) {
+      if (!(error instanceof DocumentRefused)) throw error;
+      throw new SchemaError(`<${from.element.name}> asks for a document Skein will not read: ${error.message}`, whereIs(from.element, from.file));
+    }
+  };
 
   const readDocument = async (where: string, from?: { element: XmlElement; file: string }): Promise<XmlElement> => {
     let text: string;
@@ -96,7 +109,7 @@ export async function loadWsdlDocuments(location: string, options: LoadOptions =
     wsdls.push({ element: root, file: where });
     for (const child of root.children) {
       if (child.uri === NS.wsdl && child.local === 'import' && child.attributes.location) {
-        await visitWsdl(resolveLocation(child.attributes.location, where), { element: child, file: where });
+        await visitWsdl(locate(child.attributes.location, { element: child, file: where }), { element: child, file: where });
       } else if (child.uri === NS.wsdl && child.local === 'types') {
         for (const schema of child.children) {
           if (schema.local === 'schema' && isXsdNamespace(schema.uri)) {
@@ -116,7 +129,7 @@ export async function loadWsdlDocuments(location: string, options: LoadOptions =
       const attribute = child.attributes.schemaLocation !== undefined ? 'schemaLocation' : 'location';
       const schemaLocation = child.attributes[attribute];
       if ((kind !== 'import' && kind !== 'include' && kind !== 'redefine') || !schemaLocation) continue;
-      const where = resolveLocation(schemaLocation, file);
+      const where = locate(schemaLocation, { element: child, file });
       // A chameleon include takes on the includer's namespace, so the same file may be read twice for two namespaces.
       const key = kind === 'import' ? where : `${where}#${targetNamespace}`;
       if (seen.has(key)) continue;
@@ -143,16 +156,7 @@ export async function loadWsdlDocuments(location: string, options: LoadOptions =
   return { wsdls, schemas };
 }
 
-export function isUrl(location: string): boolean {
-  return /^https?:\/\//i.test(location);
-}
-
-function resolveLocation(location: string, base: string): string {
-  if (isUrl(location)) return location;
-  if (isUrl(base)) return new URL(location, base).toString();
-  if (location.startsWith('file:')) return new URL(location).pathname;
-  return path.resolve(path.dirname(base), location);
-}
+export const isUrl = isHttpUrl;
 
 function originOf(location: string): string | undefined {
   return isUrl(location) ? new URL(location).origin : undefined;

@@ -12,7 +12,7 @@ export interface LoadedWsdl {
 }
 
 /** Reads a WSDL and everything it imports. Types are resolved later, as operations need them. */
-export async function loadWsdl(location: string, options: LoadOptions = {}): Promise<LoadedWsdl> {
+export async function loadWsdl(location: string, options: LoadOptions): Promise<LoadedWsdl> {
   const documents = await loadWsdlDocuments(location, options);
   return {
     definitions: readWsdlDefinitions(documents),
