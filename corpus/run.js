@@ -1,4 +1,4 @@
-// npm run corpus [-- --sample 400] [--only openapi|wsdl] [--workers 2] [--limit 60]
+// npm run corpus [-- --sample 400] [--only openapi|wsdl] [--workers 2] [--limit 60] [--no-round-trip] [--round-trip-limit 120]
 // Imports and checks every document of the corpus (corpus/packages.json), in process, the
 // way `skein import openapi|wsdl` and `skein check` do, and writes corpus/RESULTS.md.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,6 +10,9 @@ import { runPool } from './lib/pool.js';
 import { Progress } from './lib/progress.js';
 import { writeResults } from './lib/report.js';
 
+/** The corpora whose documents are also called (corpus/lib/roundtrip/). */
+const ROUND_TRIP_CORPORA = new Set(['wsdl']);
+
 const { values } = parseArgs({
   options: {
     sample: { type: 'string' },
@@ -18,7 +21,10 @@ const { values } = parseArgs({
     workers: { type: 'string', default: String(Math.min(2, os.availableParallelism())) },
     limit: { type: 'string', default: '60' },
     out: { type: 'string', default: path.join(CORPUS, 'RESULTS.md') },
+    'round-trip': { type: 'boolean', default: true },
+    'round-trip-limit': { type: 'string', default: '120' },
   },
+  allowNegative: true,
 });
 
 const packages = JSON.parse(readFileSync(path.join(CORPUS, 'packages.json'), 'utf8'));
@@ -47,6 +53,22 @@ const results = await runPool(documents, {
   onResult: (r) => progress.tick(r.ok, `${r.spec} ${r.path}`),
 });
 progress.end();
+
+// Then each document that passed is called through Skein against a service built from it
+// (corpus/lib/roundtrip/), with a limit of its own, so a slow round trip never fails a check.
+const callable = values['round-trip'] ? results.filter((r) => r.ok && ROUND_TRIP_CORPORA.has(r.corpus)) : [];
+if (callable.length > 0) {
+  const tripProgress = new Progress(callable.length, { every: 10, label: 'round trips' });
+  const trips = await runPool(
+    callable.map(({ corpus, file }) => ({ corpus, file, task: 'round-trip' })),
+    { workers: Number(values.workers), limitMs: Number(values['round-trip-limit']) * 1000, onResult: (r) => tripProgress.tick(r.ok, r.file) },
+  );
+  tripProgress.end();
+  callable.forEach((result, i) => {
+    const trip = trips[i];
+    result.roundTrip = trip.ok ? trip.roundTrip : { operations: 0, passed: 0, failures: [`${trip.stage}: ${trip.error}`], unfinished: true };
+  });
+}
 const totalMs = performance.now() - started;
 
 mkdirSync(WORK, { recursive: true });

@@ -5,6 +5,7 @@ import { importOpenAPI } from '../../dist/sources/rest/openapi/index.js';
 import { importWsdl } from '../../dist/sources/soap/importer/import-wsdl.js';
 import { buildGraph } from '../../dist/graph/index.js';
 import { causeClass } from './classify.js';
+import { packageFolder } from './package-folder.js';
 
 /** The first error of a failure as the CLI prints it (a located schema error as file:line:column: message). */
 export function firstError(error) {
@@ -12,6 +13,26 @@ export function firstError(error) {
   if (error && typeof error.format === 'function') return error.format();
   if (error instanceof Error) return error.message;
   return String(error);
+}
+
+/** The round trip of each corpus (corpus/lib/roundtrip/README.md), loaded only when asked for. */
+const ROUND_TRIPS = {
+  wsdl: async (file) => (await import('./roundtrip/soap/index.js')).roundTripWsdl({ file }),
+};
+
+/** A round trip's outcome as RESULTS.md reports it: counts and the first failures. */
+function roundTripSummary(trip) {
+  return {
+    operations: trip.operations,
+    passed: trip.passed,
+    failures: trip.failures.slice(0, 3).map((f) => `${f.operation} (${f.stage}): ${String(f.message).split('\n')[0].slice(0, 300)}`),
+    ...(trip.envelopes ? { envelopes: { validated: trip.envelopes.validated, valid: trip.envelopes.valid, notValidatable: trip.envelopes.notValidatable } } : {}),
+  };
+}
+
+/** A passing document's round trip, summarised; undefined for a corpus that has none. */
+export async function roundTripDocument({ corpus, file }) {
+  return ROUND_TRIPS[corpus] ? roundTripSummary(await ROUND_TRIPS[corpus](file)) : undefined;
 }
 
 /** { ok, stage, error?, cause?, ms, warnings, operations } for one { corpus, file }. */
@@ -35,7 +56,8 @@ export async function checkDocument({ corpus, file }) {
     stage = 'check';
     // The SDL file sits beside the WSDL, as `skein import wsdl` run in that folder writes it.
     const sdlPath = path.join(path.dirname(file), 'corpus.graphql');
-    const graph = await buildGraph({ sources: [{ path: sdlPath, text: sdl }], composites: [] }, { onSourceError: 'fail' });
+    const documents = { folder: packageFolder(file) };
+    const graph = await buildGraph({ sources: [{ path: sdlPath, text: sdl, documents }], composites: [] }, { onSourceError: 'fail' });
     await graph.close();
     return { ok: true, stage, ms: performance.now() - started, warnings, operations };
   } catch (error) {

@@ -14,7 +14,7 @@ export async function runPool(documents, { workers = 2, limitMs = 60_000, memory
     while (next < documents.length) {
       const index = next++;
       const document = documents[index];
-      const { corpus, file } = document;
+      const { corpus, file, task } = document;
       const result = await new Promise((resolve) => {
         const current = worker;
         const settle = (value, replace) => {
@@ -38,7 +38,7 @@ export async function runPool(documents, { workers = 2, limitMs = 60_000, memory
         const onExit = (code) =>
           settle({ ok: false, stage: 'crash', error: `worker exited with code ${code}`, cause: 'crash: worker died', ms: performance.now() - started }, true);
         current.on('message', onMessage).on('error', onError).on('exit', onExit);
-        current.postMessage({ corpus, file });
+        current.postMessage({ corpus, file, task });
       });
       results[index] = { ...document, ...result };
       onResult?.(results[index]);

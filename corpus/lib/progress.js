@@ -1,8 +1,9 @@
 // A progress bar on stderr: redrawn in place on a terminal, a plain line every `every`
 // documents (and at the end) otherwise, so CI logs stay short.
 export class Progress {
-  constructor(total, { every = 100, stream = process.stderr } = {}) {
+  constructor(total, { every = 100, stream = process.stderr, label = 'documents' } = {}) {
     this.total = total;
+    this.label = label;
     this.done = 0;
     this.failed = 0;
     this.every = every;
@@ -24,7 +25,7 @@ export class Progress {
 
   #line() {
     const seconds = ((performance.now() - this.started) / 1000).toFixed(0);
-    return `${this.done}/${this.total} documents, ${this.failed} failed, ${seconds} s`;
+    return `${this.done}/${this.total} ${this.label}, ${this.failed} failed, ${seconds} s`;
   }
 
   #draw(name) {

@@ -47,6 +47,38 @@ export function writeResults(file, { results, totalMs, packages, totals, sampled
   out(`- WSDL: ${wsdls.length} distinct WSDLs (deduplicated by content hash; a WSDL found in several packages counts once, under the first) from ${bySpec.size} packages: ${[...bySpec].map(([spec, n]) => `\`${spec}\` (${n})`).join(', ')}.`);
   out();
 
+  const trips = results.filter((r) => r.roundTrip);
+  if (trips.length > 0) {
+    out('## Round trips');
+    out();
+    out('Every document that passes is then *called*: a service built from the document itself answers each operation');
+    out('with values generated from its schema, Skein calls every operation through GraphQL, and the answer must carry');
+    out("every value sent, with its type; for SOAP, xmllint validates each envelope Skein sent against the WSDL's schemas");
+    out('(corpus/lib/roundtrip/README.md says how, and what the harness cannot generate).');
+    out();
+    out('| Corpus | Documents called | Unfinished in the limit | Operations | Round-trip | Rate | Envelopes valid (validated) |');
+    out('|---|---:|---:|---:|---:|---:|---:|');
+    for (const corpus of ['openapi', 'wsdl']) {
+      const all = trips.filter((r) => r.corpus === corpus);
+      const mine = all.filter((r) => !r.roundTrip.unfinished);
+      const operations = mine.reduce((n, r) => n + r.roundTrip.operations, 0);
+      const passed = mine.reduce((n, r) => n + r.roundTrip.passed, 0);
+      const envelopes = mine.filter((r) => r.roundTrip.envelopes);
+      const valid = envelopes.reduce((n, r) => n + r.roundTrip.envelopes.valid, 0);
+      const validated = envelopes.reduce((n, r) => n + r.roundTrip.envelopes.validated, 0);
+      if (all.length === 0) continue;
+      out(`| ${LABEL[corpus]} | ${all.length} | ${all.length - mine.length} | ${operations} | ${passed} | ${percent(passed, operations)} | ${envelopes.length ? `${valid} (${validated})` : '-'} |`);
+    }
+    out();
+    const short = trips.filter((r) => r.roundTrip.unfinished || r.roundTrip.passed < r.roundTrip.operations);
+    if (short.length > 0) {
+      out('Documents with operations that did not round-trip, or whose round trip did not finish within the limit:');
+      out();
+      for (const r of short) out(`- \`${r.spec}\` \`${r.path}\`: ${r.roundTrip.passed}/${r.roundTrip.operations}; ${escape(r.roundTrip.failures.join('; '))}`);
+      out();
+    }
+  }
+
   const slowest = [...results].sort((a, b) => (b.ms ?? 0) - (a.ms ?? 0)).slice(0, 5);
   out('Slowest documents: ' + slowest.map((r) => `${r.path} (${secs(r.ms)}, ${r.ok ? 'pass' : 'fail'})`).join(', ') + '.');
   out();

@@ -1,8 +1,13 @@
-// A pool worker: checks the documents the runner sends, one at a time.
+// A pool worker: checks (or round-trips) the documents the runner sends, one at a time.
 import { parentPort } from 'node:worker_threads';
-import { checkDocument } from './check-document.js';
+import { checkDocument, roundTripDocument } from './check-document.js';
+
+const roundTrip = async (document) => {
+  const started = performance.now();
+  return { ok: true, roundTrip: await roundTripDocument(document), ms: performance.now() - started };
+};
 
 parentPort.on('message', async (document) => {
-  const result = await checkDocument(document).catch((error) => ({ ok: false, stage: 'crash', error: String(error?.message ?? error), cause: 'crash', ms: 0 }));
+  const result = await (document.task === 'round-trip' ? roundTrip(document) : checkDocument(document)).catch((error) => ({ ok: false, stage: 'crash', error: String(error?.message ?? error), cause: 'crash', ms: 0 }));
   parentPort.postMessage(result);
 });

@@ -16,6 +16,8 @@ export interface ErrorMaskingOptions {
 }
 
 const URL_IN_TEXT = /\bhttps?:\/\/[^\s"'<>)]+/g;
+/** graphql-js's words when a resolver's value leaves a non-null field without one. */
+const NON_NULL_VIOLATION = /^Cannot return null for non-nullable field (\w+\.\w+)\.$/;
 
 /**
  * Errors a client may read are the deliberate ones: GraphQL errors raised on purpose
@@ -71,6 +73,14 @@ function safeError(
   onMasked: (() => void) | undefined,
 ): GraphQLError {
   const original = error.originalError;
+  const missing = original && NON_NULL_VIOLATION.exec(original.message);
+  if (missing) {
+    // Not a bug of the gateway's: an upstream left out a value its description promises.
+    return new GraphQLError(
+      `The upstream answer has no value for ${missing[1]}, which the schema declares non-null; the upstream or its description is wrong`,
+      { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, extensions: { code: 'UPSTREAM_BAD_RESPONSE' } },
+    );
+  }
   if (original && !isGraphQLError(original)) {
     const requestId = request ? requestIdOf(request) : 'none';
     const where = error.path ? ` at ${error.path.join('.')}` : '';

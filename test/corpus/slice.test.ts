@@ -5,6 +5,7 @@ import { importOpenAPI } from '../../src/sources/rest/openapi/index.js';
 import { importWsdl } from '../../src/sources/soap/importer/import-wsdl.js';
 import { buildGraph } from '../../src/graph/index.js';
 import { causeClass } from '../../corpus/lib/classify.js';
+import { packageFolder } from '../../corpus/lib/package-folder.js';
 import { packageFile } from '../helpers/npm-fixtures.js';
 
 // A fixed slice of the corpus (corpus/slice.json, chosen from a `npm run corpus` run): every
@@ -36,7 +37,7 @@ async function outcome(entry: SliceEntry, file: string): Promise<string> {
         ? (await importOpenAPI(file, { source: 'corpus', validate: true })).sdl
         : (await importWsdl({ location: file, source: 'corpus', wsdlArgument: path.basename(file) })).sdl;
     stage = 'check';
-    const graph = await buildGraph({ sources: [{ path: path.join(path.dirname(file), 'corpus.graphql'), text: sdl, documents: 'anywhere' as const }], composites: [] }, { onSourceError: 'fail' });
+    const graph = await buildGraph({ sources: [{ path: path.join(path.dirname(file), 'corpus.graphql'), text: sdl, documents: { folder: packageFolder(file) } }], composites: [] }, { onSourceError: 'fail' });
     await graph.close();
     return 'pass';
   } catch (error) {

@@ -41,7 +41,7 @@ describe.each(DOORS)('the budget of one request (%s)', (via) => {
   beforeAll(async () => {
     upstream = await startRecordingUpstream({
       'GET /orders/*': { json: { id: '1', userId: '100' } },
-      'GET /users/*': (request) => ({ json: { id: request.path.split('/').pop(), name: 'Ada' } }),
+      'GET /users/*': (request) => (request.path.endsWith('/nobody') ? { json: { name: 'Ghost' } } : { json: { id: request.path.split('/').pop(), name: 'Ada' } }),
       'GET /orders': (request) => ({ json: ORDERS(Number(request.query.get('limit') ?? 5)) }),
     });
   });
@@ -114,6 +114,20 @@ describe.each(DOORS)('the budget of one request (%s)', (via) => {
       release();
       upstream.on('GET /orders/*', { json: { id: '1', userId: '100' } });
     }
+  });
+
+  it('an upstream answer without a value the schema declares non-null is UPSTREAM_BAD_RESPONSE at its path, not a masked error', async () => {
+    const gw = await start({});
+    const answer = await gw.query('{ user(id: "nobody") { id name } }');
+    expect(answer.data).toEqual({ user: null });
+    expect(answer.errors).toEqual([
+      expect.objectContaining({
+        path: ['user', 'id'],
+        message: 'The upstream answer has no value for User.id, which the schema declares non-null; the upstream or its description is wrong',
+        extensions: { code: 'UPSTREAM_BAD_RESPONSE' },
+      }),
+    ]);
+    expect(gw.logged).toEqual([]);
   });
 
   it('__typename aliases count against the alias limit', async () => {

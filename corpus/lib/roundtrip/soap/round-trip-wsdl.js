@@ -12,6 +12,7 @@ import { startGateway } from '../../../../dist/server/index.js';
 import { importWsdl } from '../../../../dist/sources/soap/importer/import-wsdl.js';
 import { operationContract, resultItemOf } from '../../../../dist/sources/soap/operation-contract.js';
 import { loadWsdlDocuments } from '../../../../dist/sources/soap/wsdl/load-documents.js';
+import { packageFolder } from '../../package-folder.js';
 import { selectPort } from '../../../../dist/sources/soap/wsdl/select-port.js';
 import { readWsdlDefinitions } from '../../../../dist/sources/soap/wsdl/wsdl-model.js';
 import { parseXml } from '../../../../dist/sources/soap/xml/xml-tree.js';
@@ -34,11 +35,12 @@ const GATEWAY_SETTINGS = { maxDepth: 64, maxTokens: 10_000_000, maxCost: 1_000_0
  * @param {{ file: string, soapVersion?: '1.1' | '1.2', timeoutMs?: number, maxDepth?: number, onCall?: (call) => void }} options
  * @returns {Promise<RoundTrip>} see index.d.ts
  */
-export async function roundTripWsdl({ file, soapVersion, timeoutMs = 30_000, maxDepth = MAX_DEPTH, onCall }) {
+export async function roundTripWsdl({ file, soapVersion, timeoutMs = 120_000, maxDepth = MAX_DEPTH, onCall }) {
   const result = { file, soapVersion: undefined, operations: 0, passed: 0, failures: [], envelopes: { validated: 0, valid: 0, notValidatable: 0, reason: undefined }, harness: [], sent: newStats() };
   const closers = [];
   try {
-    const documents = await loadWsdlDocuments(file);
+    const scope = { folder: packageFolder(file) };
+    const documents = await loadWsdlDocuments(file, { scope });
     const definitions = readWsdlDefinitions(documents);
     const schemas = new SchemaSet(documents.schemas);
     const resolver = new ShapeResolver(schemas);
@@ -51,10 +53,14 @@ export async function roundTripWsdl({ file, soapVersion, timeoutMs = 30_000, max
     closers.push(upstream.close);
     const imported = await importWsdl({ location: file, source: 'roundtrip', url: upstream.url, wsdlArgument: path.basename(file), port: port.port.name });
     const graph = await buildGraph(
-      { sources: [{ path: path.join(path.dirname(file), 'roundtrip.graphql'), text: imported.sdl }], composites: [] },
+      {
+        // A busy machine can take seconds over a large generated answer: the call's deadline is the harness's, not the source default's.
+        sources: [{ path: path.join(path.dirname(file), 'roundtrip.graphql'), text: imported.sdl.replace('@source(name: "roundtrip",', `@source(name: "roundtrip", timeoutMs: ${timeoutMs},`), documents: scope }],
+        composites: [],
+      },
       { onSourceError: 'fail' },
     );
-    const gateway = await startGateway({ graph, port: 0, host: '127.0.0.1', settings: GATEWAY_SETTINGS, log: () => {} });
+    const gateway = await startGateway({ graph, port: 0, host: '127.0.0.1', settings: GATEWAY_SETTINGS, log: process.env.ROUNDTRIP_LOG ? (line) => console.error(line) : () => {} });
     closers.push(() => gateway.close());
     const validator = await schemaValidator(documents.schemas);
     closers.push(validator.close);
@@ -226,6 +232,9 @@ async function startService(file, definitions, port, answers) {
     });
     soapSide.emit('request', req, res);
   });
+  // Longer than any pause between calls: a kept-alive connection the service closes while Skein
+  // sends on it would reset a call that is not retried (a mutation), which is no finding of Skein's.
+  server.keepAliveTimeout = 120_000;
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${server.address().port}${pathname}`,

@@ -70,7 +70,7 @@ export async function loadWsdlDocuments(location: string, options: LoadOptions):
         : new SchemaError(`cannot read the WSDL ${where}: ${reason}`);
     }
     try {
-      return parseXml(text, { namespaces: true });
+      return collapseNames(parseXml(text, { namespaces: true }));
     } catch (error) {
       if (!(error instanceof XmlSyntaxError)) throw error;
       if (/^\s*(<!doctype html|<html)/i.test(text)) {
@@ -157,6 +157,23 @@ export async function loadWsdlDocuments(location: string, options: LoadOptions):
 }
 
 export const isUrl = isHttpUrl;
+
+/**
+ * The attributes of WSDL and XSD that hold names (NCName, QName, lists of QNames) are
+ * whitespace-collapsed by their schema types, so `name="ResultCode "` names ResultCode,
+ * as every XSD processor (and node-soap) reads it; found in an Ericsson WSDL shipped in
+ * soap@0.3.2's tests. Values (default, fixed, enumeration values) are left as written.
+ */
+const NAME_ATTRIBUTES = new Set(['name', 'ref', 'type', 'base', 'element', 'message', 'binding', 'itemType', 'memberTypes', 'substitutionGroup']);
+
+function collapseNames(element: XmlElement): XmlElement {
+  const attributes = element.attributes as Record<string, string>;
+  for (const key in attributes) {
+    if (NAME_ATTRIBUTES.has(key)) attributes[key] = attributes[key].replace(/\s+/g, ' ').trim();
+  }
+  for (const child of element.children) collapseNames(child);
+  return element;
+}
 
 function originOf(location: string): string | undefined {
   return isUrl(location) ? new URL(location).origin : undefined;
