@@ -2,6 +2,8 @@
 export interface SchemaFile {
   readonly path: string;
   readonly text: string;
+  /** Composites only: the protocol recorded with the version, when it overrides the majority of its steps'. */
+  readonly protocol?: 'REST' | 'SOAP';
 }
 
 /**
