@@ -22,6 +22,9 @@ export interface StepMatch {
 /** The winner must score this many times the runner-up, or be the only one whose arguments can be filled. */
 export const CLEAR_LEAD = 1.25;
 
+/** A candidate must match at least this share of the need's words ("loyalty points of a customer" is not a statement). */
+export const MIN_COVERAGE = 0.5;
+
 /** How many candidates a match keeps to show. */
 const SHOWN = 5;
 
@@ -31,7 +34,8 @@ const SHOWN = 5;
  * whose required arguments all fill from the inputs and the steps it depends on
  * (`fitOf`: lower is better, 0 = everything filled with exact types). Otherwise the need
  * is ambiguous, and the error lists the candidates and how to choose. A candidate counts
- * only if a word matched its name or description (a shared result field is not enough).
+ * only if a word matched its name or description (a shared result field is not enough)
+ * and at least half of the need's words matched it.
  */
 export function matchNeed(
   index: OperationIndex,
@@ -39,7 +43,7 @@ export function matchNeed(
   options: { exclude?: ReadonlySet<string>; fitOf?: (field: string) => number },
 ): StepMatch {
   const all = index.search(step.need, { limit: 25, exclude: options.exclude });
-  const ranked = all.filter((c) => c.fields.includes('name') || c.fields.includes('description'));
+  const ranked = all.filter((c) => c.coverage >= MIN_COVERAGE && (c.fields.includes('name') || c.fields.includes('description')));
   if (ranked.length === 0) {
     const nearest = (all.length ? all : index.nearest(step.need, { exclude: options.exclude })).slice(0, 3);
     throw new ComposeError(

@@ -21,6 +21,8 @@ export interface Candidate extends IndexedOperation {
   readonly words: readonly string[];
   /** Where they matched: name, description, source, arguments, result. */
   readonly fields: readonly string[];
+  /** The share of the need's words that matched, 0 to 1. */
+  readonly coverage: number;
 }
 
 interface OperationDocument extends IndexedOperation {
@@ -118,7 +120,10 @@ export class OperationIndex {
   #candidate(result: SearchResult, need: string): Candidate {
     const document = this.#documents.get(result.id as string)!;
     // The index keeps stems (`salari`); show the need's own words.
-    const written = new Map(splitWords(need).map((word) => [processTerm(word), word.toLowerCase()]));
+    const written = new Map(splitWords(need).flatMap((word) => {
+      const term = processTerm(word);
+      return term ? [[term, word.toLowerCase()] as const] : [];
+    }));
     const fields = new Set(Object.values(result.match).flat());
     return {
       field: document.field,
@@ -127,6 +132,7 @@ export class OperationIndex {
       score: Math.round(result.score * 100) / 100,
       words: [...new Set(result.queryTerms.map((term) => written.get(term) ?? term))],
       fields: [...fields].map((f) => (f === 'sourceText' ? 'source' : f)),
+      coverage: written.size ? Math.min(1, new Set(result.queryTerms).size / written.size) : 0,
     };
   }
 }
