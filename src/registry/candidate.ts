@@ -21,6 +21,8 @@ export interface CandidateSource {
 export interface CandidateComposite {
   readonly name: string;
   readonly document: string;
+  /** The protocol recorded with the version, if any (else the majority of its steps'). */
+  readonly protocol?: 'REST' | 'SOAP';
   /** In the schema, answering COMPOSITE_PAUSED. */
   readonly paused: boolean;
 }
@@ -81,6 +83,6 @@ function candidateInput(candidate: Candidate, attachmentsDir: string): SchemaInp
     writeFileSync(file, source.sdl);
     return { path: file, text: source.sdl };
   });
-  const composites = candidate.composites.map((c) => ({ path: compositePath(c.name), text: c.document }));
+  const composites = candidate.composites.map((c) => ({ path: compositePath(c.name), text: c.document, ...(c.protocol ? { protocol: c.protocol } : {}) }));
   return { sources, composites };
 }
