@@ -27,6 +27,10 @@ export interface Candidate extends IndexedOperation {
 
 interface OperationDocument extends IndexedOperation {
   readonly id: string;
+  readonly mutation: boolean;
+  readonly list: boolean;
+  /** The terms of its field name, for how much of the name a need explains. */
+  readonly nameTerms: ReadonlySet<string>;
   readonly name: string;
   readonly description: string;
   readonly sourceText: string;
@@ -52,11 +56,59 @@ export function splitWords(text: string): string[] {
     .filter(Boolean);
 }
 
-/** Lower case, no stop words, Porter stems: `salaries` and `salary` are one term. */
-export function processTerm(term: string): string | null {
+/**
+ * Abbreviations API names use for words people write out (GitHub's `reposListForOrg` is
+ * described as "organization repositories"): each is indexed and searched as the full word.
+ */
+const ABBREVIATIONS: Readonly<Record<string, string>> = {
+  repo: 'repository',
+  repos: 'repositories',
+  org: 'organization',
+  orgs: 'organizations',
+  pr: 'pull request',
+  prs: 'pull requests',
+  auth: 'authentication',
+  msg: 'message',
+  qty: 'quantity',
+  addr: 'address',
+};
+
+/** Lower case, abbreviations written out, no stop words, Porter stems: `salaries` and `salary` are one term. */
+export function processTerm(term: string): string | string[] | null {
   const word = term.toLowerCase();
+  const full = ABBREVIATIONS[word];
+  if (full) {
+    const terms = full.split(' ').map((w) => stemmer(w));
+    return terms.length === 1 ? terms[0] : terms;
+  }
   if (word.length < 2 || STOP_WORDS.has(word)) return null;
   return stemmer(word);
+}
+
+/** The terms of a text as the index keeps them. */
+function termsOf(text: string): string[] {
+  return splitWords(text).flatMap((word) => {
+    const term = processTerm(word);
+    return term === null ? [] : Array.isArray(term) ? term : [term];
+  });
+}
+
+/**
+ * Verbs that ask to change something. A need that starts with one wants a mutation; any
+ * other need (a noun phrase: "forks of a repository") wants a query.
+ */
+const CHANGE_VERBS = new Set(
+  'add approve archive assign block cancel close comment create delete disable dismiss enable follow fork invite lock merge mark move open pin post publish push remove rename render reopen replace request rerun reset revoke send set star start stop submit sync transfer trigger unlock unstar update upload write book pay order'.split(
+    ' ',
+  ),
+);
+
+/** Whether the need names several things ("issues", "branches"): a plural word the stemmer shortens. */
+function plural(need: string): boolean {
+  return splitWords(need).some((word) => {
+    const lower = word.toLowerCase();
+    return lower.length > 3 && /[^su]s$/.test(lower) && !STOP_WORDS.has(lower) && stemmer(lower) !== lower;
+  });
 }
 
 /** Field weights: the name says most about what an operation does, the source least. */
@@ -94,11 +146,30 @@ export class OperationIndex {
     this.size = documents.length;
   }
 
-  /** The operations that share words with `need`, best first. `exclude` leaves out fields (a composite being redrafted). */
+  /**
+   * The operations that share words with `need`, best first. `exclude` leaves out fields
+   * (a composite being redrafted). minisearch's BM25 score is then weighed by what the
+   * words alone do not say: how much of the operation's name the need explains (a
+   * short name fully explained beats a long one that merely contains the words), whether
+   * the need asks to change something (a mutation) or to read (a query), and whether it
+   * names one thing or several (a list result).
+   */
   search(need: string, options: { limit?: number; exclude?: ReadonlySet<string> } = {}): Candidate[] {
     const { limit = 10, exclude } = options;
     const results = this.#search.search(need, exclude?.size ? { filter: (r) => !exclude.has(r.id as string) } : undefined);
-    return results.slice(0, limit).map((result) => this.#candidate(result, need));
+    const needTerms = new Set(termsOf(need));
+    const change = CHANGE_VERBS.has(splitWords(need)[0]?.toLowerCase() ?? '');
+    const several = plural(need);
+    const weighed = results.map((result) => {
+      const document = this.#documents.get(result.id as string)!;
+      const named = [...document.nameTerms].filter((t) => needTerms.has(t) || result.terms.includes(t)).length;
+      const explained = document.nameTerms.size ? named / document.nameTerms.size : 0;
+      const root = document.mutation === change ? 1 : change ? 0.6 : 0.5;
+      const number = document.list === several ? 1.15 : 1;
+      return { result, score: result.score * (0.6 + 0.4 * explained) * root * number };
+    });
+    weighed.sort((a, b) => b.score - a.score);
+    return weighed.slice(0, limit).map(({ result, score }) => this.#candidate({ ...result, score }, need));
   }
 
   /** Looser: any term as a prefix or with two typos, for "the nearest" when nothing matches. */
@@ -120,10 +191,7 @@ export class OperationIndex {
   #candidate(result: SearchResult, need: string): Candidate {
     const document = this.#documents.get(result.id as string)!;
     // The index keeps stems (`salari`); show the need's own words.
-    const written = new Map(splitWords(need).flatMap((word) => {
-      const term = processTerm(word);
-      return term ? [[term, word.toLowerCase()] as const] : [];
-    }));
+    const written = new Map(splitWords(need).flatMap((word) => termsOf(word).map((term) => [term, word.toLowerCase()] as const)));
     const fields = new Set(Object.values(result.match).flat());
     return {
       field: document.field,
@@ -161,9 +229,13 @@ function operationDocuments(graph: Graph): OperationDocument[] {
       if (!operation && !plan) continue; // built-ins such as Query._skein
       const source = operation ? operation.source.name : 'composite';
       const kind = operation ? operation.source.kind : (protocols.get(field.name) ?? 'REST');
+      const inner = isNonNullType(field.type) ? field.type.ofType : field.type;
       documents.push({
         id,
         field: id,
+        mutation: root.name !== 'Query',
+        list: isListType(inner),
+        nameTerms: new Set(termsOf(field.name)),
         source,
         kind,
         name: field.name,
