@@ -12,6 +12,7 @@ import { registerHistory } from './commands/history.js';
 import { registerSource } from './commands/source.js';
 import { registerTransfer } from './commands/transfer.js';
 import { registerShow } from './commands/show.js';
+import { registerCompose, registerFind } from './commands/compose.js';
 
 /**
  * The `skein` command. Each verb lives in its own file under commands/ and registers
@@ -31,6 +32,8 @@ registerServe(program);
 registerCheck(program);
 registerImport(program);
 registerPlan(program);
+registerCompose(program);
+registerFind(program);
 // Verbs against a running gateway's admin API (--gateway, --token).
 registerPush(program);
 registerList(program);

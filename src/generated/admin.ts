@@ -69,6 +69,8 @@ export type Composite = {
   name: Scalars['String']['output'];
   /** query or mutation. */
   operation: Scalars['String']['output'];
+  /** The protocol of its newest version: recorded with it, else the majority of its steps' sources. */
+  protocol: Protocol;
   /** The sources its newest version calls. */
   sources: Array<Scalars['String']['output']>;
   state: CompositeState;
@@ -103,7 +105,25 @@ export type CompositeVersion = {
   document: Scalars['String']['output'];
   /** Why it was made, when not a plain save: rollback to v2, imported from … */
   note: Maybe<Scalars['String']['output']>;
+  /** The protocol recorded with this version; null: the majority of its steps' sources. */
+  protocol: Maybe<Protocol>;
   version: Scalars['Int']['output'];
+};
+
+/** A composite drafted from a business request; nothing is saved. */
+export type Draft = {
+  __typename?: 'Draft';
+  /** The composite document, as an author would write it. */
+  document: Scalars['String']['output'];
+  matches: Array<StepMatch>;
+  name: Scalars['String']['output'];
+  /** Its plan as skein plan prints it. */
+  plan: Scalars['String']['output'];
+  /** Its plan as data. */
+  planJSON: Scalars['JSON']['output'];
+  protocol: Protocol;
+  /** request (the request's protocol:) or majority (most of its steps' sources speak it). */
+  protocolFrom: Scalars['String']['output'];
 };
 
 export type Export = {
@@ -129,6 +149,13 @@ export type ImportResult = {
 export type Mutation = {
   __typename?: 'Mutation';
   delete: Composite;
+  /**
+   * Drafts a composite from a business request over the served graph (skein compose) and
+   * saves nothing. request is the request document as text (YAML or JSON; errors then name
+   * its line and column in file) or as a JSON object. pick chooses operations for steps:
+   * ["user=Query.user"].
+   */
+  draftComposite: Draft;
   /** Imports an export (XML or JSON) as the composite's next version. */
   import: ImportResult;
   pause: Composite;
@@ -150,6 +177,13 @@ export type Mutation = {
 
 export type MutationDeleteArgs = {
   name: Scalars['String']['input'];
+};
+
+
+export type MutationDraftCompositeArgs = {
+  file?: InputMaybe<Scalars['String']['input']>;
+  pick?: InputMaybe<Array<Scalars['String']['input']>>;
+  request: Scalars['JSON']['input'];
 };
 
 
@@ -202,6 +236,24 @@ export type MutationSaveCompositeArgs = {
   document: Scalars['String']['input'];
   name?: InputMaybe<Scalars['String']['input']>;
   note?: InputMaybe<Scalars['String']['input']>;
+  protocol?: InputMaybe<Protocol>;
+};
+
+/** A served operation ranked against a need (skein find, skein compose). */
+export type OperationMatch = {
+  __typename?: 'OperationMatch';
+  /** Query.user */
+  field: Scalars['String']['output'];
+  /** Where they matched: name, description, source, args, result. */
+  fields: Array<Scalars['String']['output']>;
+  /** REST or SOAP. */
+  kind: Scalars['String']['output'];
+  /** BM25 score with stemming and fuzzy terms; higher is better. */
+  score: Scalars['Float']['output'];
+  /** The source it calls, or composite. */
+  source: Scalars['String']['output'];
+  /** The need's words that matched. */
+  words: Array<Scalars['String']['output']>;
 };
 
 export type Plan = {
@@ -222,6 +274,14 @@ export type PlanFormat =
   | 'SVG'
   | 'TEXT';
 
+/**
+ * The protocol a composite is served in besides GraphQL: by default the one most of its
+ * steps' sources speak (a tie goes to REST), unless its version recorded another.
+ */
+export type Protocol =
+  | 'REST'
+  | 'SOAP';
+
 export type Query = {
   __typename?: 'Query';
   /** Newest first. */
@@ -230,6 +290,8 @@ export type Query = {
   composites: Array<Composite>;
   /** A composite as a portable file, with references to the sources it needs. */
   export: Export;
+  /** The served operations that best match a need in words, best first (skein find). */
+  find: Array<OperationMatch>;
   /** Every source this gateway calls: circuit breakers, queues, counters. */
   health: Array<SourceHealth>;
   /** A composite's plan at a version (the newest by default); drafts are planned without being served. */
@@ -261,6 +323,12 @@ export type QueryExportArgs = {
   format?: InputMaybe<ExportFormat>;
   name: Scalars['String']['input'];
   version?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryFindArgs = {
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  need: Scalars['String']['input'];
 };
 
 
@@ -396,6 +464,20 @@ export type Status = {
   where: Scalars['String']['output'];
 };
 
+/** How one step of a request found its operation. */
+export type StepMatch = {
+  __typename?: 'StepMatch';
+  /** The best candidates, the chosen one first. */
+  candidates: Array<OperationMatch>;
+  field: Scalars['String']['output'];
+  /** need (ranked from its words), api (named in the request) or pick (chosen with pick). */
+  how: Scalars['String']['output'];
+  kind: Scalars['String']['output'];
+  need: Maybe<Scalars['String']['output']>;
+  source: Scalars['String']['output'];
+  step: Scalars['String']['output'];
+};
+
 export type StoreKind =
   /** PGlite in the gateway's process. */
   | 'EMBEDDED'
@@ -509,6 +591,7 @@ export type ResolversTypes = {
   CompositeState: CompositeState;
   CompositeUpload: CompositeUpload;
   CompositeVersion: ResolverTypeWrapper<CompositeVersionModel>;
+  Draft: ResolverTypeWrapper<Draft>;
   Export: ResolverTypeWrapper<Export>;
   ExportFormat: ExportFormat;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
@@ -516,8 +599,10 @@ export type ResolversTypes = {
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  OperationMatch: ResolverTypeWrapper<OperationMatch>;
   Plan: ResolverTypeWrapper<ExplainedPlanModel>;
   PlanFormat: PlanFormat;
+  Protocol: Protocol;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Source: ResolverTypeWrapper<SourceRecordModel>;
   SourceHealth: ResolverTypeWrapper<SourceHealth>;
@@ -527,6 +612,7 @@ export type ResolversTypes = {
   SourceUpload: SourceUpload;
   SourceVersion: ResolverTypeWrapper<SourceVersionModel>;
   Status: ResolverTypeWrapper<Status>;
+  StepMatch: ResolverTypeWrapper<StepMatch>;
   StoreKind: StoreKind;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   UploadAction: UploadAction;
@@ -542,12 +628,14 @@ export type ResolversParentTypes = {
   Composite: CompositeRecordModel;
   CompositeUpload: CompositeUpload;
   CompositeVersion: CompositeVersionModel;
+  Draft: Draft;
   Export: Export;
   Float: Scalars['Float']['output'];
   ImportResult: ImportResultModel;
   Int: Scalars['Int']['output'];
   JSON: Scalars['JSON']['output'];
   Mutation: Record<PropertyKey, never>;
+  OperationMatch: OperationMatch;
   Plan: ExplainedPlanModel;
   Query: Record<PropertyKey, never>;
   Source: SourceRecordModel;
@@ -556,6 +644,7 @@ export type ResolversParentTypes = {
   SourceUpload: SourceUpload;
   SourceVersion: SourceVersionModel;
   Status: Status;
+  StepMatch: StepMatch;
   String: Scalars['String']['output'];
   UploadItem: AppliedItemModel;
   UploadResult: Omit<UploadResult, 'items'> & { items: Array<ResolversParentTypes['UploadItem']> };
@@ -580,6 +669,7 @@ export type CompositeResolvers<ContextType = AdminContext, ParentType extends Re
   liveVersion?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   operation?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  protocol?: Resolver<ResolversTypes['Protocol'], ParentType, ContextType>;
   sources?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   state?: Resolver<ResolversTypes['CompositeState'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -593,7 +683,18 @@ export type CompositeVersionResolvers<ContextType = AdminContext, ParentType ext
   createdBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   document?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  protocol?: Resolver<Maybe<ResolversTypes['Protocol']>, ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type DraftResolvers<ContextType = AdminContext, ParentType extends ResolversParentTypes['Draft'] = ResolversParentTypes['Draft']> = {
+  document?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  matches?: Resolver<Array<ResolversTypes['StepMatch']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  plan?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  planJSON?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  protocol?: Resolver<ResolversTypes['Protocol'], ParentType, ContextType>;
+  protocolFrom?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type ExportResolvers<ContextType = AdminContext, ParentType extends ResolversParentTypes['Export'] = ResolversParentTypes['Export']> = {
@@ -614,6 +715,7 @@ export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
 
 export type MutationResolvers<ContextType = AdminContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   delete?: Resolver<ResolversTypes['Composite'], ParentType, ContextType, RequireFields<MutationDeleteArgs, 'name'>>;
+  draftComposite?: Resolver<ResolversTypes['Draft'], ParentType, ContextType, RequireFields<MutationDraftCompositeArgs, 'request'>>;
   import?: Resolver<ResolversTypes['ImportResult'], ParentType, ContextType, RequireFields<MutationImportArgs, 'document' | 'publish'>>;
   pause?: Resolver<ResolversTypes['Composite'], ParentType, ContextType, RequireFields<MutationPauseArgs, 'name'>>;
   publish?: Resolver<ResolversTypes['Composite'], ParentType, ContextType, RequireFields<MutationPublishArgs, 'name'>>;
@@ -623,6 +725,15 @@ export type MutationResolvers<ContextType = AdminContext, ParentType extends Res
   resume?: Resolver<ResolversTypes['Composite'], ParentType, ContextType, RequireFields<MutationResumeArgs, 'name'>>;
   rollback?: Resolver<ResolversTypes['Composite'], ParentType, ContextType, RequireFields<MutationRollbackArgs, 'name' | 'version'>>;
   saveComposite?: Resolver<ResolversTypes['Composite'], ParentType, ContextType, RequireFields<MutationSaveCompositeArgs, 'document'>>;
+};
+
+export type OperationMatchResolvers<ContextType = AdminContext, ParentType extends ResolversParentTypes['OperationMatch'] = ResolversParentTypes['OperationMatch']> = {
+  field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  fields?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  words?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type PlanResolvers<ContextType = AdminContext, ParentType extends ResolversParentTypes['Plan'] = ResolversParentTypes['Plan']> = {
@@ -638,6 +749,7 @@ export type QueryResolvers<ContextType = AdminContext, ParentType extends Resolv
   composite?: Resolver<Maybe<ResolversTypes['Composite']>, ParentType, ContextType, RequireFields<QueryCompositeArgs, 'name'>>;
   composites?: Resolver<Array<ResolversTypes['Composite']>, ParentType, ContextType, RequireFields<QueryCompositesArgs, 'includeDeleted'>>;
   export?: Resolver<ResolversTypes['Export'], ParentType, ContextType, RequireFields<QueryExportArgs, 'format' | 'name'>>;
+  find?: Resolver<Array<ResolversTypes['OperationMatch']>, ParentType, ContextType, RequireFields<QueryFindArgs, 'limit' | 'need'>>;
   health?: Resolver<Array<ResolversTypes['SourceHealth']>, ParentType, ContextType>;
   plan?: Resolver<ResolversTypes['Plan'], ParentType, ContextType, RequireFields<QueryPlanArgs, 'format' | 'name'>>;
   source?: Resolver<Maybe<ResolversTypes['Source']>, ParentType, ContextType, RequireFields<QuerySourceArgs, 'name'>>;
@@ -695,6 +807,16 @@ export type StatusResolvers<ContextType = AdminContext, ParentType extends Resol
   where?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type StepMatchResolvers<ContextType = AdminContext, ParentType extends ResolversParentTypes['StepMatch'] = ResolversParentTypes['StepMatch']> = {
+  candidates?: Resolver<Array<ResolversTypes['OperationMatch']>, ParentType, ContextType>;
+  field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  how?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  need?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  step?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type UploadItemResolvers<ContextType = AdminContext, ParentType extends ResolversParentTypes['UploadItem'] = ResolversParentTypes['UploadItem']> = {
   action?: Resolver<ResolversTypes['UploadAction'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -712,16 +834,19 @@ export type Resolvers<ContextType = AdminContext> = {
   AuditEntry?: AuditEntryResolvers<ContextType>;
   Composite?: CompositeResolvers<ContextType>;
   CompositeVersion?: CompositeVersionResolvers<ContextType>;
+  Draft?: DraftResolvers<ContextType>;
   Export?: ExportResolvers<ContextType>;
   ImportResult?: ImportResultResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
+  OperationMatch?: OperationMatchResolvers<ContextType>;
   Plan?: PlanResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Source?: SourceResolvers<ContextType>;
   SourceHealth?: SourceHealthResolvers<ContextType>;
   SourceVersion?: SourceVersionResolvers<ContextType>;
   Status?: StatusResolvers<ContextType>;
+  StepMatch?: StepMatchResolvers<ContextType>;
   UploadItem?: UploadItemResolvers<ContextType>;
   UploadResult?: UploadResultResolvers<ContextType>;
 };

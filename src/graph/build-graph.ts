@@ -8,6 +8,7 @@ import {
   type CompositePlan,
 } from '../composite/index.js';
 import { SchemaError, schemaErrorsOf, throwIfAny } from '../errors/schema-error.js';
+import { majorityProtocols, type CompositeProtocol } from '../compose/protocol.js';
 import { compileJoins, joinDirectiveSDL, type Join } from '../joins/index.js';
 import { buildSourceSchema, type SchemaInput, type SourceSchemaOptions } from '../schema/index.js';
 import type { Operation, SourceConfig } from '../sources/index.js';
@@ -32,6 +33,11 @@ export interface Graph {
   readonly operations: ReadonlyMap<string, Operation>;
   /** Every composite's compiled plan, by name. */
   readonly plans: ReadonlyMap<string, CompositePlan>;
+  /**
+   * Every composite's protocol (besides GraphQL): the one recorded with its version, else
+   * the one most of its steps' sources speak, a tie going to REST (src/compose/protocol.ts).
+   */
+  readonly protocols: ReadonlyMap<string, CompositeProtocol>;
   /** Composites served but paused: they answer COMPOSITE_PAUSED (HTTP 503 over REST). */
   readonly paused: ReadonlySet<string>;
   /** Releases upstream connection pools; call once no request uses this graph. */
@@ -61,13 +67,17 @@ export async function buildGraph(input: SchemaInput, options: GraphOptions = {})
     const { schema, composites } = compileComposites(input.composites, base.schema);
     bindResolvers({ schema, operations: base.operations, batchForms, joins, composites, paused: options.pausedComposites });
     assertNoUnresolvedRoots(schema, [...base.operations.keys(), ...base.builtinFields], composites);
+    const plans = new Map(composites.map((c) => [c.plan.name, c.plan]));
+    const recorded = new Map(input.composites.filter((f) => f.protocol).map((f) => [f.path, f.protocol!]));
+    const overrides = new Map(composites.filter((c) => recorded.has(c.plan.file)).map((c) => [c.plan.name, recorded.get(c.plan.file)!]));
     return {
       // Last: everything above reads the configuration directives through the full schema.
       schema: publicSchemaOf(schema),
       fullSchema: schema,
       sources: base.sources,
       operations: base.operations,
-      plans: new Map(composites.map((c) => [c.plan.name, c.plan])),
+      plans,
+      protocols: majorityProtocols(plans, base.operations, overrides),
       paused: options.pausedComposites ?? new Set(),
       close: base.close,
     };

@@ -21,6 +21,8 @@ export interface CandidateSource {
 export interface CandidateComposite {
   readonly name: string;
   readonly document: string;
+  /** The protocol recorded with the version, if any (else the majority of its steps'). */
+  readonly protocol?: 'REST' | 'SOAP';
   /** In the schema, answering COMPOSITE_PAUSED. */
   readonly paused: boolean;
 }
@@ -86,6 +88,6 @@ function candidateInput(candidate: Candidate, attachmentsDir: string): SchemaInp
     // Its documents are what was uploaded with it, in its own folder (or http(s) URLs), nothing else on this machine.
     return { path: file, text: source.sdl, documents: { folder } };
   });
-  const composites = candidate.composites.map((c) => ({ path: compositePath(c.name), text: c.document }));
+  const composites = candidate.composites.map((c) => ({ path: compositePath(c.name), text: c.document, ...(c.protocol ? { protocol: c.protocol } : {}) }));
   return { sources, composites };
 }

@@ -75,6 +75,14 @@ export const MIGRATIONS: readonly Migration[] = [
       insert into skein_revision (id, revision) values (1, 0);
     `,
   },
+  {
+    version: 2,
+    name: 'the protocol recorded with a composite version',
+    sql: /* SQL */ `
+      -- REST or SOAP when the version chose it (a request's protocol:); null: the majority of its steps'.
+      alter table skein_composite_versions add column protocol text check (protocol in ('REST', 'SOAP'));
+    `,
+  },
 ];
 
 /** Lock key that serializes migrations and registry changes across gateways. */

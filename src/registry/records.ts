@@ -31,6 +31,8 @@ export interface CompositeVersion {
   readonly document: string;
   /** Why it was made, when not a plain save: `rollback to v2`, `imported from …`. */
   readonly note: string | null;
+  /** The protocol recorded with the version (REST or SOAP); null: the majority of its steps' (Graph.protocols). */
+  readonly protocol: 'REST' | 'SOAP' | null;
   readonly createdAt: string;
   readonly createdBy: string;
 }
@@ -45,6 +47,9 @@ export interface CompositeRecord {
   /** The version served while published or paused, else null. */
   readonly liveVersion: number | null;
   readonly liveDocument: string | null;
+  /** The protocols recorded with the newest and the live version (null: the majority of its steps'). */
+  readonly protocol: 'REST' | 'SOAP' | null;
+  readonly liveProtocol: 'REST' | 'SOAP' | null;
   readonly createdAt: string;
   readonly updatedAt: string;
   /** Who made the newest version. */

@@ -58,6 +58,8 @@ export interface CompositeInput {
   /** When given, must be the document's operation name. */
   readonly name?: string;
   readonly note?: string;
+  /** The protocol to record with the version; by default none (the majority of its steps'). */
+  readonly protocol?: 'REST' | 'SOAP';
   /** Make no new version when the document equals the newest one (what `skein push` wants). */
   readonly onlyIfChanged?: boolean;
 }
@@ -66,7 +68,7 @@ export interface CompositeInput {
 export interface Upload {
   /** `file` names the text in messages (`schema/sources/users.graphql:3:5: …`). */
   readonly sources: readonly (SourceInput & { readonly file?: string })[];
-  readonly composites: readonly { readonly document: string; readonly file?: string; readonly note?: string }[];
+  readonly composites: readonly { readonly document: string; readonly file?: string; readonly note?: string; readonly protocol?: 'REST' | 'SOAP' }[];
   /** Serve every uploaded composite at its newest version, except paused ones, which stay paused. */
   readonly publish?: boolean;
 }
@@ -403,7 +405,7 @@ export class Registry {
     if (input.name !== undefined && input.name !== header.name) {
       throw new RegistryError('BAD_INPUT', `the document's operation is named "${header.name}", not "${input.name}"`);
     }
-    return { name: header.name, operation: header.operation, document: input.document, note: input.note ?? null, onlyIfChanged: input.onlyIfChanged ?? false };
+    return { name: header.name, operation: header.operation, document: input.document, note: input.note ?? null, protocol: input.protocol ?? null, onlyIfChanged: input.onlyIfChanged ?? false };
   }
 }
 
@@ -470,6 +472,7 @@ interface CompositeChange {
   readonly operation: 'query' | 'mutation';
   readonly document: string;
   readonly note: string | null;
+  readonly protocol: 'REST' | 'SOAP' | null;
   readonly onlyIfChanged: boolean;
 }
 
@@ -539,7 +542,7 @@ async function saveCompositeStep(change: PendingChange, composite: CompositeChan
   } else {
     await tx.query(`insert into skein_composites (name, state, version, operation) values ($1, 'draft', 1, $2)`, [name, operation]);
   }
-  await insertCompositeVersion(tx, name, version, document, composite.note, change.by.actor);
+  await insertCompositeVersion(tx, name, version, document, composite.note, change.by.actor, composite.protocol);
   change.drafts.set(name, document);
   change.check ??= `saving composite "${name}"`;
   change.audits.push({ action: 'composite.save', target: name, version, detail: { state } });
@@ -605,7 +608,11 @@ async function rollbackStep(change: PendingChange, name: string, version: number
   }
   const document = await readVersionDocument(tx, name, version);
   const next = newest + 1;
-  await insertCompositeVersion(tx, name, next, document, `rollback to v${version}`, change.by.actor);
+  const [{ protocol }] = await tx.query<{ protocol: 'REST' | 'SOAP' | null }>(
+    'select protocol from skein_composite_versions where name = $1 and version = $2',
+    [name, version],
+  );
+  await insertCompositeVersion(tx, name, next, document, `rollback to v${version}`, change.by.actor, protocol);
   await tx.query(
     `update skein_composites set version = $2::integer, live_version = case when live_version is null then null else $2::integer end, updated_at = now()
      where name = $1`,
@@ -673,6 +680,8 @@ interface CompositeRow {
   document: string;
   live_version: number | null;
   live_document: string | null;
+  protocol: 'REST' | 'SOAP' | null;
+  live_protocol: 'REST' | 'SOAP' | null;
   created_at: Date | string;
   updated_at: Date | string;
   updated_by: string;
@@ -683,6 +692,7 @@ interface CompositeVersionRow {
   version: number;
   document: string;
   note: string | null;
+  protocol: 'REST' | 'SOAP' | null;
   created_at: Date | string;
   created_by: string;
 }
@@ -710,6 +720,7 @@ function selectSources(executor: Queryable, where: string, params: unknown[] = [
 function selectComposites(executor: Queryable, where: string, params: unknown[] = []): Promise<CompositeRow[]> {
   return executor.query<CompositeRow>(
     `select c.name, c.state, c.operation, c.version, v.document, c.live_version, l.document as live_document,
+            v.protocol, l.protocol as live_protocol,
             c.created_at, c.updated_at, v.created_by as updated_by
        from skein_composites c
        join skein_composite_versions v on v.name = c.name and v.version = c.version
@@ -754,10 +765,18 @@ async function missingVersion(executor: Queryable, name: string, version: number
     : new RegistryError('NOT_FOUND', `no composite named "${name}" is registered`);
 }
 
-function insertCompositeVersion(tx: SqlExecutor, name: string, version: number, document: string, note: string | null, actor: string) {
+function insertCompositeVersion(
+  tx: SqlExecutor,
+  name: string,
+  version: number,
+  document: string,
+  note: string | null,
+  actor: string,
+  protocol: 'REST' | 'SOAP' | null,
+) {
   return tx.query(
-    'insert into skein_composite_versions (name, version, document, note, created_by) values ($1, $2, $3, $4, $5)',
-    [name, version, document, note, actor],
+    'insert into skein_composite_versions (name, version, document, note, created_by, protocol) values ($1, $2, $3, $4, $5, $6)',
+    [name, version, document, note, actor, protocol],
   );
 }
 
@@ -771,6 +790,7 @@ async function readServed(tx: SqlExecutor): Promise<{ sources: CandidateSource[]
   const composites = (await selectComposites(tx, "where c.state in ('published', 'paused')")).map((row) => ({
     name: row.name,
     document: row.live_document ?? row.document,
+    protocol: (row.live_document === null ? row.protocol : row.live_protocol) ?? undefined,
     paused: row.state === 'paused',
   }));
   return { sources, composites };
@@ -823,6 +843,8 @@ function toCompositeRecord(row: CompositeRow): CompositeRecord {
     document: row.document,
     liveVersion: row.live_version === null ? null : Number(row.live_version),
     liveDocument: row.live_document,
+    protocol: row.protocol ?? null,
+    liveProtocol: row.live_protocol ?? null,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
     updatedBy: row.updated_by,
@@ -835,6 +857,7 @@ function toCompositeVersion(row: CompositeVersionRow): CompositeVersion {
     version: Number(row.version),
     document: row.document,
     note: row.note,
+    protocol: row.protocol ?? null,
     createdAt: iso(row.created_at),
     createdBy: row.created_by,
   };

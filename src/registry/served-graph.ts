@@ -221,6 +221,11 @@ export function revisionOf(graph: Graph): number | undefined {
 export function candidateOf(snapshot: RegistrySnapshot): Candidate {
   return {
     sources: snapshot.sources.map((s) => ({ name: s.name, sdl: s.sdl, attachments: s.attachments })),
-    composites: snapshot.composites.map((c) => ({ name: c.name, document: c.liveDocument ?? c.document, paused: c.state === 'paused' })),
+    composites: snapshot.composites.map((c) => ({
+      name: c.name,
+      document: c.liveDocument ?? c.document,
+      protocol: (c.liveDocument === null ? c.protocol : c.liveProtocol) ?? undefined,
+      paused: c.state === 'paused',
+    })),
   };
 }

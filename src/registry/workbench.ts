@@ -50,14 +50,14 @@ export class Workbench {
     } finally {
       lease.release();
     }
-    const { document } = await this.registry.compositeVersion(name, chosen);
+    const { document, protocol } = await this.registry.compositeVersion(name, chosen);
     const snapshot = await this.registry.snapshot();
     const candidate = candidateOf(snapshot);
     let graph: Graph;
     try {
       graph = await this.graphs.build({
         sources: candidate.sources,
-        composites: [...candidate.composites.filter((c) => c.name !== name), { name, document, paused: false }],
+        composites: [...candidate.composites.filter((c) => c.name !== name), { name, document, protocol: protocol ?? undefined, paused: false }],
       });
     } catch (error) {
       throw RegistryError.rejected(`planning composite "${name}" v${chosen}`, error);
@@ -95,6 +95,28 @@ export class Workbench {
 
   readonly #sources = new Map<string, Promise<string[]>>();
 
+  /**
+   * The protocol of a version (the newest by default): the one recorded with it, else the
+   * majority of its steps' sources, as the graph holding it says (Graph.protocols).
+   */
+  async protocolOf(name: string, version?: number): Promise<'REST' | 'SOAP'> {
+    const record = await this.registry.composite(name);
+    const chosen = version ?? record?.version;
+    const recorded = chosen === record?.version ? record?.protocol : (await this.registry.compositeVersion(name, chosen!)).protocol;
+    if (recorded) return recorded;
+    const key = `${name}@${chosen}#${this.served.revision}`;
+    let found = this.#protocols.get(key);
+    if (!found) {
+      found = this.withComposite(name, chosen, (graph) => graph.protocols.get(name) ?? 'REST');
+      this.#protocols.set(key, found);
+      found.catch(() => this.#protocols.delete(key));
+      if (this.#protocols.size > 500) this.#protocols.delete(this.#protocols.keys().next().value!);
+    }
+    return found;
+  }
+
+  readonly #protocols = new Map<string, Promise<'REST' | 'SOAP'>>();
+
   async export(name: string, options: { version?: number; format: ExportFormat; exportedFrom?: string }): Promise<string> {
     const exported = await this.withComposite(name, options.version, async (graph, plan, chosen): Promise<CompositeExport> => {
       const record = (await this.registry.composite(name))!;
@@ -107,6 +129,7 @@ export class Workbench {
         version: chosen,
         state: record.state,
         description: plan.description ?? null,
+        protocol: graph.protocols.get(name),
         document,
         sources: sourcesOfComposite(graph, name).map((sourceName) => {
           const source = sources.find((s) => s.name === sourceName);
@@ -160,7 +183,7 @@ export class Workbench {
     // apply() checks the build and audits (and audits its own rejections).
     await this.registry.apply(by, {
       sources: [],
-      composites: [{ document: exported.document, note: `imported${from} (v${exported.version})` }],
+      composites: [{ document: exported.document, note: `imported${from} (v${exported.version})`, protocol: exported.protocol }],
       publish: options.publish,
     });
     return { composite: (await this.registry.composite(exported.name))!, warnings };

@@ -9,6 +9,8 @@ export interface SchemaFile {
    * imports). Default: files inside the folder this file is in, and http(s) URLs.
    */
   readonly documents?: DocumentScope;
+  /** Composites only: the protocol recorded with the version, when it overrides the majority of its steps'. */
+  readonly protocol?: 'REST' | 'SOAP';
 }
 
 /**

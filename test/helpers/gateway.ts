@@ -59,5 +59,5 @@ export async function startTestGateway(
 
 /** A graph of a hand-made executable schema (no sources, no composites), for what the gateway does around execution. */
 export function graphOfSchema(schema: GraphQLSchema): Graph {
-  return { schema, fullSchema: schema, sources: new Map(), operations: new Map(), plans: new Map(), paused: new Set(), close: async () => {} } as unknown as Graph;
+  return { schema, fullSchema: schema, sources: new Map(), operations: new Map(), plans: new Map(), protocols: new Map(), paused: new Set(), close: async () => {} } as unknown as Graph;
 }

@@ -6,7 +6,7 @@ import { shortTime, table } from './admin/table.js';
 const LIST = /* GraphQL */ `
   query list($all: Boolean) {
     status { store where servedRevision }
-    composites(includeDeleted: $all) { name state version liveVersion endpoint sources updatedAt updatedBy }
+    composites(includeDeleted: $all) { name state version liveVersion endpoint protocol sources updatedAt updatedBy }
     sources(includeRemoved: $all) { name kind state version origin url usedBy updatedAt updatedBy }
   }
 `;
@@ -19,6 +19,7 @@ interface ListResult {
     version: number;
     liveVersion: number | null;
     endpoint: string | null;
+    protocol: string;
     sources: string[];
     updatedAt: string;
     updatedBy: string;
@@ -41,13 +42,14 @@ export function registerList(program: Command): void {
       console.log(`${connection.gateway}: ${result.status.store.toLowerCase()} registry (${result.status.where}), revision ${result.status.servedRevision}\n`);
       console.log(
         table(
-          ['composite', 'state', 'version', 'live', 'endpoint', 'sources', 'updated'],
+          ['composite', 'state', 'version', 'live', 'endpoint', 'protocol', 'sources', 'updated'],
           result.composites.map((c) => [
             c.name,
             c.state.toLowerCase(),
             `v${c.version}`,
             c.liveVersion === null ? null : `v${c.liveVersion}`,
             c.endpoint,
+            c.protocol,
             c.sources.join(', '),
             `${shortTime(c.updatedAt)} ${c.updatedBy}`,
           ]),

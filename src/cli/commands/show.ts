@@ -19,19 +19,19 @@ export function registerShow(program: Command): void {
       const format = (await checkPlanFormat(options.format)).toUpperCase();
       const connection = connectionOf(options);
       const result = await adminRequest<{
-        composite: { name: string; state: string; version: number; liveVersion: number | null; endpoint: string | null; sources: string[] } | null;
+        composite: { name: string; state: string; version: number; liveVersion: number | null; endpoint: string | null; sources: string[]; protocol: string } | null;
         plan: { text: string; version: number };
       }>(
         connection,
         `query($name: String!, $version: Int, $format: PlanFormat) {
-          composite(name: $name) { name state version liveVersion endpoint sources }
+          composite(name: $name) { name state version liveVersion endpoint sources protocol }
           plan(name: $name, version: $version, format: $format) { text version }
         }`,
         { name, version: options.version, format },
       );
       if (format === 'TEXT' && result.composite) {
         console.log(describe(result.composite, connection.gateway));
-        console.log(`sources: ${result.composite.sources.join(', ') || '—'}; planned: v${result.plan.version}\n`);
+        console.log(`sources: ${result.composite.sources.join(', ') || '—'}; protocol: ${result.composite.protocol}; planned: v${result.plan.version}\n`);
       }
       console.log(result.plan.text);
     } catch (error) {

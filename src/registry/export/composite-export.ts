@@ -14,6 +14,8 @@ export interface CompositeExport {
   /** Its state there; the import does not carry it over. */
   readonly state: string;
   readonly description: string | null;
+  /** The protocol it is served in besides GraphQL (REST or SOAP); an import records it with the new version. Absent in older exports. */
+  readonly protocol?: 'REST' | 'SOAP';
   readonly document: string;
   readonly sources: readonly SourceReference[];
   readonly exportedAt: string;

@@ -26,6 +26,7 @@ export function exportFromJSON(text: string): CompositeExport {
     version: integer(object, 'version'),
     state: string(object, 'state'),
     description: object.description === null || object.description === undefined ? null : string(object, 'description'),
+    ...(object.protocol === undefined || object.protocol === null ? {} : { protocol: protocol(object.protocol) }),
     document: string(object, 'document'),
     sources: sources.map((item, i): SourceReference => {
       const source = asObject(item, `sources[${i}]`);
@@ -53,6 +54,11 @@ function integer(object: Record<string, unknown>, key: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value)) {
     throw new RegistryError('BAD_INPUT', `expected "${key}" to be a whole number, found ${describe(object[key])}`);
   }
+  return value;
+}
+
+export function protocol(value: unknown): 'REST' | 'SOAP' {
+  if (value !== 'REST' && value !== 'SOAP') throw new RegistryError('BAD_INPUT', `expected protocol "REST" or "SOAP", found ${describe(value)}`);
   return value;
 }
 

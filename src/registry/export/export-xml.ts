@@ -1,7 +1,7 @@
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 import { RegistryError } from '../errors.js';
 import { EXPORT_NAMESPACE, type CompositeExport, type SourceReference } from './composite-export.js';
-import { describe, operation } from './export-json.js';
+import { describe, operation, protocol } from './export-json.js';
 
 /** The export as an XML document; the composite's document is kept verbatim in CDATA. */
 export function exportToXML(exported: CompositeExport): string {
@@ -22,6 +22,7 @@ export function exportToXML(exported: CompositeExport): string {
       '@_operation': exported.operation,
       '@_version': String(exported.version),
       '@_state': exported.state,
+      ...(exported.protocol ? { '@_protocol': exported.protocol } : {}),
       '@_exportedAt': exported.exportedAt,
       ...(exported.exportedFrom ? { '@_exportedFrom': exported.exportedFrom } : {}),
       ...(exported.description ? { description: exported.description } : {}),
@@ -81,6 +82,7 @@ export function exportFromXML(text: string): CompositeExport {
     version: wholeNumber(attribute(root, 'version', 'composite'), 'version'),
     state: attribute(root, 'state', 'composite'),
     description: root.description === undefined ? null : textOf(root.description),
+    ...(root.protocol === undefined ? {} : { protocol: protocol(root.protocol) }),
     document: documentOf(root.document),
     sources: sources.map(
       (source): SourceReference => ({

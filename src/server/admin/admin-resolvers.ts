@@ -1,4 +1,7 @@
 import { GraphQLError } from 'graphql';
+import { composeRequest, operationIndexOf, type Candidate } from '../../compose/index.js';
+import { planToJSON } from '../../composite/index.js';
+import { SchemaError, SchemaErrors } from '../../errors/schema-error.js';
 import type { PlanFormat as PlanFormatName } from '../../composite/index.js';
 import type { AttachmentInput, CompositeState, Resolvers, SourceOrigin } from '../../generated/admin.js';
 import { GraphQLJSON } from '../../schema/index.js';
@@ -47,6 +50,8 @@ export const adminResolvers: Resolvers = {
     },
     audit: (_root, { limit, target }, { registry }) => guard(() => registry.audit({ limit: limit ?? 50, target: target ?? undefined })),
     health: (_root, _args, { served }) => servedHealth(served.current().sources.keys()),
+    find: (_root, { need, limit }, { served }) =>
+      operationIndexOf(served.current()).search(need, { limit: Math.max(1, Math.min(limit ?? 10, 100)) }).map(operationMatch),
   },
 
   Mutation: {
@@ -71,8 +76,33 @@ export const adminResolvers: Resolvers = {
       return change(context, () => context.registry.registerSource(byAdmin(context), source));
     },
     removeSource: (_root, { name }, context) => change(context, () => context.registry.removeSource(byAdmin(context), name)),
-    saveComposite: (_root, { document, name, note }, context) =>
-      change(context, () => context.registry.saveComposite(byAdmin(context), { document, name: name ?? undefined, note: note ?? undefined })),
+    saveComposite: (_root, { document, name, note, protocol }, context) =>
+      change(context, () =>
+        context.registry.saveComposite(byAdmin(context), { document, name: name ?? undefined, note: note ?? undefined, protocol: protocol ?? undefined }),
+      ),
+    draftComposite: (_root, { request, file, pick }, { served }) => {
+      const text = typeof request === 'string' ? request : JSON.stringify(request, null, 2);
+      const picks = new Map<string, string>();
+      for (const item of pick ?? []) {
+        const [step, field] = item.split('=');
+        if (!step || !field) throw toGraphQLError(new RegistryError('BAD_INPUT', `pick "${item}" is not step=Query.field`));
+        picks.set(step.trim(), field.trim());
+      }
+      const lease = served.acquire();
+      try {
+        const draft = composeRequest(lease.graph, text, { file: file ?? (typeof request === 'string' ? 'request.yaml' : 'request.json'), picks });
+        return {
+          ...draft,
+          plan: draft.planText,
+          planJSON: planToJSON(draft.plan),
+          matches: draft.matches.map((m) => ({ ...m, need: m.need ?? null, candidates: m.candidates.map(operationMatch) })),
+        };
+      } catch (error) {
+        throw draftRefused(error);
+      } finally {
+        lease.release();
+      }
+    },
     publish: (_root, { name, version }, context) => change(context, () => context.registry.publish(byAdmin(context), name, version ?? undefined)),
     pause: (_root, { name }, context) => change(context, () => context.registry.pause(byAdmin(context), name)),
     resume: (_root, { name }, context) => change(context, () => context.registry.resume(byAdmin(context), name)),
@@ -131,6 +161,14 @@ export const adminResolvers: Resolvers = {
       }
     },
     versions: (composite, _args, { registry }) => guard(() => registry.compositeVersions(composite.name)),
+    protocol: async (composite, _args, { workbench }) => {
+      if (composite.protocol) return composite.protocol;
+      try {
+        return await workbench.protocolOf(composite.name);
+      } catch {
+        return 'REST'; // a version that no longer builds has no steps to count; REST is the tie's answer
+      }
+    },
   },
 
   Plan: {
@@ -178,6 +216,20 @@ function toGraphQLError(error: unknown): unknown {
   // A store failure (RegistryUnavailableError) and anything unexpected are answered and
   // logged, with the request id, by the admin app's error plugin.
   return error;
+}
+
+function operationMatch(candidate: Candidate) {
+  return { ...candidate, words: [...candidate.words], fields: [...candidate.fields] };
+}
+
+/** A request that cannot be drafted: its first problem's code, one detail per problem (`file:line:column: message`). */
+function draftRefused(error: unknown): unknown {
+  const errors = error instanceof SchemaErrors ? error.errors : error instanceof SchemaError ? [error] : undefined;
+  if (!errors) return error;
+  const details = errors.map((e) => e.format());
+  const code = (errors[0] as { code?: string }).code ?? 'BAD_REQUEST';
+  const more = details.length > 1 ? ` (and ${details.length - 1} more)` : '';
+  return new GraphQLError(`the request cannot be drafted: ${details[0]}${more}`, { extensions: { code, details } });
 }
 
 function attachments(list: readonly AttachmentInput[] | null | undefined): Record<string, string> {

@@ -41,6 +41,15 @@ enum SourceOrigin {
   WSDL
 }
 
+"""
+The protocol a composite is served in besides GraphQL: by default the one most of its
+steps' sources speak (a tie goes to REST), unless its version recorded another.
+"""
+enum Protocol {
+  REST
+  SOAP
+}
+
 enum PlanFormat {
   TEXT
   JSON
@@ -168,6 +177,8 @@ type Composite {
   sources: [String!]!
   "Its REST address while published or paused, such as /api/hotelOrder."
   endpoint: String
+  "The protocol of its newest version: recorded with it, else the majority of its steps' sources."
+  protocol: Protocol!
   createdAt: String!
   updatedAt: String!
   "Who saved the newest version."
@@ -180,6 +191,8 @@ type CompositeVersion {
   document: String!
   "Why it was made, when not a plain save: rollback to v2, imported from …"
   note: String
+  "The protocol recorded with this version; null: the majority of its steps' sources."
+  protocol: Protocol
   createdAt: String!
   createdBy: String!
 }
@@ -200,6 +213,50 @@ type Export {
   format: ExportFormat!
   "The portable file: XML or JSON."
   document: String!
+}
+
+"""A served operation ranked against a need (skein find, skein compose)."""
+type OperationMatch {
+  "Query.user"
+  field: String!
+  "The source it calls, or composite."
+  source: String!
+  "REST or SOAP."
+  kind: String!
+  "BM25 score with stemming and fuzzy terms; higher is better."
+  score: Float!
+  "The need's words that matched."
+  words: [String!]!
+  "Where they matched: name, description, source, args, result."
+  fields: [String!]!
+}
+
+"""How one step of a request found its operation."""
+type StepMatch {
+  step: String!
+  field: String!
+  source: String!
+  kind: String!
+  "need (ranked from its words), api (named in the request) or pick (chosen with pick)."
+  how: String!
+  need: String
+  "The best candidates, the chosen one first."
+  candidates: [OperationMatch!]!
+}
+
+"""A composite drafted from a business request; nothing is saved."""
+type Draft {
+  name: String!
+  "The composite document, as an author would write it."
+  document: String!
+  "Its plan as skein plan prints it."
+  plan: String!
+  "Its plan as data."
+  planJSON: JSON!
+  matches: [StepMatch!]!
+  protocol: Protocol!
+  "request (the request's protocol:) or majority (most of its steps' sources speak it)."
+  protocolFrom: String!
 }
 
 type ImportResult {
@@ -303,6 +360,8 @@ type Query {
   audit(limit: Int = 50, target: String): [AuditEntry!]!
   "Every source this gateway calls: circuit breakers, queues, counters."
   health: [SourceHealth!]!
+  "The served operations that best match a need in words, best first (skein find)."
+  find(need: String!, limit: Int = 10): [OperationMatch!]!
 }
 
 type Mutation {
@@ -311,7 +370,14 @@ type Mutation {
   "Refused while a published or paused composite, or another source, needs it."
   removeSource(name: String!): Source!
   "Saves a composite document as its next version; a new composite starts as a draft."
-  saveComposite(document: String!, name: String, note: String): Composite!
+  saveComposite(document: String!, name: String, note: String, protocol: Protocol): Composite!
+  """
+  Drafts a composite from a business request over the served graph (skein compose) and
+  saves nothing. request is the request document as text (YAML or JSON; errors then name
+  its line and column in file) or as a JSON object. pick chooses operations for steps:
+  ["user=Query.user"].
+  """
+  draftComposite(request: JSON!, file: String, pick: [String!]): Draft!
   "Serves a version (the newest by default)."
   publish(name: String!, version: Int): Composite!
   pause(name: String!): Composite!

@@ -55,6 +55,7 @@ export function catalogPage(graph: Graph, options: CatalogOptions): string {
         <dt>GraphQL</dt><dd>${code(`POST /graphql  ${graphqlCall(plan.operation, field)}`)}</dd>
         <dt>Request</dt><dd>${argumentTable(field.args, 'variables')}</dd>
         <dt>Response</dt><dd>${code('{ "data": ')}${typeLink(field)}${code(', "errors"?: [...] }')}</dd>
+        <dt>Protocol</dt><dd>${esc(graph.protocols.get(plan.name) ?? 'REST')} <span class="muted">(besides GraphQL; the majority of its steps' sources unless its version recorded another)</span></dd>
         <dt>Plan</dt><dd>${esc(plan.stages.map((s) => s.join(' ‖ ')).join(' → '))} <span class="muted">(${plan.steps.length} steps, critical path ${plan.criticalPath.length})</span></dd>
       </dl>
     </section>`;

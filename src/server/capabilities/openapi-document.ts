@@ -33,6 +33,7 @@ export function openAPIDocument(graph: Graph, options: OpenAPIOptions): Record<s
         .filter(Boolean)
         .join('\n\n'),
       tags: ['composites'],
+      'x-skein-protocol': graph.protocols.get(plan.name) ?? 'REST',
       responses: {
         '200': {
           description: 'The composite\'s result; `errors` lists the steps that failed, when some did.',
