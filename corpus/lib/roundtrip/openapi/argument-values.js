@@ -62,7 +62,12 @@ export function argumentValues(field, rest, operation, originalOperation, docume
     }
   }
   for (const arg of field.args) {
-    if (isNonNullType(arg.type) && arg.defaultValue === undefined && !(arg.name in variables)) missing.push(arg.name);
+    if (!isNonNullType(arg.type) || arg.defaultValue !== undefined || arg.name in variables) continue;
+    // An argument no parameter declares (the importer adds one for a path placeholder the
+    // document forgot to declare): any value of its type.
+    const value = anyValueOf(arg.type);
+    if (value === undefined) missing.push(arg.name);
+    else variables[arg.name] = value;
   }
   return { variables, sent, missing, unsatisfied };
 }
@@ -105,6 +110,13 @@ export function resolveLocal(document, value) {
       .reduce((node, key) => node?.[key], document);
   }
   return current;
+}
+
+function anyValueOf(type) {
+  const named = getNullableType(type);
+  if (isEnumType(named)) return named.getValues()[0]?.name;
+  if (!isScalarType(named)) return undefined;
+  return { String: 'string', ID: 'id', Int: 0, Float: 0, Boolean: true }[named.name];
 }
 
 /** A sampled JSON value as a value of a GraphQL input type, or undefined when it cannot be one. */

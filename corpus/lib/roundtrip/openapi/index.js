@@ -33,8 +33,10 @@ export async function roundTripOpenAPI({ file, sampleOtherMethods = 3, timeoutMs
   const closers = [() => mock.close()];
   const result = { file, operations: 0, passed: 0, failures: [], limitations: [] };
   try {
-    const sdl = imported.sdl.replace(`url: ${JSON.stringify(sourceUrl)}`, `url: ${JSON.stringify(mock.origin + basePath)}`);
-    const graph = await buildGraph({ sources: [{ path: `${SOURCE}.graphql`, text: sdl }], composites: [] }, { onSourceError: 'fail' });
+    const graph = await buildGraph(
+      { sources: [{ path: `${SOURCE}.graphql`, text: imported.sdl }], composites: [] },
+      { onSourceError: 'fail', urls: { [SOURCE]: mock.origin + basePath } },
+    );
     const gateway = await startGateway({ graph, port: 0, host: '127.0.0.1', settings: UNLIMITED, log: process.env.ROUNDTRIP_LOG ? console.error : () => {} });
     closers.unshift(() => gateway.close());
     const schema = graph.schema;
@@ -154,10 +156,16 @@ function seededSample(items, count, seed) {
 /** The document's operation a @rest binding calls: same method, same path up to placeholder names. */
 function findOperation(dereferenced, rest) {
   const shape = (path) => path.replace(/\{[^}]*\}/g, '{}').replace(/\/+$/, '') || '/';
+  const pathPart = (path) => shape(path.split(/[?#]/)[0]);
   const restPath = rest.path.startsWith('/') ? rest.path : `/${rest.path}`;
   const method = rest.method.toLowerCase();
-  for (const [path, item] of Object.entries(dereferenced.paths ?? {})) {
-    if (!item?.[method] || shape(path) !== shape(restPath)) continue;
+  const candidates = Object.entries(dereferenced.paths ?? {}).filter(([, item]) => item?.[method]);
+  // The same path, else the same path before a query string (the importer moves a declared
+  // query parameter out of `/search?query={query}`).
+  const found =
+    candidates.find(([path]) => shape(path) === shape(restPath)) ??
+    candidates.find(([path]) => path.includes('?') && !restPath.includes('?') && pathPart(path) === pathPart(restPath));
+  for (const [path, item] of found ? [found] : []) {
     const own = item[method].parameters ?? [];
     const shared = (item.parameters ?? []).filter((p) => !own.some((o) => o.name === p.name && o.in === p.in));
     return { ...item[method], key: `${method.toUpperCase()} ${path}`, path, method, parameters: [...own, ...shared] };

@@ -188,6 +188,32 @@ function originalSchema(document, operation, statusKey, media) {
   return item?.[operation.method]?.responses?.[statusKey]?.content?.[media]?.schema ?? operation.responses[statusKey].content[media].schema;
 }
 
+/**
+ * A path key with a query part (`/latest?term={term}`) declares its placeholders as path
+ * parameters, but they travel in the query, under the name before `=`: the validator is
+ * told so (the parameters are copied, the document is not changed).
+ */
+function queryPartParameters(path, parameters, shared) {
+  const queryPart = path.split('?')[1];
+  if (!queryPart) return parameters;
+  parameters = parameters ?? [];
+  const names = new Map();
+  for (const pair of queryPart.split('&')) {
+    const match = /^([^=]+)=\{([^}]+)\}$/.exec(pair);
+    if (match) names.set(match[2], match[1]);
+  }
+  const moved = parameters.map((parameter) =>
+    parameter?.in === 'path' && names.has(parameter.name) ? { ...parameter, in: 'query', name: names.get(parameter.name) } : parameter,
+  );
+  // A placeholder nothing declares is a string, as Skein's importer reads it (added to the
+  // operation's parameters, not to the path item's shared ones).
+  if (!shared) return moved;
+  for (const [placeholder, name] of names) {
+    if (![...parameters, ...shared].some((p) => p?.name === placeholder)) moved.push({ name, in: 'query', required: true, schema: { type: 'string' } });
+  }
+  return moved;
+}
+
 function describeError(error) {
   const where = error.instancePath || '/';
   const params = error.params && Object.keys(error.params).length ? ` ${JSON.stringify(error.params)}` : '';
@@ -202,9 +228,12 @@ function withOperationIds(definition) {
   const paths = {};
   for (const [path, item] of Object.entries(definition.paths ?? {})) {
     if (!path.startsWith('/') || !item || typeof item !== 'object') continue;
-    const copy = { ...item };
+    const copy = { ...item, parameters: queryPartParameters(path, item.parameters, undefined) };
     for (const method of METHODS) {
-      if (copy[method]) copy[method] = { ...copy[method], operationId: `${method.toUpperCase()} ${path}` };
+      if (copy[method]) {
+        const parameters = queryPartParameters(path, copy[method].parameters, item.parameters ?? []);
+        copy[method] = { ...copy[method], parameters, operationId: `${method.toUpperCase()} ${path}` };
+      }
     }
     // The router drops a request's trailing slash, so the document's must go too.
     paths[path.length > 1 ? path.replace(/\/+$/, '') : path] = copy;
