@@ -57,7 +57,10 @@ export function compileRestOperation(definition: OperationDefinition<HttpClient>
   const params = (list: readonly RestParam[] | null | undefined, argument: string): CompiledParam[] =>
     (list ?? []).map((param) => ({ name: param.name, template: template(param.value, argument), explode: param.explode ?? true }));
 
-  const path = template(args.path.startsWith('/') ? args.path : `/${args.path}`, 'path');
+  // A fragment is never sent, and a query appended after one would not be either: AWS's
+  // documents name operations `/#Action=DescribeCases` (the Action travels as a parameter).
+  const pathText = args.path.split('#')[0];
+  const path = template(pathText.startsWith('/') ? pathText : `/${pathText}`, 'path');
   const query = params(args.query, 'query');
   const headers = params(args.headers, 'headers');
   const bodyArgument = args.body ? field.args.find((arg) => arg.name === args.body) : undefined;
