@@ -11,6 +11,7 @@ import { answerDifference } from './compare-answer.js';
 import { startMockServer } from './mock-server.js';
 import { readDocument } from './read-document.js';
 import { printSelection, selectEverything } from './select-everything.js';
+import { seededSample } from './seeded.js';
 import { restBinding } from './wire.js';
 
 const SOURCE = 'roundtrip';
@@ -23,10 +24,13 @@ const UNLIMITED = { maxDepth: 1000, maxAliases: 1_000_000, maxDirectives: 1000, 
  * A failure ({ operation, stage: 'request' | 'answer' | 'call', message }) is Skein's; a
  * limitation ({ operation, message }) is what the harness cannot represent (an answer the
  * document's own schema refuses, an argument it cannot fill), counted in neither.
+ * `transformSdl` edits the imported file before Skein serves it (the tests break it on purpose).
  */
-export async function roundTripOpenAPI({ file, sampleOtherMethods = 3, timeoutMs = 10_000, maxDepth = 4, maxFields = 1500, seed = 1 }) {
+export async function roundTripOpenAPI({ file, sampleOtherMethods = 3, timeoutMs = 10_000, maxDepth = 4, maxFields = 1500, seed = 1, transformSdl = (sdl) => sdl }) {
   const imported = await importOpenAPI(file, { source: SOURCE, validate: false });
-  const sourceUrl = sourceUrlOf(imported.sdl);
+  // A test's hook: an edit that breaks the file must show as failures.
+  const sdl = transformSdl(imported.sdl);
+  const sourceUrl = sourceUrlOf(sdl);
   const basePath = new URL(sourceUrl, 'http://localhost').pathname.replace(/\/+$/, '');
   const { document, dereferenced } = await readDocument(file);
   const mock = await startMockServer({ document, dereferenced, basePath });
@@ -34,7 +38,7 @@ export async function roundTripOpenAPI({ file, sampleOtherMethods = 3, timeoutMs
   const result = { file, operations: 0, passed: 0, failures: [], limitations: [] };
   try {
     const graph = await buildGraph(
-      { sources: [{ path: `${SOURCE}.graphql`, text: imported.sdl }], composites: [] },
+      { sources: [{ path: `${SOURCE}.graphql`, text: sdl }], composites: [] },
       { onSourceError: 'fail', urls: { [SOURCE]: mock.origin + basePath } },
     );
     const gateway = await startGateway({ graph, port: 0, host: '127.0.0.1', settings: UNLIMITED, log: process.env.ROUNDTRIP_LOG ? console.error : () => {} });
@@ -133,24 +137,6 @@ function chosenFields(schema, count, seed) {
     }
   }
   return [...gets, ...seededSample(others, count, seed)];
-}
-
-function seededSample(items, count, seed) {
-  let state = seed >>> 0;
-  const random = () => {
-    // mulberry32: a small, well-known deterministic generator.
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [copy[i], copy[j]] = [copy[j], copy[i]];
-  }
-  return copy.slice(0, count);
 }
 
 /** The document's operation a @rest binding calls: same method, same path up to placeholder names. */

@@ -50,8 +50,6 @@ export async function startMockServer({ document, dereferenced, basePath }) {
     const request = {
       method: req.method,
       path: pathname,
-      // Parsed flat, as OpenAPI's form style reads it (`a[b]=1` is a parameter named
-      // `a[b]`); openapi-backend would parse the text with qs, which nests such names.
       query: flatQuery(search),
       headers: req.headers,
       body: form ? Object.fromEntries(new URLSearchParams(rawBody)) : rawBody === '' ? undefined : rawBody,
@@ -64,8 +62,15 @@ export async function startMockServer({ document, dereferenced, basePath }) {
       return { status: 404, body: { message: 'no such operation' } };
     }
     record.operation = operation.operationId;
+    // The query is read flat, as OpenAPI's form style reads it (`a[b]=1` is a parameter
+    // named `a[b]`, as Magento declares them), unless the operation has a deepObject
+    // parameter: then openapi-backend reads the text with qs, which nests `a[b]=1`.
+    if (operation.parameters.some((p) => p?.in === 'query' && p.style === 'deepObject')) request.query = search;
+    // Path parameters are read against the key's path part (`/{Queue}/#Action=X` → `/{Queue}/`).
+    const pathPart = operation.path.split(/[?#]/)[0].replace(/(.)\/+$/, '$1') || '/';
+    const parsedAs = pathPart === operation.path ? operation : { ...operation, path: pathPart };
     try {
-      const result = (form ? formValidator : validator).validateRequest(request, operation);
+      const result = (form ? formValidator : validator).validateRequest(request, parsedAs);
       for (const error of result.errors ?? []) record.problems.push(describeError(error));
     } catch (error) {
       record.unvalidated = `the validator cannot compile the operation's schemas: ${error.message}`;
@@ -189,6 +194,15 @@ function originalSchema(document, operation, statusKey, media) {
 }
 
 /**
+ * OpenAPI: a header parameter named Accept, Content-Type or Authorization "SHALL be
+ * ignored" (the media types and security schemes say those); openapi-backend checks them.
+ */
+function withoutIgnoredHeaders(parameters) {
+  const ignored = new Set(['accept', 'content-type', 'authorization']);
+  return parameters?.filter((p) => !(p?.in === 'header' && ignored.has(String(p.name).toLowerCase())));
+}
+
+/**
  * A path key with a query part (`/latest?term={term}`) declares its placeholders as path
  * parameters, but they travel in the query, under the name before `=`: the validator is
  * told so (the parameters are copied, the document is not changed).
@@ -228,15 +242,17 @@ function withOperationIds(definition) {
   const paths = {};
   for (const [path, item] of Object.entries(definition.paths ?? {})) {
     if (!path.startsWith('/') || !item || typeof item !== 'object') continue;
-    const copy = { ...item, parameters: queryPartParameters(path, item.parameters, undefined) };
+    const copy = { ...item, parameters: queryPartParameters(path, withoutIgnoredHeaders(item.parameters), undefined) };
     for (const method of METHODS) {
       if (copy[method]) {
-        const parameters = queryPartParameters(path, copy[method].parameters, item.parameters ?? []);
+        const parameters = queryPartParameters(path, withoutIgnoredHeaders(copy[method].parameters), item.parameters ?? []);
         copy[method] = { ...copy[method], parameters, operationId: `${method.toUpperCase()} ${path}` };
       }
     }
-    // The router drops a request's trailing slash, so the document's must go too.
-    paths[path.length > 1 ? path.replace(/\/+$/, '') : path] = copy;
+    // The router drops a request's trailing slash, so the document's must go too (methods
+    // of `/a/` and `/a` share one entry; the first document entry keeps a method both have).
+    const key = path.length > 1 ? path.replace(/\/+$/, '') || '/' : path;
+    paths[key] = paths[key] ? { ...copy, ...paths[key] } : copy;
   }
   return { ...definition, paths };
 }
