@@ -187,11 +187,18 @@ function forwardHeaders(context: RequestContext, allowed: readonly string[], int
   }
 }
 
-function formFields(value: unknown): Record<string, string> {
-  const fields: Record<string, string> = {};
+/**
+ * Form fields as OpenAPI's default for form bodies has them (style form, explode): a list
+ * repeats its field (`Types=a&Types=b`), an object is JSON text.
+ */
+function formFields(value: unknown): Array<[string, string]> {
+  const fields: Array<[string, string]> = [];
+  const text = (item: unknown) => (typeof item === 'object' ? JSON.stringify(item) : String(item));
   if (value && typeof value === 'object') {
     for (const [key, item] of Object.entries(value)) {
-      if (item !== undefined && item !== null) fields[key] = typeof item === 'object' ? JSON.stringify(item) : String(item);
+      if (item === undefined || item === null) continue;
+      if (Array.isArray(item)) for (const member of item) fields.push([key, text(member)]);
+      else fields.push([key, text(item)]);
     }
   }
   return fields;
