@@ -39,7 +39,13 @@ export function argumentValues(field, rest, operation, originalOperation, docume
     if (!arg) continue;
     const schema = parameter.schema ?? Object.values(parameter.content ?? {})[0]?.schema ?? { type: 'string' };
     const value = graphqlValue(generate(schema, `${parameter.in} parameter ${parameter.name}`), arg.type);
-    if (value === undefined) continue;
+    // null (a schema that allows anything samples as null) is not sent, so not given either.
+    if (value === undefined || value === null) continue;
+    // Skein refuses "." and ".." as path values on purpose (they would walk the upstream's paths).
+    if (parameter.in === 'path' && (value === '.' || value === '..')) {
+      unsatisfied.push(`path parameter ${parameter.name} "${value}": Skein refuses it by design`);
+      continue;
+    }
     variables[arg.name] = value;
     sent[parameter.in].push(parameter.name);
   }

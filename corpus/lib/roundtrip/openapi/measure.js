@@ -103,7 +103,9 @@ function grouped(items, keyOf) {
 
 /** A message without its specifics (values, paths, numbers), to group alike ones. */
 function cause(message) {
-  return message
+  // The first problem of a request (the validator lists all of them), without the request line.
+  const first = message.replace(/^(GET|POST|PUT|PATCH|DELETE|HEAD) \S+: /, '').split('; ')[0];
+  return first
     .replace(/"[^"]*"/g, '"…"')
     .replace(/\{[^}]*\}/g, '{…}')
     .replace(/(GET|POST|PUT|PATCH|DELETE|HEAD) \S+/g, '$1 …')

@@ -23,7 +23,7 @@ export async function readDocument(file) {
 }
 
 /**
- * A copy without `example`/`examples`: the sampler answers an `example` as it is, and a
+ * A copy for the mock (documented in ../README.md): without `example`/`examples`: the sampler answers an `example` as it is, and a
  * document's examples leave out optional properties and often do not match their schema;
  * without them every value is generated from the schema (every property, enum's first value,
  * a format's sample). Only schema-level keys are removed: a property named `example` stays.
@@ -39,5 +39,8 @@ function withoutExamples(value, parentKey) {
     if (!isPropertyMap && (key === 'example' || key === 'examples' || key === 'x-example' || key === 'x-examples')) continue;
     out[key] = withoutExamples(item, isPropertyMap ? undefined : key);
   }
+  // A schema with properties and no type is an object to every reader, Skein's importer
+  // included; openapi-sampler answers null for one under allOf (Zoom's roles), so say it.
+  if (parentKey !== 'properties' && out.properties && typeof out.properties === 'object' && out.type === undefined) out.type = 'object';
   return out;
 }
