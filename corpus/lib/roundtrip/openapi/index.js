@@ -70,7 +70,7 @@ async function roundTrip({ schema, gateway, mock, document, rootType, field, res
   const originalOperation = resolveLocal(document, document.paths?.[operation.path])?.[operation.method];
   const { variables, sent, missing, unsatisfied } = argumentValues(field, rest, operation, originalOperation, document, mock.satisfies);
   if (missing.length > 0) return { limitation: `no value for required argument(s) ${missing.join(', ')}` };
-  if (unsatisfied.length > 0) return { limitation: `the sampler cannot generate a valid ${unsatisfied.join('; ')}` };
+  if (unsatisfied.length > 0) return { limitation: `no valid argument value for ${unsatisfied.join('; ')}` };
 
   const selection = selectEverything(schema, field.type, { maxDepth, budget: { fields: maxFields } });
   const declarations = Object.keys(variables).map((name) => `$${name}: ${field.args.find((a) => a.name === name).type}`);
