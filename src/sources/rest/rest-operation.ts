@@ -168,11 +168,14 @@ function renderQuery(params: readonly CompiledParam[], scope: Readonly<Record<st
   for (const param of params) {
     const value = param.template.isSinglePlaceholder ? param.template.valueOf(scope) : param.template.render(scope);
     if (value === undefined || value === null) continue;
+    // An object (alone or in a list) goes as JSON text: OpenAPI's styles do not define lists
+    // of objects, and String() would send "[object Object]".
+    const text = (item: unknown) => (item !== null && typeof item === 'object' ? JSON.stringify(item) : String(item));
     if (Array.isArray(value)) {
-      if (param.explode) for (const item of value) search.append(param.name, String(item));
-      else search.append(param.name, value.join(','));
+      if (param.explode) for (const item of value) search.append(param.name, text(item));
+      else search.append(param.name, value.map(text).join(','));
     } else {
-      search.append(param.name, typeof value === 'object' ? JSON.stringify(value) : String(value));
+      search.append(param.name, text(value));
     }
   }
   return search.toString();
