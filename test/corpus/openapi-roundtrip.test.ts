@@ -4,8 +4,9 @@ import { roundTripOpenAPI, type RoundTrip } from '../../corpus/lib/roundtrip/ope
 import { packageFile } from '../helpers/npm-fixtures.js';
 
 // The OpenAPI round trip (corpus/lib/roundtrip/README.md, "## OpenAPI") over the slice's
-// passing OpenAPI documents (corpus/slice.json), except Magento (187 operations, the slowest
-// by far; `node corpus/lib/roundtrip/openapi/measure.js --slice` covers it). Each document's
+// passing OpenAPI documents (corpus/slice.json), except the two slowest, Magento (187
+// operations) and Billbee (42), which `node corpus/lib/roundtrip/openapi/measure.js --slice`
+// covers, to keep this file to seconds. Each document's
 // pass count must not drop below corpus/roundtrip-expect.json; a rise means a fix: raise the
 // expectation. The harness runs over the built dist/ (npm test builds first).
 
@@ -14,6 +15,10 @@ interface Expectation {
   readonly passed: number;
 }
 
+const SLOWEST = ['/magento.com.json', '/billbee.io.json'];
+// No bound on time of its own: a busy CI machine makes a document slower, not wrong.
+const PATIENCE = 600_000;
+
 const expectations = (JSON.parse(readFileSync('corpus/roundtrip-expect.json', 'utf8')) as { openapi: Record<string, Expectation> }).openapi;
 
 function summary(result: RoundTrip): string {
@@ -21,10 +26,10 @@ function summary(result: RoundTrip): string {
 }
 
 describe('OpenAPI round trip over the corpus slice', () => {
-  it('has an expectation for every passing OpenAPI document of the slice but Magento', () => {
+  it('has an expectation for every passing OpenAPI document of the slice but the slowest two', () => {
     const slice = (JSON.parse(readFileSync('corpus/slice.json', 'utf8')) as { documents: Array<{ corpus: string; spec: string; path: string; expect: string }> }).documents;
     const expected = slice
-      .filter((d) => d.corpus === 'openapi' && d.expect === 'pass' && !d.path.endsWith('/magento.com.json'))
+      .filter((d) => d.corpus === 'openapi' && d.expect === 'pass' && !SLOWEST.some((name) => d.path.endsWith(name)))
       .map((d) => `${d.spec} ${d.path}`);
     expect(Object.keys(expectations).sort()).toEqual(expected.sort());
   });
@@ -35,7 +40,7 @@ describe('OpenAPI round trip over the corpus slice', () => {
       const result = await roundTripOpenAPI({ file: packageFile(spec, path) });
       expect(result.operations, summary(result)).toBe(expectation.operations);
       expect(result.passed, summary(result)).toBeGreaterThanOrEqual(expectation.passed);
-    });
+    }, PATIENCE);
   }
 });
 
@@ -48,7 +53,7 @@ describe('OpenAPI round trip: what it catches (Azure DNS, with the served file b
     expect(result.passed).toBe(0);
     expect(result.failures.every((f) => f.stage === 'request')).toBe(true);
     expect(result.failures[0].message).toMatch(/api-version|apiVersion/);
-  });
+  }, PATIENCE);
 
   it('an answer read from the wrong place is an answer failure', async () => {
     // `select` makes Skein return a part of the upstream's JSON instead of the whole.
@@ -62,5 +67,5 @@ describe('OpenAPI round trip: what it catches (Azure DNS, with the served file b
     const broken = result.failures.filter((f) => f.operation.startsWith('Query.recordSetsGet '));
     expect(broken).toEqual([expect.objectContaining({ stage: 'answer' })]);
     expect(result.passed).toBe(result.operations - 1);
-  });
+  }, PATIENCE);
 });
