@@ -31,6 +31,10 @@ export async function readDocument(file) {
 function withoutExamples(value, parentKey) {
   if (Array.isArray(value)) return value.map((item) => withoutExamples(item));
   if (!value || typeof value !== 'object') return value;
+  // Siblings of a $ref (ignored by OpenAPI 3.0) make json-schema-ref-parser merge a shallow
+  // copy, whose shared `properties` openapi-backend's decycle then turns into an invalid
+  // `properties: { $ref }`: the mock reads the reference alone.
+  if (typeof value.$ref === 'string' && parentKey !== 'properties') return { $ref: value.$ref };
   const out = {};
   for (const [key, item] of Object.entries(value)) {
     const isPropertyMap = parentKey === 'properties' || parentKey === 'patternProperties';
@@ -41,6 +45,8 @@ function withoutExamples(value, parentKey) {
   }
   // A schema with properties and no type is an object to every reader, Skein's importer
   // included; openapi-sampler answers null for one under allOf (Zoom's roles), so say it.
+  // The sampler answers "string" for format byte, which is not base64.
+  if (parentKey !== 'properties' && out.format === 'byte' && out.type === 'string' && out.enum === undefined) out.example = 'c2tlaW4=';
   if (parentKey !== 'properties' && out.properties && typeof out.properties === 'object' && out.type === undefined) out.type = 'object';
   return out;
 }
