@@ -26,7 +26,7 @@ export async function startMockServer({ document, dereferenced, basePath }) {
     definition,
     router,
     lazyCompileValidators: true,
-    ajvOpts: { ...ajvOpts, coerceTypes: true },
+    ajvOpts: { ...ajvOpts, coerceTypes: 'array' },
     customizeAjv: withFormats,
   });
   const responses = new Map();
