@@ -176,6 +176,9 @@ function sampleResponse(operation, document, validator) {
   } catch (error) {
     return { status, body: undefined, problem: `the sampler cannot sample the answer: ${error.message}` };
   }
+  // What the mock sends, not what it holds: the sampler leaves `undefined` where it cut
+  // recursion, which JSON drops.
+  body = body === undefined ? undefined : JSON.parse(JSON.stringify(body));
   if (status === 204) return { status: 200, body };
   let check;
   try {
