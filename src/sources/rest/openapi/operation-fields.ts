@@ -1,6 +1,6 @@
 import { classifyName } from '../../classify-operation.js';
 import { fieldName, isValidGraphQLName, NameRegistry } from '../../naming.js';
-import type { ApiOperation, Note } from './api-description.js';
+import type { ApiOperation, ApiParameter, Note } from './api-description.js';
 import type { ArgumentDefinition, RestParamDefinition, RootFieldDefinition } from './sdl-model.js';
 import type { TypeMapper } from './type-mapper.js';
 
@@ -86,7 +86,7 @@ function fieldOf(
   }
 
   // `{petId}` in the path names the parameter; the template names its argument.
-  const path = operation.path.replace(/\{([^{}]+)\}/g, (_whole, wire: string) => {
+  const path = withoutDeclaredQuery(operation.path, operation.parameters, pathArguments).replace(/\{([^{}]+)\}/g, (_whole, wire: string) => {
     let argument = pathArguments.get(wire);
     if (!argument) {
       argument = argumentNames.claim(fieldName(wire));
@@ -213,4 +213,23 @@ function describe(operation: ApiOperation): string | undefined {
   const { summary, description } = operation;
   if (summary && description && !description.startsWith(summary)) return `${summary}\n\n${description}`;
   return description ?? summary;
+}
+
+/**
+ * A path key with a query part whose placeholder names a declared query parameter
+ * (`/search/articles?query={query}` declaring `query` in: query) loses that pair: the
+ * parameter sends it, with its style and only when given, rather than the value going twice.
+ */
+function withoutDeclaredQuery(path: string, parameters: readonly ApiParameter[], pathArguments: ReadonlyMap<string, string>): string {
+  const at = path.indexOf('?');
+  if (at === -1) return path;
+  const declared = new Set(parameters.filter((p) => p.in === 'query').map((p) => p.name));
+  const kept = path
+    .slice(at + 1)
+    .split('&')
+    .filter((pair) => {
+      const placeholder = /^[^=]*=\{([^{}]+)\}$/.exec(pair)?.[1];
+      return !(placeholder && declared.has(placeholder) && !pathArguments.has(placeholder));
+    });
+  return kept.length > 0 ? `${path.slice(0, at)}?${kept.join('&')}` : path.slice(0, at);
 }

@@ -94,8 +94,8 @@ export class ShapeReader {
       this.#cache.set(schema, shape);
       return shape;
     }
-    // `true`, `false` or nothing (3.1 boolean schemas, absent schemas): anything goes.
-    return anyShape({});
+    // `true`, `false` or nothing (3.1 boolean schemas, absent schemas): anything goes, null too.
+    return anyShape({ nullable: true });
   }
 
   #read(node: Json): Shape {
@@ -110,7 +110,8 @@ export class ShapeReader {
       title: text(target.title),
       description: localDescription ?? text(target.description),
       localDescription,
-      nullable: outer.some(isNullable),
+      // A schema that constrains nothing (`items: {}`) allows every value, null included.
+      nullable: outer.some(isNullable) || isUnconstrained(target),
       deprecated: annotation('deprecated') === true,
       readOnly: annotation('readOnly') === true,
       writeOnly: annotation('writeOnly') === true,
@@ -277,6 +278,14 @@ function isNullable(schema: Json): boolean {
     (Array.isArray(schema.type) && schema.type.includes('null')) ||
     (Array.isArray(schema.enum) && schema.enum.includes(null))
   );
+}
+
+/** Keywords that describe a value without constraining it. */
+const ANNOTATIONS = new Set(['description', 'title', 'default', 'deprecated', 'readOnly', 'writeOnly', 'example', 'examples', 'externalDocs', '$comment', '$schema', '$id', 'xml', 'nullable']);
+
+function isUnconstrained(schema: Json): boolean {
+  if (schema.nullable === false || schema['x-nullable'] === false) return false;
+  return Object.keys(schema).every((key) => ANNOTATIONS.has(key) || key.startsWith('x-'));
 }
 
 function isNullSchema(schema: Json): boolean {
