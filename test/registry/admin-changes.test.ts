@@ -6,7 +6,7 @@ import { ORDER_SUMMARY } from './fixtures.js';
 import { startTestRegistryGateway, type TestRegistryGateway } from './harness.js';
 import { STORE_KINDS } from './stores.js';
 
-const ROOMS_WSDL = readFileSync('src/demo/wsdl/rooms.wsdl', 'utf8');
+const ROOMS_WSDL = readFileSync('schema/wsdl/rooms.wsdl', 'utf8');
 
 /** A WSDL server that answers only when told to: while it holds, a check that reads the WSDL is in progress. */
 async function heldWsdlServer() {

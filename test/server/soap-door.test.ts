@@ -276,7 +276,7 @@ describe('composites served as SOAP operations (demo upstreams)', () => {
       expect(imported.operations).toEqual([expect.objectContaining({ operation: name, field: name, root: 'Query' })]);
       sources.push({ path: `skein_${name}.graphql`, text: imported.sdl });
     }
-    const graph = await buildGraph({ sources, composites: [] }, { onSourceError: 'fail' });
+    const graph = await buildGraph({ sources, composites: [] }, { onSourceError: 'fail', exposeUpstreamErrors: true });
     const outer = await startGateway({ graph, port: 0, host: '127.0.0.1' });
     try {
       const query = async (text: string) => {

@@ -76,6 +76,7 @@ export class AnswerWriter {
     const wrapped = output.wrapper !== undefined && style !== 'rpc';
     let body;
     let expected;
+    let wrapperAttributes = '';
     if (resultItem) {
       const written = this.#element(state, resultItem, fieldType, 1, 'full', resultItem.local, !wrapped);
       body = written.xml;
@@ -88,12 +89,14 @@ export class AnswerWriter {
       if (!isObjectType(named)) throw new Error(`the response has several elements, but the field's type is ${named.name}`);
       const written = this.#object(state, output.content, named, 1, 'full', output.wrapper?.local ?? 'Body', !wrapped);
       body = written.children;
+      // The response element's own attributes (Cisco AXL's sequence="…") go on the wrapper.
+      wrapperAttributes = written.attributes;
       expected = written.value;
     }
     let parts;
     if (wrapped) {
       const name = this.#name(state, output.wrapper.local, output.wrapper.namespace);
-      parts = [`<${name}${DECLARATIONS}>${body}</${name}>`];
+      parts = [`<${name}${DECLARATIONS}${wrapperAttributes}>${body}</${name}>`];
     } else {
       // Bare parts and rpc accessors: each element directly in the Body (or the rpc wrapper) on its own.
       parts = state.top;
