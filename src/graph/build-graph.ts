@@ -13,6 +13,7 @@ import { buildSourceSchema, type SchemaInput, type SourceSchemaOptions } from '.
 import type { Operation, SourceConfig } from '../sources/index.js';
 import { bindResolvers } from './bind-resolvers.js';
 import { publicSchemaOf } from './public-schema.js';
+import { authorizationDirectivesSDL, compileAuthorization, guardFields, type AuthorizationMap } from '../server/auth/authorization.js';
 
 /** Everything one version of the served graph is made of. Immutable once built. */
 export interface Graph {
@@ -32,6 +33,8 @@ export interface Graph {
   readonly operations: ReadonlyMap<string, Operation>;
   /** Every composite's compiled plan, by name. */
   readonly plans: ReadonlyMap<string, CompositePlan>;
+  /** Fields guarded by `@authenticated` and `@requiresScopes`, and what each requires (src/server/auth). */
+  readonly authorization: AuthorizationMap;
   /** Composites served but paused: they answer COMPOSITE_PAUSED (HTTP 503 over REST). */
   readonly paused: ReadonlySet<string>;
   /** Releases upstream connection pools; call once no request uses this graph. */
@@ -44,7 +47,9 @@ export interface GraphOptions extends Omit<SourceSchemaOptions, 'directives'> {
 }
 
 /** SDL of the directives Skein adds to GraphQL, for sources (joins, batching) and composites. */
-export const graphDirectivesSDL = [joinDirectiveSDL, batchDirectiveSDL, listSizeDirectiveSDL, compositeDirectivesSDL].join('\n');
+export const graphDirectivesSDL = [joinDirectiveSDL, batchDirectiveSDL, listSizeDirectiveSDL, compositeDirectivesSDL, authorizationDirectivesSDL].join(
+  '\n',
+);
 
 /**
  * Builds the graph a gateway serves: the sources' schema, their joins and batch forms,
@@ -61,6 +66,9 @@ export async function buildGraph(input: SchemaInput, options: GraphOptions = {})
     const { schema, composites } = compileComposites(input.composites, base.schema);
     bindResolvers({ schema, operations: base.operations, batchForms, joins, composites, paused: options.pausedComposites });
     assertNoUnresolvedRoots(schema, [...base.operations.keys(), ...base.builtinFields], composites);
+    // After binding: the checks wrap the resolvers; a graph without the directives has none.
+    const authorization = compileAuthorization(schema);
+    guardFields(schema, authorization);
     return {
       // Last: everything above reads the configuration directives through the full schema.
       schema: publicSchemaOf(schema),
@@ -68,6 +76,7 @@ export async function buildGraph(input: SchemaInput, options: GraphOptions = {})
       sources: base.sources,
       operations: base.operations,
       plans: new Map(composites.map((c) => [c.plan.name, c.plan])),
+      authorization,
       paused: options.pausedComposites ?? new Set(),
       close: base.close,
     };

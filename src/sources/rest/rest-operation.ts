@@ -43,11 +43,11 @@ export function compileRestOperation(definition: OperationDefinition<HttpClient>
       throw new SchemaError(`@rest on ${name}: ${(error as Error).message}`, where(argument));
     }
     for (const path of parsed.placeholders) {
-      if (path[0] === 'env') continue;
+      if (path[0] === 'env' || isJwtPath(path)) continue;
       if (!argumentNames.has(path[0])) {
         throw new SchemaError(
           `@rest on ${name}: ${argument} "${text}" names {${path.join('.')}}, but ${name} has no argument "${path[0]}"` +
-            ` (it has: ${[...argumentNames].join(', ') || 'none'})`,
+            ` (it has: ${[...argumentNames].join(', ') || 'none'}; {env.NAME}, {jwt.sub} and {jwt.claims.NAME} are always there)`,
           where(argument),
         );
       }
@@ -70,10 +70,10 @@ export function compileRestOperation(definition: OperationDefinition<HttpClient>
   if (!baseUrl) {
     throw new SchemaError(`source "${source.name}" has no url, which @rest on ${name} needs`, source.location);
   }
-  // Only templates naming {env.X} need a scope beyond the arguments; most do not.
-  const usesEnv = [path, ...[...query, ...headers].map((param) => param.template)].some((template) =>
-    template.placeholders.some((placeholder) => placeholder[0] === 'env'),
-  );
+  // Only templates naming {env.X} or {jwt.…} need a scope beyond the arguments; most do not.
+  const templates = [path, ...[...query, ...headers].map((param) => param.template)];
+  const usesEnv = templates.some((template) => template.placeholders.some((placeholder) => placeholder[0] === 'env'));
+  const usesJwt = !argumentNames.has('jwt') && templates.some((template) => template.placeholders.some(isJwtPath));
   const returnType = field.type;
   const idempotent = args.method === 'GET' || args.method === 'HEAD';
 
@@ -82,7 +82,8 @@ export function compileRestOperation(definition: OperationDefinition<HttpClient>
     source,
     idempotent,
     async call(values: Readonly<Record<string, unknown>>, context: RequestContext): Promise<unknown> {
-      const scope = usesEnv ? { ...values, env: process.env } : values;
+      const scope =
+        usesEnv || usesJwt ? { ...values, ...(usesEnv ? { env: process.env } : {}), ...(usesJwt ? { jwt: context.jwt } : {}) } : values;
       let url = baseUrl + (path.render(scope, encodePathValue) ?? '');
       const search = renderQuery(query, scope);
       if (search) url += (url.includes('?') ? '&' : '?') + search;
@@ -174,6 +175,11 @@ function renderQuery(params: readonly CompiledParam[], scope: Readonly<Record<st
     }
   }
   return search.toString();
+}
+
+/** `{jwt.sub}` or `{jwt.claims.<name>…}`: what a verified token proved about the caller. */
+function isJwtPath(path: readonly string[]): boolean {
+  return path[0] === 'jwt' && ((path[1] === 'sub' && path.length === 2) || (path[1] === 'claims' && path.length > 2));
 }
 
 function forwardHeaders(context: RequestContext, allowed: readonly string[], into: Record<string, string>): void {
