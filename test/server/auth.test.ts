@@ -209,6 +209,34 @@ describe.each(DOORS)('authentication and authorization (%s)', (via) => {
     expect(await partial.json()).toMatchObject({ data: { order: { id: '1' }, audit: null }, errors: [{ extensions: { code: 'FORBIDDEN' } }] });
   });
 
+  it('/soap answers 401 and 403 Faults by the same rules', async () => {
+    const call = async (headers: Record<string, string> = {}) => {
+      const response = await fetch(`${origin}/soap/adminReport`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/xml; charset=utf-8', ...headers },
+        body:
+          '<?xml version="1.0"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns:c="urn:skein:composite:adminReport">' +
+          '<s:Body><c:adminReport><c:id>1</c:id></c:adminReport></s:Body></s:Envelope>',
+      });
+      return { status: response.status, challenge: response.headers.get('www-authenticate'), text: await response.text() };
+    };
+    const before = upstream.received.length;
+    const anonymous = await call();
+    expect(anonymous).toMatchObject({ status: 401, challenge: 'Bearer' });
+    expect(anonymous.text).toContain('<faultcode>soap:Client</faultcode>');
+    expect(anonymous.text).toContain('UNAUTHENTICATED');
+    const expired = await call(bearer(await token({}, (jwt) => jwt.setExpirationTime(now() - 120))));
+    expect(expired.status).toBe(401);
+    expect(expired.text).toMatch(/expired \(exp\)/);
+    const forbidden = await call(bearer(await token()));
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.text).toContain('FORBIDDEN');
+    expect(upstream.received.length).toBe(before);
+    const allowed = await call(bearer(await token({ scope: 'admin audit:read' })));
+    expect(allowed.status).toBe(200);
+    expect(upstream.received.length).toBe(before + 1);
+  });
+
   it('keeps verifying with known keys when the JWKS server is down', async () => {
     const valid = await token();
     await jwks.close();

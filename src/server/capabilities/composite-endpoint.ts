@@ -1,6 +1,7 @@
 import type http from 'node:http';
 import { parse, type DocumentNode, type ExecutionResult, type GraphQLError, type GraphQLField } from 'graphql';
 import type { Graph } from '../../graph/index.js';
+import { httpRefusalOf } from '../auth/refusal.js';
 import type { TrustedOperation } from '../pipeline.js';
 import { fullSelection } from './result-selection.js';
 import { BadVariables, variablesFromBody, variablesFromQuery } from './request-variables.js';
@@ -86,8 +87,8 @@ export async function callComposite(request: EndpointRequest): Promise<EndpointA
   if (result.errors?.some((e) => e.extensions?.code === 'COMPOSITE_PAUSED')) {
     return { status: 503, headers: { 'retry-after': '60' }, body: { data: null, errors } };
   }
-  const refused = authorizationRefusal(name, result);
-  if (refused) return { ...refused, body: { data: value ?? null, errors } };
+  const refused = httpRefusalOf(name, result);
+  if (refused) return { status: refused.status, headers: { 'www-authenticate': refused.challenge }, body: { data: value ?? null, errors } };
   if (value === undefined || (value === null && !result.data)) {
     // Variables graphql-js could not coerce (a bad enum value): the request's fault.
     return { status: 400, body: { ...error(result.errors?.map((e) => e.message).join('; ') ?? 'invalid request', 'BAD_REQUEST'), errors } };
@@ -145,23 +146,6 @@ async function readJSONBody(req: http.IncomingMessage): Promise<unknown> {
 function restError(error: GraphQLError): unknown {
   const { locations: _locations, ...rest } = error.toJSON();
   return rest;
-}
-
-/**
- * 401 or 403 when the request was refused as a whole (a bad bearer token) or the
- * composite itself may not be called (`@authenticated`, `@requiresScopes` on its
- * operation); a step refused inside an answered composite is a partial answer (200).
- */
-function authorizationRefusal(name: string, result: ExecutionResult): Omit<EndpointAnswer, 'body'> | undefined {
-  const refusal = result.errors?.find(
-    (e) =>
-      (e.extensions?.code === 'UNAUTHENTICATED' || e.extensions?.code === 'FORBIDDEN') &&
-      (!result.data || (e.path?.length === 1 && e.path[0] === name)),
-  );
-  if (!refusal) return undefined;
-  return refusal.extensions.code === 'UNAUTHENTICATED'
-    ? { status: 401, headers: { 'www-authenticate': 'Bearer' } }
-    : { status: 403, headers: { 'www-authenticate': 'Bearer error="insufficient_scope"' } };
 }
 
 /** The 4xx every upstream failure answered with (all the same), if they agree on one. */
