@@ -44,10 +44,16 @@ export function compileRestOperation(definition: OperationDefinition<HttpClient>
     }
     for (const path of parsed.placeholders) {
       if (path[0] === 'env' || isJwtPath(path)) continue;
+      if (path[0] === 'jwt' && !argumentNames.has('jwt')) {
+        throw new SchemaError(
+          `@rest on ${name}: ${argument} "${text}" names {${path.join('.')}}; the verified token is read as {jwt.sub} or {jwt.claims.NAME}`,
+          where(argument),
+        );
+      }
       if (!argumentNames.has(path[0])) {
         throw new SchemaError(
           `@rest on ${name}: ${argument} "${text}" names {${path.join('.')}}, but ${name} has no argument "${path[0]}"` +
-            ` (it has: ${[...argumentNames].join(', ') || 'none'}; {env.NAME}, {jwt.sub} and {jwt.claims.NAME} are always there)`,
+            ` (it has: ${[...argumentNames].join(', ') || 'none'})`,
           where(argument),
         );
       }
