@@ -1,6 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOORS, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { startRecordingUpstream, type RecordingUpstream } from '../helpers/recording-upstream.js';
@@ -235,6 +238,26 @@ describe.each(DOORS)('authentication and authorization (%s)', (via) => {
     const allowed = await call(bearer(await token({ scope: 'admin audit:read' })));
     expect(allowed.status).toBe(200);
     expect(upstream.received.length).toBe(before + 1);
+  });
+
+  it('/mcp reports refusals as tool errors with the same codes, calling nothing it refuses', async () => {
+    const call = async (headers: Record<string, string>) => {
+      const client = new Client({ name: 'auth-test', version: '1.0.0' });
+      await client.connect(new StreamableHTTPClientTransport(new URL(gateway.gateway.mcpUrl), { requestInit: { headers } }));
+      try {
+        return (await client.callTool({ name: 'adminReport', arguments: { id: '1' } })) as CallToolResult;
+      } finally {
+        await client.close();
+      }
+    };
+    const before = upstream.received.length;
+    const forbidden = await call(bearer(await token()));
+    expect(forbidden.isError).toBe(true);
+    expect(JSON.stringify(forbidden.content)).toContain('FORBIDDEN');
+    const expired = await call(bearer(await token({}, (jwt) => jwt.setExpirationTime(now() - 120))));
+    expect(expired.isError).toBe(true);
+    expect(JSON.stringify(expired.content)).toContain('UNAUTHENTICATED');
+    expect(upstream.received.length).toBe(before);
   });
 
   it('keeps verifying with known keys when the JWKS server is down', async () => {
