@@ -33,6 +33,10 @@ export class TokenRejected extends Error {
 
 export type JwtVerifier = (token: string) => Promise<VerifiedToken>;
 
+/** How long a verified token is trusted without checking it again, and how many are kept. */
+const VERIFIED_TTL_MS = 60_000;
+const VERIFIED_MAX = 10_000;
+
 const ASYMMETRIC = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
 
 /**
@@ -71,14 +75,29 @@ export function createJwtVerifier(settings: JwtSettings): JwtVerifier {
     }
   };
 
+  // Tokens verified lately, so a client's every request does not pay for a signature check
+  // again (an RSA verification costs more than the rest of a pass-through request). An entry
+  // lasts until the token expires, at most VERIFIED_TTL_MS, so a key withdrawn from the JWKS
+  // stops being trusted within that time.
+  const verified = new Map<string, { readonly token: VerifiedToken; readonly until: number }>();
+
   return async (token) => {
+    const known = verified.get(token);
+    if (known) {
+      if (Date.now() < known.until) return known.token;
+      verified.delete(token);
+    }
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, keyOf, { algorithms, issuer: settings.issuer, audience: settings.audience }));
     } catch (error) {
       throw new TokenRejected(failedCheck(error));
     }
-    return { sub: payload.sub, claims: payload, scopes: scopesOf(payload) };
+    const result: VerifiedToken = { sub: payload.sub, claims: payload, scopes: scopesOf(payload) };
+    const until = Math.min(Date.now() + VERIFIED_TTL_MS, payload.exp !== undefined ? payload.exp * 1000 : Infinity);
+    if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
+    verified.set(token, { token: result, until });
+    return result;
   };
 }
 
