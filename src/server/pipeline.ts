@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import { useEngine, useSchemaByContext } from '@envelop/core';
-import { execute, subscribe, type DocumentNode, type ExecutionResult } from 'graphql';
+import { execute, GraphQLError, subscribe, type DocumentNode, type ExecutionResult } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { renderGraphiQL } from './render-graphiql.js';
 import type { Graph } from '../graph/index.js';
@@ -104,7 +104,11 @@ export function createGraphQLPipeline(options: PipelineOptions): GraphQLPipeline
         contextValue = await enveloped.contextFactory();
       } catch (error) {
         // A refusal while building the context (a bad bearer token): the answer, as in /graphql.
-        if (isGraphQLError(error)) return { errors: [error] };
+        // Its `http` extension is for /graphql's finishing step; these doors choose their own status.
+        if (isGraphQLError(error)) {
+          const { http: _http, ...extensions } = error.extensions;
+          return { errors: [new GraphQLError(error.message, { extensions })] };
+        }
         throw error;
       }
       return (await enveloped.execute({ schema: enveloped.schema, document, variableValues: variables, contextValue })) as ExecutionResult;

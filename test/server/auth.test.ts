@@ -200,7 +200,11 @@ describe.each(DOORS)('authentication and authorization (%s)', (via) => {
 
     const badToken = await fetch(`${origin}/api/orderAudit?id=1`, { headers: bearer(await token({}, (jwt) => jwt.setExpirationTime(now() - 120))) });
     expect(badToken.status).toBe(401);
-    expect((await badToken.json()).errors[0].message).toMatch(/expired/);
+    expect(badToken.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+    // As the caller reads it: the code and the check, nothing of the gateway's internals.
+    expect((await badToken.json()).errors).toEqual([
+      { message: 'the bearer token was rejected: it has expired (exp)', extensions: { code: 'UNAUTHENTICATED' } },
+    ]);
 
     const forbidden = await fetch(`${origin}/api/adminReport?id=1`, { headers: bearer(await token()) });
     expect(forbidden.status).toBe(403);

@@ -21,7 +21,8 @@ export function httpRefusalOf(name: string, result: ExecutionResult): HttpRefusa
       (!result.data || (e.path?.length === 1 && e.path[0] === name)),
   );
   if (!refusal) return undefined;
+  // Refused before execution (no data): the token itself was bad.
   return refusal.extensions.code === 'UNAUTHENTICATED'
-    ? { status: 401, code: 'UNAUTHENTICATED', challenge: 'Bearer' }
+    ? { status: 401, code: 'UNAUTHENTICATED', challenge: result.data ? 'Bearer' : 'Bearer error="invalid_token"' }
     : { status: 403, code: 'FORBIDDEN', challenge: 'Bearer error="insufficient_scope"' };
 }
