@@ -13,11 +13,12 @@ import { batching } from './scenarios/batching.js';
 import { hostile } from './scenarios/hostile.js';
 import { composite } from './scenarios/composite.js';
 import { overhead } from './scenarios/overhead.js';
+import { auth } from './scenarios/auth.js';
 import { peer } from './scenarios/peer.js';
 import { scale } from './scenarios/scale.js';
 import { soap } from './scenarios/soap.js';
 
-const SCENARIOS = { overhead, composite, soap, batching, scale, peer, hostile };
+const SCENARIOS = { overhead, composite, soap, batching, scale, peer, hostile, auth };
 
 async function main() {
   const machine = machineInfo();

@@ -2,13 +2,13 @@
 //   BENCH_QUICK=1        a smoke run of about 2.5 minutes: 1 s runs, 1 s warm-up, fewer points
 //   BENCH_DURATION=s     measured seconds per load run (default 5; quick 1)
 //   BENCH_WARMUP=s       warm-up seconds before each measured run (default 2; quick 1)
-//   BENCH_ONLY=a,b       scenarios to run, of: peer,overhead,composite,soap,batching,scale
+//   BENCH_ONLY=a,b       scenarios to run, of: peer,overhead,composite,soap,batching,scale,hostile,auth
 //   BENCH_SKEIN_MODE     how scenarios 1–4 start Skein: registry (`skein serve`, default) or
 //                        no-registry (`skein serve --no-registry`); the peer comparison and
 //                        scenario 5 measure both
 //   BENCH_DELAY_MS=ms    upstream delay of the composite scenario (default 20)
 //   BENCH_PORT_BASE=n    ports of Skein's own scenarios: n (gateway), n+1 (REST), n+2 (SOAP),
-//                        n+3 and n+5 (hand-written clients), n+4 (second gateway); default 4300. The peer
+//                        n+3 and n+5 (hand-written clients), n+4 (second gateway), n+6 (JWKS of the auth scenario); default 4300. The peer
 //                        scenario always uses 4000, 4101 and 4102, as the peer's bench does.
 //   BENCH_PEER_DIR=dir   the peer benchmark to copy (default /work/shared/peer)
 //   BENCH_PEER_DURATION, BENCH_PEER_WARMUP   the peer bench's DURATION and WARMUP (default 6 and 3; quick 1 and 1)
@@ -20,7 +20,7 @@ const env = process.env;
 const quick = env.BENCH_QUICK === '1';
 const num = (name, fallback) => (env[name] !== undefined && env[name] !== '' ? Number(env[name]) : fallback);
 // The peer comparison first: it is the headline, and the machine is often quietest at the start.
-const ALL = ['peer', 'overhead', 'composite', 'soap', 'batching', 'scale', 'hostile'];
+const ALL = ['peer', 'overhead', 'composite', 'soap', 'batching', 'scale', 'hostile', 'auth'];
 
 export const settings = {
   quick,

@@ -14,6 +14,7 @@ import { buildSourceSchema, type SchemaInput, type SourceSchemaOptions } from '.
 import type { Operation, SourceConfig } from '../sources/index.js';
 import { bindResolvers } from './bind-resolvers.js';
 import { publicSchemaOf } from './public-schema.js';
+import { authorizationDirectivesSDL, compileAuthorization, guardFields, type AuthorizationMap } from '../server/auth/authorization.js';
 
 /** Everything one version of the served graph is made of. Immutable once built. */
 export interface Graph {
@@ -38,6 +39,8 @@ export interface Graph {
    * the one most of its steps' sources speak, a tie going to REST (src/compose/protocol.ts).
    */
   readonly protocols: ReadonlyMap<string, CompositeProtocol>;
+  /** Fields guarded by `@authenticated` and `@requiresScopes`, and what each requires (src/server/auth). */
+  readonly authorization: AuthorizationMap;
   /** Composites served but paused: they answer COMPOSITE_PAUSED (HTTP 503 over REST). */
   readonly paused: ReadonlySet<string>;
   /** Releases upstream connection pools; call once no request uses this graph. */
@@ -50,7 +53,9 @@ export interface GraphOptions extends Omit<SourceSchemaOptions, 'directives'> {
 }
 
 /** SDL of the directives Skein adds to GraphQL, for sources (joins, batching) and composites. */
-export const graphDirectivesSDL = [joinDirectiveSDL, batchDirectiveSDL, listSizeDirectiveSDL, compositeDirectivesSDL].join('\n');
+export const graphDirectivesSDL = [joinDirectiveSDL, batchDirectiveSDL, listSizeDirectiveSDL, compositeDirectivesSDL, authorizationDirectivesSDL].join(
+  '\n',
+);
 
 /**
  * Builds the graph a gateway serves: the sources' schema, their joins and batch forms,
@@ -70,6 +75,9 @@ export async function buildGraph(input: SchemaInput, options: GraphOptions = {})
     const plans = new Map(composites.map((c) => [c.plan.name, c.plan]));
     const recorded = new Map(input.composites.filter((f) => f.protocol).map((f) => [f.path, f.protocol!]));
     const overrides = new Map(composites.filter((c) => recorded.has(c.plan.file)).map((c) => [c.plan.name, recorded.get(c.plan.file)!]));
+    // After binding: the checks wrap the resolvers; a graph without the directives has none.
+    const authorization = compileAuthorization(schema);
+    guardFields(schema, authorization);
     return {
       // Last: everything above reads the configuration directives through the full schema.
       schema: publicSchemaOf(schema),
@@ -78,6 +86,7 @@ export async function buildGraph(input: SchemaInput, options: GraphOptions = {})
       operations: base.operations,
       plans,
       protocols: majorityProtocols(plans, base.operations, overrides),
+      authorization,
       paused: options.pausedComposites ?? new Set(),
       close: base.close,
     };

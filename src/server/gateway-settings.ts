@@ -1,3 +1,5 @@
+import type { JwtSettings } from './auth/jwt-verifier.js';
+
 /**
  * What a gateway allows and how it protects itself: request limits, security switches
  * and the shutdown deadline. `skein serve` fills them from flags and the environment
@@ -44,6 +46,8 @@ export interface GatewaySettings {
   readonly csrf: boolean;
   /** Origins allowed to call from a browser (CORS); empty: same origin only; ['*']: any. */
   readonly corsOrigins: readonly string[];
+  /** Bearer-token verification (src/server/auth); undefined: tokens are not checked and no plugin runs. */
+  readonly jwt?: JwtSettings;
   /** How long a stopping gateway waits for requests in flight, in ms. */
   readonly shutdownTimeoutMs: number;
   /**

@@ -17,3 +17,5 @@ export { HEALTH_PATH, READY_PATH, type ReadinessCheck } from './health.js';
 export { REQUEST_ID_HEADER } from './request-id.js';
 export type { GatewayPlugin } from './gateway-plugin.js';
 export { LOCAL_HOSTS } from './http-server.js';
+export { jwtSettingsFromEnvironment } from './auth/jwt-settings.js';
+export type { JwtSettings } from './auth/jwt-verifier.js';

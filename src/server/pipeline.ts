@@ -1,12 +1,12 @@
 import type http from 'node:http';
 import { useEngine, useSchemaByContext } from '@envelop/core';
-import { execute, subscribe, type DocumentNode, type ExecutionResult } from 'graphql';
+import { execute, GraphQLError, subscribe, type DocumentNode, type ExecutionResult } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { renderGraphiQL } from './render-graphiql.js';
 import type { Graph } from '../graph/index.js';
 import { RequestBudget, type RequestContext } from '../sources/index.js';
 import { createFastLane } from './fast-lane.js';
-import { createResultFinisher, useFinishResult } from './finish-result.js';
+import { createResultFinisher, isGraphQLError, useFinishResult } from './finish-result.js';
 import { readBody, withBody } from './read-body.js';
 import type { GatewayPlugin } from './gateway-plugin.js';
 import { DEFAULT_SETTINGS, type GatewaySettings } from './gateway-settings.js';
@@ -20,6 +20,8 @@ import { useExposePlan } from './use-expose-plan.js';
 import { usePersistedOperations } from './use-persisted-operations.js';
 import { useRequestBudget } from './use-request-budget.js';
 import { useRequestLimits } from './use-request-limits.js';
+import { createJwtVerifier } from './auth/jwt-verifier.js';
+import { useJwt } from './auth/use-jwt.js';
 
 export interface PipelineOptions {
   /** The graph to serve when a request brings none (yoga used on its own, as in tests). */
@@ -97,12 +99,19 @@ export function createGraphQLPipeline(options: PipelineOptions): GraphQLPipeline
       const request = new NodeRequest(req, res);
       const budget = new RequestBudget(settings);
       const enveloped = yoga.getEnveloped({ req, res, graph, budget, request, params: { variables } });
-      return (await enveloped.execute({
-        schema: enveloped.schema,
-        document,
-        variableValues: variables,
-        contextValue: await enveloped.contextFactory(),
-      })) as ExecutionResult;
+      let contextValue: unknown;
+      try {
+        contextValue = await enveloped.contextFactory();
+      } catch (error) {
+        // A refusal while building the context (a bad bearer token): the answer, as in /graphql.
+        // Its `http` extension is for /graphql's finishing step; these doors choose their own status.
+        if (isGraphQLError(error)) {
+          const { http: _http, ...extensions } = error.extensions;
+          return { errors: [new GraphQLError(error.message, { extensions })] };
+        }
+        throw error;
+      }
+      return (await enveloped.execute({ schema: enveloped.schema, document, variableValues: variables, contextValue })) as ExecutionResult;
     },
   };
 }
@@ -116,6 +125,8 @@ function pipelinePlugins(settings: GatewaySettings, metrics: GatewayMetrics | un
     useDocumentCache(),
     ...(settings.csrf ? [useCsrfPrevention()] : []),
     ...(settings.persistedOperations ? [usePersistedOperations(settings.persistedOperations)] : []),
+    // Only when tokens are checked: without it, no request pays for it.
+    ...(settings.jwt ? [useJwt(createJwtVerifier(settings.jwt))] : []),
     useRequestLimits(settings),
     useRequestBudget(settings),
     useErrorMasking({ log, onMasked: metrics ? () => void metrics.maskedErrors++ : undefined }),

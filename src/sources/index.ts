@@ -3,7 +3,7 @@ import { restProtocol } from './rest/index.js';
 import { soapProtocol } from './soap/index.js';
 import { sourceDirectiveSDL } from './source-directive.js';
 
-export type { IncomingRequest, Operation, OperationDefinition, Protocol, RequestContext, SourceConfig, SourceKind } from './protocol.js';
+export type { IncomingRequest, Operation, OperationDefinition, Protocol, RequestContext, RequestIdentity, SourceConfig, SourceKind } from './protocol.js';
 export { RequestBudget, BudgetCode, responseTooLarge, type BudgetLimits } from './http/request-budget.js';
 export { UpstreamError, UpstreamErrorCode, excerpt, withoutUpstreamText } from './upstream-error.js';
 export { directiveValues, readSources, sourceUrlVariable, type SourceReadOptions } from './source-directive.js';

@@ -39,6 +39,15 @@ export interface RequestContext {
   readonly request?: IncomingRequest;
   /** What the request may still spend upstream; absent when Skein calls on its own. */
   readonly budget?: RequestBudget;
+  /** The request's verified bearer token, when the gateway checks JWTs and the client sent one. */
+  readonly jwt?: RequestIdentity;
+}
+
+/** What a verified JWT proved: header templates read it as `{jwt.sub}` and `{jwt.claims.<name>}`. */
+export interface RequestIdentity {
+  readonly sub: string | undefined;
+  readonly claims: Readonly<Record<string, unknown>>;
+  readonly scopes: ReadonlySet<string>;
 }
 
 /**

@@ -26,6 +26,10 @@ interface ServeOptions extends Partial<Record<Exclude<NumericSetting, 'shutdownT
   corsOrigins?: string;
   csrf?: boolean;
   exposeUpstreamErrors?: boolean;
+  jwtJwksUrl?: string;
+  jwtSecret?: string;
+  jwtIssuer?: string;
+  jwtAudience?: string;
   registry: boolean;
   maxSourceBytes?: string;
   maxSourceFields?: string;
@@ -62,6 +66,10 @@ export function registerServe(program: Command): void {
     .option('--persisted-operations <file>', 'serve only the operations of this JSON manifest, id → document (env SKEIN_PERSISTED_OPERATIONS)')
     .option('--cors-origins <list>', 'origins allowed to call from a browser, comma-separated, or * (env SKEIN_CORS_ORIGINS; default: same origin only)')
     .option('--no-csrf', 'accept browser requests without a CSRF header (env SKEIN_CSRF=off)')
+    .option('--jwt-jwks-url <url>', 'verify Authorization: Bearer tokens with the keys published here (env SKEIN_JWT_JWKS_URL)')
+    .option('--jwt-secret <secret>', 'verify HS256 bearer tokens with this secret, 32 bytes or more (env SKEIN_JWT_SECRET; prefer the variable)')
+    .option('--jwt-issuer <iss>', 'the issuer (iss) a token must carry (env SKEIN_JWT_ISSUER)')
+    .option('--jwt-audience <aud>', 'an audience (aud) a token must carry (env SKEIN_JWT_AUDIENCE)')
     .option('--max-source-bytes <n>', "bytes of one registered source, SDL and attachments (env SKEIN_MAX_SOURCE_BYTES; default 16777216)")
     .option('--max-source-fields <n>', 'fields of one registered source (env SKEIN_MAX_SOURCE_FIELDS; default 150000)')
     .option('--max-composite-steps <n>', 'steps of one composite (env SKEIN_MAX_COMPOSITE_STEPS; default 200)')
@@ -77,7 +85,7 @@ Environment:
   SKEIN_DATA_DIR     the embedded registry's folder (default ${DATA_DIR_HELP})
   SKEIN_ALLOWED_HOSTS  with --dev or --demo: host names besides localhost, 127.0.0.1 and [::1] requests may be addressed to, or *
   SKEIN_ENV_ALLOW    variables {env.X} templates may name besides SKEIN_SOURCE_* (names, PREFIX_* patterns; never the gateway's own secrets)
-  and SKEIN_MAX_*, SKEIN_PERSISTED_OPERATIONS, SKEIN_CORS_ORIGINS, SKEIN_CSRF, SKEIN_EXPOSE_UPSTREAM_ERRORS, SKEIN_SHUTDOWN_TIMEOUT_MS as above
+  and SKEIN_MAX_*, SKEIN_PERSISTED_OPERATIONS, SKEIN_CORS_ORIGINS, SKEIN_CSRF, SKEIN_EXPOSE_UPSTREAM_ERRORS, SKEIN_JWT_*, SKEIN_SHUTDOWN_TIMEOUT_MS as above
 
 Health: GET /healthz (alive), GET /readyz (schema loaded, store reachable, not stopping), GET /metrics (Prometheus).
 SIGTERM or SIGINT: stop accepting, finish requests in flight within the shutdown timeout, close upstream pools and the store, exit 0.`,
@@ -89,7 +97,7 @@ SIGTERM or SIGINT: stop accepting, finish requests in flight within the shutdown
         const { loadSchemaFolder } = await import('../../schema/index.js');
         const { buildGraph } = await import('../../graph/index.js');
         const { registryLimitsFromEnvironment } = await import('../../registry/index.js');
-        const { AdminTokens, LOCAL_HOSTS, exposeUpstreamErrors, readPersistedOperations, settingsFromEnvironment, startGateway, startRegistryGateway } = await import('../../server/index.js');
+        const { AdminTokens, LOCAL_HOSTS, exposeUpstreamErrors, jwtSettingsFromEnvironment, readPersistedOperations, settingsFromEnvironment, startGateway, startRegistryGateway } = await import('../../server/index.js');
         const port = Number(options.port);
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, not "${options.port}"`);
         const tokens = AdminTokens.parse(process.env.SKEIN_ADMIN_TOKEN);
@@ -114,6 +122,7 @@ SIGTERM or SIGINT: stop accepting, finish requests in flight within the shutdown
         const settings = {
           ...settingsFromEnvironment({ ...options, shutdownTimeoutMs: options.shutdownTimeout, requestTimeoutMs: options.requestTimeout, csrf: options.csrf }),
           persistedOperations: persistedFile ? readPersistedOperations(persistedFile) : undefined,
+          jwt: jwtSettingsFromEnvironment(options),
           graphiqlExample: demoModule?.DEMO_GRAPHIQL_EXAMPLE,
           // On a developer's machine the catalog may show where sources live (never their credentials).
           showSourceUrls: dev,

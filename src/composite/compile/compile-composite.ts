@@ -1,3 +1,4 @@
+import { AUTHORIZATION_DIRECTIVES } from '../../server/auth/authorization.js';
 import {
   isNonNullType,
   Kind,
@@ -116,7 +117,9 @@ export function compileComposite(
   const description = [plan.description, `Composite \`${name}\` (${file}). Plan: ${plan.stages.map((s) => s.join(' ‖ ')).join(' → ')}.`]
     .filter(Boolean)
     .join('\n\n');
-  const field = `  ${print({ kind: Kind.STRING, value: description, block: true })}\n  ${name}${args.length ? `(${args.join(', ')})` : ''}: ${types.rootType}`;
+  // Authorization on the operation (`query hotelOrder(…) @authenticated`) guards the composite's field.
+  const guards = (operation.directives ?? []).filter((d) => AUTHORIZATION_DIRECTIVES.has(d.name.value)).map((d) => ` ${print(d)}`);
+  const field = `  ${print({ kind: Kind.STRING, value: description, block: true })}\n  ${name}${args.length ? `(${args.join(', ')})` : ''}: ${types.rootType}${guards.join('')}`;
   return {
     plan,
     rootType,

@@ -1,6 +1,7 @@
 import type http from 'node:http';
 import { parse, type DocumentNode, type ExecutionResult, type GraphQLError, type GraphQLField } from 'graphql';
 import type { Graph } from '../../graph/index.js';
+import { httpRefusalOf } from '../auth/refusal.js';
 import type { TrustedOperation } from '../pipeline.js';
 import { fullSelection } from './result-selection.js';
 import { BadVariables, variablesFromBody, variablesFromQuery } from './request-variables.js';
@@ -86,6 +87,8 @@ export async function callComposite(request: EndpointRequest): Promise<EndpointA
   if (result.errors?.some((e) => e.extensions?.code === 'COMPOSITE_PAUSED')) {
     return { status: 503, headers: { 'retry-after': '60' }, body: { data: null, errors } };
   }
+  const refused = httpRefusalOf(name, result);
+  if (refused) return { status: refused.status, headers: { 'www-authenticate': refused.challenge }, body: { data: value ?? null, errors } };
   if (value === undefined || (value === null && !result.data)) {
     // Variables graphql-js could not coerce (a bad enum value): the request's fault.
     return { status: 400, body: { ...error(result.errors?.map((e) => e.message).join('; ') ?? 'invalid request', 'BAD_REQUEST'), errors } };

@@ -2,6 +2,7 @@ import type http from 'node:http';
 import type { ExecutionResult, GraphQLField } from 'graphql';
 import type { Graph } from '../../graph/index.js';
 import { agreedClientError, documentFor } from '../capabilities/composite-endpoint.js';
+import { httpRefusalOf } from '../auth/refusal.js';
 import type { RouteHandler } from '../http-server.js';
 import type { TrustedOperation } from '../pipeline.js';
 import { answerEnvelope } from './answer-writer.js';
@@ -95,6 +96,11 @@ export function createSoapHandler(options: SoapOptions): RouteHandler {
       })) as ExecutionResult<Record<string, unknown>>;
       const errors = result.errors ?? [];
       if (errors.some((e) => e.extensions?.code === 'COMPOSITE_PAUSED')) throw new FaultError(pausedFault(name));
+      const refused = httpRefusalOf(name, result);
+      if (refused) {
+        res.setHeader('www-authenticate', refused.challenge);
+        throw new FaultError({ kind: 'client', errors: errors.map(soapErrorOf), httpStatus: refused.status });
+      }
       const value = result.data?.[name] as Record<string, unknown> | null | undefined;
       if (value === undefined || (value === null && !result.data)) {
         // Variables graphql-js could not coerce (an Int out of range): the request's fault.

@@ -49,6 +49,13 @@ export function compileRestOperation(definition: OperationDefinition<HttpClient>
         if (refused) throw new SchemaError(`@rest on ${name}: ${argument} "${text}": ${refused}`, where(argument));
         continue;
       }
+      if (isJwtPath(path)) continue;
+      if (path[0] === 'jwt' && !argumentNames.has('jwt')) {
+        throw new SchemaError(
+          `@rest on ${name}: ${argument} "${text}" names {${path.join('.')}}; the verified token is read as {jwt.sub} or {jwt.claims.NAME}`,
+          where(argument),
+        );
+      }
       if (!argumentNames.has(path[0])) {
         throw new SchemaError(
           `@rest on ${name}: ${argument} "${text}" names {${path.join('.')}}, but ${name} has no argument "${path[0]}"` +
@@ -78,10 +85,10 @@ export function compileRestOperation(definition: OperationDefinition<HttpClient>
   if (!baseUrl) {
     throw new SchemaError(`source "${source.name}" has no url, which @rest on ${name} needs`, source.location);
   }
-  // Only templates naming {env.X} need a scope beyond the arguments; most do not.
-  const usesEnv = [path, ...[...query, ...headers].map((param) => param.template)].some((template) =>
-    template.placeholders.some((placeholder) => placeholder[0] === 'env'),
-  );
+  // Only templates naming {env.X} or {jwt.…} need a scope beyond the arguments; most do not.
+  const templates = [path, ...[...query, ...headers].map((param) => param.template)];
+  const usesEnv = templates.some((template) => template.placeholders.some((placeholder) => placeholder[0] === 'env'));
+  const usesJwt = !argumentNames.has('jwt') && templates.some((template) => template.placeholders.some(isJwtPath));
   const returnType = field.type;
   const idempotent = args.method === 'GET' || args.method === 'HEAD';
 
@@ -90,7 +97,8 @@ export function compileRestOperation(definition: OperationDefinition<HttpClient>
     source,
     idempotent,
     async call(values: Readonly<Record<string, unknown>>, context: RequestContext): Promise<unknown> {
-      const scope = usesEnv ? { ...values, env: process.env } : values;
+      const scope =
+        usesEnv || usesJwt ? { ...values, ...(usesEnv ? { env: process.env } : {}), ...(usesJwt ? { jwt: context.jwt } : {}) } : values;
       let url = baseUrl + (path.render(scope, encodePathValue) ?? '');
       const search = renderQuery(query, scope);
       if (search) url += (url.includes('?') ? '&' : '?') + search;
@@ -185,6 +193,11 @@ function renderQuery(params: readonly CompiledParam[], scope: Readonly<Record<st
     }
   }
   return search.toString();
+}
+
+/** `{jwt.sub}` or `{jwt.claims.<name>…}`: what a verified token proved about the caller. */
+function isJwtPath(path: readonly string[]): boolean {
+  return path[0] === 'jwt' && ((path[1] === 'sub' && path.length === 2) || (path[1] === 'claims' && path.length > 2));
 }
 
 function forwardHeaders(context: RequestContext, allowed: readonly string[], into: Record<string, string>): void {

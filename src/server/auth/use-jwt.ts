@@ -1,0 +1,48 @@
+import { GraphQLError } from 'graphql';
+import type { IncomingRequest } from '../../sources/index.js';
+import type { GatewayPlugin } from '../gateway-plugin.js';
+import { TokenRejected, type JwtVerifier } from './jwt-verifier.js';
+
+/**
+ * Verifies the `Authorization: Bearer` token of each request as its context is built,
+ * in every door (/graphql's two, and /api, /soap and /mcp through the pipeline's
+ * `execute`), and puts what it proved in the context as `jwt`: resolvers pass it to
+ * upstream calls (header templates) and authorization reads it. A request without a
+ * bearer token goes on anonymous; one with a token that fails a check is refused as a
+ * whole: 401, code UNAUTHENTICATED, naming the check.
+ */
+export function useJwt(verify: JwtVerifier): GatewayPlugin {
+  return {
+    name: 'jwt',
+    async onContextBuilding({ context, extendContext }) {
+      const token = bearerToken((context as { request?: IncomingRequest }).request);
+      if (token === undefined) return;
+      try {
+        extendContext({ jwt: await verify(token) });
+      } catch (error) {
+        if (error instanceof TokenRejected) throw unauthenticated(error.message, 'invalid_token');
+        throw error;
+      }
+    },
+  };
+}
+
+/** The token of an `Authorization: Bearer …` header; undefined without one (other schemes are not ours). */
+function bearerToken(request: IncomingRequest | undefined): string | undefined {
+  const header = request?.headers.get('authorization');
+  if (!header) return undefined;
+  const match = /^\s*bearer(?:\s+(.*))?$/i.exec(header);
+  if (!match) return undefined;
+  const token = match[1]?.trim();
+  if (!token) throw unauthenticated('the Authorization header says Bearer but carries no token', 'invalid_request');
+  return token;
+}
+
+function unauthenticated(message: string, error: 'invalid_token' | 'invalid_request'): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: {
+      code: 'UNAUTHENTICATED',
+      http: { status: 401, headers: { 'www-authenticate': `Bearer error="${error}"` } },
+    },
+  });
+}
