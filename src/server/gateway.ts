@@ -1,6 +1,7 @@
 import type { Graph } from '../graph/index.js';
 import { ADMIN_ENDPOINT, createAdminHandler, type AdminHandler, type AdminOptions } from './admin/index.js';
 import { CAPABILITIES_PREFIX, createCapabilitiesHandler } from './capabilities/index.js';
+import { createCors } from './cors.js';
 import { DEFAULT_SETTINGS, type GatewaySettings } from './gateway-settings.js';
 import { createGraphQLPipeline } from './pipeline.js';
 import { createHealthHandlers, HEALTH_PATH, READY_PATH, type ReadinessCheck } from './health.js';
@@ -84,6 +85,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     checks: [{ name: 'schema', check: () => live.current().schema !== undefined }, ...(options.readiness ?? [])],
     draining: () => http?.draining ?? false,
   });
+  // CORS, alike on every public route (not /mcp, which refuses browsers, nor the same-origin admin API).
+  const cors = createCors(settings.corsOrigins);
   const routes: Route[] = [
     { prefix: HEALTH_PATH, handle: health.healthz, duringShutdown: true },
     { prefix: READY_PATH, handle: health.readyz, duringShutdown: true },
@@ -99,25 +102,28 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     {
       prefix: '/graphql',
       maxBodyBytes: settings.maxBodyBytes,
-      handle: (req, res) => {
+      handle: cors((req, res) => {
         const lease = live.acquire();
         res.once('close', lease.release);
         return graphql.handle(req, res, lease.graph);
-      },
+      }, ['GET', 'POST']),
     },
   ];
-  const capabilities = createCapabilitiesHandler({
+  const capabilities = cors(createCapabilitiesHandler({
     acquire: () => live.acquire(),
     execute: (operation) => graphql.execute(operation),
     version: options.graphVersion ?? (() => 'fixed'),
-  });
+  }), ['GET', 'HEAD', 'POST']);
   routes.push(
     { prefix: CAPABILITIES_PREFIX, handle: capabilities, maxBodyBytes: settings.maxBodyBytes },
     { prefix: `${CAPABILITIES_PREFIX}/`, handle: capabilities, maxBodyBytes: settings.maxBodyBytes },
     // Composites as SOAP operations. The handler enforces the body limit itself, to refuse with a Fault.
     {
       prefix: `${SOAP_PREFIX}/`,
-      handle: createSoapHandler({ acquire: () => live.acquire(), execute: (operation) => graphql.execute(operation), maxBodyBytes: settings.maxBodyBytes }),
+      handle: cors(
+        createSoapHandler({ acquire: () => live.acquire(), execute: (operation) => graphql.execute(operation), maxBodyBytes: settings.maxBodyBytes }),
+        ['GET', 'HEAD', 'POST'],
+      ),
     },
   );
   const mcp = createMcpHandler({

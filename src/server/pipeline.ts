@@ -150,10 +150,8 @@ function createYogaApp(
     maskedErrors: { isDev: false },
     maxRequestBodySize: settings.maxBodyBytes,
     batching: settings.maxBatch > 0 ? { limit: settings.maxBatch } : false,
-    cors:
-      settings.corsOrigins.length === 0
-        ? false
-        : { origin: settings.corsOrigins.includes('*') ? '*' : [...settings.corsOrigins], credentials: !settings.corsOrigins.includes('*') },
+    // CORS is the gateway's, one implementation for every public route (cors.ts), not yoga's.
+    cors: false,
     plugins: [
       // A request served through the gateway carries the graph it leased (server context
       // `graph`), so a reload during the request does not change the schema under it.
