@@ -4,6 +4,7 @@ import { CAPABILITIES_PREFIX, createCapabilitiesHandler } from './capabilities/i
 import { createCors } from './cors.js';
 import { DEFAULT_SETTINGS, type GatewaySettings } from './gateway-settings.js';
 import { createGraphQLPipeline } from './pipeline.js';
+import { createRateLimits } from './rate-limits.js';
 import { createHealthHandlers, HEALTH_PATH, READY_PATH, type ReadinessCheck } from './health.js';
 import { startHttpServer, type Route, type RunningHttpServer } from './http-server.js';
 import { createSoapHandler, SOAP_PREFIX } from './soap/index.js';
@@ -80,9 +81,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const live = isLiveGraph(options.graph) ? options.graph : fixedGraph(options.graph);
   let http: RunningHttpServer | undefined;
   const metrics = new GatewayMetrics(() => http?.inFlight() ?? 0);
-  const graphql = createGraphQLPipeline({ graph: () => live.current(), settings, metrics, log: options.log });
+  const rateLimits = createRateLimits({ redisUrl: settings.redisUrl, keyPrefix: settings.redisKeyPrefix, log: options.log });
+  const graphql = createGraphQLPipeline({ graph: () => live.current(), settings, metrics, log: options.log, rateLimits });
   const health = createHealthHandlers({
-    checks: [{ name: 'schema', check: () => live.current().schema !== undefined }, ...(options.readiness ?? [])],
+    checks: [
+      { name: 'schema', check: () => live.current().schema !== undefined },
+      ...(options.readiness ?? []),
+      ...(settings.redisUrl ? [rateLimits.readiness] : []),
+    ],
     draining: () => http?.draining ?? false,
   });
   // CORS, alike on every public route (not /mcp, which refuses browsers, nor the same-origin admin API).
@@ -163,6 +169,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     const [cutOff] = await Promise.all([server.close(deadlineMs), mcp.close()]);
     await admin?.close(); // the refused attempts gathered since the last minute, into the audit trail
     await live.close();
+    await rateLimits.close();
     return { cutOff };
   };
   gatewayName = `${host}:${server.port}`;

@@ -20,6 +20,8 @@ import { useExposePlan } from './use-expose-plan.js';
 import { usePersistedOperations } from './use-persisted-operations.js';
 import { useRequestBudget } from './use-request-budget.js';
 import { useRequestLimits } from './use-request-limits.js';
+import { createRateLimits, type RateLimits } from './rate-limits.js';
+import { useRateLimit } from './use-rate-limit.js';
 
 export interface PipelineOptions {
   /** The graph to serve when a request brings none (yoga used on its own, as in tests). */
@@ -31,6 +33,8 @@ export interface PipelineOptions {
   readonly metrics?: GatewayMetrics;
   /** Where unexpected errors are logged (with their request id); console.error by default. */
   readonly log?: (line: string) => void;
+  /** The rate limits' counters (the gateway's, in Redis or memory); in memory when not given. */
+  readonly rateLimits?: RateLimits;
 }
 
 /** What resolvers receive as context: the incoming request (its headers and abort signal). */
@@ -73,7 +77,8 @@ export interface GraphQLPipeline {
 export function createGraphQLPipeline(options: PipelineOptions): GraphQLPipeline {
   const settings: GatewaySettings = { ...DEFAULT_SETTINGS, ...options.settings };
   const log = options.log ?? ((line: string) => console.error(line));
-  const plugins = pipelinePlugins(settings, options.metrics, log);
+  const rateLimits = options.rateLimits ?? createRateLimits({ keyPrefix: settings.redisKeyPrefix, log });
+  const plugins = pipelinePlugins(settings, options.metrics, log, rateLimits);
   const finish = createResultFinisher(options.metrics, settings);
   // yoga's own HTTP answers: the finishing step for JSON results, JSON bodies for its bare 4xx.
   const yoga = createYogaApp(options, settings, [...plugins, useFinishResult(finish), useErrorBodies()], log);
@@ -108,7 +113,12 @@ export function createGraphQLPipeline(options: PipelineOptions): GraphQLPipeline
 }
 
 /** Every plugin of the pipeline, in order. Each behaviour is one plugin in a file of its own. */
-function pipelinePlugins(settings: GatewaySettings, metrics: GatewayMetrics | undefined, log: (line: string) => void): GatewayPlugin[] {
+function pipelinePlugins(
+  settings: GatewaySettings,
+  metrics: GatewayMetrics | undefined,
+  log: (line: string) => void,
+  rateLimits: RateLimits,
+): GatewayPlugin[] {
   return [
     // graphql-js executes, in both doors: the reference implementation, and faster than
     // yoga's default (graphql-tools' executor, whose @defer and @stream Skein does not offer).
@@ -117,6 +127,7 @@ function pipelinePlugins(settings: GatewaySettings, metrics: GatewayMetrics | un
     ...(settings.csrf ? [useCsrfPrevention()] : []),
     ...(settings.persistedOperations ? [usePersistedOperations(settings.persistedOperations)] : []),
     useRequestLimits(settings),
+    useRateLimit(rateLimits, settings.rateLimit),
     useRequestBudget(settings),
     useErrorMasking({ log, onMasked: metrics ? () => void metrics.maskedErrors++ : undefined }),
     useExposePlan(),

@@ -1,0 +1,115 @@
+import { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { RateLimitSpec } from '../composite/index.js';
+import type { ReadinessCheck } from './health.js';
+
+/** A refused request: how long until the client may try again. */
+export interface RateLimited {
+  readonly retryAfterSeconds: number;
+}
+
+/**
+ * The counters behind the rate limits, one per (bucket, client), in fixed windows of the
+ * limit's length: in memory, or in Redis when given a URL, so every gateway of a cluster
+ * counts against the same numbers.
+ *
+ * Redis gone: the counters fall back to this process's memory (rate-limiter-flexible's
+ * insurance limiter) until Redis answers again. Neither open (an outage would lift every
+ * limit, an invitation to whoever caused it) nor closed (one Redis would take the whole
+ * cluster down): each gateway goes on holding each client to the limit by itself, so n
+ * gateways let a client make up to n times the limit meanwhile. /readyz says so, but
+ * stays 200: no other instance would do better.
+ */
+export interface RateLimits {
+  /** Counts one request of `client` against `bucket` ('*' for the gateway's limit, else a composite); resolves with a refusal or undefined. */
+  consume(spec: RateLimitSpec, bucket: string, client: string): Promise<RateLimited | undefined>;
+  /** For /readyz: how the counters' store is doing (an advisory check: failing it does not make the gateway unready). */
+  readonly readiness: ReadinessCheck;
+  close(): Promise<void>;
+}
+
+export interface RateLimitsOptions {
+  readonly redisUrl?: string;
+  /** Redis keys start with `<prefix>:rl:`. */
+  readonly keyPrefix: string;
+  readonly log?: (line: string) => void;
+}
+
+export function createRateLimits(options: RateLimitsOptions): RateLimits {
+  const log = options.log ?? ((line: string) => console.error(line));
+  const limiters = new Map<string, RateLimiterAbstract>();
+  let redis: Redis | undefined;
+  let lastError: string | undefined;
+
+  /** Connected on first use: a gateway whose limits never apply opens no connection. */
+  const client = (): Redis => {
+    if (redis) return redis;
+    // No offline queue: while Redis is away a count fails at once (and falls back to
+    // memory) instead of waiting for a reconnection with the request on hold.
+    redis = new Redis(options.redisUrl!, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000 });
+    redis.on('error', (error: Error) => {
+      const message = error.message || String(error);
+      if (lastError === undefined) log(`skein: Redis at ${where(options.redisUrl!)} is unreachable (${message}); rate limits are counted in this gateway's memory until it answers`);
+      lastError = message;
+    });
+    redis.on('ready', () => {
+      if (lastError !== undefined) log(`skein: Redis at ${where(options.redisUrl!)} answers again; rate limits are shared again`);
+      lastError = undefined;
+    });
+    return redis;
+  };
+
+  const limiterOf = (spec: RateLimitSpec): RateLimiterAbstract => {
+    let limiter = limiters.get(spec.text);
+    if (!limiter) {
+      const shape = { points: spec.points, duration: spec.seconds };
+      limiter = options.redisUrl
+        ? new RateLimiterRedis({
+            ...shape,
+            storeClient: client(),
+            keyPrefix: `${options.keyPrefix}:rl:${spec.text}`,
+            rejectIfRedisNotReady: true,
+            insuranceLimiter: new RateLimiterMemory({ ...shape, keyPrefix: `${options.keyPrefix}:rl:${spec.text}` }),
+          })
+        : new RateLimiterMemory({ ...shape, keyPrefix: `${options.keyPrefix}:rl:${spec.text}` });
+      limiters.set(spec.text, limiter);
+    }
+    return limiter;
+  };
+
+  return {
+    async consume(spec, bucket, client) {
+      try {
+        await limiterOf(spec).consume(`${bucket}:${client}`);
+        return undefined;
+      } catch (refusal) {
+        if (refusal instanceof RateLimiterRes) return { retryAfterSeconds: Math.max(1, Math.ceil(refusal.msBeforeNext / 1000)) };
+        throw refusal;
+      }
+    },
+    readiness: {
+      name: 'rate-limits',
+      advisory: true,
+      check() {
+        if (!options.redisUrl || !redis) return true; // in memory, or Redis not needed yet
+        if (redis.status !== 'ready') {
+          throw new Error(`Redis at ${where(options.redisUrl)} is ${lastError ? `unreachable (${lastError})` : redis.status}; counting in this gateway's memory until it answers`);
+        }
+        return true;
+      },
+    },
+    async close() {
+      redis?.disconnect();
+    },
+  };
+}
+
+/** Host and port of a Redis URL, never its password. */
+function where(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname}:${parsed.port || 6379}`;
+  } catch {
+    return 'REDIS_URL';
+  }
+}
