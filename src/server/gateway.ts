@@ -82,6 +82,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   let http: RunningHttpServer | undefined;
   const metrics = new GatewayMetrics(() => http?.inFlight() ?? 0);
   const rateLimits = createRateLimits({ redisUrl: settings.redisUrl, keyPrefix: settings.redisKeyPrefix, log: options.log });
+  await rateLimits.connected();
   const graphql = createGraphQLPipeline({ graph: () => live.current(), settings, metrics, log: options.log, rateLimits });
   const health = createHealthHandlers({
     checks: [

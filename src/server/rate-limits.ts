@@ -25,6 +25,11 @@ export interface RateLimits {
   consume(spec: RateLimitSpec, bucket: string, client: string): Promise<RateLimited | undefined>;
   /** For /readyz: how the counters' store is doing (an advisory check: failing it does not make the gateway unready). */
   readonly readiness: ReadinessCheck;
+  /**
+   * Resolves once Redis answers, or has failed to (then counting starts in memory): so
+   * the first requests after start count where the cluster counts. At once without Redis.
+   */
+  connected(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -40,17 +45,21 @@ export function createRateLimits(options: RateLimitsOptions): RateLimits {
   const limiters = new Map<string, RateLimiterAbstract>();
   let redis: Redis | undefined;
   let lastError: string | undefined;
+  let closing = false;
 
-  /** Connected on first use: a gateway whose limits never apply opens no connection. */
   const client = (): Redis => {
     if (redis) return redis;
     // No offline queue: while Redis is away a count fails at once (and falls back to
     // memory) instead of waiting for a reconnection with the request on hold.
     redis = new Redis(options.redisUrl!, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000 });
-    redis.on('error', (error: Error) => {
-      const message = error.message || String(error);
-      if (lastError === undefined) log(`skein: Redis at ${where(options.redisUrl!)} is unreachable (${message}); rate limits are counted in this gateway's memory until it answers`);
-      lastError = message;
+    const down = (reason: string) => {
+      if (lastError === undefined) log(`skein: Redis at ${where(options.redisUrl!)} is unreachable (${reason}); rate limits are counted in this gateway's memory until it answers`);
+      lastError = reason;
+    };
+    redis.on('error', (error: Error) => down(error.message || String(error)));
+    // A connection that was serving and is lost: ioredis reconnects (and reports its failures as errors).
+    redis.on('close', () => {
+      if (lastError === undefined && !closing) down('connection lost');
     });
     redis.on('ready', () => {
       if (lastError !== undefined) log(`skein: Redis at ${where(options.redisUrl!)} answers again; rate limits are shared again`);
@@ -87,11 +96,25 @@ export function createRateLimits(options: RateLimitsOptions): RateLimits {
         throw refusal;
       }
     },
+    connected() {
+      if (!options.redisUrl) return Promise.resolve();
+      const redis = client();
+      if (redis.status === 'ready') return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const done = () => {
+          redis.off('ready', done);
+          redis.off('error', done);
+          resolve();
+        };
+        redis.once('ready', done);
+        redis.once('error', done);
+      });
+    },
     readiness: {
       name: 'rate-limits',
       advisory: true,
       check() {
-        if (!options.redisUrl || !redis) return true; // in memory, or Redis not needed yet
+        if (!options.redisUrl || !redis) return true; // counting in memory by choice
         if (redis.status !== 'ready') {
           throw new Error(`Redis at ${where(options.redisUrl)} is ${lastError ? `unreachable (${lastError})` : redis.status}; counting in this gateway's memory until it answers`);
         }
@@ -99,6 +122,7 @@ export function createRateLimits(options: RateLimitsOptions): RateLimits {
       },
     },
     async close() {
+      closing = true;
       redis?.disconnect();
     },
   };
