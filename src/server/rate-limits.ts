@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { RateLimitSpec } from '../composite/index.js';
 import type { ReadinessCheck } from './health.js';
@@ -47,11 +47,18 @@ export function createRateLimits(options: RateLimitsOptions): RateLimits {
   let lastError: string | undefined;
   let closing = false;
 
+  // ioredis is loaded only by a gateway given REDIS_URL: the others (and the checking
+  // thread) do not pay for importing it at start-up.
+  let RedisClient: typeof Redis | undefined;
+  const load = async () => {
+    RedisClient ??= (await import('ioredis')).Redis;
+  };
   const client = (): Redis => {
     if (redis) return redis;
+    if (!RedisClient) throw new Error('rate limits: connected() must be awaited before counting in Redis');
     // No offline queue: while Redis is away a count fails at once (and falls back to
     // memory) instead of waiting for a reconnection with the request on hold.
-    redis = new Redis(options.redisUrl!, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000 });
+    redis = new RedisClient(options.redisUrl!, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000 });
     const down = (reason: string) => {
       if (lastError === undefined) log(`skein: Redis at ${where(options.redisUrl!)} is unreachable (${reason}); rate limits are counted in this gateway's memory until it answers`);
       lastError = reason;
@@ -88,6 +95,7 @@ export function createRateLimits(options: RateLimitsOptions): RateLimits {
 
   return {
     async consume(spec, bucket, client) {
+      if (options.redisUrl && !RedisClient) await load();
       try {
         await limiterOf(spec).consume(`${bucket}:${client}`);
         return undefined;
@@ -96,8 +104,9 @@ export function createRateLimits(options: RateLimitsOptions): RateLimits {
         throw refusal;
       }
     },
-    connected() {
-      if (!options.redisUrl) return Promise.resolve();
+    async connected() {
+      if (!options.redisUrl) return;
+      await load();
       const redis = client();
       if (redis.status === 'ready') return Promise.resolve();
       return new Promise<void>((resolve) => {
