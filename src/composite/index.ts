@@ -8,3 +8,4 @@ export { compositeFieldResolver } from './execute/step-errors.js';
 export { PlanTrace, type CompositeTrace, type StepTrace } from './execute/plan-trace.js';
 export { explainPlan, planToJSON, PLAN_FORMATS, type PlanFormat } from './explain/explain-plan.js';
 export { planEdges, type PlanEdge } from './explain/plan-edges.js';
+export { compositeRateLimit, parseRateLimit, type RateLimitSpec } from './rate-limit-comment.js';

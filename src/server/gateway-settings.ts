@@ -1,4 +1,5 @@
 import type { JwtSettings } from './auth/jwt-verifier.js';
+import { parseRateLimit, type RateLimitSpec } from '../composite/index.js';
 
 /**
  * What a gateway allows and how it protects itself: request limits, security switches
@@ -56,6 +57,16 @@ export interface GatewaySettings {
    * the same, only slower.
    */
   readonly fastLane: boolean;
+  /**
+   * Requests (operations) one client may make, per second, minute or hour, at /graphql,
+   * /api, /soap and /mcp alike; a composite's `# @rateLimit` comment sets its own.
+   * Undefined: no limit but the composites' own.
+   */
+  readonly rateLimit?: RateLimitSpec;
+  /** Redis (REDIS_URL): where the rate-limit counters live, shared by a cluster; undefined: in memory. */
+  readonly redisUrl?: string;
+  /** What the gateway's Redis keys start with (SKEIN_REDIS_PREFIX), so deployments can share a Redis. */
+  readonly redisKeyPrefix: string;
   /** What GraphiQL's first tab holds; a short guide when undefined (the demo passes its own). */
   readonly graphiqlExample?: string;
   /**
@@ -84,6 +95,7 @@ export const DEFAULT_SETTINGS: GatewaySettings = {
   shutdownTimeoutMs: 10_000,
   fastLane: true,
   showSourceUrls: false,
+  redisKeyPrefix: 'skein',
 };
 
 /** The environment variable behind each numeric setting (and its `skein serve` flag). */
@@ -112,7 +124,7 @@ export type NumericSetting = keyof typeof SETTING_VARIABLES;
  * flag or variable and what it held.
  */
 export function settingsFromEnvironment(
-  flags: Partial<Record<NumericSetting | 'corsOrigins' | 'csrf', string | boolean | undefined>>,
+  flags: Partial<Record<NumericSetting | 'corsOrigins' | 'csrf' | 'rateLimit', string | boolean | undefined>>,
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Omit<GatewaySettings, 'persistedOperations' | 'showSourceUrls'> {
   const numbers = {} as Record<NumericSetting, number>;
@@ -140,7 +152,12 @@ export function settingsFromEnvironment(
   }
   const csrf = flags.csrf === false ? false : switchOf(env, 'SKEIN_CSRF');
   const fastLane = switchOf(env, 'SKEIN_FAST_LANE');
-  return { ...numbers, corsOrigins, csrf, fastLane };
+  const limit = typeof flags.rateLimit === 'string' ? flags.rateLimit : env.SKEIN_RATE_LIMIT;
+  const rateLimit = limit ? parseRateLimit(limit, typeof flags.rateLimit === 'string' ? '--rate-limit' : 'SKEIN_RATE_LIMIT') : undefined;
+  const redisUrl = env.REDIS_URL || undefined;
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) throw new Error('REDIS_URL must be a redis:// or rediss:// URL');
+  const redisKeyPrefix = env.SKEIN_REDIS_PREFIX || DEFAULT_SETTINGS.redisKeyPrefix;
+  return { ...numbers, corsOrigins, csrf, fastLane, rateLimit, redisUrl, redisKeyPrefix };
 }
 
 /**

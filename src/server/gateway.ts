@@ -1,8 +1,10 @@
 import type { Graph } from '../graph/index.js';
 import { ADMIN_ENDPOINT, createAdminHandler, type AdminHandler, type AdminOptions } from './admin/index.js';
 import { CAPABILITIES_PREFIX, createCapabilitiesHandler } from './capabilities/index.js';
+import { createCors } from './cors.js';
 import { DEFAULT_SETTINGS, type GatewaySettings } from './gateway-settings.js';
 import { createGraphQLPipeline } from './pipeline.js';
+import { createRateLimits } from './rate-limits.js';
 import { createHealthHandlers, HEALTH_PATH, READY_PATH, type ReadinessCheck } from './health.js';
 import { startHttpServer, type Route, type RunningHttpServer } from './http-server.js';
 import { createSoapHandler, SOAP_PREFIX } from './soap/index.js';
@@ -79,11 +81,19 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const live = isLiveGraph(options.graph) ? options.graph : fixedGraph(options.graph);
   let http: RunningHttpServer | undefined;
   const metrics = new GatewayMetrics(() => http?.inFlight() ?? 0);
-  const graphql = createGraphQLPipeline({ graph: () => live.current(), settings, metrics, log: options.log });
+  const rateLimits = createRateLimits({ redisUrl: settings.redisUrl, keyPrefix: settings.redisKeyPrefix, log: options.log });
+  await rateLimits.connected();
+  const graphql = createGraphQLPipeline({ graph: () => live.current(), settings, metrics, log: options.log, rateLimits });
   const health = createHealthHandlers({
-    checks: [{ name: 'schema', check: () => live.current().schema !== undefined }, ...(options.readiness ?? [])],
+    checks: [
+      { name: 'schema', check: () => live.current().schema !== undefined },
+      ...(options.readiness ?? []),
+      ...(settings.redisUrl ? [rateLimits.readiness] : []),
+    ],
     draining: () => http?.draining ?? false,
   });
+  // CORS, alike on every public route (not /mcp, which refuses browsers, nor the same-origin admin API).
+  const cors = createCors(settings.corsOrigins);
   const routes: Route[] = [
     { prefix: HEALTH_PATH, handle: health.healthz, duringShutdown: true },
     { prefix: READY_PATH, handle: health.readyz, duringShutdown: true },
@@ -99,26 +109,29 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     {
       prefix: '/graphql',
       maxBodyBytes: settings.maxBodyBytes,
-      handle: (req, res) => {
+      handle: cors((req, res) => {
         const lease = live.acquire();
         res.once('close', lease.release);
         return graphql.handle(req, res, lease.graph);
-      },
+      }, ['GET', 'POST']),
     },
   ];
-  const capabilities = createCapabilitiesHandler({
+  const capabilities = cors(createCapabilitiesHandler({
     acquire: () => live.acquire(),
     execute: (operation) => graphql.execute(operation),
     version: options.graphVersion ?? (() => 'fixed'),
     showSourceUrls: settings.showSourceUrls,
-  });
+  }), ['GET', 'HEAD', 'POST']);
   routes.push(
     { prefix: CAPABILITIES_PREFIX, handle: capabilities, maxBodyBytes: settings.maxBodyBytes },
     { prefix: `${CAPABILITIES_PREFIX}/`, handle: capabilities, maxBodyBytes: settings.maxBodyBytes },
     // Composites as SOAP operations. The handler enforces the body limit itself, to refuse with a Fault.
     {
       prefix: `${SOAP_PREFIX}/`,
-      handle: createSoapHandler({ acquire: () => live.acquire(), execute: (operation) => graphql.execute(operation), maxBodyBytes: settings.maxBodyBytes }),
+      handle: cors(
+        createSoapHandler({ acquire: () => live.acquire(), execute: (operation) => graphql.execute(operation), maxBodyBytes: settings.maxBodyBytes }),
+        ['GET', 'HEAD', 'POST'],
+      ),
     },
   );
   const mcp = createMcpHandler({
@@ -158,6 +171,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     const [cutOff] = await Promise.all([server.close(deadlineMs), mcp.close()]);
     await admin?.close(); // the refused attempts gathered since the last minute, into the audit trail
     await live.close();
+    await rateLimits.close();
     return { cutOff };
   };
   gatewayName = `${host}:${server.port}`;

@@ -7,6 +7,11 @@ export const READY_PATH = '/readyz';
 export interface ReadinessCheck {
   readonly name: string;
   check(): Promise<boolean | void> | boolean | void;
+  /**
+   * Failing it is reported (under `degraded`) but leaves the gateway ready: what it checks
+   * has a fallback, and no other instance would do better (Redis behind shared rate limits).
+   */
+  readonly advisory?: boolean;
 }
 
 const CHECK_TIMEOUT_MS = 2_000;
@@ -31,18 +36,21 @@ export function createHealthHandlers(options: {
         return;
       }
       const failing: Record<string, string> = {};
+      const degraded: Record<string, string> = {};
       await Promise.all(
-        options.checks.map(async ({ name, check }) => {
+        options.checks.map(async ({ name, check, advisory }) => {
+          const into = advisory ? degraded : failing;
           try {
             const ok = await withTimeout(Promise.resolve(check()), CHECK_TIMEOUT_MS);
-            if (ok === false) failing[name] = 'not ready';
+            if (ok === false) into[name] = 'not ready';
           } catch (error) {
-            failing[name] = (error as Error).message;
+            into[name] = (error as Error).message;
           }
         }),
       );
-      if (Object.keys(failing).length > 0) send(res, 503, { status: 'not ready', failing });
-      else send(res, 200, { status: 'ready', checks: options.checks.map((c) => c.name) });
+      const advice = Object.keys(degraded).length > 0 ? { degraded } : {};
+      if (Object.keys(failing).length > 0) send(res, 503, { status: 'not ready', failing, ...advice });
+      else send(res, 200, { status: 'ready', checks: options.checks.map((c) => c.name), ...advice });
     },
   };
 }

@@ -22,6 +22,8 @@ import { useRequestBudget } from './use-request-budget.js';
 import { useRequestLimits } from './use-request-limits.js';
 import { createJwtVerifier } from './auth/jwt-verifier.js';
 import { useJwt } from './auth/use-jwt.js';
+import { createRateLimits, type RateLimits } from './rate-limits.js';
+import { useRateLimit } from './use-rate-limit.js';
 
 export interface PipelineOptions {
   /** The graph to serve when a request brings none (yoga used on its own, as in tests). */
@@ -33,6 +35,8 @@ export interface PipelineOptions {
   readonly metrics?: GatewayMetrics;
   /** Where unexpected errors are logged (with their request id); console.error by default. */
   readonly log?: (line: string) => void;
+  /** The rate limits' counters (the gateway's, in Redis or memory); in memory when not given. */
+  readonly rateLimits?: RateLimits;
 }
 
 /** What resolvers receive as context: the incoming request (its headers and abort signal). */
@@ -75,7 +79,8 @@ export interface GraphQLPipeline {
 export function createGraphQLPipeline(options: PipelineOptions): GraphQLPipeline {
   const settings: GatewaySettings = { ...DEFAULT_SETTINGS, ...options.settings };
   const log = options.log ?? ((line: string) => console.error(line));
-  const plugins = pipelinePlugins(settings, options.metrics, log);
+  const rateLimits = options.rateLimits ?? createRateLimits({ keyPrefix: settings.redisKeyPrefix, log });
+  const plugins = pipelinePlugins(settings, options.metrics, log, rateLimits);
   const finish = createResultFinisher(options.metrics, settings);
   // yoga's own HTTP answers: the finishing step for JSON results, JSON bodies for its bare 4xx.
   const yoga = createYogaApp(options, settings, [...plugins, useFinishResult(finish), useErrorBodies()], log);
@@ -117,7 +122,12 @@ export function createGraphQLPipeline(options: PipelineOptions): GraphQLPipeline
 }
 
 /** Every plugin of the pipeline, in order. Each behaviour is one plugin in a file of its own. */
-function pipelinePlugins(settings: GatewaySettings, metrics: GatewayMetrics | undefined, log: (line: string) => void): GatewayPlugin[] {
+function pipelinePlugins(
+  settings: GatewaySettings,
+  metrics: GatewayMetrics | undefined,
+  log: (line: string) => void,
+  rateLimits: RateLimits,
+): GatewayPlugin[] {
   return [
     // graphql-js executes, in both doors: the reference implementation, and faster than
     // yoga's default (graphql-tools' executor, whose @defer and @stream Skein does not offer).
@@ -128,6 +138,7 @@ function pipelinePlugins(settings: GatewaySettings, metrics: GatewayMetrics | un
     // Only when tokens are checked: without it, no request pays for it.
     ...(settings.jwt ? [useJwt(createJwtVerifier(settings.jwt))] : []),
     useRequestLimits(settings),
+    useRateLimit(rateLimits, settings.rateLimit),
     useRequestBudget(settings),
     useErrorMasking({ log, onMasked: metrics ? () => void metrics.maskedErrors++ : undefined }),
     useExposePlan(),
@@ -161,10 +172,8 @@ function createYogaApp(
     maskedErrors: { isDev: false },
     maxRequestBodySize: settings.maxBodyBytes,
     batching: settings.maxBatch > 0 ? { limit: settings.maxBatch } : false,
-    cors:
-      settings.corsOrigins.length === 0
-        ? false
-        : { origin: settings.corsOrigins.includes('*') ? '*' : [...settings.corsOrigins], credentials: !settings.corsOrigins.includes('*') },
+    // CORS is the gateway's, one implementation for every public route (cors.ts), not yoga's.
+    cors: false,
     plugins: [
       // A request served through the gateway carries the graph it leased (server context
       // `graph`), so a reload during the request does not change the schema under it.

@@ -22,6 +22,8 @@ export function useCsrfPrevention(): GatewayPlugin {
     onRequestParse(payload) {
       const headers = payload.request.headers;
       if (!isBrowserRequest(headers) || headers.get('sec-fetch-site') === 'same-origin') return;
+      // A preflight is CORS's business (cors.ts answers it before the pipeline), not a forgery.
+      if (payload.request.method === 'OPTIONS' && headers.get('access-control-request-method') !== null) return;
       try {
         return check(payload as never);
       } catch {

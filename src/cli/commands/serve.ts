@@ -24,6 +24,7 @@ interface ServeOptions extends Partial<Record<Exclude<NumericSetting, 'shutdownT
   host?: string;
   persistedOperations?: string;
   corsOrigins?: string;
+  rateLimit?: string;
   csrf?: boolean;
   exposeUpstreamErrors?: boolean;
   jwtJwksUrl?: string;
@@ -65,6 +66,7 @@ export function registerServe(program: Command): void {
     .option('--max-batch <n>', 'operations per batched request, 0 for no batching (env SKEIN_MAX_BATCH; default 10)')
     .option('--persisted-operations <file>', 'serve only the operations of this JSON manifest, id → document (env SKEIN_PERSISTED_OPERATIONS)')
     .option('--cors-origins <list>', 'origins allowed to call from a browser, comma-separated, or * (env SKEIN_CORS_ORIGINS; default: same origin only)')
+    .option('--rate-limit <n/unit>', 'requests per client per s, m or h, e.g. 100/s (env SKEIN_RATE_LIMIT; counters in Redis with REDIS_URL; default: none)')
     .option('--no-csrf', 'accept browser requests without a CSRF header (env SKEIN_CSRF=off)')
     .option('--jwt-jwks-url <url>', 'verify Authorization: Bearer tokens with the keys published here (env SKEIN_JWT_JWKS_URL)')
     .option('--jwt-secret <secret>', 'verify HS256 bearer tokens with this secret, 32 bytes or more (env SKEIN_JWT_SECRET; prefer the variable)')

@@ -18,6 +18,7 @@ import {
 import { SchemaError, SchemaErrors } from '../../errors/schema-error.js';
 import type { NameRegistry } from '../../sources/index.js';
 import type { CompositePlan, PlanStep } from '../plan.js';
+import { compositeRateLimit } from '../rate-limit-comment.js';
 import { linkSteps } from './link-steps.js';
 import { readSteps } from './read-steps.js';
 import { resultTypes } from './result-types.js';
@@ -103,6 +104,12 @@ export function compileComposite(
     stages: linked.stages,
     criticalPath: linked.criticalPath,
   };
+
+  try {
+    compositeRateLimit(name, plan.description); // read where requests are served; checked here, where the file is known
+  } catch (error) {
+    throw new SchemaError(`${(error as Error).message} (in the comment lines above the operation)`, operation);
+  }
 
   const types = resultTypes(
     name,

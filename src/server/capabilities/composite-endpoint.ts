@@ -87,6 +87,8 @@ export async function callComposite(request: EndpointRequest): Promise<EndpointA
   if (result.errors?.some((e) => e.extensions?.code === 'COMPOSITE_PAUSED')) {
     return { status: 503, headers: { 'retry-after': '60' }, body: { data: null, errors } };
   }
+  const limited = result.errors?.find((e) => e.extensions?.code === 'RATE_LIMITED');
+  if (limited) return { status: 429, headers: { 'retry-after': String(limited.extensions.retryAfter) }, body: { data: null, errors } };
   const refused = httpRefusalOf(name, result);
   if (refused) return { status: refused.status, headers: { 'www-authenticate': refused.challenge }, body: { data: value ?? null, errors } };
   if (value === undefined || (value === null && !result.data)) {
@@ -145,7 +147,10 @@ async function readJSONBody(req: http.IncomingMessage): Promise<unknown> {
  */
 function restError(error: GraphQLError): unknown {
   const { locations: _locations, ...rest } = error.toJSON();
-  return rest;
+  if (!rest.extensions?.http) return rest;
+  // `http` is how a plugin asks the pipeline for a status and headers, not part of the answer.
+  const { http: _http, ...extensions } = rest.extensions;
+  return { ...rest, extensions };
 }
 
 /** The 4xx every upstream failure answered with (all the same), if they agree on one. */

@@ -96,6 +96,11 @@ export function createSoapHandler(options: SoapOptions): RouteHandler {
       })) as ExecutionResult<Record<string, unknown>>;
       const errors = result.errors ?? [];
       if (errors.some((e) => e.extensions?.code === 'COMPOSITE_PAUSED')) throw new FaultError(pausedFault(name));
+      const limited = errors.find((e) => e.extensions?.code === 'RATE_LIMITED');
+      if (limited) {
+        res.setHeader('retry-after', String(limited.extensions.retryAfter));
+        throw new FaultError(clientFault([limited.message], 'RATE_LIMITED', 429));
+      }
       const refused = httpRefusalOf(name, result);
       if (refused) {
         res.setHeader('www-authenticate', refused.challenge);
