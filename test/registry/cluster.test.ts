@@ -62,8 +62,8 @@ describe('two gateway processes on one PostgreSQL', () => {
     expect(resumed.stdout).toBe(`orderSummary: published v1  ${second.origin}/api/orderSummary\n`);
     const list = await runSkein(['list', '--gateway', first.origin], env);
     expect(list.code).toBe(0);
-    expect(list.stdout).toMatch(/^composite\s+state\s+version\s+live\s+endpoint\s+sources\s+updated$/m);
-    expect(list.stdout).toMatch(/^orderSummary\s+published\s+v1\s+v1\s+\/api\/orderSummary\s+hotels, orders, users\s+\S+ \S+ alice$/m);
+    expect(list.stdout).toMatch(/^composite\s+state\s+version\s+live\s+endpoint\s+protocol\s+sources\s+updated$/m);
+    expect(list.stdout).toMatch(/^orderSummary\s+published\s+v1\s+v1\s+\/api\/orderSummary\s+REST\s+hotels, orders, users\s+\S+ \S+ alice$/m);
     const push = await runSkein(['push', '--schema', TEST_SCHEMA, '--gateway', first.origin], env);
     expect(push.stdout).toMatch(/^source\s+bank\s+unchanged\s+v1\s+active$/m);
     expect(push.stdout).toContain('nothing changed');
