@@ -32,6 +32,9 @@ export function compileRestOperation(definition: OperationDefinition<HttpClient>
   const args = definition.directiveArgs as unknown as RestDirectiveArgs;
   const name = `${parentType}.${field.name}`;
   const argumentNames = new Set(field.args.map((arg) => arg.name));
+  // {env.NAME} reads the environment, unless the field has an argument named env (an
+  // OpenAPI parameter, as LaunchDarkly's): then {env…} is that argument, like any other.
+  const readsEnvironment = (path: readonly string[]) => path[0] === 'env' && !argumentNames.has('env');
   const directiveNode = node.directives?.find((d) => d.name.value === 'rest');
   const where = (argument: string) =>
     directiveNode?.arguments?.find((a: ArgumentNode) => a.name.value === argument) ?? directiveNode ?? node;
@@ -44,7 +47,7 @@ export function compileRestOperation(definition: OperationDefinition<HttpClient>
       throw new SchemaError(`@rest on ${name}: ${(error as Error).message}`, where(argument));
     }
     for (const path of parsed.placeholders) {
-      if (path[0] === 'env') {
+      if (readsEnvironment(path)) {
         const refused = path.length === 2 ? envRefusal(path[1]) : 'only {env.NAME} names an environment variable';
         if (refused) throw new SchemaError(`@rest on ${name}: ${argument} "${text}": ${refused}`, where(argument));
         continue;
@@ -87,7 +90,7 @@ export function compileRestOperation(definition: OperationDefinition<HttpClient>
   }
   // Only templates naming {env.X} or {jwt.…} need a scope beyond the arguments; most do not.
   const templates = [path, ...[...query, ...headers].map((param) => param.template)];
-  const usesEnv = templates.some((template) => template.placeholders.some((placeholder) => placeholder[0] === 'env'));
+  const usesEnv = templates.some((template) => template.placeholders.some(readsEnvironment));
   const usesJwt = !argumentNames.has('jwt') && templates.some((template) => template.placeholders.some(isJwtPath));
   const returnType = field.type;
   const idempotent = args.method === 'GET' || args.method === 'HEAD';
