@@ -9,9 +9,7 @@ import { CORPUS, WORK, corpusDocuments } from './lib/fetch.js';
 import { runPool } from './lib/pool.js';
 import { Progress } from './lib/progress.js';
 import { writeResults } from './lib/report.js';
-
-/** The corpora whose documents are also called (corpus/lib/roundtrip/). */
-const ROUND_TRIP_CORPORA = new Set(['wsdl']);
+import { ROUND_TRIP_CORPORA } from './lib/round-trips.js';
 
 const { values } = parseArgs({
   options: {

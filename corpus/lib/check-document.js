@@ -6,6 +6,7 @@ import { importWsdl } from '../../dist/sources/soap/importer/import-wsdl.js';
 import { buildGraph } from '../../dist/graph/index.js';
 import { causeClass } from './classify.js';
 import { packageFolder } from './package-folder.js';
+import { ROUND_TRIPS } from './round-trips.js';
 
 /** The first error of a failure as the CLI prints it (a located schema error as file:line:column: message). */
 export function firstError(error) {
@@ -14,11 +15,6 @@ export function firstError(error) {
   if (error instanceof Error) return error.message;
   return String(error);
 }
-
-/** The round trip of each corpus (corpus/lib/roundtrip/README.md), loaded only when asked for. */
-const ROUND_TRIPS = {
-  wsdl: async (file) => (await import('./roundtrip/soap/index.js')).roundTripWsdl({ file }),
-};
 
 /** A round trip's outcome as RESULTS.md reports it: counts and the first failures. */
 function roundTripSummary(trip) {

@@ -1,4 +1,4 @@
-import type { ExecutionArgs } from 'graphql';
+import { Kind, type DocumentNode, type ExecutionArgs } from 'graphql';
 import { CostModel, queryCost } from '../cost/index.js';
 import type { Graph } from '../graph/index.js';
 import { RequestBudget, type BudgetLimits } from '../sources/index.js';
@@ -33,14 +33,39 @@ export function useRequestBudget(limits: BudgetLimits & { readonly defaultListSi
     return model;
   };
 
+  // An operation without variables costs the same every time: kept per model and document
+  // (the document cache hands out the same document object for the same text).
+  const fixedCosts = new WeakMap<CostModel, WeakMap<DocumentNode, Map<string, number>>>();
+  const costOf = (model: CostModel, args: ExecutionArgs): number => {
+    if (takesVariables(args.document, args.operationName)) return queryCost(model, args.document, args.operationName, args.variableValues);
+    let byDocument = fixedCosts.get(model);
+    if (!byDocument) fixedCosts.set(model, (byDocument = new WeakMap()));
+    let byOperation = byDocument.get(args.document);
+    if (!byOperation) byDocument.set(args.document, (byOperation = new Map()));
+    const key = args.operationName ?? '';
+    let cost = byOperation.get(key);
+    if (cost === undefined) byOperation.set(key, (cost = queryCost(model, args.document, args.operationName, undefined)));
+    return cost;
+  };
+
   return {
     name: 'request-budget',
     onExecute({ args, setResultAndStopExecution }) {
       const context = args.contextValue as BudgetedContext;
       const budget = context.budget ?? new RequestBudget(limits);
-      const cost = queryCost(modelOf(args, context.graph), args.document, args.operationName, args.variableValues);
+      const cost = costOf(modelOf(args, context.graph), args);
       const refusal = budget.chargeCost(cost);
       if (refusal) setResultAndStopExecution({ errors: [refusal] });
     },
   };
+}
+
+/** Whether the operation to run declares variables (then a list's size may be one of them). */
+function takesVariables(document: DocumentNode, operationName: string | null | undefined): boolean {
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+    if (operationName && definition.name?.value !== operationName) continue;
+    return (definition.variableDefinitions?.length ?? 0) > 0;
+  }
+  return false;
 }

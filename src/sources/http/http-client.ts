@@ -157,7 +157,8 @@ export class HttpClient {
       );
     }
     // Cut because the client's request ran out of time, not because the source was slow: not its failure.
-    if (call.budget && call.budget.left() === 0) return new AttemptFailure(deadline, false, call.budget.timeout(call.label), undefined);
+    const late = call.budget?.outOfTime(call.label);
+    if (late) return new AttemptFailure(deadline, false, late, undefined);
     this.#guard.failures++;
     if (
       error === DEADLINE_PASSED ||
@@ -218,7 +219,8 @@ export class HttpClient {
 
   #timeout(call: HttpCall): GraphQLError {
     // The request's own time ran out before the source's: say so, not that the source was slow.
-    if (call.budget && call.budget.left() === 0) return call.budget.timeout(call.label);
+    const late = call.budget?.outOfTime(call.label);
+    if (late) return late;
     const source = this.#source.name;
     return new UpstreamError(
       UpstreamErrorCode.TIMEOUT,

@@ -118,6 +118,11 @@ export class RequestBudget {
     }
   }
 
+  /** The timeout error once the request's time has run out (so a cut call is the request's, not the source's, failure), else undefined. */
+  outOfTime(label: string): GraphQLError | undefined {
+    return this.left() === 0 ? this.timeout(label) : undefined;
+  }
+
   /** The error for a call cut, or not started, because the request's time ran out. */
   timeout(label: string): GraphQLError {
     return budgetError(
