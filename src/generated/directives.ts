@@ -64,6 +64,8 @@ export type RestParamStyle =
   | 'DEEP_OBJECT'
   /** ids=1&ids=2 (explode) or ids=1,2; an object's properties as parameters (role=admin&active=true) or filter=role,admin,active,true */
   | 'FORM'
+  /** The value as JSON text, as OpenAPI's parameters with content application/json are written. */
+  | 'JSON'
   /** ids=1|2 */
   | 'PIPE_DELIMITED'
   /** ids=1%202 */
