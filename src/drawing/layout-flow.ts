@@ -30,19 +30,31 @@ const LAYOUT_OPTIONS: Record<string, string> = {
   'elk.layered.mergeEdges': 'false',
 };
 
+/** Runs ELK's layout of a graph: elkjs itself, or elkjs in another thread. */
+export type LayoutEngine = (graph: ElkNode) => Promise<ElkNode>;
+
+export interface LayoutFlowOptions {
+  /**
+   * By default elkjs runs here, loaded on the first drawing (it is about 1.4 MB minified;
+   * a bundler splits it into its own chunk). Node passes one that runs in a worker thread,
+   * so a large layout never holds up the requests a gateway serves.
+   */
+  readonly engine?: LayoutEngine;
+}
+
 let elk: Promise<ELK> | undefined;
 
-/** elkjs is large (about 1.6 MB): loaded on the first drawing, not when the gateway starts. */
-function loadElk(): Promise<ELK> {
+const elkHere: LayoutEngine = async (graph) => {
   elk ??= import('elkjs/lib/elk.bundled.js').then((module) => {
     const ElkConstructor = (module as unknown as { default: new () => ELK }).default;
     return new ElkConstructor();
   });
-  return elk;
-}
+  elk.catch(() => (elk = undefined));
+  return (await elk).layout(graph);
+};
 
 /** Places every step and routes every edge of `input` (edges keep their input order). */
-export async function layoutFlow(input: FlowInput): Promise<FlowLayout> {
+export async function layoutFlow(input: FlowInput, options: LayoutFlowOptions = {}): Promise<FlowLayout> {
   checkFlow(input);
   const graph: ElkNode = {
     id: 'flow',
@@ -59,7 +71,7 @@ export async function layoutFlow(input: FlowInput): Promise<FlowLayout> {
       }),
     ),
   };
-  const laid = await (await loadElk()).layout(graph);
+  const laid = await (options.engine ?? elkHere)(graph);
   const byId = new Map((laid.edges ?? []).map((edge) => [edge.id, edge]));
   const placed = {
     steps: (laid.children ?? []).map((node) => ({

@@ -10,11 +10,13 @@ const run = promisify(execFile);
 const dist = (file: string) => pathToFileURL(path.resolve('dist', file)).href;
 
 /**
- * elkjs (~1.6 MB) and resvg (~2.4 MB of WebAssembly) are for pictures only: a gateway that
- * serves composites, with Skein-Expose-Plan flows too, must not load them. A module hook in
- * a fresh Node process (running the built gateway, as users do) logs every module it resolves.
+ * elkjs (~1.4 MB) and resvg (~2.4 MB of WebAssembly) are for pictures only: a gateway that
+ * serves composites, with Skein-Expose-Plan flows too, must not load them, and a picture
+ * loads them in the drawing thread, never in the thread serving requests. A module hook in
+ * a fresh Node process (running the built gateway, as users do) logs every module its main
+ * thread resolves.
  */
-it('a gateway serves composites and their flows without loading elkjs or resvg; the first picture loads them', async () => {
+it('a gateway serves composites and their flows without elkjs or resvg; pictures load them in the drawing thread only', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'skein-lazy-'));
   const log = path.join(dir, 'resolved.log');
   writeFileSync(
@@ -34,7 +36,11 @@ register(${JSON.stringify(pathToFileURL(path.join(dir, 'hook.mjs')).href)});
 writeFileSync(${JSON.stringify(log)}, '');
 const loaded = () => {
   const urls = readFileSync(${JSON.stringify(log)}, 'utf8');
-  return { elkjs: urls.includes('/node_modules/elkjs/'), resvg: urls.includes('/node_modules/@resvg/') };
+  return {
+    elkjs: urls.includes('/node_modules/elkjs/'),
+    resvg: urls.includes('/node_modules/@resvg/'),
+    drawingThread: urls.includes('/composite/explain/drawing-worker.js'),
+  };
 };
 const { buildGraph } = await import(${JSON.stringify(dist('graph/index.js'))});
 const { loadSchemaFolder } = await import(${JSON.stringify(dist('schema/index.js'))});
@@ -49,10 +55,10 @@ const response = await fetch(gateway.url, {
 });
 const answer = await response.json();
 const report = { flowSteps: answer.extensions.plan[0].flow.steps.length, serving: loaded() };
-await explainPlan(graph.plans.get('salary'), 'svg');
-report.svg = loaded();
-await explainPlan(graph.plans.get('salary'), 'png');
-report.png = loaded();
+const svg = await explainPlan(graph.plans.get('salary'), 'svg');
+report.svg = { ...loaded(), drawn: svg.includes('data-step="socialInsurance"') };
+const png = await explainPlan(graph.plans.get('salary'), 'png');
+report.png = { ...loaded(), drawn: Buffer.from(png.subarray(1, 4)).toString() === 'PNG' };
 await gateway.close();
 await graph.close();
 console.log(JSON.stringify(report));`,
@@ -60,8 +66,8 @@ console.log(JSON.stringify(report));`,
   const { stdout } = await run('node', [path.join(dir, 'child.mjs')]);
   expect(JSON.parse(stdout.trim().split('\n').pop()!)).toEqual({
     flowSteps: 3,
-    serving: { elkjs: false, resvg: false },
-    svg: { elkjs: true, resvg: false },
-    png: { elkjs: true, resvg: true },
+    serving: { elkjs: false, resvg: false, drawingThread: false },
+    svg: { elkjs: false, resvg: false, drawingThread: true, drawn: true },
+    png: { elkjs: false, resvg: false, drawingThread: true, drawn: true },
   });
 });
