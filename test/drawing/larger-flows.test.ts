@@ -39,7 +39,7 @@ const COMPOSITES = {
   }`,
 };
 
-let plans: Map<string, CompositePlan>;
+let plans: ReadonlyMap<string, CompositePlan>;
 
 beforeAll(async () => {
   const graph = await buildGraph({
