@@ -13,4 +13,4 @@ export type {
 export { layoutFlow, type LayoutEngine, type LayoutFlowOptions } from './layout-flow.js';
 export { renderFlowSvg, criticalPathOf } from './render-flow-svg.js';
 export { drawFlow } from './draw-flow.js';
-export { textWidth, fitText } from './measure-text.js';
+export { textWidth, fitText, type TextStyle } from './measure-text.js';
