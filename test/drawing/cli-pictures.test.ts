@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -65,6 +65,20 @@ describe('skein plan draws pictures', () => {
         text: true,
       });
     }
+  });
+
+  it('--format png says which font it needs and where it looked when the font is missing', async () => {
+    const empty = mkdtempSync(path.join(tmpdir(), 'skein-no-fonts-'));
+    const out = path.join(empty, 'salary.png');
+    const failed = await run('node', [SKEIN, 'plan', 'salary', '--schema', SCHEMA, '--format', 'png', '--out', out], {
+      env: { ...process.env, SKEIN_FONT_DIR: empty, NO_COLOR: '1' },
+    }).catch((error: { code: number; stderr: string }) => error);
+    expect(failed).toMatchObject({ code: 1 });
+    expect((failed as { stderr: string }).stderr.trim()).toBe(
+      `skein: drawing a PNG needs the DejaVu Sans font (DejaVuSans.ttf, DejaVuSans-Bold.ttf), found in none of ${empty}: ` +
+        'install it (Debian/Ubuntu: apt-get install fonts-dejavu-core) or set SKEIN_FONT_DIR to the folder holding those files',
+    );
+    expect(existsSync(out)).toBe(false);
   });
 
   it('--format png without --out writes <composite>.png where it runs', async () => {

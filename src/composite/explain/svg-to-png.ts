@@ -4,13 +4,13 @@ import { pngInThread } from './drawing-worker.js';
 /**
  * Where Debian (fonts-dejavu-core, which fontconfig depends on, so most installs have it)
  * and other distributions keep DejaVu Sans, the font the drawing is
- * measured for (src/drawing/measure-text.ts). SKEIN_FONT_DIR names another folder.
+ * measured for (src/drawing/measure-text.ts). SKEIN_FONT_DIR names the folder to use instead.
  */
 const FONT_DIRS = ['/usr/share/fonts/truetype/dejavu', '/usr/share/fonts/dejavu', '/usr/share/fonts/TTF', '/usr/local/share/fonts'];
 const FONT_FILES = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf'];
 
 function fontFiles(): string[] {
-  const dirs = process.env.SKEIN_FONT_DIR ? [process.env.SKEIN_FONT_DIR, ...FONT_DIRS] : FONT_DIRS;
+  const dirs = process.env.SKEIN_FONT_DIR ? [process.env.SKEIN_FONT_DIR] : FONT_DIRS;
   const dir = dirs.find((candidate) => FONT_FILES.every((file) => existsSync(`${candidate}/${file}`)));
   if (!dir) {
     throw new Error(
