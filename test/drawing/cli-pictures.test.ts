@@ -81,6 +81,11 @@ describe('skein plan draws pictures', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('--format png --out - writes the PNG to stdout, for a pipe', async () => {
+    const { stdout } = await run('node', [SKEIN, 'plan', 'salary', '--schema', SCHEMA, '--format', 'png', '--out', '-'], { encoding: 'buffer' });
+    expect(PNG.sync.read(stdout).width).toBeGreaterThan(400);
+  });
+
   it('--format png without --out writes <composite>.png where it runs', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'skein-drawing-'));
     const { stderr } = await run('node', [SKEIN, 'plan', 'customerStatement', '--schema', SCHEMA, '--format', 'png'], { cwd: dir });
