@@ -56,15 +56,17 @@ const elkHere: LayoutEngine = async (graph) => {
 /** Places every step and routes every edge of `input` (edges keep their input order). */
 export async function layoutFlow(input: FlowInput, options: LayoutFlowOptions = {}): Promise<FlowLayout> {
   checkFlow(input);
+  // ELK ids of their own, so no step name (`flow`, `e0`) can collide with the graph's or an edge's.
+  const nodeId = (step: string) => `step:${step}`;
   const graph: ElkNode = {
     id: 'flow',
     layoutOptions: LAYOUT_OPTIONS,
-    children: input.steps.map((step) => ({ id: step.id, ...stepSize(step) })),
+    children: input.steps.map((step) => ({ id: nodeId(step.id), ...stepSize(step) })),
     edges: input.edges.map(
       (edge, index): ElkExtendedEdge => ({
-        id: `e${index}`,
-        sources: [edge.from],
-        targets: [edge.to],
+        id: `edge:${index}`,
+        sources: [nodeId(edge.from)],
+        targets: [nodeId(edge.to)],
         labels: edge.label
           ? [{ text: edge.label, ...edgeLabelSize(edge.label), layoutOptions: { 'elk.edgeLabels.placement': 'CENTER' } }]
           : [],
@@ -75,14 +77,14 @@ export async function layoutFlow(input: FlowInput, options: LayoutFlowOptions = 
   const byId = new Map((laid.edges ?? []).map((edge) => [edge.id, edge]));
   const placed = {
     steps: (laid.children ?? []).map((node) => ({
-      id: node.id,
+      id: node.id.slice('step:'.length),
       x: round(node.x ?? 0),
       y: round(node.y ?? 0),
       width: round(node.width ?? 0),
       height: round(node.height ?? 0),
     })),
     edges: input.edges.map((edge, index): FlowEdgeLayout => {
-      const routed = byId.get(`e${index}`)!;
+      const routed = byId.get(`edge:${index}`)!;
       const points: FlowPoint[] = [];
       for (const section of routed.sections ?? []) {
         for (const point of [section.startPoint, ...(section.bendPoints ?? []), section.endPoint]) {
