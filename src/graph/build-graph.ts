@@ -14,6 +14,7 @@ import { buildSourceSchema, type SchemaInput, type SourceSchemaOptions } from '.
 import type { Operation, SourceConfig } from '../sources/index.js';
 import { bindResolvers } from './bind-resolvers.js';
 import { publicSchemaOf } from './public-schema.js';
+import { cacheControlDirectiveSDL, compileCachePolicy, type CachePolicy } from '../cache/index.js';
 import { authorizationDirectivesSDL, compileAuthorization, guardFields, type AuthorizationMap } from '../server/auth/authorization.js';
 
 /** Everything one version of the served graph is made of. Immutable once built. */
@@ -41,6 +42,8 @@ export interface Graph {
   readonly protocols: ReadonlyMap<string, CompositeProtocol>;
   /** Fields guarded by `@authenticated` and `@requiresScopes`, and what each requires (src/server/auth). */
   readonly authorization: AuthorizationMap;
+  /** `@cacheControl` hints, compiled (src/cache): what an answer or an upstream call may be cached for. */
+  readonly cachePolicy: CachePolicy;
   /** Composites served but paused: they answer COMPOSITE_PAUSED (HTTP 503 over REST). */
   readonly paused: ReadonlySet<string>;
   /** Releases upstream connection pools; call once no request uses this graph. */
@@ -53,7 +56,7 @@ export interface GraphOptions extends Omit<SourceSchemaOptions, 'directives'> {
 }
 
 /** SDL of the directives Skein adds to GraphQL, for sources (joins, batching) and composites. */
-export const graphDirectivesSDL = [joinDirectiveSDL, batchDirectiveSDL, listSizeDirectiveSDL, compositeDirectivesSDL, authorizationDirectivesSDL].join(
+export const graphDirectivesSDL = [joinDirectiveSDL, batchDirectiveSDL, listSizeDirectiveSDL, compositeDirectivesSDL, authorizationDirectivesSDL, cacheControlDirectiveSDL].join(
   '\n',
 );
 
@@ -78,6 +81,11 @@ export async function buildGraph(input: SchemaInput, options: GraphOptions = {})
     // After binding: the checks wrap the resolvers; a graph without the directives has none.
     const authorization = compileAuthorization(schema);
     guardFields(schema, authorization);
+    const cachePolicy = compileCachePolicy(
+      schema,
+      composites.map((c) => ({ field: `${c.rootType}.${c.plan.name}`, stepDocuments: c.plan.steps.map((s) => s.document), resultTypes: c.resultTypeNames })),
+      authorization.keys(),
+    );
     return {
       // Last: everything above reads the configuration directives through the full schema.
       schema: publicSchemaOf(schema),
@@ -87,6 +95,7 @@ export async function buildGraph(input: SchemaInput, options: GraphOptions = {})
       plans,
       protocols: majorityProtocols(plans, base.operations, overrides),
       authorization,
+      cachePolicy,
       paused: options.pausedComposites ?? new Set(),
       close: base.close,
     };
