@@ -89,14 +89,6 @@ export function compileCachePolicy(
   // A field only some tokens may read is PRIVATE: an answer that reads it is kept per
   // subject and scopes, so a cached answer never reaches a request that may not read it.
   for (const coordinate of guarded) fields.set(coordinate, { ...fields.get(coordinate), scope: 'PRIVATE' });
-  const query = schema.getQueryType();
-  for (const field of Object.values(query?.getFields() ?? {})) {
-    const returns = getNamedType(field.type);
-    const typeHint = isCompositeType(returns) ? types.get(returns.name) : undefined;
-    const own = fields.get(`${query!.name}.${field.name}`);
-    const maxAge = own?.maxAge ?? typeHint?.maxAge;
-    if (maxAge) calls.set(`${query!.name}.${field.name}`, { maxAge, scope: own?.scope ?? typeHint?.scope ?? 'PUBLIC' });
-  }
   const policy: CachePolicy = { types, fields, calls };
   // In the order they were compiled: a composite that uses another comes after it.
   for (const composite of composites) {
@@ -111,6 +103,17 @@ export function compileCachePolicy(
     const scope = own?.scope === 'PRIVATE' || steps?.scope === 'PRIVATE' ? 'PRIVATE' : 'PUBLIC';
     if (own?.maxAge !== undefined) fields.set(composite.field, { maxAge: own.maxAge, scope });
     else if (steps) fields.set(composite.field, { maxAge: steps.maxAge, scope });
+  }
+  const query = schema.getQueryType();
+  const compositeFields = new Set(composites.map((c) => c.field));
+  for (const field of Object.values(query?.getFields() ?? {})) {
+    // A composite calls nothing itself: its steps' fields do.
+    if (compositeFields.has(`${query!.name}.${field.name}`)) continue;
+    const returns = getNamedType(field.type);
+    const typeHint = isCompositeType(returns) ? types.get(returns.name) : undefined;
+    const own = fields.get(`${query!.name}.${field.name}`);
+    const maxAge = own?.maxAge ?? typeHint?.maxAge;
+    if (maxAge) calls.set(`${query!.name}.${field.name}`, { maxAge, scope: own?.scope ?? typeHint?.scope ?? 'PUBLIC' });
   }
   return policy;
 }

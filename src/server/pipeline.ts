@@ -24,6 +24,8 @@ import { createJwtVerifier } from './auth/jwt-verifier.js';
 import { useJwt } from './auth/use-jwt.js';
 import { createRateLimits, type RateLimits } from './rate-limits.js';
 import { useRateLimit } from './use-rate-limit.js';
+import { graphFingerprint, useResponseCache } from './use-response-cache.js';
+import { createMemoryStore, ResponseCache } from '../cache/index.js';
 
 export interface PipelineOptions {
   /** The graph to serve when a request brings none (yoga used on its own, as in tests). */
@@ -37,6 +39,10 @@ export interface PipelineOptions {
   readonly log?: (line: string) => void;
   /** The rate limits' counters (the gateway's, in Redis or memory); in memory when not given. */
   readonly rateLimits?: RateLimits;
+  /** With `settings.cache`: the gateway's response cache (Redis or memory); in memory when not given. */
+  readonly responseCache?: ResponseCache;
+  /** What a graph is, for cache keys (the registry's revision); a fingerprint of its schema when not given. */
+  readonly graphVersion?: (graph: Graph) => string;
 }
 
 /** What resolvers receive as context: the incoming request (its headers and abort signal). */
@@ -80,7 +86,10 @@ export function createGraphQLPipeline(options: PipelineOptions): GraphQLPipeline
   const settings: GatewaySettings = { ...DEFAULT_SETTINGS, ...options.settings };
   const log = options.log ?? ((line: string) => console.error(line));
   const rateLimits = options.rateLimits ?? createRateLimits({ keyPrefix: settings.redisKeyPrefix, log });
-  const plugins = pipelinePlugins(settings, options.metrics, log, rateLimits);
+  const responseCache = settings.cache
+    ? (options.responseCache ?? new ResponseCache({ store: createMemoryStore(settings.cacheMaxBytes), maxEntryBytes: settings.cacheMaxEntryBytes }))
+    : undefined;
+  const plugins = pipelinePlugins(settings, options.metrics, log, rateLimits, responseCache && useResponseCache(responseCache, options.graphVersion ?? graphFingerprint));
   const finish = createResultFinisher(options.metrics, settings);
   // yoga's own HTTP answers: the finishing step for JSON results, JSON bodies for its bare 4xx.
   const yoga = createYogaApp(options, settings, [...plugins, useFinishResult(finish), useErrorBodies()], log);
@@ -127,6 +136,7 @@ function pipelinePlugins(
   metrics: GatewayMetrics | undefined,
   log: (line: string) => void,
   rateLimits: RateLimits,
+  responseCache: GatewayPlugin | undefined,
 ): GatewayPlugin[] {
   return [
     // graphql-js executes, in both doors: the reference implementation, and faster than
@@ -140,6 +150,9 @@ function pipelinePlugins(
     useRequestLimits(settings),
     useRateLimit(rateLimits, settings.rateLimit),
     useRequestBudget(settings),
+    // After the token, the rate limit and the cost: a cached answer is held to each of them.
+    // Only with --cache: without it, no request pays for it.
+    ...(responseCache ? [responseCache] : []),
     useErrorMasking({ log, onMasked: metrics ? () => void metrics.maskedErrors++ : undefined }),
     useExposePlan(),
   ];

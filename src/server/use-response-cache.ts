@@ -1,0 +1,135 @@
+import { createHash } from 'node:crypto';
+import { print, printSchema, type DocumentNode, type ExecutionResult } from 'graphql';
+import { answerPolicy, callCacheFor, cacheKey, EMPTY_CACHE_POLICY, stableJSON, type AnswerPolicy, type ResponseCache } from '../cache/index.js';
+import type { Graph } from '../graph/index.js';
+import type { RequestIdentity } from '../sources/index.js';
+import type { GatewayPlugin } from './gateway-plugin.js';
+
+/** What the cache reads from an operation's context: the graph the request leased and its verified token. */
+interface CacheContext {
+  readonly graph?: Graph;
+  readonly jwt?: RequestIdentity;
+}
+
+/**
+ * Response caching, as `@cacheControl` hints allow (src/cache), in onExecute: after the
+ * token was verified (context), the rate limit counted and the cost charged (earlier
+ * plugins), so a cached answer is held to all of them, in every door (both of /graphql,
+ * and /api, /soap, /mcp through `GraphQLPipeline.execute`).
+ *
+ * - A query whose answer may be cached (its policy's maxAge above 0) is looked up under
+ *   its document, operation name, variables, graph version and scope: `public`, or for a
+ *   PRIVATE answer the JWT subject and its scopes (without a subject, it is not kept). A
+ *   hit is the answer, with `Age`; nothing executes and no upstream is called. A miss
+ *   runs, and an answer without errors is kept for maxAge seconds.
+ * - Every answer says `Cache-Control`: `max-age=N, public|private`, or `no-store`
+ *   (mutations, answers with errors, answers nothing allows to cache).
+ * - Each request carries a cache of its upstream calls (`callCache` in the context), for
+ *   the read-only calls of Query fields with a maxAge of their own (sources/http).
+ *
+ * `graphVersion` names what a graph is (the registry's revision): a registry change
+ * makes a new one, so answers of the old graph are never served again.
+ */
+export function useResponseCache(cache: ResponseCache, graphVersion: (graph: Graph) => string): GatewayPlugin {
+  const documentIds = new WeakMap<DocumentNode, string>();
+  const documentId = (document: DocumentNode): string => {
+    let id = documentIds.get(document);
+    if (id === undefined) documentIds.set(document, (id = createHash('sha256').update(print(document)).digest('base64url')));
+    return id;
+  };
+  const versions = new WeakMap<Graph, string>();
+  const versionOf = (graph: Graph): string => {
+    let version = versions.get(graph);
+    if (version === undefined) versions.set(graph, (version = graphVersion(graph)));
+    return version;
+  };
+
+  return {
+    name: 'response-cache',
+    onExecute({ args, setResultAndStopExecution, extendContext }) {
+      const context = args.contextValue as CacheContext;
+      const graph = context.graph;
+      const policy = graph?.cachePolicy ?? EMPTY_CACHE_POLICY;
+      const identity = context.jwt;
+      const version = graph ? versionOf(graph) : '';
+      const calls = callCacheFor(cache, policy, version, identity);
+      if (calls) extendContext({ callCache: calls });
+
+      const answer = answerPolicy(policy, args.schema, args.document, args.operationName, args.variableValues);
+      if (answer.maxAge === 0) return NO_STORE;
+      const cacheControl = `max-age=${answer.maxAge}, ${answer.scope === 'PRIVATE' ? 'private' : 'public'}`;
+      const scope = scopeKey(answer, identity);
+      // PRIVATE without a subject: an HTTP cache of the client's own may keep it; the gateway does not.
+      if (scope === undefined) return headerOnSuccess(cacheControl);
+      const key = cacheKey('answer', [version, documentId(args.document), args.operationName ?? '', stableJSON(args.variableValues ?? {}), scope]);
+      return cache.read(key).then((hit) => {
+        if (hit) {
+          setResultAndStopExecution(withHeaders({ data: JSON.parse(hit.value) }, { 'cache-control': cacheControl, age: String(hit.ageSeconds) }));
+          return undefined;
+        }
+        return {
+          onExecuteDone({ result, setResult }) {
+            if (!isSingle(result)) return;
+            if (result.errors?.length || !result.data) {
+              setResult(withHeaders(result, NO_STORE_HEADERS));
+              return;
+            }
+            cache.write(key, JSON.stringify(result.data), answer.maxAge);
+            setResult(withHeaders(result, { 'cache-control': cacheControl }));
+          },
+        };
+      });
+    },
+  };
+}
+
+/**
+ * Who may be served an answer: anyone (`public`), or the same JWT subject holding the same
+ * scopes (a PRIVATE answer, and any answer reading a field only some tokens may read);
+ * undefined when a PRIVATE answer has no subject to be kept for.
+ */
+function scopeKey(policy: AnswerPolicy, identity: RequestIdentity | undefined): string | undefined {
+  if (policy.scope === 'PUBLIC') return 'public';
+  if (!identity?.sub) return undefined;
+  return `sub:${identity.sub}\0${[...identity.scopes].sort().join(' ')}`;
+}
+
+/**
+ * The version of a graph served without a registry: its schema as printed (composites'
+ * fields and plans included) and every composite step's document, so gateways serving the
+ * same folder share a Redis cache and any other change starts afresh.
+ */
+export function graphFingerprint(graph: Graph): string {
+  const hash = createHash('sha256').update(printSchema(graph.fullSchema));
+  for (const plan of graph.plans.values()) for (const step of plan.steps) hash.update(print(step.document));
+  return `schema:${hash.digest('base64url')}`;
+}
+
+const NO_STORE_HEADERS = { 'cache-control': 'no-store' };
+
+/** The hooks for an answer that is not kept: it says no-store. */
+const NO_STORE = {
+  onExecuteDone({ result, setResult }: { result: unknown; setResult: (result: ExecutionResult) => void }) {
+    if (isSingle(result)) setResult(withHeaders(result, NO_STORE_HEADERS));
+  },
+};
+
+/** The hooks for an answer the gateway does not keep but a client may: its Cache-Control when it succeeded, else no-store. */
+function headerOnSuccess(cacheControl: string) {
+  return {
+    onExecuteDone({ result, setResult }: { result: unknown; setResult: (result: ExecutionResult) => void }) {
+      if (!isSingle(result)) return;
+      setResult(withHeaders(result, result.errors?.length || !result.data ? NO_STORE_HEADERS : { 'cache-control': cacheControl }));
+    },
+  };
+}
+
+function isSingle(result: unknown): result is ExecutionResult {
+  return typeof result === 'object' && result !== null && !(Symbol.asyncIterator in result);
+}
+
+/** `extensions.http.headers` is how a plugin asks every door for response headers (finish-result.ts, /api). */
+function withHeaders(result: ExecutionResult, headers: Record<string, string>): ExecutionResult {
+  const http = (result.extensions?.http ?? {}) as { headers?: Record<string, string> };
+  return { ...result, extensions: { ...result.extensions, http: { ...http, headers: { ...http.headers, ...headers } } } };
+}
