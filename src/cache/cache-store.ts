@@ -6,7 +6,7 @@
 export interface CacheStore {
   /** The entry under `key`, or undefined (absent, expired, or the store unreachable). */
   get(key: string): Promise<string | undefined>;
-  /** Keeps `value` under `key` for `ttlMs`; `bytes` is its size, already measured. */
+  /** Keeps `value` under `key` for `ttlMs`; `bytes` is its size in UTF-8, already measured. */
   set(key: string, value: string, ttlMs: number, bytes: number): Promise<void>;
   /** Undefined when the store answers; else why not, in words (for /readyz). */
   trouble(): string | undefined;

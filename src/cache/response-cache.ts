@@ -61,7 +61,8 @@ export class ResponseCache {
       return;
     }
     this.stats.stored++;
-    void this.#store.set(key, `${this.#clock.now()}:${maxAge}:${value}`, maxAge * 1000, bytes);
+    const entry = `${this.#clock.now()}:${maxAge}:${value}`;
+    void this.#store.set(key, entry, maxAge * 1000, bytes + entry.length - value.length);
   }
 
   /** Undefined while the store answers; else why not (for /readyz). */
