@@ -12,8 +12,8 @@ import {
   TypeInfo,
   visit,
   visitWithTypeInfo,
+  type DirectiveNode,
   type DocumentNode,
-  type FieldNode,
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from 'graphql';
@@ -124,9 +124,10 @@ export function compileCachePolicy(
  * `@skip`/`@include` honoured when their variables are given), where a field's hint is
  * its return type's, replaced by its own; a root field, and a field returning an object,
  * without a maxAge counts as 0 unless it says `inheritMaxAge`; a scalar inherits. One
- * PRIVATE makes it PRIVATE (even at maxAge 0, which is "not cacheable"). Mutations and subscriptions are never cacheable. Read before
- * execution, so it is an upper bound of what Apollo computes while resolving: a fragment
- * on a type the answer turns out not to hold still counts.
+ * PRIVATE makes it PRIVATE (said even at maxAge 0, "not cacheable", for the composites
+ * built on it). Mutations and subscriptions are never cacheable. Read before execution,
+ * so it is an upper bound of what Apollo computes while resolving: a fragment on a type
+ * the answer turns out not to hold still counts.
  */
 export function answerPolicy(
   policy: CachePolicy,
@@ -215,7 +216,7 @@ function operationOf(document: DocumentNode, name: string | null | undefined): O
 }
 
 /** `@skip(if: true)` or `@include(if: false)`; a variable not given counts as selected (the upper bound). */
-function skipped(node: FieldNode | { directives?: FieldNode['directives'] }, variables: Readonly<Record<string, unknown>> | null | undefined): boolean {
+function skipped(node: { readonly directives?: readonly DirectiveNode[] }, variables: Readonly<Record<string, unknown>> | null | undefined): boolean {
   if (!node.directives?.length) return false;
   try {
     if (getDirectiveValues(GraphQLSkipDirective, node, variables ?? undefined)?.if === true) return true;
