@@ -9,6 +9,7 @@ import {
   isObjectType,
   isUnionType,
   Kind,
+  print,
   TypeInfo,
   visit,
   visitWithTypeInfo,
@@ -17,6 +18,7 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from 'graphql';
+import { createHash } from 'node:crypto';
 import { CACHE_CONTROL_DIRECTIVE, cacheHintOf, type CacheHint, type CacheScope } from './cache-control-directive.js';
 
 /** What an answer may be cached for: 0 is "not at all". */
@@ -25,7 +27,13 @@ export interface AnswerPolicy {
   readonly scope: CacheScope;
 }
 
-export const NOT_CACHEABLE: AnswerPolicy = { maxAge: 0, scope: 'PUBLIC' };
+/** What one operation's answer may be cached for, and what it depends on besides the sources. */
+export interface DocumentPolicy extends AnswerPolicy {
+  /** The composites the operation runs (their fields' coordinates): their fingerprints belong in its cache key. */
+  readonly composites: readonly string[];
+}
+
+export const NOT_CACHEABLE: DocumentPolicy = { maxAge: 0, scope: 'PUBLIC', composites: [] };
 
 /** A composite as the policy sees it: its field, the steps it runs and the types that mirror its selection. */
 export interface CompositeCacheInput {
@@ -34,6 +42,10 @@ export interface CompositeCacheInput {
   readonly stepDocuments: readonly DocumentNode[];
   /** Its generated result types: their fields inherit the composite's hint. */
   readonly resultTypes: readonly string[];
+  /** What defines it besides its steps (its field's SDL: arguments, directives, result types), for its fingerprint. */
+  readonly definition: string;
+  /** Paused composites answer COMPOSITE_PAUSED: a change of that state is a change of the composite. */
+  readonly paused: boolean;
 }
 
 /**
@@ -51,10 +63,21 @@ export interface CachePolicy {
    * with a maxAge above 0 (their own, else their type's), and for whom.
    */
   readonly calls: ReadonlyMap<string, AnswerPolicy>;
+  /**
+   * A fingerprint of every source as built (SDL and resolved configuration): part of every
+   * key, so a change to any source starts every answer and call afresh.
+   */
+  readonly sourcesVersion: string;
+  /**
+   * A fingerprint of each composite (by field coordinate): its definition, steps, paused
+   * state and the composites it uses. Part of the key of every answer that runs it, so a
+   * change to one composite starts only its answers afresh.
+   */
+  readonly composites: ReadonlyMap<string, string>;
 }
 
 /** A schema without any hint: every answer is not cacheable, and nothing is computed per request. */
-export const EMPTY_CACHE_POLICY: CachePolicy = { types: new Map(), fields: new Map(), calls: new Map() };
+export const EMPTY_CACHE_POLICY: CachePolicy = { types: new Map(), fields: new Map(), calls: new Map(), sourcesVersion: '', composites: new Map() };
 
 /**
  * Reads every `@cacheControl` of a built schema. A composite's field gets the hint of its
@@ -67,9 +90,11 @@ export function compileCachePolicy(
   schema: GraphQLSchema,
   composites: readonly CompositeCacheInput[] = [],
   guarded: Iterable<string> = [],
+  sourcesVersion = '',
 ): CachePolicy {
   const directive = schema.getDirective(CACHE_CONTROL_DIRECTIVE);
   if (!directive) return EMPTY_CACHE_POLICY;
+  const fingerprints = new Map<string, string>();
   const types = new Map<string, CacheHint>();
   const fields = new Map<string, CacheHint>();
   const calls = new Map<string, AnswerPolicy>();
@@ -89,7 +114,7 @@ export function compileCachePolicy(
   // A field only some tokens may read is PRIVATE: an answer that reads it is kept per
   // subject and scopes, so a cached answer never reaches a request that may not read it.
   for (const coordinate of guarded) fields.set(coordinate, { ...fields.get(coordinate), scope: 'PRIVATE' });
-  const policy: CachePolicy = { types, fields, calls };
+  const policy: CachePolicy = { types, fields, calls, sourcesVersion, composites: fingerprints };
   // In the order they were compiled: a composite that uses another comes after it.
   for (const composite of composites) {
     for (const name of composite.resultTypes) {
@@ -98,7 +123,14 @@ export function compileCachePolicy(
       for (const field of Object.keys(type.getFields())) fields.set(`${name}.${field}`, { inheritMaxAge: true });
     }
     let steps: AnswerPolicy | undefined;
-    for (const document of composite.stepDocuments) steps = restrict(steps, answerPolicy(policy, schema, document, undefined, undefined));
+    const fingerprint = createHash('sha256').update(composite.definition).update(composite.paused ? '\0paused' : '\0served');
+    for (const document of composite.stepDocuments) {
+      const step = answerPolicy(policy, schema, document, undefined, undefined);
+      steps = restrict(steps, step);
+      fingerprint.update(`\0${print(document)}`);
+      for (const used of step.composites) fingerprint.update(`\0${fingerprints.get(used) ?? used}`);
+    }
+    fingerprints.set(composite.field, fingerprint.digest('base64url'));
     const own = fields.get(composite.field);
     const scope = own?.scope === 'PRIVATE' || steps?.scope === 'PRIVATE' ? 'PRIVATE' : 'PUBLIC';
     if (own?.maxAge !== undefined) fields.set(composite.field, { maxAge: own.maxAge, scope });
@@ -135,13 +167,14 @@ export function answerPolicy(
   document: DocumentNode,
   operationName: string | null | undefined,
   variables: Readonly<Record<string, unknown>> | null | undefined,
-): AnswerPolicy {
+): DocumentPolicy {
   const operation = operationOf(document, operationName);
   if (!operation || operation.operation !== 'query') return NOT_CACHEABLE;
   if (policy.fields.size === 0 && policy.types.size === 0) return NOT_CACHEABLE;
   const root = schema.getQueryType();
   let least: number | undefined;
   let scope: CacheScope = 'PUBLIC';
+  let composites: string[] | undefined;
   // Only the chosen operation and the fragments: other operations of the document do not run.
   const scoped: DocumentNode = {
     kind: Kind.DOCUMENT,
@@ -169,7 +202,9 @@ export function answerPolicy(
           fieldScope = typeHint?.scope;
           inherit = typeHint?.inheritMaxAge === true;
         }
-        const own = policy.fields.get(`${parent.name}.${field.name}`);
+        const coordinate = `${parent.name}.${field.name}`;
+        if (policy.composites.has(coordinate)) (composites ??= []).push(coordinate);
+        const own = policy.fields.get(coordinate);
         if (own?.inheritMaxAge && maxAge === undefined) {
           inherit = true;
           fieldScope = own.scope ?? fieldScope;
@@ -185,7 +220,7 @@ export function answerPolicy(
     }),
   );
   // The scope is kept even at 0: a composite whose own hint sets its maxAge reads its steps' scope.
-  return { maxAge: least ?? 0, scope };
+  return { maxAge: least ?? 0, scope, composites: composites ?? [] };
 }
 
 /** Prints a policy, one hint a line, sorted: for tests, and for an operator asking why. */

@@ -6,13 +6,13 @@ import { cacheKey, type ResponseCache } from './response-cache.js';
  * The cache of one request's upstream calls: a read-only call of a Query field with a
  * maxAge (`policy.calls`, by the call's label) is kept that long under the whole call
  * (method, URL, headers, body: two calls that send the same bytes get the same answer),
- * the graph version (a registry change starts afresh) and, for a PRIVATE field, the JWT
+ * the sources' fingerprint (a change to a source starts afresh) and, for a PRIVATE field, the JWT
  * subject (without one it is not kept). Undefined when no field's calls are cacheable.
  */
 export function callCacheFor(
   cache: ResponseCache,
   policy: CachePolicy,
-  version: string,
+  sourcesVersion: string,
   identity: RequestIdentity | undefined,
 ): CallCache | undefined {
   if (policy.calls.size === 0) return undefined;
@@ -28,7 +28,7 @@ export function callCacheFor(
       .sort()
       .map((name) => `${name}:${call.headers[name]}`)
       .join('\n');
-    return { key: cacheKey('call', [version, call.method, call.url, headers, call.body ?? '', subject]), maxAge: hint.maxAge };
+    return { key: cacheKey('call', [sourcesVersion, call.method, call.url, headers, call.body ?? '', subject]), maxAge: hint.maxAge };
   };
   return {
     async read(call) {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { isObjectType, type GraphQLSchema } from 'graphql';
 import { batchDirectiveSDL, compileBatchForms, type BatchForm } from '../batching/index.js';
 import { listSizeDirectiveSDL } from '../cost/index.js';
@@ -83,8 +84,15 @@ export async function buildGraph(input: SchemaInput, options: GraphOptions = {})
     guardFields(schema, authorization);
     const cachePolicy = compileCachePolicy(
       schema,
-      composites.map((c) => ({ field: `${c.rootType}.${c.plan.name}`, stepDocuments: c.plan.steps.map((s) => s.document), resultTypes: c.resultTypeNames })),
+      composites.map((c) => ({
+        field: `${c.rootType}.${c.plan.name}`,
+        stepDocuments: c.plan.steps.map((s) => s.document),
+        resultTypes: c.resultTypeNames,
+        definition: c.sdl,
+        paused: options.pausedComposites?.has(c.plan.name) ?? false,
+      })),
       authorization.keys(),
+      sourcesFingerprint(input, base.sources),
     );
     return {
       // Last: everything above reads the configuration directives through the full schema.
@@ -103,6 +111,20 @@ export async function buildGraph(input: SchemaInput, options: GraphOptions = {})
     await base.close();
     throw error;
   }
+}
+
+/**
+ * What the sources are, as built: every source file and each source's resolved
+ * configuration (its URL after overrides, headers), hashed. Cached answers and calls are
+ * keyed by it, so any change to a source starts them afresh.
+ */
+function sourcesFingerprint(input: SchemaInput, sources: ReadonlyMap<string, SourceConfig>): string {
+  const hash = createHash('sha256');
+  for (const file of [...input.sources].sort((a, b) => a.path.localeCompare(b.path))) hash.update(`${file.path}\0${file.text}\0`);
+  for (const source of [...sources.values()].sort((a, b) => a.name.localeCompare(b.name))) {
+    hash.update(JSON.stringify([source.name, source.kind, source.url, source.headers, source.forwardHeaders, source.timeoutMs]));
+  }
+  return hash.digest('base64url');
 }
 
 function collect<T>(errors: SchemaError[], build: () => T, fallback: T): T {

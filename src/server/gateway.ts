@@ -94,7 +94,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     log: options.log,
     rateLimits,
     responseCache,
-    graphVersion: options.graphVersion,
   });
   const health = createHealthHandlers({
     checks: [

@@ -24,7 +24,7 @@ import { createJwtVerifier } from './auth/jwt-verifier.js';
 import { useJwt } from './auth/use-jwt.js';
 import { createRateLimits, type RateLimits } from './rate-limits.js';
 import { useRateLimit } from './use-rate-limit.js';
-import { graphFingerprint, useResponseCache } from './use-response-cache.js';
+import { useResponseCache } from './use-response-cache.js';
 import { createMemoryStore, ResponseCache } from '../cache/index.js';
 
 export interface PipelineOptions {
@@ -41,8 +41,6 @@ export interface PipelineOptions {
   readonly rateLimits?: RateLimits;
   /** With `settings.cache`: the gateway's response cache (Redis or memory); in memory when not given. */
   readonly responseCache?: ResponseCache;
-  /** What a graph is, for cache keys (the registry's revision); a fingerprint of its schema when not given. */
-  readonly graphVersion?: (graph: Graph) => string;
 }
 
 /** What resolvers receive as context: the incoming request (its headers and abort signal). */
@@ -89,7 +87,7 @@ export function createGraphQLPipeline(options: PipelineOptions): GraphQLPipeline
   const responseCache = settings.cache
     ? (options.responseCache ?? new ResponseCache({ store: createMemoryStore(settings.cacheMaxBytes), maxEntryBytes: settings.cacheMaxEntryBytes }))
     : undefined;
-  const plugins = pipelinePlugins(settings, options.metrics, log, rateLimits, responseCache && useResponseCache(responseCache, options.graphVersion ?? graphFingerprint));
+  const plugins = pipelinePlugins(settings, options.metrics, log, rateLimits, responseCache && useResponseCache(responseCache));
   const finish = createResultFinisher(options.metrics, settings);
   // yoga's own HTTP answers: the finishing step for JSON results, JSON bodies for its bare 4xx.
   const yoga = createYogaApp(options, settings, [...plugins, useFinishResult(finish), useErrorBodies()], log);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { print, printSchema, type DocumentNode, type ExecutionResult } from 'graphql';
+import { print, type DocumentNode, type ExecutionResult } from 'graphql';
 import { answerPolicy, callCacheFor, cacheKey, EMPTY_CACHE_POLICY, stableJSON, type AnswerPolicy, type ResponseCache } from '../cache/index.js';
 import type { Graph } from '../graph/index.js';
 import type { RequestIdentity } from '../sources/index.js';
@@ -18,7 +18,8 @@ interface CacheContext {
  * and /api, /soap, /mcp through `GraphQLPipeline.execute`).
  *
  * - A query whose answer may be cached (its policy's maxAge above 0) is looked up under
- *   its document, operation name, variables, graph version and scope: `public`, or for a
+ *   its document, operation name, variables, what it depends on (the sources' fingerprint,
+ *   and that of each composite it runs) and scope: `public`, or for a
  *   PRIVATE answer the JWT subject and its scopes (without a subject, it is not kept). A
  *   hit is the answer, with `Age`; nothing executes and no upstream is called. A miss
  *   runs, and an answer without errors is kept for maxAge seconds.
@@ -27,21 +28,17 @@ interface CacheContext {
  * - Each request carries a cache of its upstream calls (`callCache` in the context), for
  *   the read-only calls of Query fields with a maxAge of their own (sources/http).
  *
- * `graphVersion` names what a graph is (the registry's revision): a registry change
- * makes a new one, so answers of the old graph are never served again.
+ * A registry change to a source changes the sources' fingerprint, so no answer or call
+ * cached before is served again; a change to a composite (saved, published, paused,
+ * resumed, rolled back) changes that composite's, so only the answers that run it start
+ * afresh (src/cache/cache-policy.ts).
  */
-export function useResponseCache(cache: ResponseCache, graphVersion: (graph: Graph) => string): GatewayPlugin {
+export function useResponseCache(cache: ResponseCache): GatewayPlugin {
   const documentIds = new WeakMap<DocumentNode, string>();
   const documentId = (document: DocumentNode): string => {
     let id = documentIds.get(document);
     if (id === undefined) documentIds.set(document, (id = createHash('sha256').update(print(document)).digest('base64url')));
     return id;
-  };
-  const versions = new WeakMap<Graph, string>();
-  const versionOf = (graph: Graph): string => {
-    let version = versions.get(graph);
-    if (version === undefined) versions.set(graph, (version = graphVersion(graph)));
-    return version;
   };
 
   return {
@@ -51,8 +48,7 @@ export function useResponseCache(cache: ResponseCache, graphVersion: (graph: Gra
       const graph = context.graph;
       const policy = graph?.cachePolicy ?? EMPTY_CACHE_POLICY;
       const identity = context.jwt;
-      const version = graph ? versionOf(graph) : '';
-      const calls = callCacheFor(cache, policy, version, identity);
+      const calls = callCacheFor(cache, policy, policy.sourcesVersion, identity);
       if (calls) extendContext({ callCache: calls });
 
       const answer = answerPolicy(policy, args.schema, args.document, args.operationName, args.variableValues);
@@ -61,7 +57,8 @@ export function useResponseCache(cache: ResponseCache, graphVersion: (graph: Gra
       const scope = scopeKey(answer, identity);
       // PRIVATE without a subject: an HTTP cache of the client's own may keep it; the gateway does not.
       if (scope === undefined) return headerOnSuccess(cacheControl);
-      const key = cacheKey('answer', [version, documentId(args.document), args.operationName ?? '', stableJSON(args.variableValues ?? {}), scope]);
+      const dependsOn = answer.composites.map((field) => policy.composites.get(field) ?? field);
+      const key = cacheKey('answer', [policy.sourcesVersion, ...dependsOn, documentId(args.document), args.operationName ?? '', stableJSON(args.variableValues ?? {}), scope]);
       return cache.read(key).then((hit) => {
         if (hit) {
           setResultAndStopExecution(withHeaders({ data: JSON.parse(hit.value) }, { 'cache-control': cacheControl, age: String(hit.ageSeconds) }));
@@ -92,17 +89,6 @@ function scopeKey(policy: AnswerPolicy, identity: RequestIdentity | undefined): 
   if (policy.scope === 'PUBLIC') return 'public';
   if (!identity?.sub) return undefined;
   return `sub:${identity.sub}\0${[...identity.scopes].sort().join(' ')}`;
-}
-
-/**
- * The version of a graph served without a registry: its schema as printed (composites'
- * fields and plans included) and every composite step's document, so gateways serving the
- * same folder share a Redis cache and any other change starts afresh.
- */
-export function graphFingerprint(graph: Graph): string {
-  const hash = createHash('sha256').update(printSchema(graph.fullSchema));
-  for (const plan of graph.plans.values()) for (const step of plan.steps) hash.update(print(step.document));
-  return `schema:${hash.digest('base64url')}`;
 }
 
 const NO_STORE_HEADERS = { 'cache-control': 'no-store' };

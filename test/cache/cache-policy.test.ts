@@ -75,7 +75,15 @@ describe('combining hints (Apollo rules)', () => {
     ['a composite with a step that cannot be cached cannot be either', '{ bookAndCount(id: "1") { book { title } count } }', 0, 'PUBLIC'],
     ['a composite\'s own maxAge may be longer than its steps\'', '{ shortPage(id: "1") { book { title } } }', 600, 'PUBLIC'],
   ])('%s', (_name, query, maxAge, scope) => {
-    expect(policyOf(query)).toEqual({ maxAge, scope });
+    expect(policyOf(query)).toMatchObject({ maxAge, scope });
+  });
+
+  it('names the composites an operation runs, for its cache key', () => {
+    expect(policyOf('{ bookPage(id: "1") { book { title } } shortPage(id: "2") { book { title } } stats }').composites).toEqual([
+      'Query.bookPage',
+      'Query.shortPage',
+    ]);
+    expect(policyOf('{ book(id: "1") { title } }').composites).toEqual([]);
   });
 
   it('honours @skip and @include when their variables are given, and counts the field when they are not', () => {
@@ -112,6 +120,30 @@ describe('the compiled policy', () => {
       'Query.me 120 PRIVATE',
       'Query.stats 15 PUBLIC',
     ]);
+  });
+
+  it('fingerprints each composite apart, and the sources together: a change to one composite changes only its own', async () => {
+    const file = (path: string, text: string) => ({ path, text, documents: 'anywhere' as const });
+    const build = (composites: Record<string, string>, source = SOURCE, paused: string[] = []) =>
+      buildGraph(
+        { sources: [file('shop.graphql', source)], composites: Object.entries(composites).map(([path, text]) => file(path, text)) },
+        { pausedComposites: new Set(paused) },
+      );
+    const changed = await build({ ...COMPOSITES, 'bookPage.graphql': COMPOSITES['bookPage.graphql'].replace('title', 'id title') });
+    const paused = await build(COMPOSITES, SOURCE, ['shortPage']);
+    const otherSource = await build(COMPOSITES, SOURCE.replace('/count', '/counter'));
+    try {
+      const fingerprint = (g: Graph, field: string) => g.cachePolicy.composites.get(field);
+      expect(fingerprint(graph, 'Query.bookPage')).not.toBe(fingerprint(graph, 'Query.shortPage'));
+      expect(fingerprint(changed, 'Query.bookPage')).not.toBe(fingerprint(graph, 'Query.bookPage'));
+      expect(fingerprint(changed, 'Query.shortPage')).toBe(fingerprint(graph, 'Query.shortPage'));
+      expect(fingerprint(paused, 'Query.shortPage')).not.toBe(fingerprint(graph, 'Query.shortPage'));
+      expect(fingerprint(paused, 'Query.bookPage')).toBe(fingerprint(graph, 'Query.bookPage'));
+      expect(changed.cachePolicy.sourcesVersion).toBe(graph.cachePolicy.sourcesVersion);
+      expect(otherSource.cachePolicy.sourcesVersion).not.toBe(graph.cachePolicy.sourcesVersion);
+    } finally {
+      await Promise.all([changed.close(), paused.close(), otherSource.close()]);
+    }
   });
 
   it('is empty for a schema without hints, and the public schema does not show the directive', async () => {

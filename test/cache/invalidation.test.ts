@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRecordingUpstream, type RecordingUpstream } from '../helpers/recording-upstream.js';
 import { startTestRegistryGateway, type TestRegistryGateway } from '../registry/harness.js';
 
-// A registry change (a composite saved and published, paused, resumed; a source changed)
-// makes a new graph version, and no answer of the old one is served again: the next
-// request calls its upstream.
+// A registry change invalidates what it affects: a composite published anew or paused
+// starts its own answers afresh and leaves the others cached; a changed source starts
+// every answer afresh. The next request after a change calls its upstream.
 
 const SHOP = (url: string, extra = '') => `extend schema @source(name: "shop", kind: REST, url: "${url}")
 type Reading @cacheControl(maxAge: 300) { id: ID! value: Float! ${extra} }
@@ -12,6 +12,7 @@ type Query { reading(id: ID!): Reading @rest(source: "shop", path: "/readings/{i
 `;
 const LATEST = 'query latestReading($id: ID!) @cacheControl(maxAge: 300) { reading(id: $id) { id value } }';
 const LATEST_V2 = '# Now with the unit.\nquery latestReading($id: ID!) @cacheControl(maxAge: 300) { reading(id: $id) { id value } }';
+const FIRST = 'query firstReading @cacheControl(maxAge: 300) { reading(id: "0") { id value } }';
 
 describe('invalidation on registry changes', () => {
   let gw: TestRegistryGateway;
@@ -22,7 +23,10 @@ describe('invalidation on registry changes', () => {
     gw = await startTestRegistryGateway('embedded', { seed: false, settings: { cache: true } });
     const registered = await gw.admin('mutation($s: String!) { registerSource(input: { sdl: $s }) { name } }', { s: SHOP(upstream.url) });
     expect(registered.errors).toBeUndefined();
-    const published = await gw.admin('mutation($d: String!) { push(sources: [], composites: [{ document: $d }], publish: true) { changed } }', { d: LATEST });
+    const published = await gw.admin('mutation($d: String!, $e: String!) { push(sources: [], composites: [{ document: $d }, { document: $e }], publish: true) { changed } }', {
+      d: LATEST,
+      e: FIRST,
+    });
     expect(published.errors).toBeUndefined();
   });
   afterAll(async () => {
@@ -37,37 +41,40 @@ describe('invalidation on registry changes', () => {
   const COMPOSITE = '{ latestReading(id: "1") { reading { value } } }';
   const calls = () => upstream.received.length;
 
-  it('serves a composite from the cache until it is published anew, paused or resumed', async () => {
-    expect((await ask(COMPOSITE)).data).toEqual({ latestReading: { reading: { value: 1.5 } } });
-    expect((await ask(COMPOSITE)).age).not.toBeNull();
-    expect(calls()).toBe(1);
+  const OTHER = '{ firstReading { reading { value } } }';
+  const SOURCE_FIELD = '{ reading(id: "2") { value } }';
+
+  it('starts a composite afresh when it is published anew or paused, and keeps the other answers', async () => {
+    for (const query of [COMPOSITE, OTHER, SOURCE_FIELD]) await ask(query);
+    for (const query of [COMPOSITE, OTHER, SOURCE_FIELD]) expect((await ask(query)).age).not.toBeNull();
+    expect(calls()).toBe(3);
 
     const republished = await gw.admin('mutation($d: String!) { push(sources: [], composites: [{ document: $d }], publish: true) { changed } }', { d: LATEST_V2 });
     expect(republished.errors).toBeUndefined();
     const afterPublish = await ask(COMPOSITE);
+    expect(afterPublish.data).toEqual({ latestReading: { reading: { value: 1.5 } } });
     expect(afterPublish.age).toBeNull();
-    expect(calls()).toBe(2);
-    expect((await ask(COMPOSITE)).age).not.toBeNull();
-    expect(calls()).toBe(2);
+    // Run anew, but its upstream call is still cached on its own: its source did not change.
+    expect(calls()).toBe(3);
+    for (const query of [COMPOSITE, OTHER, SOURCE_FIELD]) expect((await ask(query)).age).not.toBeNull();
+    expect(calls()).toBe(3);
 
     expect((await gw.admin('mutation { pause(name: "latestReading") { state } }')).data.pause.state).toBe('PAUSED');
     const paused = await ask(COMPOSITE);
     expect(paused.errors?.[0].extensions?.code).toBe('COMPOSITE_PAUSED');
     expect(paused.cacheControl).toBe('no-store');
-
-    expect((await gw.admin('mutation { resume(name: "latestReading") { state } }')).data.resume.state).toBe('PUBLISHED');
-    expect((await ask(COMPOSITE)).age).toBeNull();
+    for (const query of [OTHER, SOURCE_FIELD]) expect((await ask(query)).age).not.toBeNull();
     expect(calls()).toBe(3);
+    expect((await gw.admin('mutation { resume(name: "latestReading") { state } }')).data.resume.state).toBe('PUBLISHED');
   });
 
-  it('serves a source field from the cache until its source changes', async () => {
-    const QUERY = '{ reading(id: "2") { value } }';
-    await ask(QUERY);
-    expect((await ask(QUERY)).age).not.toBeNull();
+  it('starts every answer afresh when a source changes', async () => {
+    for (const query of [COMPOSITE, OTHER, SOURCE_FIELD]) await ask(query);
+    for (const query of [COMPOSITE, OTHER, SOURCE_FIELD]) expect((await ask(query)).age).not.toBeNull();
     const before = calls();
     const changed = await gw.admin('mutation($s: String!) { registerSource(input: { sdl: $s }) { name } }', { s: SHOP(upstream.url, 'unit: String') });
     expect(changed.errors).toBeUndefined();
-    expect((await ask(QUERY)).age).toBeNull();
-    expect(calls()).toBe(before + 1);
+    for (const query of [COMPOSITE, OTHER, SOURCE_FIELD]) expect((await ask(query)).age).toBeNull();
+    expect(calls()).toBe(before + 3);
   });
 });
