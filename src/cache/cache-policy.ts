@@ -84,7 +84,8 @@ export const EMPTY_CACHE_POLICY: CachePolicy = { types: new Map(), fields: new M
  * operation (`query hotelOrder(…) @cacheControl(maxAge: 60)`), made PRIVATE when what any
  * of its steps reads is; without one, the policy of its steps together (Apollo's rules
  * over each step's document), so a composite of cacheable fields is cacheable as it is.
- * The fields of its result types inherit: the composite is one answer.
+ * The fields of its result types inherit: the composite is one answer. `guarded` fields
+ * (authorization, or calls carrying the caller's headers) count PRIVATE.
  */
 export function compileCachePolicy(
   schema: GraphQLSchema,
@@ -111,8 +112,9 @@ export function compileCachePolicy(
       }
     }
   }
-  // A field only some tokens may read is PRIVATE: an answer that reads it is kept per
-  // subject and scopes, so a cached answer never reaches a request that may not read it.
+  // A field only some tokens may read, or whose calls carry the caller's headers, is PRIVATE:
+  // an answer that reads it is kept per subject and scopes, so a cached answer never reaches
+  // a request that may not read it, nor one another caller's upstream answered.
   for (const coordinate of guarded) fields.set(coordinate, { ...fields.get(coordinate), scope: 'PRIVATE' });
   const policy: CachePolicy = { types, fields, calls, sourcesVersion, composites: fingerprints };
   // In the order they were compiled: a composite that uses another comes after it.

@@ -12,7 +12,7 @@ import { SchemaError, schemaErrorsOf, throwIfAny } from '../errors/schema-error.
 import { majorityProtocols, type CompositeProtocol } from '../compose/protocol.js';
 import { compileJoins, joinDirectiveSDL, type Join } from '../joins/index.js';
 import { buildSourceSchema, type SchemaInput, type SourceSchemaOptions } from '../schema/index.js';
-import type { Operation, SourceConfig } from '../sources/index.js';
+import { hasCallerHeaders, type Operation, type SourceConfig } from '../sources/index.js';
 import { bindResolvers } from './bind-resolvers.js';
 import { publicSchemaOf } from './public-schema.js';
 import { cacheControlDirectiveSDL, compileCachePolicy, type CachePolicy } from '../cache/index.js';
@@ -91,7 +91,7 @@ export async function buildGraph(input: SchemaInput, options: GraphOptions = {})
         definition: c.sdl,
         paused: options.pausedComposites?.has(c.plan.name) ?? false,
       })),
-      authorization.keys(),
+      [...authorization.keys(), ...perCallerFields(base.operations, joins)],
       sourcesFingerprint(input, base.sources),
     );
     return {
@@ -111,6 +111,18 @@ export async function buildGraph(input: SchemaInput, options: GraphOptions = {})
     await base.close();
     throw error;
   }
+}
+
+/**
+ * The fields whose upstream calls carry headers of the caller's (`forwardHeaders`, a
+ * `{jwt.…}` source header): their answers differ per caller, so the cache counts them
+ * PRIVATE, as it does fields only some tokens may read.
+ */
+function perCallerFields(operations: ReadonlyMap<string, Operation>, joins: readonly Join[]): string[] {
+  return [
+    ...[...operations].filter(([, operation]) => hasCallerHeaders(operation.source)).map(([field]) => field),
+    ...joins.filter((join) => hasCallerHeaders(join.operation.source)).map((join) => join.name),
+  ];
 }
 
 /**

@@ -5,6 +5,7 @@ import { sourceDirectiveSDL } from './source-directive.js';
 
 export type { IncomingRequest, Operation, OperationDefinition, Protocol, RequestContext, RequestIdentity, SourceConfig, SourceKind } from './protocol.js';
 export type { CallCache } from './http/call-cache.js';
+export { hasCallerHeaders } from './source-headers.js';
 export type { HttpAnswer, HttpCall } from './http/http-client.js';
 export { realClock, type Clock } from './http/clock.js';
 export { RequestBudget, BudgetCode, responseTooLarge, type BudgetLimits } from './http/request-budget.js';

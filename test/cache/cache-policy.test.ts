@@ -146,6 +146,23 @@ describe('the compiled policy', () => {
     }
   });
 
+  it('counts PRIVATE the fields whose calls carry the caller\'s headers, joins to them included', async () => {
+    const file = (path: string, text: string) => ({ path, text, documents: 'anywhere' as const });
+    const tenants = `extend schema @source(name: "tenants", kind: REST, url: "http://127.0.0.1:9", forwardHeaders: ["x-tenant"])
+      type Shelf @cacheControl(maxAge: 60) { id: ID! books: Int }
+      type Query { shelf(id: ID!): Shelf @rest(source: "tenants", path: "/shelves/{id}") }
+      extend type Book { shelf: Shelf @join(query: "shelf(id: $id)") }`;
+    const perCaller = await buildGraph({ sources: [file('shop.graphql', SOURCE), file('tenants.graphql', tenants)], composites: [] });
+    try {
+      const policy = (query: string) => answerPolicy(perCaller.cachePolicy, perCaller.schema, parse(query), undefined, undefined);
+      expect(policy('{ shelf(id: "1") { books } }')).toMatchObject({ maxAge: 60, scope: 'PRIVATE' });
+      expect(policy('{ book(id: "1") { title shelf { books } } }')).toMatchObject({ maxAge: 60, scope: 'PRIVATE' });
+      expect(policy('{ book(id: "1") { title } }')).toMatchObject({ maxAge: 60, scope: 'PUBLIC' });
+    } finally {
+      await perCaller.close();
+    }
+  });
+
   it('is empty for a schema without hints, and the public schema does not show the directive', async () => {
     const file = { path: 'plain.graphql', text: SOURCE.replace(/@cacheControl\([^)]*\)/g, ''), documents: 'anywhere' as const };
     const plain = await buildGraph({ sources: [file], composites: [] });
