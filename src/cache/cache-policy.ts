@@ -8,6 +8,7 @@ import {
   isIntrospectionType,
   isObjectType,
   isUnionType,
+  BREAK,
   Kind,
   print,
   TypeInfo,
@@ -223,6 +224,24 @@ export function answerPolicy(
   );
   // The scope is kept even at 0: a composite whose own hint sets its maxAge reads its steps' scope.
   return { maxAge: least ?? 0, scope, composites: composites ?? [] };
+}
+
+/**
+ * Whether an operation's policy can change with its variables: some `@skip`/`@include`
+ * reads one. When not, a document's policy may be kept with it.
+ */
+export function policyDependsOnVariables(document: DocumentNode): boolean {
+  let depends = false;
+  visit(document, {
+    Directive(node) {
+      if ((node.name.value === 'skip' || node.name.value === 'include') && node.arguments?.some((a) => a.value.kind === Kind.VARIABLE)) {
+        depends = true;
+        return BREAK;
+      }
+      return undefined;
+    },
+  });
+  return depends;
 }
 
 /** Prints a policy, one hint a line, sorted: for tests, and for an operator asking why. */

@@ -4,8 +4,10 @@ export {
   compileCachePolicy,
   EMPTY_CACHE_POLICY,
   NOT_CACHEABLE,
+  policyDependsOnVariables,
   printCachePolicy,
   type AnswerPolicy,
+  type DocumentPolicy,
   type CachePolicy,
   type CompositeCacheInput,
 } from './cache-policy.js';

@@ -1,6 +1,17 @@
 import { createHash } from 'node:crypto';
-import { print, type DocumentNode, type ExecutionResult } from 'graphql';
-import { answerPolicy, callCacheFor, cacheKey, EMPTY_CACHE_POLICY, stableJSON, type AnswerPolicy, type ResponseCache } from '../cache/index.js';
+import { print, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import {
+  answerPolicy,
+  callCacheFor,
+  cacheKey,
+  EMPTY_CACHE_POLICY,
+  policyDependsOnVariables,
+  stableJSON,
+  type AnswerPolicy,
+  type CachePolicy,
+  type DocumentPolicy,
+  type ResponseCache,
+} from '../cache/index.js';
 import type { Graph } from '../graph/index.js';
 import type { RequestIdentity } from '../sources/index.js';
 import type { GatewayPlugin } from './gateway-plugin.js';
@@ -34,6 +45,19 @@ interface CacheContext {
  * afresh (src/cache/cache-policy.ts).
  */
 export function useResponseCache(cache: ResponseCache): GatewayPlugin {
+  // A document's policy is read once per graph (the policy) and operation, unless a
+  // @skip/@include reads a variable: documents come from the document cache, the same object each time.
+  const policies = new WeakMap<CachePolicy, WeakMap<DocumentNode, Map<string, DocumentPolicy> | null>>();
+  const policyOf = (policy: CachePolicy, args: { schema: GraphQLSchema; document: DocumentNode; operationName?: string | null; variableValues?: Record<string, unknown> | null }) => {
+    let byDocument = policies.get(policy);
+    if (!byDocument) policies.set(policy, (byDocument = new WeakMap()));
+    let byOperation = byDocument.get(args.document);
+    if (byOperation === undefined) byDocument.set(args.document, (byOperation = policyDependsOnVariables(args.document) ? null : new Map()));
+    if (byOperation === null) return answerPolicy(policy, args.schema, args.document, args.operationName, args.variableValues);
+    let found = byOperation.get(args.operationName ?? '');
+    if (!found) byOperation.set(args.operationName ?? '', (found = answerPolicy(policy, args.schema, args.document, args.operationName, undefined)));
+    return found;
+  };
   const documentIds = new WeakMap<DocumentNode, string>();
   const documentId = (document: DocumentNode): string => {
     let id = documentIds.get(document);
@@ -51,7 +75,7 @@ export function useResponseCache(cache: ResponseCache): GatewayPlugin {
       const calls = callCacheFor(cache, policy, policy.sourcesVersion, identity);
       if (calls) extendContext({ callCache: calls });
 
-      const answer = answerPolicy(policy, args.schema, args.document, args.operationName, args.variableValues);
+      const answer = policyOf(policy, args);
       if (answer.maxAge === 0) return NO_STORE;
       const cacheControl = `max-age=${answer.maxAge}, ${answer.scope === 'PRIVATE' ? 'private' : 'public'}`;
       const scope = scopeKey(answer, identity);

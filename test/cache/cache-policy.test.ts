@@ -1,6 +1,6 @@
 import { parse } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { answerPolicy, printCachePolicy } from '../../src/cache/index.js';
+import { answerPolicy, policyDependsOnVariables, printCachePolicy } from '../../src/cache/index.js';
 import { buildGraph, type Graph } from '../../src/graph/index.js';
 
 // Apollo's rules for combining @cacheControl hints, read from the document before it runs:
@@ -91,6 +91,11 @@ describe('combining hints (Apollo rules)', () => {
     expect(policyOf(query, { s: true }).maxAge).toBe(60);
     expect(policyOf(query, { s: false }).maxAge).toBe(5);
     expect(policyOf(query, {}).maxAge).toBe(5);
+  });
+
+  it('says when a document\'s policy depends on its variables', () => {
+    expect(policyDependsOnVariables(parse('query($s: Boolean!) { book(id: "1") { price @skip(if: $s) } }'))).toBe(true);
+    expect(policyDependsOnVariables(parse('query($id: ID!) { book(id: $id) { price @skip(if: false) } }'))).toBe(false);
   });
 
   it('reads only the operation asked for', () => {

@@ -108,6 +108,15 @@ describe.each(DOORS)('through the %s door', (via) => {
     expect([calls('/users/5'), calls('/clock')]).toEqual([1, 3]);
   });
 
+  it('reads @skip and @include with the request\'s variables', async () => {
+    const g = await gateway({}, via);
+    const query = 'query($now: Boolean!) { user(id: "6") { name } clock @include(if: $now) }';
+    expect((await g.query(query, { now: true })).headers.get('cache-control')).toBe('no-store');
+    expect((await g.query(query, { now: false })).headers.get('cache-control')).toBe('max-age=30, public');
+    expect((await g.query(query, { now: false })).headers.get('age')).not.toBeNull();
+    expect((await g.query(query, { now: true })).headers.get('cache-control')).toBe('no-store');
+  });
+
   it('keeps a PRIVATE answer per JWT subject, and not at all without one', async () => {
     const g = await gateway({ jwt: { secret: SECRET } }, via);
     const [ada, bob] = [bearer(await token('ada')), bearer(await token('bob'))];
