@@ -12,7 +12,6 @@ import { cacheKey, type ResponseCache } from './response-cache.js';
 export function callCacheFor(
   cache: ResponseCache,
   policy: CachePolicy,
-  sourcesVersion: string,
   identity: RequestIdentity | undefined,
 ): CallCache | undefined {
   if (policy.calls.size === 0) return undefined;
@@ -28,7 +27,7 @@ export function callCacheFor(
       .sort()
       .map((name) => `${name}:${call.headers[name]}`)
       .join('\n');
-    return { key: cacheKey('call', [sourcesVersion, call.method, call.url, headers, call.body ?? '', subject]), maxAge: hint.maxAge };
+    return { key: cacheKey('call', [policy.sourcesVersion, call.method, call.url, headers, call.body ?? '', subject]), maxAge: hint.maxAge };
   };
   return {
     async read(call) {

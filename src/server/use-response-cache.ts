@@ -72,7 +72,7 @@ export function useResponseCache(cache: ResponseCache): GatewayPlugin {
       const graph = context.graph;
       const policy = graph?.cachePolicy ?? EMPTY_CACHE_POLICY;
       const identity = context.jwt;
-      const calls = callCacheFor(cache, policy, policy.sourcesVersion, identity);
+      const calls = callCacheFor(cache, policy, identity);
       if (calls) extendContext({ callCache: calls });
 
       const answer = policyOf(policy, args);
