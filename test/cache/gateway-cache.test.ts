@@ -1,3 +1,6 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseRateLimit } from '../../src/composite/index.js';
@@ -5,7 +8,7 @@ import type { GatewaySettings } from '../../src/server/index.js';
 import { DOORS, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { startRecordingUpstream, type RecordingUpstream } from '../helpers/recording-upstream.js';
 
-// Response caching through every door: a cached answer makes no upstream call, says
+// Response caching through every door (/graphql's two, /api, /soap, /mcp): a cached answer makes no upstream call, says
 // Cache-Control and Age, is kept per subject when PRIVATE, is never a mutation's nor an
 // answer with errors, and is held to rate limits and authorization like any other.
 
@@ -188,6 +191,21 @@ describe('the other doors', () => {
     expect([a.status, b.status]).toEqual([200, 200]);
     expect(await b.text()).toContain('<tns:total>9.5</tns:total>');
     expect(calls('/orders/9')).toBe(1);
+  });
+
+  it('serves a cached composite as an MCP tool, calling no upstream', async () => {
+    const g = await gateway();
+    const client = new Client({ name: 'skein-cache-test', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(g.gateway.mcpUrl)));
+    try {
+      const call = () => client.callTool({ name: 'orderPage', arguments: { orderId: '11' } }) as Promise<CallToolResult>;
+      const [first, second] = [await call(), await call()];
+      expect(first.isError).toBeFalsy();
+      expect(second.structuredContent ?? second.content).toEqual(first.structuredContent ?? first.content);
+      expect(calls('/orders/11')).toBe(1);
+    } finally {
+      await client.close();
+    }
   });
 
   it('counts hits, misses and entries too large in /metrics; an entry too large is served, not kept', async () => {
