@@ -43,7 +43,7 @@ export interface Graph {
   readonly protocols: ReadonlyMap<string, CompositeProtocol>;
   /** Fields guarded by `@authenticated` and `@requiresScopes`, and what each requires (src/server/auth). */
   readonly authorization: AuthorizationMap;
-  /** `@cacheControl` hints, compiled (src/cache): what an answer or an upstream call may be cached for. */
+  /** `@cacheControl` hints, compiled on first use (src/cache): what an answer or an upstream call may be cached for. */
   readonly cachePolicy: CachePolicy;
   /** Composites served but paused: they answer COMPOSITE_PAUSED (HTTP 503 over REST). */
   readonly paused: ReadonlySet<string>;
@@ -82,18 +82,19 @@ export async function buildGraph(input: SchemaInput, options: GraphOptions = {})
     // After binding: the checks wrap the resolvers; a graph without the directives has none.
     const authorization = compileAuthorization(schema);
     guardFields(schema, authorization);
-    const cachePolicy = compileCachePolicy(
-      schema,
-      composites.map((c) => ({
+    // Compiled on first use: a gateway without --cache never reads it, and a graph build does not pay for it.
+    const cacheInputs = {
+      composites: composites.map((c) => ({
         field: `${c.rootType}.${c.plan.name}`,
         stepDocuments: c.plan.steps.map((s) => s.document),
         resultTypes: c.resultTypeNames,
         definition: c.sdl,
         paused: options.pausedComposites?.has(c.plan.name) ?? false,
       })),
-      [...authorization.keys(), ...perCallerFields(base.operations, joins)],
-      sourcesFingerprint(input, base.sources),
-    );
+      guarded: [...authorization.keys(), ...perCallerFields(base.operations, joins)],
+      sourcesVersion: sourcesFingerprint(input, base.sources),
+    };
+    let cachePolicy: CachePolicy | undefined;
     return {
       // Last: everything above reads the configuration directives through the full schema.
       schema: publicSchemaOf(schema),
@@ -103,7 +104,9 @@ export async function buildGraph(input: SchemaInput, options: GraphOptions = {})
       plans,
       protocols: majorityProtocols(plans, base.operations, overrides),
       authorization,
-      cachePolicy,
+      get cachePolicy() {
+        return (cachePolicy ??= compileCachePolicy(schema, cacheInputs.composites, cacheInputs.guarded, cacheInputs.sourcesVersion));
+      },
       paused: options.pausedComposites ?? new Set(),
       close: base.close,
     };
