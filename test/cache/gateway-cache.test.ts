@@ -208,6 +208,17 @@ describe('the other doors', () => {
     }
   });
 
+  it('lets a page on an allowed origin read Age', async () => {
+    const g = await gateway({ corsOrigins: ['https://app.example.com'] });
+    const response = await fetch(g.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'https://app.example.com', 'x-skein-csrf': '1' },
+      body: JSON.stringify({ query: PAGE_QUERY, variables: { id: '1' } }),
+    });
+    expect(response.headers.get('access-control-expose-headers')).toContain('age');
+    expect(response.headers.get('cache-control')).toBe('max-age=120, public');
+  });
+
   it('counts hits, misses and entries too large in /metrics; an entry too large is served, not kept', async () => {
     // Each request offers three entries: the answer, and the calls of order and user (both with a maxAge).
     const g = await gateway({ cacheMaxEntryBytes: 40 });
