@@ -99,7 +99,10 @@ export async function buildSourceSchema(
   }
   throwIfAny(errors);
 
-  const document = concatAST(documents.map(asExtensionsOfRoots));
+  const document = [...protocols.values()].reduce(
+    (merged, protocol) => protocol.prepareDocument?.(merged) ?? merged,
+    concatAST(documents.map(asExtensionsOfRoots)),
+  );
   errors.push(...builtinNameErrors(document));
   throwIfAny(errors);
   const builtins = `${builtinSDL(document)}\n${options.directives ?? ''}`;
@@ -333,8 +336,8 @@ function withPublicErrors(operation: Operation): Operation {
   const call = operation.call;
   return {
     ...operation,
-    call: (args, context) =>
-      call.call(operation, args, context).catch((error: unknown) => {
+    call: (args, context, info) =>
+      call.call(operation, args, context, info).catch((error: unknown) => {
         throw withoutUpstreamText(error);
       }),
   };

@@ -26,6 +26,8 @@ export const UpstreamErrorCode = {
   OVERLOADED: 'UPSTREAM_OVERLOADED',
   /** Abandoned: the client went away or the gateway is stopping. Not counted against the source. */
   CANCELLED: 'UPSTREAM_CANCELLED',
+  /** A GraphQL upstream reported an error at this path; `upstreamCode` keeps its own `extensions.code`. */
+  GRAPHQL_ERROR: 'UPSTREAM_GRAPHQL_ERROR',
 } as const;
 
 export type UpstreamErrorCode = (typeof UpstreamErrorCode)[keyof typeof UpstreamErrorCode];

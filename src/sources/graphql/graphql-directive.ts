@@ -1,0 +1,28 @@
+/** The SDL a schema author writes to bind fields and types to a GraphQL upstream. */
+export const graphqlDirectiveSDL = /* GraphQL */ `
+"""
+Resolves a Query or Mutation field by forwarding the client's selection under it to a root
+field of a GraphQL source: only what was asked, with its arguments, variables and aliases.
+"""
+directive @graphql(
+  "Name of an @source of kind GRAPHQL."
+  source: String!
+  "The upstream's root field, when this field is named differently (an import with --prefix)."
+  field: String
+) on FIELD_DEFINITION
+
+"""
+This type is an entity of a federation subgraph (its @key): the source resolves it from its key
+fields through _entities. The fields written beside this directive come from that subgraph; a
+type may be declared in several subgraphs' files, each with its own @entity.
+"""
+directive @entity(
+  "Name of an @source of kind GRAPHQL with federation: true."
+  source: String!
+  """The key's field set, as in @key(fields:): "id", "upc sku", "id organization { id }"."""
+  key: String!
+) repeatable on OBJECT
+`;
+
+export const graphqlSourceArguments = `"GRAPHQL: the source is an Apollo Federation subgraph; its @entity types are resolved through _entities."
+  federation: Boolean = false`;
