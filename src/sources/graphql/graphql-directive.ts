@@ -1,5 +1,8 @@
 /** The SDL a schema author writes to bind fields and types to a GraphQL upstream. */
 export const graphqlDirectiveSDL = /* GraphQL */ `
+"""The root type an upstream field is on."""
+enum GraphQLRootOperation { QUERY MUTATION }
+
 """
 Resolves a Query or Mutation field by forwarding the client's selection under it to a root
 field of a GraphQL source: only what was asked, with its arguments, variables and aliases.
@@ -9,6 +12,8 @@ directive @graphql(
   source: String!
   "The upstream's root field, when this field is named differently (an import with --prefix)."
   field: String
+  "The upstream root the field is on, when it was moved (an import with --query or --mutation); by default the same as here."
+  operation: GraphQLRootOperation
 ) on FIELD_DEFINITION
 
 """

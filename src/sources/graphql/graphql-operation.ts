@@ -19,6 +19,8 @@ export function compileGraphQLOperation(definition: OperationDefinition<GraphQLC
     throw new SchemaError(`@graphql on ${name}: field "${upstreamName}" is not a GraphQL name`, definition.node);
   }
   const isQuery = parentType === 'Query';
+  // Sent as the upstream has it; read as this schema has it (a moved field keeps its upstream root).
+  const sentAs = directiveArgs.operation === 'MUTATION' ? 'mutation' : directiveArgs.operation === 'QUERY' ? 'query' : isQuery ? 'query' : 'mutation';
   return {
     name,
     source,
@@ -36,7 +38,7 @@ export function compileGraphQLOperation(definition: OperationDefinition<GraphQLC
       }
       const plan = delegationPlanOf(info.schema);
       const fetch = rootFieldFetch(plan, source.name, field, upstreamName, args, info);
-      return isQuery ? loadRootField(client, plan, fetch, context) : sendMutationField(client, plan, fetch, context);
+      return sentAs === 'query' ? loadRootField(client, plan, fetch, context) : sendMutationField(client, plan, fetch, context);
     },
   };
 }
