@@ -12,6 +12,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { wireNameOf } from '../wire-names.js';
+import { entityFieldOwners } from './merge-entities.js';
 
 /** An entity key of one subgraph: the field set, parsed. */
 export interface EntityKey {
@@ -37,23 +38,25 @@ export class DelegationPlan {
     for (const type of Object.values(schema.getTypeMap())) {
       if (!isObjectType(type) || type.name.startsWith('__')) continue;
       for (const node of [type.astNode, ...type.extensionASTNodes]) {
-        if (!node) continue;
-        const sources: string[] = [];
-        for (const directive of node.directives ?? []) {
+        for (const directive of node?.directives ?? []) {
           if (directive.name.value !== 'entity') continue;
           const source = stringArgument(directive.arguments, 'source');
           const key = stringArgument(directive.arguments, 'key');
           if (source === undefined || key === undefined) continue;
-          sources.push(source);
+          let fields: SelectionSetNode;
+          try {
+            fields = parseFieldSet(key);
+          } catch {
+            continue; // reported when the graph is built (delegated-fields.ts)
+          }
           const keys = this.#keys.get(type.name) ?? [];
-          keys.push({ source, fields: parseFieldSet(key) });
+          keys.push({ source, fields });
           this.#keys.set(type.name, keys);
         }
-        for (const field of node.fields ?? []) {
-          if (sources.length === 0) continue;
-          const name = `${type.name}.${field.name.value}`;
-          this.#owners.set(name, new Set([...(this.#owners.get(name) ?? []), ...sources]));
-        }
+      }
+      for (const field of Object.values(type.getFields())) {
+        const sources = entityFieldOwners(field.astNode);
+        if (sources) this.#owners.set(`${type.name}.${field.name}`, new Set(sources));
       }
       // Key fields belong to every subgraph that declares the key, even where the field was merged away.
       for (const key of this.#keys.get(type.name) ?? []) {

@@ -10,6 +10,11 @@ import { Kind, print, type DefinitionNode, type DocumentNode, type FieldDefiniti
  * the schema's validation to report as declared twice.
  */
 export function mergeEntityDeclarations(document: DocumentNode): DocumentNode {
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.OBJECT_TYPE_EXTENSION) continue;
+    const sources = entitySources(definition);
+    for (const field of definition.fields ?? []) for (const source of sources) addOwner(field, source);
+  }
   const first = new Map<string, DefinitionNode>();
   const fieldsOf = new Map<string, Map<string, FieldDefinitionNode>>();
   const definitions: DefinitionNode[] = [];
@@ -32,7 +37,11 @@ export function mergeEntityDeclarations(document: DocumentNode): DocumentNode {
       const known = fieldsOf.get(name)!;
       const fields = (definition.fields ?? []).filter((field) => {
         const same = known.get(field.name.value);
-        if (same && print(same.type) === print(field.type)) return false;
+        if (same && print(same.type) === print(field.type)) {
+          // Both subgraphs answer it (a key, a @shareable field): the one kept says so.
+          for (const source of entitySources(definition)) addOwner(same, source);
+          return false;
+        }
         known.set(field.name.value, field);
         return true;
       });
@@ -43,6 +52,35 @@ export function mergeEntityDeclarations(document: DocumentNode): DocumentNode {
     definitions.push(definition);
   }
   return { ...document, definitions };
+}
+
+/**
+ * The subgraphs that answer each field of an entity, by the field's declaration node: the
+ * schema keeps these nodes as the fields' \`astNode\`, while how it groups them into type
+ * definitions and extensions is its own business.
+ */
+const owners = new WeakMap<FieldDefinitionNode, Set<string>>();
+
+/** The subgraphs whose @entity declarations wrote this field. */
+export function entityFieldOwners(field: FieldDefinitionNode | null | undefined): ReadonlySet<string> | undefined {
+  return field ? owners.get(field) : undefined;
+}
+
+function addOwner(field: FieldDefinitionNode, source: string): void {
+  let set = owners.get(field);
+  if (!set) {
+    set = new Set();
+    owners.set(field, set);
+  }
+  set.add(source);
+}
+
+function entitySources(definition: { readonly directives?: readonly { name: { value: string }; arguments?: readonly { name: { value: string }; value: { kind: string } }[] }[] }): string[] {
+  return (definition.directives ?? []).flatMap((d) => {
+    if (d.name.value !== 'entity') return [];
+    const value = d.arguments?.find((a) => a.name.value === 'source')?.value as { kind: string; value?: string } | undefined;
+    return value?.kind === Kind.STRING && value.value !== undefined ? [value.value] : [];
+  });
 }
 
 function isTypeDefinition(definition: DefinitionNode): boolean {
