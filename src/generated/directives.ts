@@ -26,6 +26,11 @@ export type DiscriminatorMapping = {
   readonly value: Scalars['String']['input'];
 };
 
+/** The root type an upstream field is on. */
+export type GraphQlRootOperation =
+  | 'MUTATION'
+  | 'QUERY';
+
 /** HTTP methods a @rest field can call. */
 export type HttpMethod =
   | 'DELETE'
@@ -77,6 +82,7 @@ export type SourceHeader = {
 
 /** The protocol of a source. */
 export type SourceKind =
+  | 'GRAPHQL'
   | 'REST'
   | 'SOAP';
 
@@ -120,6 +126,24 @@ export interface DiscriminatorDirectiveArgs {
   property: string;
 }
 
+/** Arguments of `@entity`, as coerced by graphql-js. */
+export interface EntityDirectiveArgs {
+  /** The key's field set, as in @key(fields:): "id", "upc sku", "id organization { id }". */
+  key: string;
+  /** Name of an @source of kind GRAPHQL with federation: true. */
+  source: string;
+}
+
+/** Arguments of `@graphql`, as coerced by graphql-js. */
+export interface GraphqlDirectiveArgs {
+  /** The upstream's root field, when this field is named differently (an import with --prefix). */
+  field?: string | null;
+  /** The upstream root the field is on, when it was moved (an import with --query or --mutation); by default the same as here. */
+  operation?: GraphQLRootOperation | null;
+  /** Name of an @source of kind GRAPHQL. */
+  source: string;
+}
+
 /** Arguments of `@rest`, as coerced by graphql-js. */
 export interface RestDirectiveArgs {
   /** Name of the argument sent as the request body. */
@@ -152,6 +176,8 @@ export interface SoapDirectiveArgs {
 export interface SourceDirectiveArgs {
   /** Fail fast (UPSTREAM_CIRCUIT_OPEN) after consecutive failures; probe again later. */
   circuitBreaker?: SourceCircuitBreaker | null;
+  /** GRAPHQL: the source is an Apollo Federation subgraph; its @entity types are resolved through _entities. */
+  federation: boolean;
   /** Incoming request headers that may be passed on to this source (an allowlist). */
   forwardHeaders?: ReadonlyArray<string> | null;
   headers?: ReadonlyArray<SourceHeader> | null;

@@ -245,7 +245,8 @@ function compileOperations(
       try {
         const annotations = (node.directives ?? []).filter((d) => byDirective.has(d.name.value));
         if (annotations.length !== 1) {
-          const names = [...byDirective.keys()].map((d) => `@${d}`).join(' or ');
+          const listed = [...byDirective.keys()].map((d) => `@${d}`);
+          const names = listed.length > 1 ? `${listed.slice(0, -1).join(', ')} or ${listed[listed.length - 1]}` : listed[0];
           throw new SchemaError(
             annotations.length === 0
               ? `${name} has no ${names} directive, so nothing can resolve it`
