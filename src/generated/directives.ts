@@ -26,11 +26,6 @@ export type DiscriminatorMapping = {
   readonly value: Scalars['String']['input'];
 };
 
-/** The root type an upstream field is on. */
-export type GraphQlRootOperation =
-  | 'MUTATION'
-  | 'QUERY';
-
 /** HTTP methods a @rest field can call. */
 export type HttpMethod =
   | 'DELETE'
@@ -96,6 +91,11 @@ export type SourceRetry = {
   readonly maxDelayMs?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** The root type an upstream field is on. */
+export type UpstreamOperation =
+  | 'MUTATION'
+  | 'QUERY';
+
 /** How a WS-Security UsernameToken carries the password. */
 export type WsPasswordType =
   /** Base64(SHA-1(nonce + created + password)), with a fresh nonce per call. */
@@ -139,7 +139,7 @@ export interface GraphqlDirectiveArgs {
   /** The upstream's root field, when this field is named differently (an import with --prefix). */
   field?: string | null;
   /** The upstream root the field is on, when it was moved (an import with --query or --mutation); by default the same as here. */
-  operation?: GraphQLRootOperation | null;
+  operation?: UpstreamOperation | null;
   /** Name of an @source of kind GRAPHQL. */
   source: string;
 }

@@ -194,3 +194,57 @@ describe.each(DOORS)('federation subgraphs joined with REST and SOAP (%s)', (via
     expect(answer.data.reviewDigest).toEqual({ review: { text: 'Review a of hotel 9' }, hotel: { name: expect.any(String) } });
   });
 });
+
+describe('bad federation input', () => {
+  let listings: GraphQLUpstream;
+  let reviews: GraphQLUpstream;
+  const imported: Record<string, string> = {};
+  beforeAll(async () => {
+    [listings, reviews] = await Promise.all([serveGraphQL(listingsSubgraph()), serveGraphQL(reviewsSubgraph())]);
+    imported.listings = (await importGraphQL({ location: listings.url, source: 'listings' })).sdl;
+    imported.reviews = (await importGraphQL({ location: reviews.url, source: 'reviews' })).sdl;
+  });
+  afterAll(async () => {
+    await listings?.close();
+    await reviews?.close();
+  });
+
+  it('refuses a key naming a field the type does not have, and an entity of a source that is no subgraph, at file, line and column', async () => {
+    const wrongKey = imported.listings.replace('@entity(source: "listings", key: "hotelId")', '@entity(source: "listings", key: "sku")');
+    const plain = `extend schema @source(name: "plain", kind: GRAPHQL, url: "${listings.url}")\ntype Thing @entity(source: "plain", key: "id") { id: ID! }\nextend type Query { thing: Thing @graphql(source: "plain") }`;
+    const error = await buildGraph({ sources: [{ path: 'listings.graphql', text: wrongKey }, { path: 'plain.graphql', text: plain }], composites: [] }).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    const lines = String(error?.message).split('\n');
+    expect(lines).toEqual([
+      expect.stringMatching(/^listings\.graphql:\d+:\d+: @entity\(source: "listings", key: "sku"\) on Listing: Listing has no field "sku" \(it has: hotelId, title, pricePerNight, amenities\); a key names fields of the type/),
+      'plain.graphql:2:12: @entity(source: "plain", key: "id") on Thing: source "plain" is not marked as a federation subgraph; add federation: true to its @source',
+    ]);
+  });
+
+  it('says which key a subgraph could not resolve, and serves the rest', async () => {
+    const graph = await buildGraph({ sources: [{ path: 'listings.graphql', text: imported.listings }, { path: 'reviews.graphql', text: imported.reviews }], composites: [] });
+    const gateway = await startGateway({ graph, port: 0, host: '127.0.0.1' });
+    try {
+      // Review 25a is of hotel 25, which the listings subgraph does not have.
+      const response = await fetch(gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ gone: review(id: "25a") { text listing { title } } there: review(id: "4a") { text listing { title } } }' }),
+      });
+      const answer = (await response.json()) as { data: unknown; errors: unknown[] };
+      expect(answer.data).toEqual({ gone: null, there: { text: 'Review a of hotel 4', listing: { title: 'Listing 4' } } });
+      expect(answer.errors).toEqual([
+        expect.objectContaining({
+          path: ['gone', 'listing', 'title'],
+          message: 'Source "listings" has no Listing with key {"hotelId":"25"} (its _entities answered null for it)',
+          extensions: expect.objectContaining({ code: 'UPSTREAM_ENTITY_NOT_FOUND', source: 'listings' }),
+        }),
+      ]);
+    } finally {
+      await gateway.close();
+      await graph.close();
+    }
+  });
+});

@@ -194,6 +194,7 @@ export function weatherApi(): GraphQLSchema {
         forecast(place: Place!, unit: Unit = CELSIUS): Forecast
         readings(cities: [String!]!): [Reading!]!
         broken: String
+        hello: String
       }
       type Mutation { report(city: String!, celsius: Float!): Day! }
     `,
@@ -213,6 +214,7 @@ export function weatherApi(): GraphQLSchema {
         forecast: (_: unknown, { place, unit }: { place: { city: string }; unit: string }) => ({ city: place.city, unit }),
         readings: (_: unknown, { cities }: { cities: string[] }) =>
           cities.map((city, i) => (i % 2 === 1 ? { city, level: 2, message: `wind in ${city}` } : { city, unit: 'CELSIUS' })),
+        hello: () => 'world',
         broken: () => {
           throw new GraphQLError('the broken field is broken');
         },

@@ -1,7 +1,7 @@
 /** The SDL a schema author writes to bind fields and types to a GraphQL upstream. */
 export const graphqlDirectiveSDL = /* GraphQL */ `
 """The root type an upstream field is on."""
-enum GraphQLRootOperation { QUERY MUTATION }
+enum UpstreamOperation { QUERY MUTATION }
 
 """
 Resolves a Query or Mutation field by forwarding the client's selection under it to a root
@@ -13,7 +13,7 @@ directive @graphql(
   "The upstream's root field, when this field is named differently (an import with --prefix)."
   field: String
   "The upstream root the field is on, when it was moved (an import with --query or --mutation); by default the same as here."
-  operation: GraphQLRootOperation
+  operation: UpstreamOperation
 ) on FIELD_DEFINITION
 
 """

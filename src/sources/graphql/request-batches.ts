@@ -178,7 +178,14 @@ async function sendEntityFields(
   return placed.map(({ index, alias }) => {
     const entity = entities[index] as Record<string, unknown> | Error | null | undefined;
     if (entity instanceof Error) return entity;
-    if (entity === null || entity === undefined) return null;
+    if (entity === null || entity === undefined) {
+      const { __typename: _, ...key } = representations[index] as Record<string, unknown>;
+      return new UpstreamError(
+        UpstreamErrorCode.ENTITY_NOT_FOUND,
+        `Source "${source}" has no ${typeName} with key ${JSON.stringify(key)} (its _entities answered null for it)`,
+        { source },
+      );
+    }
     return entity[alias] ?? null;
   });
 }
