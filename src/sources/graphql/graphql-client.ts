@@ -1,4 +1,4 @@
-import { HttpClient } from '../http/http-client.js';
+import { HttpClient, type HttpAnswer } from '../http/http-client.js';
 import type { RequestContext, SourceConfig } from '../protocol.js';
 import { UpstreamError, UpstreamErrorCode } from '../upstream-error.js';
 
@@ -32,6 +32,8 @@ export class GraphQLClient {
   readonly http: HttpClient;
   readonly #source: SourceConfig;
   readonly #url: string;
+  /** Query operations on the wire, by body and forwarded headers: an identical one shares the answer. */
+  readonly #inFlight = new Map<string, Promise<HttpAnswer>>();
 
   constructor(source: SourceConfig) {
     if (!source.url) throw new Error(`source "${source.name}" has no url, which a GRAPHQL source needs (its GraphQL endpoint)`);
@@ -59,17 +61,10 @@ export class GraphQLClient {
         if (value !== null) headers[name] = value;
       }
     }
-    const answer = await this.http.send({
-      method: 'POST',
-      url: this.#url,
-      headers,
-      body: JSON.stringify(request),
-      label,
-      signal: context.request?.signal,
-      budget: context.budget,
-      idempotent,
-      // GraphQL over HTTP answers request errors with 4xx and a GraphQL body; a 5xx with one is still the upstream failing.
-    });
+    const body = JSON.stringify(request);
+    const send = () =>
+      this.http.send({ method: 'POST', url: this.#url, headers, body, label, signal: context.request?.signal, budget: context.budget, idempotent });
+    const answer = idempotent ? await this.#shared(`${JSON.stringify(headers)}\n${body}`, send) : await send();
     let parsed: unknown;
     try {
       parsed = JSON.parse(answer.body);
@@ -101,6 +96,32 @@ export class GraphQLClient {
 
   close(): Promise<void> {
     return this.http.close();
+  }
+
+  /**
+   * In-flight deduplication of queries: while an identical operation (same document,
+   * variables and forwarded headers) is on the wire for any request, a second one waits
+   * for its answer instead of sending again, as Hive Gateway does. Each caller parses the
+   * shared text itself, so no two requests share objects. A caller whose shared call
+   * failed sends its own (the failure may be the first caller's: its client went away,
+   * its request ran out of time), so sharing never adds an error.
+   */
+  async #shared(key: string, send: () => Promise<HttpAnswer>): Promise<HttpAnswer> {
+    const pending = this.#inFlight.get(key);
+    if (pending) {
+      try {
+        return await pending;
+      } catch {
+        return send();
+      }
+    }
+    const call = send();
+    this.#inFlight.set(key, call);
+    try {
+      return await call;
+    } finally {
+      this.#inFlight.delete(key);
+    }
   }
 }
 
