@@ -1,10 +1,7 @@
 import {
-  getNamedType,
-  isAbstractType,
   isObjectType,
   Kind,
   parse,
-  type FieldNode,
   type GraphQLField,
   type GraphQLNamedType,
   type GraphQLObjectType,
@@ -113,11 +110,6 @@ export class DelegationPlan {
     }
     return names;
   }
-
-  /** Whether values of this type need `__typename` to be told apart. */
-  static isAbstract(type: GraphQLNamedType): boolean {
-    return isAbstractType(type);
-  }
 }
 
 const NONE: ReadonlySet<string> = new Set();
@@ -163,9 +155,3 @@ function joinInputsOf(parent: GraphQLObjectType, field: GraphQLField<unknown, un
     .filter((name) => !field.args.some((a) => a.name === name) && parentFields[name])
     .map((name) => wireNameOf(parentFields[name]) ?? name);
 }
-
-export function namedTypeOf(field: GraphQLField<unknown, unknown>): GraphQLNamedType {
-  return getNamedType(field.type);
-}
-
-export type { FieldNode };
