@@ -203,7 +203,7 @@ function fetchFromOwner(
   }
   const scope = scopeOf(plan, owner, info);
   const field = type.getFields()[info.fieldName];
-  const fetch = entityFieldFetch(plan, owner, upstreamField(scope, field, info.fieldNodes), info, scope);
+  const fetch = entityFieldFetch(plan, upstreamField(scope, field, info.fieldNodes), info, scope);
   return loadEntityField(client, plan, type.name, { ...fetch, representation }, context);
 }
 

@@ -67,8 +67,8 @@ export function rootFieldFetch(
   return finish(plan, info, scope, upstreamField, definitions, values, `${info.parentType.name}.${info.fieldName}`);
 }
 
-/** The fetch of a field below an entity: the field as the client selected it, rewritten for `source`. */
-export function entityFieldFetch(plan: DelegationPlan, source: string, field: FieldNode, info: GraphQLResolveInfo, scope: SelectionScope): UpstreamFetch {
+/** The fetch of a field below an entity: the field as the client selected it, already rewritten for the scope's source. */
+export function entityFieldFetch(plan: DelegationPlan, field: FieldNode, info: GraphQLResolveInfo, scope: SelectionScope): UpstreamFetch {
   return finish(plan, info, scope, clientVariablesRenamed(field, scope), [], {}, `${info.parentType.name}.${info.fieldName}`);
 }
 
