@@ -18,8 +18,9 @@ import { peer } from './scenarios/peer.js';
 import { scale } from './scenarios/scale.js';
 import { soap } from './scenarios/soap.js';
 import { cache } from './scenarios/cache.js';
+import { graphql } from './scenarios/graphql.js';
 
-const SCENARIOS = { overhead, composite, soap, batching, scale, peer, hostile, auth, cache };
+const SCENARIOS = { overhead, composite, soap, batching, scale, peer, hostile, auth, cache, graphql };
 
 async function main() {
   const machine = machineInfo();

@@ -20,7 +20,7 @@ const env = process.env;
 const quick = env.BENCH_QUICK === '1';
 const num = (name, fallback) => (env[name] !== undefined && env[name] !== '' ? Number(env[name]) : fallback);
 // The peer comparison first: it is the headline, and the machine is often quietest at the start.
-const ALL = ['peer', 'overhead', 'composite', 'soap', 'batching', 'scale', 'hostile', 'auth', 'cache'];
+const ALL = ['peer', 'overhead', 'composite', 'soap', 'batching', 'scale', 'hostile', 'auth', 'cache', 'graphql'];
 
 export const settings = {
   quick,

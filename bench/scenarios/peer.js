@@ -12,11 +12,11 @@ import { assertPortFree } from '../lib/processes.js';
 import { mb, ms, num, ratio, section, table } from '../lib/report.js';
 import { modeLabel, skeinCommand } from '../lib/skein.js';
 
-const PEER = path.join(WORK, 'peer');
+export const PEER = path.join(WORK, 'peer');
 const PORT = 4000;
 
 /** Copies the peer (without its node_modules, results and logs) and installs it when needed. */
-function preparePeer(ctx) {
+export function preparePeer(ctx) {
   const from = ctx.settings.peerDir;
   if (!existsSync(path.join(from, 'bench', 'bench.js'))) throw new Error(`peer: no benchmark at ${from} (set BENCH_PEER_DIR)`);
   cpSync(from, PEER, { recursive: true, filter: (src) => !/\/(node_modules|results|logs)(\/|$)/.test(path.relative(from, src) ? `/${path.relative(from, src)}` : '') });

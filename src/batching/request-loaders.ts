@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { Operation, RequestContext } from '../sources/index.js';
 import { keyOf, type BatchForm } from './batch-directive.js';
 
@@ -21,9 +22,10 @@ export class RequestLoaders {
   }
 
   /** The result of calling `operation` with `args`, shared with identical calls. */
-  load(operation: Operation, args: Readonly<Record<string, unknown>>): Promise<unknown> {
-    // A mutation is not repeatable: two identical mutations are two calls.
-    if (!operation.idempotent) return operation.call(args, this.#context);
+  load(operation: Operation, args: Readonly<Record<string, unknown>>, info?: GraphQLResolveInfo): Promise<unknown> {
+    // A mutation is not repeatable: two identical mutations are two calls. A delegating
+    // operation's answer depends on the selection too; it merges and shares calls itself.
+    if (!operation.idempotent || operation.delegates) return operation.call(args, this.#context, info);
     const form = this.#batchForms.get(operation.name);
     if (form) {
       const { [form.keyArgument]: key, ...rest } = args;

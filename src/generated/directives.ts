@@ -92,6 +92,7 @@ export type SourceHeader = {
 
 /** The protocol of a source. */
 export type SourceKind =
+  | 'GRAPHQL'
   | 'REST'
   | 'SOAP';
 
@@ -104,6 +105,11 @@ export type SourceRetry = {
   /** The longest delay between two tries, in milliseconds. */
   readonly maxDelayMs?: InputMaybe<Scalars['Int']['input']>;
 };
+
+/** The root type an upstream field is on. */
+export type UpstreamOperation =
+  | 'MUTATION'
+  | 'QUERY';
 
 /** How a WS-Security UsernameToken carries the password. */
 export type WsPasswordType =
@@ -133,6 +139,24 @@ export interface DiscriminatorDirectiveArgs {
   mapping?: ReadonlyArray<DiscriminatorMapping> | null;
   /** The property's name on the wire. */
   property: string;
+}
+
+/** Arguments of `@entity`, as coerced by graphql-js. */
+export interface EntityDirectiveArgs {
+  /** The key's field set, as in @key(fields:): "id", "upc sku", "id organization { id }". */
+  key: string;
+  /** Name of an @source of kind GRAPHQL with federation: true. */
+  source: string;
+}
+
+/** Arguments of `@graphql`, as coerced by graphql-js. */
+export interface GraphqlDirectiveArgs {
+  /** The upstream's root field, when this field is named differently (an import with --prefix). */
+  field?: string | null;
+  /** The upstream root the field is on, when it was moved (an import with --query or --mutation); by default the same as here. */
+  operation?: UpstreamOperation | null;
+  /** Name of an @source of kind GRAPHQL. */
+  source: string;
 }
 
 /** Arguments of `@rest`, as coerced by graphql-js. */
@@ -167,6 +191,8 @@ export interface SoapDirectiveArgs {
 export interface SourceDirectiveArgs {
   /** Fail fast (UPSTREAM_CIRCUIT_OPEN) after consecutive failures; probe again later. */
   circuitBreaker?: SourceCircuitBreaker | null;
+  /** GRAPHQL: the source is an Apollo Federation subgraph; its @entity types are resolved through _entities. */
+  federation: boolean;
   /** Incoming request headers that may be passed on to this source (an allowlist). */
   forwardHeaders?: ReadonlyArray<string> | null;
   headers?: ReadonlyArray<SourceHeader> | null;

@@ -7,7 +7,7 @@ import {
   type CompiledComposite,
 } from '../composite/index.js';
 import type { Join } from '../joins/index.js';
-import type { Operation, RequestContext } from '../sources/index.js';
+import type { DelegatedField, Operation, RequestContext } from '../sources/index.js';
 
 export interface Bindings {
   readonly schema: GraphQLSchema;
@@ -15,6 +15,8 @@ export interface Bindings {
   readonly batchForms: ReadonlyMap<string, BatchForm>;
   readonly joins: readonly Join[];
   readonly composites: readonly CompiledComposite[];
+  /** Fields of types whose objects come from GraphQL sources (sources/graphql). */
+  readonly delegatedFields?: readonly DelegatedField[];
   readonly paused?: ReadonlySet<string>;
 }
 
@@ -24,7 +26,7 @@ export interface Bindings {
  * identical calls are made once and batch forms apply across all of them); composite
  * fields run their plan.
  */
-export function bindResolvers({ schema, operations, batchForms, joins, composites, paused }: Bindings): void {
+export function bindResolvers({ schema, operations, batchForms, joins, composites, delegatedFields, paused }: Bindings): void {
   const perRequest = new WeakMap<object, RequestLoaders>();
   const loadersOf = (context: unknown): RequestLoaders => {
     if (!context || typeof context !== 'object') return new RequestLoaders(batchForms, {});
@@ -35,13 +37,14 @@ export function bindResolvers({ schema, operations, batchForms, joins, composite
     }
     return loaders;
   };
-  const load = (operation: Operation, args: Readonly<Record<string, unknown>>, context: unknown) =>
-    loadersOf(context).load(operation, args);
+  const load = (operation: Operation, args: Readonly<Record<string, unknown>>, context: unknown, info: GraphQLResolveInfo) =>
+    loadersOf(context).load(operation, args, info);
 
   for (const [name, operation] of operations) {
     const [type, field] = name.split('.');
-    fieldOf(schema, type, field).resolve = (_root, args, context) => load(operation, args, context);
+    fieldOf(schema, type, field).resolve = (_root, args, context, info) => load(operation, args, context, info);
   }
+  for (const delegated of delegatedFields ?? []) fieldOf(schema, delegated.typeName, delegated.fieldName).resolve = delegated.resolve;
   for (const join of joins) fieldOf(schema, join.parentType, join.fieldName).resolve = join.resolver(load);
   for (const composite of composites) {
     const { plan } = composite;

@@ -12,7 +12,7 @@ import { SchemaError, schemaErrorsOf, throwIfAny } from '../errors/schema-error.
 import { majorityProtocols, type CompositeProtocol } from '../compose/protocol.js';
 import { compileJoins, joinDirectiveSDL, type Join } from '../joins/index.js';
 import { buildSourceSchema, type SchemaInput, type SourceSchemaOptions } from '../schema/index.js';
-import { hasCallerHeaders, type Operation, type SourceConfig } from '../sources/index.js';
+import { compileDelegatedFields, hasCallerHeaders, type DelegatedField, type Operation, type SourceConfig } from '../sources/index.js';
 import { bindResolvers } from './bind-resolvers.js';
 import { publicSchemaOf } from './public-schema.js';
 import { cacheControlDirectiveSDL, compileCachePolicy, type CachePolicy } from '../cache/index.js';
@@ -74,7 +74,9 @@ export async function buildGraph(input: SchemaInput, options: GraphOptions = {})
     const joins = collect(errors, () => compileJoins(base.schema, base.operations), [] as Join[]);
     throwIfAny(errors);
     const { schema, composites } = compileComposites(input.composites, base.schema);
-    bindResolvers({ schema, operations: base.operations, batchForms, joins, composites, paused: options.pausedComposites });
+    const delegatedFields = collect(errors, () => compileDelegatedFields(schema, base.sources, base.operations), [] as DelegatedField[]);
+    throwIfAny(errors);
+    bindResolvers({ schema, operations: base.operations, batchForms, joins, composites, delegatedFields, paused: options.pausedComposites });
     assertNoUnresolvedRoots(schema, [...base.operations.keys(), ...base.builtinFields], composites);
     const plans = new Map(composites.map((c) => [c.plan.name, c.plan]));
     const recorded = new Map(input.composites.filter((f) => f.protocol).map((f) => [f.path, f.protocol!]));

@@ -3,6 +3,7 @@ import {
   isObjectType,
   type GraphQLField,
   type GraphQLFieldResolver,
+  type GraphQLResolveInfo,
   type GraphQLObjectType,
   type GraphQLSchema,
 } from 'graphql';
@@ -32,7 +33,12 @@ export interface Join {
   resolver(load: LoadOperation): GraphQLFieldResolver<unknown, unknown>;
 }
 
-export type LoadOperation = (operation: Operation, args: Readonly<Record<string, unknown>>, context: unknown) => Promise<unknown>;
+export type LoadOperation = (
+  operation: Operation,
+  args: Readonly<Record<string, unknown>>,
+  context: unknown,
+  info: GraphQLResolveInfo,
+) => Promise<unknown>;
 
 /** Reads every `@join` on object types (root types excluded). */
 export function compileJoins(schema: GraphQLSchema, operations: ReadonlyMap<string, Operation>): Join[] {
@@ -102,7 +108,7 @@ function compileJoin(
     parentType: parent.name,
     fieldName: field.name,
     operation,
-    resolver: (load) => (source, args, context) => {
+    resolver: (load) => (source, args, context, info) => {
       const values: Record<string, unknown> = {};
       for (const input of inputs) {
         const value = input.fromArgument
@@ -115,7 +121,7 @@ function compileJoin(
         // Nothing to look up: an order without a roomId has no room.
         if (callArgs[argument] === undefined || callArgs[argument] === null) return null;
       }
-      return load(operation, callArgs, context);
+      return load(operation, callArgs, context, info);
     },
   };
 }

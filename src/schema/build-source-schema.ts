@@ -99,7 +99,10 @@ export async function buildSourceSchema(
   }
   throwIfAny(errors);
 
-  const document = concatAST(documents.map(asExtensionsOfRoots));
+  const document = [...protocols.values()].reduce(
+    (merged, protocol) => protocol.prepareDocument?.(merged) ?? merged,
+    concatAST(documents.map(asExtensionsOfRoots)),
+  );
   errors.push(...builtinNameErrors(document));
   throwIfAny(errors);
   const builtins = `${builtinSDL(document)}\n${options.directives ?? ''}`;
@@ -242,7 +245,8 @@ function compileOperations(
       try {
         const annotations = (node.directives ?? []).filter((d) => byDirective.has(d.name.value));
         if (annotations.length !== 1) {
-          const names = [...byDirective.keys()].map((d) => `@${d}`).join(' or ');
+          const listed = [...byDirective.keys()].map((d) => `@${d}`);
+          const names = listed.length > 1 ? `${listed.slice(0, -1).join(', ')} or ${listed[listed.length - 1]}` : listed[0];
           throw new SchemaError(
             annotations.length === 0
               ? `${name} has no ${names} directive, so nothing can resolve it`
@@ -333,8 +337,8 @@ function withPublicErrors(operation: Operation): Operation {
   const call = operation.call;
   return {
     ...operation,
-    call: (args, context) =>
-      call.call(operation, args, context).catch((error: unknown) => {
+    call: (args, context, info) =>
+      call.call(operation, args, context, info).catch((error: unknown) => {
         throw withoutUpstreamText(error);
       }),
   };

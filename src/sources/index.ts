@@ -1,6 +1,7 @@
 import type { Protocol, SourceKind } from './protocol.js';
 import { restProtocol } from './rest/index.js';
 import { soapProtocol } from './soap/index.js';
+import { graphqlProtocol } from './graphql/index.js';
 import { sourceDirectiveSDL } from './source-directive.js';
 
 export type { IncomingRequest, Operation, OperationDefinition, Protocol, RequestContext, RequestIdentity, SourceConfig, SourceKind } from './protocol.js';
@@ -14,11 +15,13 @@ export { directiveValues, readSources, sourceUrlVariable, type SourceReadOptions
 export { DocumentRefused, resolveDocument, type DocumentScope } from './document-scope.js';
 export { wireNameOf, WIRE_DIRECTIVE } from './wire-names.js';
 export { parseTemplate, lookup, type Template } from './template.js';
+export { compileDelegatedFields, type DelegatedField } from './graphql/index.js';
 
 /** Every protocol Skein speaks, by the `kind` written in `@source`. */
 export const protocols: ReadonlyMap<SourceKind, Protocol> = new Map<SourceKind, Protocol>([
   ['REST', restProtocol as Protocol],
   ['SOAP', soapProtocol as Protocol],
+  ['GRAPHQL', graphqlProtocol as Protocol],
 ]);
 
 /** SDL of every directive, input and scalar a source file may use. */

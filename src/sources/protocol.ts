@@ -1,4 +1,4 @@
-import type { FieldDefinitionNode, GraphQLField, GraphQLScalarType, GraphQLSchema } from 'graphql';
+import type { DocumentNode, FieldDefinitionNode, GraphQLField, GraphQLResolveInfo, GraphQLScalarType, GraphQLSchema } from 'graphql';
 import type { SchemaLocation } from '../errors/schema-error.js';
 import type { CallCache } from './http/call-cache.js';
 import type { RequestBudget } from './http/request-budget.js';
@@ -6,7 +6,7 @@ import type { DocumentScope } from './document-scope.js';
 import type { Template } from './template.js';
 
 /** The protocols Skein speaks, as written in `@source(kind: …)`. */
-export type SourceKind = 'REST' | 'SOAP';
+export type SourceKind = 'REST' | 'SOAP' | 'GRAPHQL';
 
 /** One upstream API, read from an `@source` directive (read by `readSources` in source-directive.ts). */
 export interface SourceConfig {
@@ -69,8 +69,16 @@ export interface Operation {
   readonly source: SourceConfig;
   /** Safe to repeat (GET/HEAD, SOAP operations marked safe): retries are allowed. */
   readonly idempotent: boolean;
-  /** Calls the upstream with the field's (coerced) arguments; rejects with an UpstreamError. */
-  call(args: Readonly<Record<string, unknown>>, context: RequestContext): Promise<unknown>;
+  /**
+   * Forwards the client's selection under the field (a GraphQL source): `call` needs the
+   * field's `info`, and answers differ by selection, so loaders do not share them by arguments.
+   */
+  readonly delegates?: boolean;
+  /**
+   * Calls the upstream with the field's (coerced) arguments; rejects with an UpstreamError.
+   * `info` is the resolving field's: what the client selected below it (delegating operations read it).
+   */
+  call(args: Readonly<Record<string, unknown>>, context: RequestContext, info?: GraphQLResolveInfo): Promise<unknown>;
 }
 
 /** What a protocol gets to compile one annotated field. */
@@ -104,6 +112,11 @@ export interface Protocol<Client = unknown> {
   connect(source: SourceConfig): Promise<Client>;
   /** Binds one field to its upstream call. Throws a SchemaError that says where. */
   compileOperation(definition: OperationDefinition<Client>): Operation;
+  /**
+   * Rewrites the parsed source files before the schema is built (a GRAPHQL source merges
+   * the declarations of one entity type written by several subgraphs' files).
+   */
+  prepareDocument?(document: DocumentNode): DocumentNode;
   /** Releases what `connect` opened (connection pools). */
   close(client: Client): Promise<void>;
 }

@@ -52,8 +52,8 @@ directive @source(
   ${protocolArguments.join('\n  ')}
 ) repeatable on SCHEMA
 ${resilienceInputsSDL}
-"""The name of this field, input field or enum value on the wire, where it is not a valid GraphQL name."""
-directive @wire(name: String!) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION | ENUM_VALUE
+"""The name of this field, input field, enum value or type on the wire: where it is not a valid GraphQL name, or where an import renamed it (a GraphQL source imported with --prefix)."""
+directive @wire(name: String!) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION | ENUM_VALUE | OBJECT | INTERFACE | UNION | ENUM | INPUT_OBJECT
 
 """One value of a discriminating property, and the member type it stands for."""
 input DiscriminatorMapping { value: String!, type: String! }

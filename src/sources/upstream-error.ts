@@ -26,6 +26,10 @@ export const UpstreamErrorCode = {
   OVERLOADED: 'UPSTREAM_OVERLOADED',
   /** Abandoned: the client went away or the gateway is stopping. Not counted against the source. */
   CANCELLED: 'UPSTREAM_CANCELLED',
+  /** A GraphQL upstream reported an error at this path; `upstreamCode` keeps its own `extensions.code`. */
+  GRAPHQL_ERROR: 'UPSTREAM_GRAPHQL_ERROR',
+  /** A federation subgraph answered null for an entity's key: it has no such entity. */
+  ENTITY_NOT_FOUND: 'UPSTREAM_ENTITY_NOT_FOUND',
 } as const;
 
 export type UpstreamErrorCode = (typeof UpstreamErrorCode)[keyof typeof UpstreamErrorCode];

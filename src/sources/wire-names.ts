@@ -7,6 +7,7 @@ import {
   type GraphQLField,
   type GraphQLInputField,
   type GraphQLEnumValue,
+  type ConstDirectiveNode,
 } from 'graphql';
 
 /**
@@ -17,9 +18,11 @@ import {
  */
 export const WIRE_DIRECTIVE = 'wire';
 
-type Described = Pick<GraphQLField<unknown, unknown> | GraphQLInputField | GraphQLEnumValue, 'astNode'>;
+type Described =
+  | Pick<GraphQLField<unknown, unknown> | GraphQLInputField | GraphQLEnumValue, 'astNode'>
+  | { readonly astNode?: { readonly directives?: readonly ConstDirectiveNode[] } | null };
 
-/** The `@wire(name:)` of a field, input field or enum value, if it has one. */
+/** The `@wire(name:)` of a field, input field, enum value or type, if it has one. */
 export function wireNameOf(element: Described): string | undefined {
   const directive = element.astNode?.directives?.find((d) => d.name.value === WIRE_DIRECTIVE);
   const argument = directive?.arguments?.find((a) => a.name.value === 'name');

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerImportOpenAPI } from './import-openapi.js';
 import { registerImportWsdl } from './import-wsdl.js';
+import { registerImportGraphQL } from './import-graphql.js';
 
 /** `skein import <kind>`: turn an API description into readable source SDL. */
 export function registerImport(program: Command): void {
@@ -9,4 +10,5 @@ export function registerImport(program: Command): void {
     .description('Generate source SDL from an API description, to read, edit and commit.');
   registerImportOpenAPI(command);
   registerImportWsdl(command);
+  registerImportGraphQL(command);
 }

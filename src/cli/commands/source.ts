@@ -13,28 +13,32 @@ const FIELDS = 'name kind version state url operations';
 
 /**
  * `skein source add <file>` (source SDL), `skein source add --openapi <doc> --name n`,
- * `skein source add --wsdl <file> --name n`, `skein source remove <name>`: sources of a
+ * `skein source add --wsdl <file> --name n`, `skein source add --graphql <url|file> --name n`,
+ * `skein source remove <name>`: sources of a
  * running gateway. Every change is checked against what it serves before it is stored.
  * An OpenAPI document or WSDL is imported here first, with the importers of `skein
  * import`, so that its errors name the user's file (the gateway only sees its text);
- * the gateway then imports the same text again and stores the source.
+ * the gateway then imports the same text again and stores the source. A GraphQL API is
+ * introspected (or asked `_service { sdl }`) from this machine, and the SDL written from it
+ * is what the gateway stores: a gateway never fetches a schema from a URL a client names.
  */
 export function registerSource(program: Command): void {
   const source = program.command('source').description("Register, update or remove a running gateway's sources.");
   withConnection(
     source
       .command('add')
-      .description('Register a source, or store a new version of it: from source SDL, an OpenAPI document or a WSDL.')
+      .description('Register a source, or store a new version of it: from source SDL, an OpenAPI document, a WSDL or a GraphQL API.')
       .argument('[file]', 'source SDL declaring one @source (a relative wsdl: file is uploaded with it)')
       .option('--openapi <file>', 'an OpenAPI 2.0/3.x document (JSON or YAML) to import')
       .option('--wsdl <file>', 'a WSDL to import (stored with the source)')
-      .option('-n, --name <name>', 'the source name (required with --openapi and --wsdl)')
+      .option('--graphql <url-or-file>', "a GraphQL API or federation subgraph to import (its URL, or an SDL file with --url)")
+      .option('-n, --name <name>', 'the source name (required with --openapi, --wsdl and --graphql)')
       .option('--url <url>', 'base URL or endpoint to write into an imported @source')
       .option('--strict', 'refuse an OpenAPI document that is not valid OpenAPI (by default it imports, each problem a warning)'),
-  ).action(async (file: string | undefined, options: { openapi?: string; wsdl?: string; name?: string; url?: string; strict?: boolean; gateway: string; token?: string }) => {
+  ).action(async (file: string | undefined, options: { openapi?: string; wsdl?: string; graphql?: string; name?: string; url?: string; strict?: boolean; gateway: string; token?: string }) => {
     try {
-      const given = [file, options.openapi, options.wsdl].filter(Boolean).length;
-      if (given !== 1) throw new Error('give exactly one of <file>, --openapi <file> or --wsdl <file>');
+      const given = [file, options.openapi, options.wsdl, options.graphql].filter(Boolean).length;
+      if (given !== 1) throw new Error('give exactly one of <file>, --openapi <file>, --wsdl <file> or --graphql <url-or-file>');
       const { readSourceHeader, sourcePath } = await import('../../registry/documents.js');
       const { uploadedSource } = await import('./admin/uploaded-files.js');
       const input: Record<string, unknown> = { name: options.name, url: options.url };
@@ -47,8 +51,11 @@ export function registerSource(program: Command): void {
         uploaded = uploadedSource(name, file);
       } else {
         const name = options.name;
-        if (!name) throw new Error(`--name is required with ${options.openapi ? '--openapi' : '--wsdl'}: the name of the @source the imported fields call`);
-        if (options.openapi) {
+        if (!name) throw new Error(`--name is required with ${options.openapi ? '--openapi' : options.wsdl ? '--wsdl' : '--graphql'}: the name of the @source the imported fields call`);
+        if (options.graphql) {
+          const { importGraphQL } = await import('../../sources/graphql/importer/import-graphql.js');
+          input.sdl = (await importGraphQL({ location: options.graphql, source: name, url: options.url })).sdl;
+        } else if (options.openapi) {
           const { importOpenAPI } = await import('../../sources/rest/openapi/index.js');
           const { formatWarning } = await import('../../sources/rest/openapi/import-warnings.js');
           const imported = await importOpenAPI(options.openapi, { source: name, url: options.url, strict: options.strict });
