@@ -6,6 +6,7 @@ export { executePlan, type PlanRun } from './execute/execute-plan.js';
 export { externalArguments } from './execute/external-values.js';
 export { compositeFieldResolver } from './execute/step-errors.js';
 export { PlanTrace, type CompositeTrace, type StepTrace } from './execute/plan-trace.js';
-export { explainPlan, planToJSON, PLAN_FORMATS, type PlanFormat } from './explain/explain-plan.js';
+export { explainPlan, planToJSON, planToText, PLAN_FORMATS, type PlanFormat } from './explain/explain-plan.js';
+export { flowOf } from './explain/plan-flow.js';
 export { planEdges, type PlanEdge } from './explain/plan-edges.js';
 export { compositeRateLimit, parseRateLimit, type RateLimitSpec } from './rate-limit-comment.js';

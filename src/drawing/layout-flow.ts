@@ -8,11 +8,13 @@ import { EDGE_LABEL, EDGE_LABEL_BOX, STEP_BOX, STEP_DETAIL, STEP_LABEL } from '.
  * laid out by ELK as nodes of their own between layers, so no edge crosses a label and no
  * label sits on a box; edges are routed in the channels between layers, never under a box.
  */
+const PADDING = 20;
+
 const LAYOUT_OPTIONS: Record<string, string> = {
   'elk.algorithm': 'layered',
   'elk.direction': 'RIGHT',
   'elk.edgeRouting': 'ORTHOGONAL',
-  'elk.padding': '[top=20,left=20,bottom=20,right=20]',
+  'elk.padding': `[top=${PADDING},left=${PADDING},bottom=${PADDING},right=${PADDING}]`,
   'elk.spacing.nodeNode': '28',
   'elk.spacing.edgeNode': '16',
   'elk.spacing.edgeEdge': '12',
@@ -59,9 +61,7 @@ export async function layoutFlow(input: FlowInput): Promise<FlowLayout> {
   };
   const laid = await (await loadElk()).layout(graph);
   const byId = new Map((laid.edges ?? []).map((edge) => [edge.id, edge]));
-  return {
-    width: round(laid.width ?? 0),
-    height: round(laid.height ?? 0),
+  const placed = {
     steps: (laid.children ?? []).map((node) => ({
       id: node.id,
       x: round(node.x ?? 0),
@@ -86,6 +86,22 @@ export async function layoutFlow(input: FlowInput): Promise<FlowLayout> {
       return { from: edge.from, to: edge.to, kind: edge.kind, label: edge.label, critical: edge.critical, points, ...(labelBox ? { labelBox } : {}) };
     }),
   };
+  return { ...extentOf(placed), ...placed };
+}
+
+/**
+ * The size of what was drawn plus the padding: ELK's own graph size keeps room for label
+ * placements it did not use, which left an empty band below the drawing.
+ */
+function extentOf(placed: Pick<FlowLayout, 'steps' | 'edges'>): { width: number; height: number } {
+  let [right, bottom] = [0, 0];
+  const reach = (x: number, y: number) => ([right, bottom] = [Math.max(right, x), Math.max(bottom, y)]);
+  for (const box of placed.steps) reach(box.x + box.width, box.y + box.height);
+  for (const edge of placed.edges) {
+    for (const point of edge.points) reach(point.x, point.y);
+    if (edge.labelBox) reach(edge.labelBox.x + edge.labelBox.width, edge.labelBox.y + edge.labelBox.height);
+  }
+  return { width: Math.ceil(right + PADDING), height: Math.ceil(bottom + PADDING) };
 }
 
 /** A box wide enough for its (possibly cut) label and detail. */

@@ -15,8 +15,8 @@ import {
 } from './flow-style.js';
 
 const MARGIN = 20;
-/** Title line and legend line above the laid-out graph. */
-const HEADER_HEIGHT = 58;
+/** Title line and legend line above the laid-out graph (which keeps its own padding). */
+const HEADER_HEIGHT = 38;
 const ARROW = { length: 9, halfWidth: 4.5 };
 const CORNER_RADIUS = 6;
 const STATUS_TEXT = { ok: 'ran', error: 'failed', skipped: 'skipped' } as const;
@@ -47,7 +47,7 @@ export function renderFlowSvg(layout: FlowLayout, input: FlowInput): string {
     `<rect x="0.5" y="0.5" width="${width - 1}" height="${height - 1}" rx="6" fill="${COLORS.background}" stroke="${COLORS.frame}"/>`,
     `<text x="${MARGIN}" y="${MARGIN + 12}" font-size="${TITLE.fontSize}" font-weight="bold" fill="${COLORS.text}">${escape(title)}</text>`,
     renderLegend(legend, MARGIN, MARGIN + 32),
-    `<g transform="translate(0 ${HEADER_HEIGHT - MARGIN})">`,
+    `<g transform="translate(0 ${HEADER_HEIGHT})">`,
   ];
   layout.edges.forEach((edge) => parts.push(renderEdge(edge)));
   for (const box of layout.steps) parts.push(renderStep(box, stepsById.get(box.id)!));
