@@ -5,7 +5,7 @@
 // request. `npm run build` runs it after tsc; it returns at once when nothing it reads
 // changed since the last build (console/, src/drawing/, the lock file).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
@@ -48,7 +48,14 @@ export async function buildConsole({ force = false } = {}) {
       outDir: out,
       emptyOutDir: true,
       // The console and the explorer are two pages sharing one set of chunks.
-      rolldownOptions: { input: { console: path.join(root, 'console', 'index.html'), explorer: path.join(root, 'console', 'explorer.html') } },
+      rolldownOptions: {
+        input: { console: path.join(root, 'console', 'index.html'), explorer: path.join(root, 'console', 'explorer.html') },
+        // Notes about the dependencies' own code ("use client" in framer-motion) and the build's timings: not ours to act on.
+        onLog(level, log, handler) {
+          if (log.code === 'MODULE_LEVEL_DIRECTIVE' || log.code === 'PLUGIN_TIMINGS') return;
+          handler(level, log);
+        },
+      },
       chunkSizeWarningLimit: 2000,
       // Inlined assets would be data: URLs the CSP need not allow; small fonts are fine inline.
       assetsInlineLimit: 4096,
@@ -60,7 +67,9 @@ export async function buildConsole({ force = false } = {}) {
     writeFileSync(`${file}.br`, brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }));
     writeFileSync(`${file}.gz`, gzipSync(body, { level: 9 }));
   }
+  // Stamped with the time the build started: a file changed while it ran makes the next build run.
   writeFileSync(stamp, '');
+  utimesSync(stamp, new Date(started), new Date(started));
   console.error(`skein: built the console into dist/console in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return true;
 }
