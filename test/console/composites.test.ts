@@ -26,6 +26,7 @@ describe.skipIf(SKIP_WITHOUT_BROWSER)('the console: composites, in Chromium', ()
     await gw?.close();
   });
 
+  let withoutRoom = '';
   const compositeState = async (name: string) =>
     (await gw.admin<{ composite: { state: string; version: number; liveVersion: number } }>(`{ composite(name: "${name}") { state version liveVersion } }`)).composite;
   const openComposite = async (name: string) => {
@@ -100,7 +101,7 @@ describe.skipIf(SKIP_WITHOUT_BROWSER)('the console: composites, in Chromium', ()
   it('rolls back to an earlier version (a new version, served at once) and diffs any two versions', async () => {
     const { composite } = await gw.admin<{ composite: { document: string } }>('{ composite(name: "hotelOrder") { document } }');
     // A second version, as `skein push` would save it: without the room.
-    const withoutRoom = composite.document.replace(/\n\s*room\(roomId: \$roomId\) \{[^}]*\}/, '').replace(/\n\s*roomId @export\(as: "roomId"\)/, '').replace(', $roomId: ID! @internal', '');
+    withoutRoom = composite.document.replace(/\n\s*room\(roomId: \$roomId\) \{[^}]*\}/, '').replace(/\n\s*roomId @export\(as: "roomId"\)/, '').replace(', $roomId: ID! @internal', '');
     expect(withoutRoom).not.toContain('room(');
     await gw.admin('mutation($d: String!) { saveComposite(document: $d) { version } publish(name: "hotelOrder") { version } }', { d: withoutRoom });
     await openComposite('hotelOrder');
@@ -133,15 +134,22 @@ describe.skipIf(SKIP_WITHOUT_BROWSER)('the console: composites, in Chromium', ()
     const undated = (text: string) => text.replace(/ exportedAt="[^"]*"/, '');
     expect(undated(xml)).toBe(undated(exported.document));
 
+    // Someone saves another version (v4, without the room); importing the file brings v3's document back as v5.
+    await gw.admin('mutation($d: String!) { saveComposite(document: $d) { version } }', { d: withoutRoom });
+    await openComposite('hotelOrder');
+    await expect.poll(() => page.locator('.flow-picture .flow-step').count()).toBe(3);
     await page.getByLabel('Import').setInputFiles({ name: 'hotelOrder.xml', mimeType: 'application/xml', buffer: Buffer.from(xml) });
-    await expect.poll(() => page.getByRole('status').first().innerText()).toContain('Imported hotelOrder.xml: hotelOrder v4');
-    expect((await compositeState('hotelOrder')).version).toBe(4);
-    await expect.poll(() => page.locator('tr[data-action="composite.import"]').count()).toBe(1);
+    await expect.poll(() => page.getByRole('status').first().innerText()).toContain('Imported hotelOrder.xml: hotelOrder v5');
+    expect((await compositeState('hotelOrder')).version).toBe(5);
+    await expect.poll(() => page.locator('.flow-picture .flow-step').count()).toBe(4);
+    // Audited as alice's save of v5, the version noting where it came from.
+    await expect.poll(() => page.locator('tr[data-action="composite.save"]').first().innerText()).toMatch(/alice\s+composite\.save\s+v5/);
+    expect(await page.locator('tr[data-version="5"]').innerText()).toContain('import');
 
     // A file that is not an export is refused with the API's reason, and nothing is stored.
     await page.getByLabel('Import').setInputFiles({ name: 'notes.xml', mimeType: 'application/xml', buffer: Buffer.from('<notes/>') });
     await expect.poll(() => page.getByRole('alert').innerText()).toContain('notes.xml was not imported');
-    expect((await compositeState('hotelOrder')).version).toBe(4);
+    expect((await compositeState('hotelOrder')).version).toBe(5);
     await browser.screenshot(page, 'hotelOrder-imported');
   });
 

@@ -186,7 +186,12 @@ export function CompositePage({ name }: { name: string }) {
           <button type="button" onClick={exportXml}>
             Export
           </button>
-          <FileButton label="Import" accept=".xml,.json,application/xml,application/json" onText={(text, file) => importComposite(admin, text, file).then(setNotice).then(detail.reload)} />
+          <FileButton label="Import" accept=".xml,.json,application/xml,application/json" onText={(text, file) =>
+              importComposite(admin, text, file)
+                .then(setNotice)
+                .then(() => (detail.reload(), plan.reload()))
+            }
+          />
           <span className="inline-field">
             <label htmlFor="picture-format">Picture as</label>
             <select id="picture-format" value={pictureFormat} onChange={(e) => setPictureFormat(e.target.value as 'svg' | 'png')}>
