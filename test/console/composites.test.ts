@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildConsole, launchChromium, SKIP_WITHOUT_BROWSER, type TestBrowser } from '../helpers/chromium.js';
+import { buildConsole, eventually, launchChromium, SKIP_WITHOUT_BROWSER, type TestBrowser } from '../helpers/chromium.js';
 import { ALICE_TOKEN, startConsoleGateway, type ConsoleGateway } from './console-gateway.js';
 
 // The console's Composites pages in a real Chromium, over a gateway seeded with the demo
@@ -40,7 +40,7 @@ describe.skipIf(SKIP_WITHOUT_BROWSER)('the console: composites, in Chromium', ()
     await page.goto(`${gw.origin}/console`);
     await page.getByLabel('Admin token').fill('not-the-token');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect.poll(() => page.getByRole('alert').innerText()).toContain('not one of SKEIN_ADMIN_TOKEN');
+    await eventually(() => page.getByRole('alert').innerText()).toContain('not one of SKEIN_ADMIN_TOKEN');
     await browser.screenshot(page, 'sign-in-refused');
 
     await page.getByLabel('Admin token').fill(ALICE_TOKEN);
@@ -49,7 +49,7 @@ describe.skipIf(SKIP_WITHOUT_BROWSER)('the console: composites, in Chromium', ()
     const row = page.locator('tr[data-composite="hotelOrder"]');
     await row.waitFor();
     expect(await row.innerText()).toMatch(/hotelOrder\s+published\s+v1\s+v1\s+REST\s+seed/);
-    await expect.poll(() => page.locator('tbody tr').count()).toBe(3);
+    await eventually(() => page.locator('tbody tr').count()).toBe(3);
     expect(await page.getByText('Signed in as').innerText()).toContain('alice');
     await browser.screenshot(page, 'composites');
 
@@ -82,20 +82,20 @@ describe.skipIf(SKIP_WITHOUT_BROWSER)('the console: composites, in Chromium', ()
 
   it('pauses hotelOrder (its REST endpoint answers 503), then resumes it, each change audited as alice', async () => {
     await page.getByRole('button', { name: 'Pause' }).click();
-    await expect.poll(() => page.locator('article.composite').getAttribute('data-state')).toBe('PAUSED');
+    await eventually(() => page.locator('article.composite').getAttribute('data-state')).toBe('PAUSED');
     expect((await compositeState('hotelOrder')).state).toBe('PAUSED');
     const paused = await fetch(`${gw.origin}/api/hotelOrder?orderId=1`);
     expect(paused.status).toBe(503);
     expect(await paused.text()).toContain('COMPOSITE_PAUSED');
-    await expect.poll(() => page.locator('tr[data-action="composite.pause"]').first().innerText()).toMatch(/alice\s+composite\.pause/);
+    await eventually(() => page.locator('tr[data-action="composite.pause"]').first().innerText()).toMatch(/alice\s+composite\.pause/);
     await browser.screenshot(page, 'hotelOrder-paused');
 
     await page.getByRole('button', { name: 'Resume' }).click();
-    await expect.poll(() => page.locator('article.composite').getAttribute('data-state')).toBe('PUBLISHED');
+    await eventually(() => page.locator('article.composite').getAttribute('data-state')).toBe('PUBLISHED');
     const resumed = await fetch(`${gw.origin}/api/hotelOrder?orderId=1`);
     expect(resumed.status).toBe(200);
     expect(await resumed.text()).toMatch(/"order":\{"id":"1"/);
-    await expect.poll(() => page.locator('tr[data-action="composite.resume"]').count()).toBe(1);
+    await eventually(() => page.locator('tr[data-action="composite.resume"]').count()).toBe(1);
   });
 
   it('rolls back to an earlier version (a new version, served at once) and diffs any two versions', async () => {
@@ -105,13 +105,13 @@ describe.skipIf(SKIP_WITHOUT_BROWSER)('the console: composites, in Chromium', ()
     expect(withoutRoom).not.toContain('room(');
     await gw.admin('mutation($d: String!) { saveComposite(document: $d) { version } publish(name: "hotelOrder") { version } }', { d: withoutRoom });
     await openComposite('hotelOrder');
-    await expect.poll(() => page.locator('.flow-picture .flow-step').count()).toBe(3);
+    await eventually(() => page.locator('.flow-picture .flow-step').count()).toBe(3);
 
     await page.getByLabel('Roll back to').selectOption('1');
     await page.getByRole('button', { name: 'Rollback' }).click();
-    await expect.poll(async () => (await compositeState('hotelOrder')).version).toBe(3);
+    await eventually(async () => (await compositeState('hotelOrder')).version).toBe(3);
     expect(await compositeState('hotelOrder')).toMatchObject({ state: 'PUBLISHED', liveVersion: 3 });
-    await expect.poll(() => page.locator('.flow-picture .flow-step').count()).toBe(4);
+    await eventually(() => page.locator('.flow-picture .flow-step').count()).toBe(4);
     expect(await page.locator('tr[data-version="3"]').innerText()).toContain('rollback to v1');
     expect(await (await fetch(`${gw.origin}/api/hotelOrder?orderId=1`)).text()).toContain('"room":{"type"');
 
@@ -137,18 +137,18 @@ describe.skipIf(SKIP_WITHOUT_BROWSER)('the console: composites, in Chromium', ()
     // Someone saves another version (v4, without the room); importing the file brings v3's document back as v5.
     await gw.admin('mutation($d: String!) { saveComposite(document: $d) { version } }', { d: withoutRoom });
     await openComposite('hotelOrder');
-    await expect.poll(() => page.locator('.flow-picture .flow-step').count()).toBe(3);
+    await eventually(() => page.locator('.flow-picture .flow-step').count()).toBe(3);
     await page.getByLabel('Import').setInputFiles({ name: 'hotelOrder.xml', mimeType: 'application/xml', buffer: Buffer.from(xml) });
-    await expect.poll(() => page.getByRole('status').first().innerText()).toContain('Imported hotelOrder.xml: hotelOrder v5');
+    await eventually(() => page.getByRole('status').first().innerText()).toContain('Imported hotelOrder.xml: hotelOrder v5');
     expect((await compositeState('hotelOrder')).version).toBe(5);
-    await expect.poll(() => page.locator('.flow-picture .flow-step').count()).toBe(4);
+    await eventually(() => page.locator('.flow-picture .flow-step').count()).toBe(4);
     // Audited as alice's save of v5, the version noting where it came from.
-    await expect.poll(() => page.locator('tr[data-action="composite.save"]').first().innerText()).toMatch(/alice\s+composite\.save\s+v5/);
+    await eventually(() => page.locator('tr[data-action="composite.save"]').first().innerText()).toMatch(/alice\s+composite\.save\s+v5/);
     expect(await page.locator('tr[data-version="5"]').innerText()).toContain('import');
 
     // A file that is not an export is refused with the API's reason, and nothing is stored.
     await page.getByLabel('Import').setInputFiles({ name: 'notes.xml', mimeType: 'application/xml', buffer: Buffer.from('<notes/>') });
-    await expect.poll(() => page.getByRole('alert').innerText()).toContain('notes.xml was not imported');
+    await eventually(() => page.getByRole('alert').innerText()).toContain('notes.xml was not imported');
     expect((await compositeState('hotelOrder')).version).toBe(5);
     await browser.screenshot(page, 'hotelOrder-imported');
   });
@@ -175,8 +175,8 @@ describe.skipIf(SKIP_WITHOUT_BROWSER)('the console: composites, in Chromium', ()
     await page.getByRole('button', { name: 'Delete', exact: true }).click();
     expect((await compositeState('customerStatement')).state).toBe('PUBLISHED');
     await page.getByRole('button', { name: 'Delete customerStatement' }).click();
-    await expect.poll(async () => (await compositeState('customerStatement')).state).toBe('DELETED');
-    await expect.poll(() => page.locator('article.composite').getAttribute('data-state')).toBe('DELETED');
+    await eventually(async () => (await compositeState('customerStatement')).state).toBe('DELETED');
+    await eventually(() => page.locator('article.composite').getAttribute('data-state')).toBe('DELETED');
     expect(await page.getByRole('button', { name: 'Publish' }).isDisabled()).toBe(true);
   });
 
@@ -206,10 +206,10 @@ describe.skipIf(SKIP_WITHOUT_BROWSER)('the console: composites, in Chromium', ()
     await phone.locator('.flow-picture svg').waitFor();
     await tabTo('Pause');
     await phone.keyboard.press('Enter');
-    await expect.poll(async () => (await compositeState('hotelOrder')).state).toBe('PAUSED');
+    await eventually(async () => (await compositeState('hotelOrder')).state).toBe('PAUSED');
     await tabTo('Resume');
     await phone.keyboard.press('Enter');
-    await expect.poll(async () => (await compositeState('hotelOrder')).state).toBe('PUBLISHED');
+    await eventually(async () => (await compositeState('hotelOrder')).state).toBe('PUBLISHED');
     expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await browser.screenshot(phone, 'phone-hotelOrder');
     await phone.close();

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 /**
  * Debian's Chromium, driven by playwright-core (which downloads no browser of its own);
@@ -82,4 +83,12 @@ export async function launchChromium(options: { width?: number; height?: number 
 export function buildConsole(): void {
   const result = spawnSync(process.execPath, ['scripts/build-console.js'], { stdio: 'inherit' });
   if (result.status !== 0) throw new Error('the console did not build (node scripts/build-console.js)');
+}
+
+/**
+ * `expect.poll` with the browser's patience: a value the page shows once the gateway has
+ * answered (a registry change rebuilds the graph first), polled until it holds.
+ */
+export function eventually<T>(read: () => T | Promise<T>) {
+  return expect.poll(read, { timeout: PAGE_TIMEOUT_MS, interval: 100 });
 }

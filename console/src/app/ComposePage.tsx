@@ -119,11 +119,12 @@ export function ComposePage() {
     if (!draft) return;
     setBusy(true);
     try {
-      const { saveComposite } = await admin.request<{ saveComposite: { name: string; version: number; state: string } }>(
-        'mutation($document: String!, $name: String) { saveComposite(document: $document, name: $name, note: "drafted in the console") { name version state } }',
+      const { saveComposite: saved } = await admin.request<{ saveComposite: { name: string; version: number; state: string; liveVersion: number | null } }>(
+        'mutation($document: String!, $name: String) { saveComposite(document: $document, name: $name, note: "drafted in the console") { name version state liveVersion } }',
         { document: draft.document, name: draft.name },
       );
-      setNotice({ kind: 'ok', text: `Saved ${saveComposite.name} v${saveComposite.version} (${saveComposite.state.toLowerCase()}).` });
+      const served = saved.liveVersion ? `; v${saved.liveVersion} is served until you publish it` : '; publish it to serve it';
+      setNotice({ kind: 'ok', text: `Saved ${saved.name} v${saved.version} (${saved.state.toLowerCase()})${served}.` });
     } catch (error) {
       setNotice({ kind: 'error', text: `${draft.name} was not saved: ${error instanceof Error ? error.message : String(error)}` });
     } finally {

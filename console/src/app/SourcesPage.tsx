@@ -57,7 +57,7 @@ export function SourcesPage() {
         'mutation($input: SourceInput!) { registerSource(input: $input) { name version kind operations } }',
         { input: { name: name.trim(), [kind]: file.text, ...(url.trim() ? { url: url.trim() } : {}) } },
       );
-      setNotice({ kind: 'ok', text: `Registered ${registerSource.name} v${registerSource.version} (${registerSource.kind}) from ${file.name}: ${registerSource.operations.length} operations.` });
+      setNotice({ kind: 'ok', text: `Registered ${registerSource.name} v${registerSource.version} (${registerSource.kind}) from ${file.name}: ${registerSource.operations.join(', ') || 'no operation'}.` });
       list.reload();
     } catch (error) {
       setNotice({ kind: 'error', text: `${file.name} was not registered: ${error instanceof Error ? error.message : String(error)}` });
@@ -98,7 +98,7 @@ export function SourcesPage() {
                   <td className="url">{s.url ?? '—'}</td>
                   <td>
                     <details>
-                      <summary>{s.operations.length} operations</summary>
+                      <summary>{s.operations.length === 1 ? '1 operation' : `${s.operations.length} operations`}</summary>
                       <ul>
                         {s.operations.map((op) => (
                           <li key={op}>
