@@ -1,4 +1,4 @@
-import { startDemoUpstreams } from '../../src/demo/index.js';
+import { DEMO_GRAPHIQL_EXAMPLE, startDemoUpstreams } from '../../src/demo/index.js';
 import { loadSchemaFolder } from '../../src/schema/index.js';
 import { AdminTokens, startRegistryGateway, type RunningRegistryGateway } from '../../src/server/index.js';
 import { createDataDir } from '../registry/stores.js';
@@ -29,6 +29,8 @@ export async function startConsoleGateway(options: { dev?: boolean } = {}): Prom
     port: 0,
     host: '127.0.0.1',
     graphs: { urls: demo.urls },
+    // GraphiQL's first tab as --demo has it.
+    settings: { graphiqlExample: DEMO_GRAPHIQL_EXAMPLE },
     warn: () => {},
   });
   const origin = new URL(gateway.url).origin;
