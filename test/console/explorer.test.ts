@@ -98,6 +98,14 @@ describe.skipIf(SKIP_WITHOUT_BROWSER)('the explorer and its Plan tab, in Chromiu
       // The user, hotel and room need the order's ids: each starts once the order has ended.
       if (row.step !== 'order') expect(row.start).toBeGreaterThanOrEqual(order.end);
     }
+    // Drawn on one time axis: the order's bar ends where the others begin, and they overlap (in parallel).
+    const bar = async (step: string) => (await run.locator(`.waterfall-row[data-step="${step}"] .waterfall-bar`).boundingBox())!;
+    const [orderBar, userBar, hotelBar] = [await bar('order'), await bar('user'), await bar('hotel')];
+    expect(orderBar.width).toBeGreaterThan(5);
+    expect(userBar.x).toBeGreaterThanOrEqual(orderBar.x + orderBar.width - 1);
+    expect(hotelBar.x).toBeLessThan(userBar.x + userBar.width);
+    expect(userBar.x).toBeLessThan(hotelBar.x + hotelBar.width);
+
     // The run's drawing: every step there, each marked with how it ended.
     await run.locator('.flow-step').first().waitFor();
     const statuses = await run.locator('.flow-step').evaluateAll((nodes) => Object.fromEntries(nodes.map((n) => [n.getAttribute('data-step'), n.getAttribute('data-status')])));
