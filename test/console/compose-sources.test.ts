@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildConsole, eventually, launchChromium, SKIP_WITHOUT_BROWSER, type TestBrowser } from '../helpers/chromium.js';
+import { buildConsole } from '../helpers/console-build.js';
+import { eventually, launchChromium, SKIP_WITHOUT_BROWSER, type TestBrowser } from '../helpers/chromium.js';
 import { ALICE_TOKEN, startConsoleGateway, type ConsoleGateway } from './console-gateway.js';
 
 // The Compose and Sources pages in a real Chromium: a composite drafted from a business
@@ -122,5 +123,19 @@ describe.skipIf(SKIP_WITHOUT_BROWSER)('the console: compose and sources, in Chro
     await eventually(() => page.getByRole('alert').innerText()).toContain('broken.yaml was not registered');
     expect((await gw.admin('{ source(name: "broken") { name } }')).source).toBeNull();
     await browser.screenshot(page, 'sources');
+  });
+
+  it('opens without a token on a --dev gateway, whose admin API takes none', async () => {
+    const dev = await startConsoleGateway({ dev: true });
+    const open = await browser.newPage();
+    try {
+      await open.goto(`${dev.origin}/console`);
+      await open.locator('tr[data-composite="hotelOrder"]').waitFor();
+      expect(await open.getByText('Signed in as').innerText()).toContain('dev');
+      expect(await open.getByLabel('Admin token').count()).toBe(0);
+    } finally {
+      await open.close();
+      await dev.close();
+    }
   });
 });

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildConsole, eventually, launchChromium, SKIP_WITHOUT_BROWSER, type TestBrowser } from '../helpers/chromium.js';
+import { buildConsole } from '../helpers/console-build.js';
+import { eventually, launchChromium, SKIP_WITHOUT_BROWSER, type TestBrowser } from '../helpers/chromium.js';
 import { ALICE_TOKEN, startConsoleGateway, type ConsoleGateway } from './console-gateway.js';
 
 // The console's Composites pages in a real Chromium, over a gateway seeded with the demo

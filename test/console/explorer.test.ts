@@ -1,6 +1,7 @@
 import type { CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildConsole, eventually, launchChromium, SKIP_WITHOUT_BROWSER, type TestBrowser } from '../helpers/chromium.js';
+import { buildConsole } from '../helpers/console-build.js';
+import { eventually, launchChromium, SKIP_WITHOUT_BROWSER, type TestBrowser } from '../helpers/chromium.js';
 import { ALICE_TOKEN, startConsoleGateway, type ConsoleGateway } from './console-gateway.js';
 
 /** What the browser took over the network for a page: bytes as transferred (compressed), and what came from its cache. */

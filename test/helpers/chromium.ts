@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -79,11 +78,6 @@ export async function launchChromium(options: { width?: number; height?: number 
   };
 }
 
-/** Builds the console into dist/console unless it is current (a no-op after `npm run build`). */
-export function buildConsole(): void {
-  const result = spawnSync(process.execPath, ['scripts/build-console.js'], { stdio: 'inherit' });
-  if (result.status !== 0) throw new Error('the console did not build (node scripts/build-console.js)');
-}
 
 /**
  * `expect.poll` with the browser's patience: a value the page shows once the gateway has

@@ -1,7 +1,8 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GRAPHIQL_STORAGE_NAMESPACES } from '../../src/server/render-graphiql.js';
-import { buildConsole, eventually, launchChromium, SKIP_WITHOUT_BROWSER, type TestBrowser } from '../helpers/chromium.js';
+import { buildConsole } from '../helpers/console-build.js';
+import { eventually, launchChromium, SKIP_WITHOUT_BROWSER, type TestBrowser } from '../helpers/chromium.js';
 import { startTestRegistryGateway, type TestRegistryGateway } from '../registry/harness.js';
 
 // GraphiQL saves its tabs in localStorage, which a browser keeps per origin: /graphql and
