@@ -33,7 +33,7 @@ export function graphiqlRenderer(page: Omit<ExplorerPageConfig, 'title' | 'defau
   return async (options) => {
     const built = builtConsole();
     const html = built?.get('explorer.html')?.body.toString('utf8');
-    if (!html) return NOT_BUILT;
+    if (!html) return notBuilt(options.title ?? 'Skein');
     const config: ExplorerPageConfig = {
       ...page,
       title: options.title ?? 'Skein',
@@ -50,9 +50,12 @@ export function graphiqlRenderer(page: Omit<ExplorerPageConfig, 'title' | 'defau
   };
 }
 
-const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>Skein</title>
+/** The page while dist/console is missing: GraphQL itself works, its page needs a build. */
+function notBuilt(title: string): string {
+  return `<!doctype html><meta charset="utf-8"><title>${escapeHtml(title)}</title>
 <p>GraphiQL is part of the console, which has not been built: run <code>npm run build</code> (it writes dist/console).
 GraphQL itself is served here: POST a query as JSON.</p>`;
+}
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
