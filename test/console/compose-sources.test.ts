@@ -79,6 +79,7 @@ describe.skipIf(SKIP_WITHOUT_BROWSER)('the console: compose and sources, in Chro
     await page.getByLabel('Dependency 3 data of').fill('netSalary'); // a cycle
     await page.getByRole('button', { name: 'Draft', exact: true }).click();
     await eventually(() => page.getByRole('alert').innerText()).toContain('grossSalary → netSalary → grossSalary');
+    await browser.screenshot(page, 'compose-cycle-refused');
   });
 
   it("shows each source's kind, URL, operations, breaker and counters, and adds one from an OpenAPI upload", async () => {
@@ -133,6 +134,21 @@ describe.skipIf(SKIP_WITHOUT_BROWSER)('the console: compose and sources, in Chro
       await open.locator('tr[data-composite="hotelOrder"]').waitFor();
       expect(await open.getByText('Signed in as').innerText()).toContain('dev');
       expect(await open.getByLabel('Admin token').count()).toBe(0);
+      // Each page at a 390-px phone's width: nothing wider than the screen (tables scroll in their own region).
+      await open.setViewportSize({ width: 390, height: 844 });
+      for (const [hash, ready] of [
+        ['#/compose', 'Add step'],
+        ['#/sources', 'Add source'],
+      ]) {
+        await open.goto(`${dev.origin}/console${hash}`);
+        await open.getByRole('button', { name: ready }).waitFor();
+        expect(await open.evaluate(() => document.documentElement.scrollWidth), hash).toBeLessThanOrEqual(390);
+        await browser.screenshot(open, `phone-${hash.slice(2)}`);
+      }
+      await open.goto(`${dev.origin}/console#/explorer`);
+      await open.locator('.graphiql-query-editor .CodeMirror').first().waitFor();
+      expect(await open.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      await browser.screenshot(open, 'phone-explorer');
     } finally {
       await open.close();
       await dev.close();

@@ -169,6 +169,7 @@ describe.skipIf(SKIP_WITHOUT_BROWSER)('the console: composites, in Chromium', ()
     const bytes = readFileSync((await png.path())!);
     expect(bytes.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
     expect(bytes.readUInt32BE(16)).toBeGreaterThan(200); // width, at twice the drawing's size
+    await browser.screenshot(page, 'hotelOrder-picture-saved');
   });
 
   it('deletes only after a confirmation', async () => {
@@ -179,6 +180,7 @@ describe.skipIf(SKIP_WITHOUT_BROWSER)('the console: composites, in Chromium', ()
     await eventually(async () => (await compositeState('customerStatement')).state).toBe('DELETED');
     await eventually(() => page.locator('article.composite').getAttribute('data-state')).toBe('DELETED');
     expect(await page.getByRole('button', { name: 'Publish' }).isDisabled()).toBe(true);
+    await browser.screenshot(page, 'customerStatement-deleted');
   });
 
   it('is usable on a 390-px phone and by keyboard alone', async () => {

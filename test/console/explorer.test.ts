@@ -60,6 +60,7 @@ describe.skipIf(SKIP_WITHOUT_BROWSER)('the explorer and its Plan tab, in Chromiu
     expect(first.traffic.bytes).toBeGreaterThan(50_000);
     expect(first.traffic.bytes).toBeLessThanOrEqual(1_000_000);
     expect(await page.title()).toBe('Skein');
+    await browser.screenshot(page, 'graphql-first-visit');
     await first.session.detach();
 
     await page.close();
