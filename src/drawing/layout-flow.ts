@@ -30,47 +30,61 @@ const LAYOUT_OPTIONS: Record<string, string> = {
   'elk.layered.mergeEdges': 'false',
 };
 
+/** Runs ELK's layout of a graph: elkjs itself, or elkjs in another thread. */
+export type LayoutEngine = (graph: ElkNode) => Promise<ElkNode>;
+
+export interface LayoutFlowOptions {
+  /**
+   * By default elkjs runs here, loaded on the first drawing (it is about 1.4 MB minified;
+   * a bundler splits it into its own chunk). Node passes one that runs in a worker thread,
+   * so a large layout never holds up the requests a gateway serves.
+   */
+  readonly engine?: LayoutEngine;
+}
+
 let elk: Promise<ELK> | undefined;
 
-/** elkjs is large (about 1.6 MB): loaded on the first drawing, not when the gateway starts. */
-function loadElk(): Promise<ELK> {
+const elkHere: LayoutEngine = async (graph) => {
   elk ??= import('elkjs/lib/elk.bundled.js').then((module) => {
     const ElkConstructor = (module as unknown as { default: new () => ELK }).default;
     return new ElkConstructor();
   });
-  return elk;
-}
+  elk.catch(() => (elk = undefined));
+  return (await elk).layout(graph);
+};
 
 /** Places every step and routes every edge of `input` (edges keep their input order). */
-export async function layoutFlow(input: FlowInput): Promise<FlowLayout> {
+export async function layoutFlow(input: FlowInput, options: LayoutFlowOptions = {}): Promise<FlowLayout> {
   checkFlow(input);
+  // ELK ids of their own, so no step name (`flow`, `e0`) can collide with the graph's or an edge's.
+  const nodeId = (step: string) => `step:${step}`;
   const graph: ElkNode = {
     id: 'flow',
     layoutOptions: LAYOUT_OPTIONS,
-    children: input.steps.map((step) => ({ id: step.id, ...stepSize(step) })),
+    children: input.steps.map((step) => ({ id: nodeId(step.id), ...stepSize(step) })),
     edges: input.edges.map(
       (edge, index): ElkExtendedEdge => ({
-        id: `e${index}`,
-        sources: [edge.from],
-        targets: [edge.to],
+        id: `edge:${index}`,
+        sources: [nodeId(edge.from)],
+        targets: [nodeId(edge.to)],
         labels: edge.label
           ? [{ text: edge.label, ...edgeLabelSize(edge.label), layoutOptions: { 'elk.edgeLabels.placement': 'CENTER' } }]
           : [],
       }),
     ),
   };
-  const laid = await (await loadElk()).layout(graph);
+  const laid = await (options.engine ?? elkHere)(graph);
   const byId = new Map((laid.edges ?? []).map((edge) => [edge.id, edge]));
   const placed = {
     steps: (laid.children ?? []).map((node) => ({
-      id: node.id,
+      id: node.id.slice('step:'.length),
       x: round(node.x ?? 0),
       y: round(node.y ?? 0),
       width: round(node.width ?? 0),
       height: round(node.height ?? 0),
     })),
     edges: input.edges.map((edge, index): FlowEdgeLayout => {
-      const routed = byId.get(`e${index}`)!;
+      const routed = byId.get(`edge:${index}`)!;
       const points: FlowPoint[] = [];
       for (const section of routed.sections ?? []) {
         for (const point of [section.startPoint, ...(section.bendPoints ?? []), section.endPoint]) {

@@ -1,4 +1,4 @@
-import type { FlowBox, FlowEdgeKind, FlowInput, FlowLayout, FlowPoint, FlowStep } from './flow.js';
+import type { FlowBox, FlowEdgeKind, FlowInput, FlowLayout, FlowPoint, FlowStep, FlowStepStatus } from './flow.js';
 import { fitText, textWidth } from './measure-text.js';
 import {
   COLORS,
@@ -16,7 +16,7 @@ import {
 
 const MARGIN = 20;
 /** Title line and legend line above the laid-out graph (which keeps its own padding). */
-const HEADER_HEIGHT = 38;
+const HEADER_HEIGHT = 44;
 const ARROW = { length: 9, halfWidth: 4.5 };
 const CORNER_RADIUS = 6;
 const STATUS_TEXT = { ok: 'ran', error: 'failed', skipped: 'skipped' } as const;
@@ -145,40 +145,62 @@ function arrow(points: readonly FlowPoint[]): { line: string; head: string } {
   return { line, head };
 }
 
+type LegendKind = FlowEdgeKind | 'critical' | 'conditional' | FlowStepStatus;
+
 interface LegendItem {
   readonly label: string;
-  readonly kind: FlowEdgeKind | 'critical';
+  readonly kind: LegendKind;
   readonly width: number;
 }
 
 const LEGEND_SWATCH = 26;
 
-/** A key to the line styles in the drawing (only those it uses). */
+/** A key to the styles the drawing uses (only those). */
 function legendItems(input: FlowInput): LegendItem[] {
   const kinds = new Set(input.edges.map((edge) => edge.kind));
-  const items: { label: string; kind: LegendItem['kind'] }[] = [];
+  const statuses = new Set(input.steps.map((step) => step.status));
+  const items: { label: string; kind: LegendKind }[] = [];
   if (kinds.has('data')) items.push({ label: 'data', kind: 'data' });
   if (kinds.has('condition')) items.push({ label: 'condition', kind: 'condition' });
   if (kinds.has('order')) items.push({ label: 'runs after', kind: 'order' });
   if (input.steps.some((step) => step.critical)) items.push({ label: 'critical path', kind: 'critical' });
-  return items.map((item) => ({ ...item, width: LEGEND_SWATCH + 6 + textWidth(item.label, LEGEND) + 18 }));
+  if (input.steps.some((step) => step.conditional)) items.push({ label: 'runs if its condition holds', kind: 'conditional' });
+  for (const status of ['ok', 'error', 'skipped'] as const) if (statuses.has(status)) items.push({ label: STATUS_TEXT[status], kind: status });
+  return items.map((item) => ({ ...item, width: swatchWidth(item.kind) + 6 + textWidth(item.label, LEGEND) + 18 }));
+}
+
+function swatchWidth(kind: LegendKind): number {
+  return kind === 'ok' || kind === 'error' || kind === 'skipped' ? 10 : LEGEND_SWATCH;
 }
 
 function renderLegend(items: readonly LegendItem[], x: number, y: number): string {
   const parts = ['<g class="flow-legend">'];
   let at = x;
   for (const item of items) {
-    const color = item.kind === 'critical' ? COLORS.critical : COLORS.edge[item.kind];
-    const width = item.kind === 'critical' ? EDGE_WIDTH.critical : EDGE_WIDTH.normal;
-    const dash = item.kind === 'critical' ? undefined : EDGE_DASH[item.kind];
-    parts.push(
-      `<line x1="${at}" y1="${y - 4}" x2="${at + LEGEND_SWATCH}" y2="${y - 4}" stroke="${color}" stroke-width="${width}"${dash ? ` stroke-dasharray="${dash}"` : ''}/>`,
-      `<text x="${at + LEGEND_SWATCH + 6}" y="${y}" font-size="${LEGEND.fontSize}" fill="${COLORS.muted}">${escape(item.label)}</text>`,
-    );
+    parts.push(swatch(item.kind, at, y - 4));
+    parts.push(`<text x="${at + swatchWidth(item.kind) + 6}" y="${y}" font-size="${LEGEND.fontSize}" fill="${COLORS.muted}">${escape(item.label)}</text>`);
     at += item.width;
   }
   parts.push('</g>');
   return parts.join('');
+}
+
+/** The legend's sample of a style, its vertical middle at `y`. */
+function swatch(kind: LegendKind, x: number, y: number): string {
+  switch (kind) {
+    case 'ok':
+    case 'error':
+    case 'skipped':
+      return `<circle cx="${x + 5}" cy="${y}" r="5" fill="${COLORS.status[kind]}"/>`;
+    case 'conditional':
+      return `<rect x="${x}" y="${y - 6}" width="${LEGEND_SWATCH}" height="12" rx="3" fill="${COLORS.conditionalStep.fill}" stroke="${COLORS.conditionalStep.stroke}" stroke-dasharray="4 2"/>`;
+    case 'critical':
+      return `<line x1="${x}" y1="${y}" x2="${x + LEGEND_SWATCH}" y2="${y}" stroke="${COLORS.critical}" stroke-width="${EDGE_WIDTH.critical}"/>`;
+    default: {
+      const dash = EDGE_DASH[kind];
+      return `<line x1="${x}" y1="${y}" x2="${x + LEGEND_SWATCH}" y2="${y}" stroke="${COLORS.edge[kind]}" stroke-width="${EDGE_WIDTH.normal}"${dash ? ` stroke-dasharray="${dash}"` : ''}/>`;
+    }
+  }
 }
 
 /** The critical steps in order, following critical edges from the one no critical edge enters. */

@@ -5,7 +5,7 @@ import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { renderGraphiQL } from './render-graphiql.js';
 import { setPageHeaders } from './console/index.js';
 import type { Graph } from '../graph/index.js';
-import { RequestBudget, type RequestContext } from '../sources/index.js';
+import { RequestBudget, type IncomingRequest, type RequestContext } from '../sources/index.js';
 import { createFastLane } from './fast-lane.js';
 import { createResultFinisher, isGraphQLError, useFinishResult } from './finish-result.js';
 import { readBody, withBody } from './read-body.js';
@@ -21,10 +21,12 @@ import { useExposePlan } from './use-expose-plan.js';
 import { usePersistedOperations } from './use-persisted-operations.js';
 import { useRequestBudget } from './use-request-budget.js';
 import { useRequestLimits } from './use-request-limits.js';
-import { createJwtVerifier } from './auth/jwt-verifier.js';
-import { useJwt } from './auth/use-jwt.js';
+import { createJwtVerifier, type JwtVerifier } from './auth/jwt-verifier.js';
+import { identify, useJwt } from './auth/use-jwt.js';
 import { createRateLimits, type RateLimits } from './rate-limits.js';
 import { useRateLimit } from './use-rate-limit.js';
+import { useResponseCache } from './use-response-cache.js';
+import { createMemoryStore, ResponseCache } from '../cache/index.js';
 
 export interface PipelineOptions {
   /** The graph to serve when a request brings none (yoga used on its own, as in tests). */
@@ -38,6 +40,8 @@ export interface PipelineOptions {
   readonly log?: (line: string) => void;
   /** The rate limits' counters (the gateway's, in Redis or memory); in memory when not given. */
   readonly rateLimits?: RateLimits;
+  /** With `settings.cache`: the gateway's response cache (Redis or memory); in memory when not given. */
+  readonly responseCache?: ResponseCache;
 }
 
 /** What resolvers receive as context: the incoming request (its headers and abort signal). */
@@ -67,6 +71,12 @@ export interface GraphQLPipeline {
    * documents clients write, so they do not apply.
    */
   execute(operation: TrustedOperation): Promise<ExecutionResult>;
+  /**
+   * The refusal a request's bearer token earns (401, UNAUTHENTICATED, naming the check),
+   * for a door that must answer before any GraphQL runs (/mcp's HTTP layer); undefined
+   * when the token passes, when there is none, or when tokens are not checked.
+   */
+  refuseToken(request: IncomingRequest): Promise<GraphQLError | undefined>;
 }
 
 /**
@@ -81,7 +91,11 @@ export function createGraphQLPipeline(options: PipelineOptions): GraphQLPipeline
   const settings: GatewaySettings = { ...DEFAULT_SETTINGS, ...options.settings };
   const log = options.log ?? ((line: string) => console.error(line));
   const rateLimits = options.rateLimits ?? createRateLimits({ keyPrefix: settings.redisKeyPrefix, log });
-  const plugins = pipelinePlugins(settings, options.metrics, log, rateLimits);
+  const verify = settings.jwt ? createJwtVerifier(settings.jwt) : undefined;
+  const responseCache = settings.cache
+    ? (options.responseCache ?? new ResponseCache({ store: createMemoryStore(settings.cacheMaxBytes), maxEntryBytes: settings.cacheMaxEntryBytes }))
+    : undefined;
+  const plugins = pipelinePlugins(settings, options.metrics, log, rateLimits, verify, responseCache && useResponseCache(responseCache));
   const finish = createResultFinisher(options.metrics, settings);
   // yoga's own HTTP answers: the finishing step for JSON results, JSON bodies for its bare 4xx.
   const yoga = createYogaApp(options, settings, [...plugins, useFinishResult(finish), useErrorBodies()], log);
@@ -123,6 +137,16 @@ export function createGraphQLPipeline(options: PipelineOptions): GraphQLPipeline
       }
       return (await enveloped.execute({ schema: enveloped.schema, document, variableValues: variables, contextValue })) as ExecutionResult;
     },
+    async refuseToken(request) {
+      if (!verify) return undefined;
+      try {
+        await identify(verify, request);
+        return undefined;
+      } catch (error) {
+        if (isGraphQLError(error)) return error;
+        throw error;
+      }
+    },
   };
 }
 
@@ -132,6 +156,8 @@ function pipelinePlugins(
   metrics: GatewayMetrics | undefined,
   log: (line: string) => void,
   rateLimits: RateLimits,
+  verify: JwtVerifier | undefined,
+  responseCache: GatewayPlugin | undefined,
 ): GatewayPlugin[] {
   return [
     // graphql-js executes, in both doors: the reference implementation, and faster than
@@ -141,10 +167,13 @@ function pipelinePlugins(
     ...(settings.csrf ? [useCsrfPrevention()] : []),
     ...(settings.persistedOperations ? [usePersistedOperations(settings.persistedOperations)] : []),
     // Only when tokens are checked: without it, no request pays for it.
-    ...(settings.jwt ? [useJwt(createJwtVerifier(settings.jwt))] : []),
+    ...(verify ? [useJwt(verify)] : []),
     useRequestLimits(settings),
     useRateLimit(rateLimits, settings.rateLimit),
     useRequestBudget(settings),
+    // After the token, the rate limit and the cost: a cached answer is held to each of them.
+    // Only with --cache: without it, no request pays for it.
+    ...(responseCache ? [responseCache] : []),
     useErrorMasking({ log, onMasked: metrics ? () => void metrics.maskedErrors++ : undefined }),
     useExposePlan(),
   ];

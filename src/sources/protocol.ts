@@ -1,7 +1,9 @@
 import type { FieldDefinitionNode, GraphQLField, GraphQLScalarType, GraphQLSchema } from 'graphql';
 import type { SchemaLocation } from '../errors/schema-error.js';
+import type { CallCache } from './http/call-cache.js';
 import type { RequestBudget } from './http/request-budget.js';
 import type { DocumentScope } from './document-scope.js';
+import type { Template } from './template.js';
 
 /** The protocols Skein speaks, as written in `@source(kind: …)`. */
 export type SourceKind = 'REST' | 'SOAP';
@@ -16,6 +18,10 @@ export interface SourceConfig {
   readonly headers: Readonly<Record<string, string>>;
   /** Incoming request headers that may be passed on to this source, lower-case. */
   readonly forwardHeaders: readonly string[];
+  /** Headers filled in per call from the caller's token (`{jwt.sub}`), lower-case names. */
+  readonly callerHeaders: readonly { readonly name: string; readonly template: Template }[];
+  /** The environment variables the caller headers name, read once with the schema. */
+  readonly callerHeaderEnv: Readonly<Record<string, string | undefined>>;
   readonly timeoutMs: number;
   /** Every argument of the `@source` directive, protocol-specific ones included. */
   readonly options: Readonly<Record<string, unknown>>;
@@ -41,6 +47,8 @@ export interface RequestContext {
   readonly budget?: RequestBudget;
   /** The request's verified bearer token, when the gateway checks JWTs and the client sent one. */
   readonly jwt?: RequestIdentity;
+  /** Upstream answers the request may be served from (read-only calls); absent when the gateway does not cache. */
+  readonly callCache?: CallCache;
 }
 
 /** What a verified JWT proved: header templates read it as `{jwt.sub}` and `{jwt.claims.<name>}`. */

@@ -108,6 +108,18 @@ describe('drawing any flow', () => {
     );
   });
 
+  it('draws steps whatever their names, even those of ELK\'s own graph and edges', async () => {
+    const steps = ['flow', 'e0', 'edge:0', 'step:x'].map((id) => ({ id, label: id, conditional: false, critical: false }));
+    const edges = [
+      { from: 'flow', to: 'e0', kind: 'data' as const, label: '$a', critical: false },
+      { from: 'e0', to: 'edge:0', kind: 'data' as const, label: '$b', critical: false },
+      { from: 'edge:0', to: 'step:x', kind: 'order' as const, label: 'then', critical: false },
+    ];
+    const layout = await layoutFlow({ name: 'names', steps, edges });
+    expect(layout.steps.map((s) => s.id)).toEqual(['flow', 'e0', 'edge:0', 'step:x']);
+    expect(layoutDefects(layout)).toEqual([]);
+  });
+
   it('says which step id appears twice', async () => {
     await expect(layoutFlow(flow({ steps: [...flow().steps, flow().steps[0]] }))).rejects.toThrow('step id "a" appears twice');
   });

@@ -9,9 +9,16 @@ import { reportFailure } from '../report.js';
  */
 export const PLAN_FORMATS_HELP = 'text, json, mermaid, dot, svg or png (pictures of the flow; png is written to a file)';
 
-/** Where `--out` is not given: a PNG goes to `<composite>.png` (binary is never printed), the rest to stdout. */
+/**
+ * Where `--out` is not given: a PNG goes to `<composite>.png` (a terminal is no place for
+ * binary), the rest to stdout. `--out -` sends any format to stdout, a PNG for a pipe.
+ */
 export function writePlan(name: string, format: PlanFormat, output: string | Uint8Array, out: string | undefined): void {
   const file = out ?? (format === 'png' ? `${name}.png` : undefined);
+  if (file === '-') {
+    process.stdout.write(typeof output === 'string' ? `${output}\n` : output);
+    return;
+  }
   if (file === undefined) {
     console.log(output);
     return;
@@ -34,7 +41,7 @@ export function registerPlan(program: Command): void {
     .argument('<composite>', 'name of the composite (its operation name)')
     .option('-s, --schema <dir>', 'schema folder', 'schema')
     .option('-f, --format <format>', `output format: ${PLAN_FORMATS_HELP}`, 'text')
-    .option('-o, --out <file>', 'write to this file instead of stdout (png: default <composite>.png)')
+    .option('-o, --out <file>', 'write to this file instead of stdout (png: default <composite>.png; - for stdout)')
     .action(async (name: string, options: { schema: string; format: string; out?: string }) => {
       try {
         const format = await checkPlanFormat(options.format);

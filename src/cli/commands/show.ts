@@ -13,7 +13,7 @@ export function registerShow(program: Command): void {
       .argument('<name>', 'the composite')
       .option('-f, --format <format>', `plan format: ${PLAN_FORMATS_HELP}`, 'text')
       .option('--version <n>', 'the version to plan (default: the newest)', positive)
-      .option('-o, --out <file>', 'write the plan to this file instead of stdout (png: default <name>.png)'),
+      .option('-o, --out <file>', 'write the plan to this file instead of stdout (png: default <name>.png; - for stdout)'),
   ).action(async (name: string, options: { format: string; version?: number; out?: string; gateway: string; token?: string }) => {
     try {
       // The gateway draws the plan with the same code as `skein plan`; its PlanFormat enum is upper case.

@@ -10,7 +10,7 @@ export const PLAN_FORMATS: readonly PlanFormat[] = ['text', 'json', 'mermaid', '
 /**
  * A plan as readable text, JSON, a Mermaid flowchart, a Graphviz DOT graph, or a picture:
  * SVG text or PNG bytes, laid out by ELK (src/drawing), the drawing the console shows too.
- * The drawing code (elkjs, resvg) is loaded on the first picture only.
+ * The drawing code (elkjs, resvg) is loaded on the first picture only, in a worker thread.
  */
 export async function explainPlan(plan: CompositePlan, format: 'png'): Promise<Uint8Array>;
 export async function explainPlan(plan: CompositePlan, format: Exclude<PlanFormat, 'png'>): Promise<string>;
@@ -26,7 +26,8 @@ export async function explainPlan(plan: CompositePlan, format: PlanFormat): Prom
     case 'svg':
     case 'png': {
       const { drawFlow } = await import('../../drawing/index.js');
-      const svg = await drawFlow(flowOf(plan));
+      const { layoutInThread } = await import('./drawing-worker.js');
+      const svg = await drawFlow(flowOf(plan), { engine: layoutInThread });
       if (format === 'svg') return svg;
       const { svgToPng } = await import('./svg-to-png.js');
       return svgToPng(svg);
