@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // `npm start` runs this before serving: it compiles src/ to dist/ only when a source
-// (or tsconfig.json) changed since the last build, so a second start serves at once.
-// Even an incremental tsc loads and checks the whole program, which takes seconds.
+// (or tsconfig.json) changed since the last build, and builds the console (console/ to
+// dist/console) only when it changed, so a second start serves at once. Even an
+// incremental tsc loads and checks the whole program, which takes seconds.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, utimesSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { buildConsole } from './build-console.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 // Stamped by this script with the time its build started; tsc alone may leave it untouched when no output changed.
@@ -29,3 +31,6 @@ if (changed > built) {
   if (result.status !== 0) process.exit(result.status ?? 1);
   utimesSync(stamp, started, started);
 }
+
+// It checks its own inputs and returns at once when the build is current.
+await buildConsole();

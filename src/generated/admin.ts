@@ -115,6 +115,8 @@ export type Draft = {
   __typename?: 'Draft';
   /** The composite document, as an author would write it. */
   document: Scalars['String']['output'];
+  /** What its drawing shows (steps, arrows, critical path): a FlowInput for src/drawing's drawFlow, as Plan.flow. */
+  flow: Scalars['JSON']['output'];
   matches: Array<StepMatch>;
   name: Scalars['String']['output'];
   /** Its plan as skein plan prints it. */
@@ -694,6 +696,7 @@ export type CompositeVersionResolvers<ContextType = AdminContext, ParentType ext
 
 export type DraftResolvers<ContextType = AdminContext, ParentType extends ResolversParentTypes['Draft'] = ResolversParentTypes['Draft']> = {
   document?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  flow?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   matches?: Resolver<Array<ResolversTypes['StepMatch']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   plan?: Resolver<ResolversTypes['String'], ParentType, ContextType>;

@@ -11,6 +11,7 @@ import { startHttpServer, type Route, type RunningHttpServer } from './http-serv
 import { createSoapHandler, SOAP_PREFIX } from './soap/index.js';
 import { GatewayMetrics } from './metrics.js';
 import { createMcpHandler, MCP_PATH } from './mcp/index.js';
+import { CONSOLE_PATH, createConsoleHandler } from './console/index.js';
 import { skeinVersion } from '../version.js';
 
 export const METRICS_PATH = '/metrics';
@@ -168,6 +169,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     });
     routes.push({ prefix: ADMIN_ENDPOINT, handle: admin, maxBodyBytes: settings.maxAdminBodyBytes });
   }
+  // The console's page and files; what it shows it reads from the admin API, with the user's token.
+  const consolePages = createConsoleHandler();
+  routes.push({ prefix: CONSOLE_PATH, handle: consolePages }, { prefix: `${CONSOLE_PATH}/`, handle: consolePages });
   routes.push({
     prefix: '/',
     handle: (_req, res) => {

@@ -3,6 +3,7 @@ import { useEngine, useSchemaByContext } from '@envelop/core';
 import { execute, GraphQLError, subscribe, type DocumentNode, type ExecutionResult } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { renderGraphiQL } from './render-graphiql.js';
+import { setPageHeaders } from './console/index.js';
 import type { Graph } from '../graph/index.js';
 import { RequestBudget, type IncomingRequest, type RequestContext } from '../sources/index.js';
 import { createFastLane } from './fast-lane.js';
@@ -107,7 +108,11 @@ export function createGraphQLPipeline(options: PipelineOptions): GraphQLPipeline
     async handle(req, res, graph) {
       // What this HTTP request may spend, every operation of a batch together; its time starts now.
       const budget = new RequestBudget(settings);
-      if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return yoga(req, res, { graph, budget }) as Promise<void>;
+      if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') {
+        // A browser's visit gets GraphiQL's page: the console's security and cache headers.
+        if ((req.headers.accept ?? '').includes('text/html')) setPageHeaders(res);
+        return yoga(req, res, { graph, budget }) as Promise<void>;
+      }
       // One body reader and one 413 for both doors.
       const body = await readBody(req, res, settings.maxBodyBytes);
       if (!body) return;

@@ -1,66 +1,65 @@
 import type { GraphiQLOptions } from 'graphql-yoga';
+import { builtConsole } from './console/console-files.js';
 
 /** Where each GraphiQL page of a gateway keeps its tabs, history and headers in the browser. */
 export const GRAPHIQL_STORAGE_NAMESPACES = { graphql: 'skein', admin: 'skein-admin' } as const;
 
 export type RenderGraphiQL = (options: GraphiQLOptions) => Promise<string>;
 
-// The call in yoga's page that starts GraphiQL, and the element it renders into.
-const RENDER_CALL = 'YogaGraphiQL.renderYogaGraphiQL(';
-const ROOT_ELEMENT = '<div id="root"></div>';
+/** What a GraphiQL page is told by the gateway (read by console/src/explorer-main.tsx). */
+export interface ExplorerPageConfig {
+  readonly title: string;
+  /** The GraphQL endpoint the page sends operations to. */
+  readonly endpoint: string;
+  /** Its localStorage prefix (without the colon). */
+  readonly namespace: string;
+  readonly defaultQuery?: string;
+  /** The Headers tab's first content (JSON text). */
+  readonly defaultHeaders?: string;
+  /** The Plan tab (composite plans, step waterfall) and the Guide tab: the public page's. */
+  readonly planTab: boolean;
+}
+
+// The element of dist/console/explorer.html that carries the page's configuration.
+const CONFIG_ELEMENT = '<script type="application/json" id="skein-explorer-config">{}</script>';
 
 /**
- * GraphiQL's page, served offline (no CDN), loaded on the first request for it: its
- * bundle is about 50 MB of memory once imported, which a gateway that nobody browses
- * should not pay for.
- *
- * GraphiQL saves its state in `localStorage` under one fixed prefix, and localStorage is
- * per origin: /graphql and /admin/graphql would share tabs, so /graphql would open on the
- * last admin query (which fails there). Yoga's options are JSON and cannot carry
- * GraphiQL's `storage` prop, so the page gets a small script that hands GraphiQL a
- * localStorage view whose keys all start with `namespace:`.
+ * A GraphiQL page: the console's explorer (built with the console, its scripts served
+ * compressed and cached from /console/assets/), told its endpoint and storage prefix in
+ * a JSON data element. Every page keeps its tabs under its own `localStorage` prefix:
+ * storage is per origin, and /graphql would otherwise open on the last admin query.
  */
-export function graphiqlRenderer(namespace: string): RenderGraphiQL {
+export function graphiqlRenderer(page: Omit<ExplorerPageConfig, 'title' | 'defaultQuery' | 'defaultHeaders'>): RenderGraphiQL {
   return async (options) => {
-    const { renderGraphiQL: render } = await import('@graphql-yoga/render-graphiql');
-    // The start script sits before the bundle's script; the page calls it once the bundle has run.
-    const page = replaceOnce(render(options), RENDER_CALL, 'skeinRenderGraphiQL(');
-    return replaceOnce(page, ROOT_ELEMENT, `${ROOT_ELEMENT}\n<script>${namespacedStartScript(namespace)}</script>`);
+    const built = builtConsole();
+    const html = built?.get('explorer.html')?.body.toString('utf8');
+    if (!html) return notBuilt(options.title ?? 'Skein');
+    const config: ExplorerPageConfig = {
+      ...page,
+      title: options.title ?? 'Skein',
+      defaultQuery: options.defaultQuery,
+      defaultHeaders: options.headers,
+    };
+    const parts = html.split(CONFIG_ELEMENT);
+    if (parts.length !== 2) throw new Error(`dist/console/explorer.html holds its configuration element ${parts.length - 1} times, not once: rebuild with npm run build`);
+    // `<` escaped: the JSON cannot close the script element, whatever the query holds.
+    const data = JSON.stringify(config).replace(/</g, '\\u003c');
+    return parts
+      .join(`<script type="application/json" id="skein-explorer-config">${data}</script>`)
+      .replace('<title>Skein</title>', `<title>${escapeHtml(config.title)}</title>`);
   };
 }
 
-/**
- * Yoga's page is pinned with the package; if an upgrade changes what is replaced here,
- * the page fails to render (and the tests with it) rather than sharing storage again.
- */
-function replaceOnce(page: string, search: string, replacement: string): string {
-  const parts = page.split(search);
-  if (parts.length !== 2) {
-    throw new Error(`GraphiQL's page holds "${search}" ${parts.length - 1} times, not once; its storage cannot be namespaced`);
-  }
-  return parts.join(replacement);
+/** The page while dist/console is missing: GraphQL itself works, its page needs a build. */
+function notBuilt(title: string): string {
+  return `<!doctype html><meta charset="utf-8"><title>${escapeHtml(title)}</title>
+<p>GraphiQL is part of the console, which has not been built: run <code>npm run build</code> (it writes dist/console).
+GraphQL itself is served here: POST a query as JSON.</p>`;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 }
 
 /** The /graphql page. */
-export const renderGraphiQL: RenderGraphiQL = graphiqlRenderer(GRAPHIQL_STORAGE_NAMESPACES.graphql);
-
-/**
- * Browser code, placed before GraphiQL's bundle and called by the page instead of it:
- * starts GraphiQL with a Storage over localStorage whose keys all carry the prefix.
- */
-function namespacedStartScript(namespace: string): string {
-  return `
-  function skeinRenderGraphiQL(root, options) {
-    const prefix = ${JSON.stringify(`${namespace}:`)};
-    const own = () => Object.keys(localStorage).filter((key) => key.startsWith(prefix));
-    const storage = {
-      getItem: (key) => localStorage.getItem(prefix + key),
-      setItem: (key, value) => localStorage.setItem(prefix + key, value),
-      removeItem: (key) => localStorage.removeItem(prefix + key),
-      clear: () => own().forEach((key) => localStorage.removeItem(key)),
-      get length() { return own().length; },
-    };
-    YogaGraphiQL.renderYogaGraphiQL(root, { ...options, storage });
-  }
-`;
-}
+export const renderGraphiQL: RenderGraphiQL = graphiqlRenderer({ endpoint: '/graphql', namespace: GRAPHIQL_STORAGE_NAMESPACES.graphql, planTab: true });

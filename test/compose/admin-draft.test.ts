@@ -170,4 +170,17 @@ describe('skein compose and skein find against a running gateway', () => {
     const bad = await admin('mutation($r: JSON!) { draftComposite(request: $r) { name } }', { r: { ...request, protocol: 'SOAP' } });
     expect(bad.errors![0].extensions).toMatchObject({ code: 'PROTOCOL', details: [expect.stringMatching(/^request\.json:\d+:\d+: protocol: SOAP is spoken by none/)] });
   });
+
+  it("draftComposite gives the draft's flow, the drawing's input (as Plan.flow), so a page can draw it", async () => {
+    const request = readFileSync('test/compose/requests/salary.yaml', 'utf8');
+    const { data } = await admin('mutation($r: JSON!) { draftComposite(request: $r) { flow } }', { r: request });
+    const flow = data.draftComposite.flow;
+    expect(flow.steps.map((s: { id: string }) => s.id)).toEqual(['grossSalary', 'socialInsurance', 'netSalary']);
+    expect(flow.edges.map((e: { from: string; to: string; kind: string }) => `${e.from}→${e.to} ${e.kind}`).sort()).toEqual([
+      'grossSalary→netSalary data',
+      'grossSalary→socialInsurance data',
+      'socialInsurance→netSalary data',
+    ]);
+    expect(flow.steps.every((s: { critical: boolean }) => typeof s.critical === 'boolean')).toBe(true);
+  });
 });

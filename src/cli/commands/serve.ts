@@ -160,6 +160,7 @@ SIGTERM or SIGINT: stop accepting, finish requests in flight within the shutdown
           console.log(`Skein is serving the ${store} at ${served.url}`);
           console.log(`  open it in a browser for GraphiQL`);
           console.log(`  admin API ${served.adminUrl}  (${tokens ? `tokens: ${tokens.names.join(', ')}` : 'unprotected: --dev'})`);
+          console.log(`  console   ${new URL('/console', served.url).href}  (${tokens ? 'sign in with an admin token' : 'open: --dev'})`);
           if (seed) console.log(`  seeded from ${options.schema}/: ${seedSummary(served.seeded)}`);
           printGraph(served.served.current(), served.apiUrl, served.mcpUrl);
           gateway = served;

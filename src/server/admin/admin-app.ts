@@ -9,6 +9,7 @@ import { REQUEST_ID_HEADER, requestIdFrom } from '../request-id.js';
 import { DeniedAttempts } from './denied-attempts.js';
 import type { RouteHandler } from '../http-server.js';
 import { useCsrfPrevention } from '../use-csrf-prevention.js';
+import { setPageHeaders } from '../console/index.js';
 import type { AdminContext } from './admin-context.js';
 import { adminResolvers } from './admin-resolvers.js';
 import { adminSDL } from './admin-sdl.js';
@@ -75,7 +76,7 @@ export function createAdminHandler(options: AdminOptions): AdminHandler {
       ...(options.tokens ? { headers: JSON.stringify({ Authorization: 'Bearer <your SKEIN_ADMIN_TOKEN>' }) } : {}),
     },
     // Its own saved tabs: /graphql would otherwise open on the last admin query.
-    renderGraphiQL: graphiqlRenderer(GRAPHIQL_STORAGE_NAMESPACES.admin),
+    renderGraphiQL: graphiqlRenderer({ endpoint: ADMIN_ENDPOINT, namespace: GRAPHIQL_STORAGE_NAMESPACES.admin, planTab: false }),
     context: ({ actor, requestId }) => ({
       actor,
       requestId,
@@ -92,6 +93,7 @@ export function createAdminHandler(options: AdminOptions): AdminHandler {
     const requestId = requestIdFrom(Array.isArray(given) ? given[0] : given);
     res.setHeader(REQUEST_ID_HEADER, requestId);
     if (req.method === 'GET' && (req.headers.accept ?? '').includes('text/html')) {
+      setPageHeaders(res);
       await yoga(req, res, { actor: 'anonymous', requestId }); // GraphiQL's page; it executes nothing
       return;
     }

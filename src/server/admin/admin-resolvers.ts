@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { composeRequest, operationIndexOf, type Candidate } from '../../compose/index.js';
-import { planToJSON } from '../../composite/index.js';
+import { flowOf, planToJSON } from '../../composite/index.js';
 import { SchemaError, SchemaErrors } from '../../errors/schema-error.js';
 import type { PlanFormat as PlanFormatName } from '../../composite/index.js';
 import type { AttachmentInput, CompositeState, Resolvers, SourceOrigin } from '../../generated/admin.js';
@@ -95,6 +95,7 @@ export const adminResolvers: Resolvers = {
           ...draft,
           plan: draft.planText,
           planJSON: planToJSON(draft.plan),
+          flow: flowOf(draft.plan),
           matches: draft.matches.map((m) => ({ ...m, need: m.need ?? null, candidates: m.candidates.map(operationMatch) })),
         };
       } catch (error) {

@@ -258,6 +258,8 @@ type Draft {
   plan: String!
   "Its plan as data."
   planJSON: JSON!
+  "What its drawing shows (steps, arrows, critical path): a FlowInput for src/drawing's drawFlow, as Plan.flow."
+  flow: JSON!
   matches: [StepMatch!]!
   protocol: Protocol!
   "request (the request's protocol:) or majority (most of its steps' sources speak it)."
