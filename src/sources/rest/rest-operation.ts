@@ -12,7 +12,8 @@ import { SchemaError } from '../../errors/schema-error.js';
 import type { HttpClient } from '../http/http-client.js';
 import type { Operation, OperationDefinition, RequestContext } from '../protocol.js';
 import { envRefusal } from '../env-access.js';
-import { parseTemplate, lookup, type Template } from '../template.js';
+import { isJwtPath, parseTemplate, lookup, type Template } from '../template.js';
+import { addCallerHeaders } from '../source-headers.js';
 import { UpstreamError, UpstreamErrorCode } from '../upstream-error.js';
 import { inputToWire, type ToWire } from '../wire-names.js';
 import type { RestDirectiveArgs, RestParam } from '../../generated/directives.js';
@@ -107,7 +108,7 @@ export function compileRestOperation(definition: OperationDefinition<HttpClient>
       if (search) url += (url.includes('?') ? '&' : '?') + search;
 
       const requestHeaders: Record<string, string> = { accept: 'application/json', ...source.headers };
-      forwardHeaders(context, source.forwardHeaders, requestHeaders);
+      addCallerHeaders(source, context, requestHeaders);
       for (const header of headers) {
         const value = header.template.render(scope);
         if (value !== undefined) requestHeaders[header.name.toLowerCase()] = value;
@@ -196,20 +197,6 @@ function renderQuery(params: readonly CompiledParam[], scope: Readonly<Record<st
     }
   }
   return search.toString();
-}
-
-/** `{jwt.sub}` or `{jwt.claims.<name>…}`: what a verified token proved about the caller. */
-function isJwtPath(path: readonly string[]): boolean {
-  return path[0] === 'jwt' && ((path[1] === 'sub' && path.length === 2) || (path[1] === 'claims' && path.length > 2));
-}
-
-function forwardHeaders(context: RequestContext, allowed: readonly string[], into: Record<string, string>): void {
-  const incoming = context.request?.headers;
-  if (!incoming) return;
-  for (const name of allowed) {
-    const value = incoming.get(name);
-    if (value !== null) into[name] = value;
-  }
 }
 
 /**
