@@ -11,6 +11,8 @@ import { createSoapHandler, SOAP_PREFIX } from './soap/index.js';
 import { GatewayMetrics } from './metrics.js';
 import { createMcpHandler, MCP_PATH } from './mcp/index.js';
 import { skeinVersion } from '../version.js';
+import { createGraphQLWsDoor } from './graphql-ws.js';
+import { eventSourceReadiness } from './event-source-readiness.js';
 
 export const METRICS_PATH = '/metrics';
 
@@ -83,11 +85,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const metrics = new GatewayMetrics(() => http?.inFlight() ?? 0);
   const rateLimits = createRateLimits({ redisUrl: settings.redisUrl, keyPrefix: settings.redisKeyPrefix, log: options.log });
   await rateLimits.connected();
-  const graphql = createGraphQLPipeline({ graph: () => live.current(), settings, metrics, log: options.log, rateLimits });
+  const stopping = new AbortController();
+  const graphql = createGraphQLPipeline({ graph: () => live.current(), settings, metrics, log: options.log, rateLimits, stopping: stopping.signal });
+  const sockets = createGraphQLWsDoor({ pipeline: graphql, live, maxPayloadBytes: settings.maxBodyBytes, log: options.log ?? ((line) => console.error(line)) });
   const health = createHealthHandlers({
-    checks: [
+    checks: () => [
       { name: 'schema', check: () => live.current().schema !== undefined },
       ...(options.readiness ?? []),
+      ...eventSourceReadiness(live.current()),
       ...(settings.redisUrl ? [rateLimits.readiness] : []),
     ],
     draining: () => http?.draining ?? false,
@@ -163,13 +168,17 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       res.end();
     },
   });
-  const server: RunningHttpServer = await startHttpServer(routes, options.port ?? 4000, options.host, { allowedHosts: options.allowedHosts });
+  const server: RunningHttpServer = await startHttpServer(routes, options.port ?? 4000, options.host, {
+    allowedHosts: options.allowedHosts,
+    upgrades: [{ path: '/graphql', handle: sockets.handleUpgrade }],
+  });
   http = server;
   const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : 'localhost';
   const origin = `http://${host}:${server.port}`;
   const shutdown = async (deadlineMs = settings.shutdownTimeoutMs) => {
-    // MCP sessions hold notification streams open: end them, or the drain waits out its deadline.
-    const [cutOff] = await Promise.all([server.close(deadlineMs), mcp.close()]);
+    // MCP sessions and subscriptions (SSE, graphql-ws) hold streams open: end them, or the drain waits out its deadline.
+    stopping.abort();
+    const [cutOff] = await Promise.all([server.close(deadlineMs), mcp.close(), sockets.close()]);
     await admin?.close(); // the refused attempts gathered since the last minute, into the audit trail
     await live.close();
     await rateLimits.close();

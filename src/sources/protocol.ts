@@ -45,6 +45,8 @@ export interface RequestContext {
   readonly request?: IncomingRequest;
   /** What the request may still spend upstream; absent when Skein calls on its own. */
   readonly budget?: RequestBudget;
+  /** Aborted when the gateway begins to shut down; long-lived answers (subscriptions) end then. */
+  readonly stopping?: AbortSignal;
   /** The request's verified bearer token, when the gateway checks JWTs and the client sent one. */
   readonly jwt?: RequestIdentity;
 }

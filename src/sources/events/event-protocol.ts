@@ -180,7 +180,8 @@ function compileSubscribe(kind: EventBrokerKind, { field, parentType, node, dire
         return expected === undefined ? [] : [{ path, expected }];
       });
       const accept = (event: unknown) => wanted.every(({ path, expected }) => sameValue(lookup(event as Record<string, unknown>, path), expected));
-      return eventStream(broker, subject, accept, context.request?.signal);
+      const signals = [context.request?.signal, context.stopping].filter((signal): signal is AbortSignal => signal !== undefined);
+      return eventStream(broker, subject, accept, signals.length > 0 ? AbortSignal.any(signals) : undefined);
     },
     resolve(event) {
       if (event instanceof MalformedMessage) {
