@@ -2,10 +2,12 @@ import { isObjectType, type GraphQLSchema } from 'graphql';
 import { batchDirectiveSDL, compileBatchForms, type BatchForm } from '../batching/index.js';
 import { listSizeDirectiveSDL } from '../cost/index.js';
 import {
+  checkTriggers,
   compileComposites,
   compositeDirectivesSDL,
   type CompiledComposite,
   type CompositePlan,
+  type CompositeTrigger,
 } from '../composite/index.js';
 import { SchemaError, schemaErrorsOf, throwIfAny } from '../errors/schema-error.js';
 import { majorityProtocols, type CompositeProtocol } from '../compose/protocol.js';
@@ -37,6 +39,8 @@ export interface Graph {
   readonly subscriptions: ReadonlyMap<string, SubscriptionOperation>;
   /** The connected brokers of the event sources (NATS, MQTT), by source name: triggers and sync jobs use them. */
   readonly brokers: EventBrokers;
+  /** Composites run by messages (`# @trigger`), checked against the sources; src/triggers runs them. */
+  readonly triggers: readonly CompositeTrigger[];
   /** Every composite's compiled plan, by name. */
   readonly plans: ReadonlyMap<string, CompositePlan>;
   /**
@@ -75,6 +79,7 @@ export async function buildGraph(input: SchemaInput, options: GraphOptions = {})
     const joins = collect(errors, () => compileJoins(base.schema, base.operations), [] as Join[]);
     throwIfAny(errors);
     const { schema, composites } = compileComposites(input.composites, base.schema);
+    throwIfAny(checkTriggers(composites, base.sources));
     bindResolvers({ schema, operations: base.operations, subscriptions: base.subscriptions, batchForms, joins, composites, paused: options.pausedComposites });
     assertNoUnresolvedRoots(schema, [...base.operations.keys(), ...base.subscriptions.keys(), ...base.builtinFields], composites);
     const plans = new Map(composites.map((c) => [c.plan.name, c.plan]));
@@ -91,6 +96,7 @@ export async function buildGraph(input: SchemaInput, options: GraphOptions = {})
       operations: base.operations,
       subscriptions: base.subscriptions,
       brokers: base.brokers,
+      triggers: composites.flatMap((c) => (c.trigger && !options.pausedComposites?.has(c.plan.name) ? [c.trigger] : [])),
       plans,
       protocols: majorityProtocols(plans, base.operations, overrides),
       authorization,

@@ -12,6 +12,7 @@ import { GatewayMetrics } from './metrics.js';
 import { createMcpHandler, MCP_PATH } from './mcp/index.js';
 import { skeinVersion } from '../version.js';
 import { createGraphQLWsDoor } from './graphql-ws.js';
+import { startTriggers } from './triggers/index.js';
 import { eventSourceReadiness } from './event-source-readiness.js';
 
 export const METRICS_PATH = '/metrics';
@@ -168,6 +169,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       res.end();
     },
   });
+  // Composites run by messages (`# @trigger`): a door of its own, through the same pipeline as /api.
+  const triggers = startTriggers({ live, execute: (operation) => graphql.execute(operation), log: options.log ?? ((line) => console.error(line)) });
   const server: RunningHttpServer = await startHttpServer(routes, options.port ?? 4000, options.host, {
     allowedHosts: options.allowedHosts,
     upgrades: [{ path: '/graphql', handle: sockets.handleUpgrade }],
@@ -178,6 +181,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const shutdown = async (deadlineMs = settings.shutdownTimeoutMs) => {
     // MCP sessions and subscriptions (SSE, graphql-ws) hold streams open: end them, or the drain waits out its deadline.
     stopping.abort();
+    await triggers.close(); // no new runs; a run in progress finishes (its message is acknowledged or comes again)
     const [cutOff] = await Promise.all([server.close(deadlineMs), mcp.close(), sockets.close()]);
     await admin?.close(); // the refused attempts gathered since the last minute, into the audit trail
     await live.close();

@@ -11,7 +11,7 @@ import { readBody, withBody } from './read-body.js';
 import type { GatewayPlugin } from './gateway-plugin.js';
 import { DEFAULT_SETTINGS, type GatewaySettings } from './gateway-settings.js';
 import type { GatewayMetrics } from './metrics.js';
-import { NodeRequest } from './node-request.js';
+import { headersOf, NodeRequest } from './node-request.js';
 import { useCsrfPrevention } from './use-csrf-prevention.js';
 import { useDocumentCache } from './use-document-cache.js';
 import { useErrorBodies } from './use-error-bodies.js';
@@ -51,8 +51,9 @@ const GUIDE = `# Welcome to Skein: every field here calls an upstream API (REST 
 
 /** What a door other than /graphql asks the pipeline to run: a document of the gateway's own. */
 export interface TrustedOperation {
-  readonly req: http.IncomingMessage;
-  readonly res: http.ServerResponse;
+  /** The HTTP exchange that asked for it; absent when the gateway runs it on its own (a message triggered it). */
+  readonly req?: http.IncomingMessage;
+  readonly res?: http.ServerResponse;
   readonly graph: Graph;
   readonly document: DocumentNode;
   readonly variables: Record<string, unknown>;
@@ -127,7 +128,7 @@ export function createGraphQLPipeline(options: PipelineOptions): GraphQLPipeline
       await yoga(withBody(req, body), res, { graph, budget, stopping });
     },
     async execute({ req, res, graph, document, variables }) {
-      const request = new NodeRequest(req, res);
+      const request: IncomingRequest = req && res ? new NodeRequest(req, res) : { headers: headersOf({}) };
       const budget = new RequestBudget(settings);
       const enveloped = yoga.getEnveloped({ req, res, graph, budget, request, params: { variables } });
       let contextValue: unknown;

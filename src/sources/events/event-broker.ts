@@ -24,6 +24,12 @@ export interface EventMessage {
   readonly headers: Readonly<Record<string, string>>;
   /** How many times this message has been delivered, 1 the first time (redeliveries count up). */
   readonly deliveryCount: number;
+  /**
+   * What identifies this message across redeliveries, where the broker gives one (JetStream:
+   * `<stream>:<sequence>`, for messages of a durable consumer): a handler derives the message
+   * ids of what it publishes from it, so a redelivered message's output is stored once.
+   */
+  readonly id?: string;
 }
 
 /**

@@ -14,3 +14,5 @@ export { NatsBroker, type NatsBrokerOptions } from './nats/nats-broker.js';
 export { MqttBroker, type MqttBrokerOptions } from './mqtt/mqtt-broker.js';
 export { topicMatches } from './mqtt/topic-filter.js';
 export { redeliveryDelayMs } from './broker-errors.js';
+export { deadLetterSubject, levelSeparator, subjectMatches, subjectProblem } from './subjects.js';
+export { decodeJsonMessage, encodeJson, MalformedMessage } from './message-json.js';

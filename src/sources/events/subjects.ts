@@ -1,4 +1,5 @@
 import type { EventBrokerKind } from './event-broker.js';
+import { topicMatches } from './mqtt/topic-filter.js';
 
 /**
  * What a subject (NATS) or topic (MQTT) may look like, per broker. Publishing needs a
@@ -27,4 +28,22 @@ export function subjectProblem(kind: EventBrokerKind, subject: string, use: 'pub
 /** The separator of subject levels, which a value filled into a subject must not contain. */
 export function levelSeparator(kind: EventBrokerKind): string {
   return kind === 'NATS' ? '.' : '/';
+}
+
+/** Whether a concrete subject (topic) falls under a pattern with the broker's wildcards. */
+export function subjectMatches(kind: EventBrokerKind, pattern: string, subject: string): boolean {
+  if (kind === 'MQTT') return topicMatches(pattern, subject);
+  const wanted = pattern.split('.');
+  const tokens = subject.split('.');
+  for (let i = 0; i < wanted.length; i++) {
+    if (wanted[i] === '>') return tokens.length > i;
+    if (i >= tokens.length) return false;
+    if (wanted[i] !== '*' && wanted[i] !== tokens[i]) return false;
+  }
+  return wanted.length === tokens.length;
+}
+
+/** Where a message that cannot be handled goes by default: its subject, one level deeper, `dlq`. */
+export function deadLetterSubject(kind: EventBrokerKind, subject: string): string {
+  return `${subject}${levelSeparator(kind)}dlq`;
 }

@@ -288,6 +288,7 @@ class NatsSubscription implements EventSubscription {
           data: message.data,
           headers: fromNatsHeaders(message.headers),
           deliveryCount: message.info.deliveryCount,
+          id: `${message.info.stream}:${message.info.streamSequence}`,
         };
         try {
           await this.handler(event);
