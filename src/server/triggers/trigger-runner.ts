@@ -104,8 +104,11 @@ async function startFor(graph: Graph, options: TriggerRunnerOptions): Promise<Ev
       const broker = graph.brokers.require(trigger.source);
       const name = consumerName(trigger);
       const handler = (message: EventMessage) => runOnce(graph, trigger, broker, message, options);
-      subscriptions.push(await broker.subscribe(trigger.subject, handler, { durable: name, queue: name }));
-      options.log(`skein: composite ${trigger.composite} runs on messages on "${trigger.subject}" (source ${trigger.source}, consumer ${name})`);
+      const subscription = await broker.subscribe(trigger.subject, handler, { durable: name, queue: name });
+      subscriptions.push(subscription);
+      void subscription.ready.then(() =>
+        options.log(`skein: composite ${trigger.composite} runs on messages on "${trigger.subject}" (source ${trigger.source}, consumer ${name})`),
+      );
     } catch (error) {
       // One trigger that cannot start does not stop the others, nor the gateway.
       options.log(`skein: composite ${trigger.composite} cannot run on messages on "${trigger.subject}": ${(error as Error).message}`);

@@ -74,6 +74,11 @@ export interface PublishReceipt {
 export interface EventSubscription {
   /** The subject or pattern subscribed to, as given. */
   readonly subject: string;
+  /**
+   * Settles once the broker has the subscription the first time (at once when `subscribe`
+   * was called while up; on connecting otherwise): what is published after that is delivered.
+   */
+  readonly ready: Promise<void>;
   /** Stops delivery. A durable consumer stays on the broker (it is durable); only this gateway stops reading. */
   close(): Promise<void>;
 }

@@ -33,6 +33,7 @@ export interface MqttBrokerOptions {
 }
 
 interface MqttSubscription extends EventSubscription {
+  markReady(): void;
   /** The filter to match topics against: the subject without a `$share/<group>/` prefix. */
   readonly filter: string;
   /** What is sent in SUBSCRIBE: the filter, or `$share/<queue>/<filter>` for a queue group. */
@@ -41,17 +42,22 @@ interface MqttSubscription extends EventSubscription {
 }
 
 /**
- * An MQTT client (MQTT 5, QoS 1). Publishes resolve on the PUBACK; a received message is
- * acknowledged only after every handler it matched has finished, so with a persistent session
- * (`clientId`) a message whose handler failed is retried in place, with backoff, and one the
- * gateway did not finish before going away is sent again by the broker. Messages are handled
- * one at a time, in the order they arrive. mqtt.js reconnects on its own and subscribes again.
+ * Two MQTT connections (MQTT 5, QoS 1): one subscribes, one publishes. Publishes resolve on
+ * the PUBACK. A received message is acknowledged only after every handler it matched has
+ * finished, so with a persistent session (`clientId`) a message whose handler failed is
+ * retried in place, with backoff, and one the gateway did not finish before going away is
+ * sent again by the broker. Messages are handled one at a time, in the order they arrive:
+ * the subscribing connection reads nothing else meanwhile, which is why a handler's own
+ * publishes (a trigger's result) go through the other one. mqtt.js reconnects on its own and
+ * subscribes again.
  */
 export class MqttBroker implements EventBroker {
   readonly kind = 'MQTT' as const;
   readonly source: string;
   readonly #options: MqttBrokerOptions;
   readonly #client: MqttClient;
+  readonly #publisher: MqttClient;
+  #publisherConnected = false;
   #status: EventBrokerStatus = 'connecting';
   #lastError: string | undefined;
   #closed = false;
@@ -60,9 +66,10 @@ export class MqttBroker implements EventBroker {
   constructor(options: MqttBrokerOptions) {
     this.source = options.source;
     this.#options = options;
+    const random = Math.random().toString(36).slice(2, 10);
     const clientOptions: IClientOptions = {
       protocolVersion: 5,
-      clientId: options.clientId ?? `skein_${options.source}_${Math.random().toString(36).slice(2, 10)}`,
+      clientId: options.clientId ?? `skein_${options.source}_${random}`,
       clean: options.clientId === undefined,
       username: options.username,
       password: options.password,
@@ -73,6 +80,13 @@ export class MqttBroker implements EventBroker {
       queueQoSZero: false,
     };
     this.#client = mqtt.connect(options.url, clientOptions);
+    this.#publisher = mqtt.connect(options.url, { ...clientOptions, clientId: `${options.clientId ?? `skein_${options.source}_${random}`}_pub`, clean: true });
+    this.#publisher.on('connect', () => {
+      this.#publisherConnected = true;
+    });
+    this.#publisher.on('error', (error) => {
+      this.#lastError = safeReason(error);
+    });
     this.#client.handleMessage = (packet, callback) => {
       void this.#deliver(packet).then(() => callback(), () => callback());
     };
@@ -95,16 +109,18 @@ export class MqttBroker implements EventBroker {
     });
   }
 
+  /** Up when both connections are. */
   status(): EventBrokerStatus {
+    if (this.#status === 'up' && !this.#publisher.connected) return this.#publisherConnected ? 'down' : 'connecting';
     return this.#status;
   }
 
   lastError(): string | undefined {
-    return this.#status === 'up' ? undefined : this.#lastError;
+    return this.status() === 'up' ? undefined : this.#lastError;
   }
 
   async publish(subject: string, payload: Uint8Array, headers: Readonly<Record<string, string>> = {}, options: PublishOptions = {}): Promise<PublishReceipt> {
-    if (this.#status !== 'up' || !this.#client.connected) throw brokerUnavailable(this, subject);
+    if (this.status() !== 'up') throw brokerUnavailable(this, subject);
     const userProperties = { ...headers, ...(options.messageId ? { 'Msg-Id': options.messageId } : {}) };
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -112,7 +128,7 @@ export class MqttBroker implements EventBroker {
     });
     try {
       const acked = await Promise.race([
-        this.#client.publishAsync(subject, Buffer.from(payload), {
+        this.#publisher.publishAsync(subject, Buffer.from(payload), {
           qos: 1,
           properties: Object.keys(userProperties).length > 0 ? { userProperties } : undefined,
         }),
@@ -134,8 +150,14 @@ export class MqttBroker implements EventBroker {
   async subscribe(subject: string, handler: EventHandler, options: SubscribeOptions = {}): Promise<EventSubscription> {
     if (this.#closed) throw new Error(`source "${this.source}" is closed`);
     const wireTopic = options.queue ? `$share/${options.queue}/${subject}` : subject;
+    let markReady!: () => void;
+    const ready = new Promise<void>((resolve) => {
+      markReady = resolve;
+    });
     const subscription: MqttSubscription = {
       subject,
+      ready,
+      markReady,
       filter: subject,
       wireTopic,
       handler,
@@ -154,7 +176,7 @@ export class MqttBroker implements EventBroker {
     if (this.#closed) return;
     this.#closed = true;
     this.#subscriptions.clear();
-    await this.#client.endAsync(true).catch(() => undefined);
+    await Promise.all([this.#client.endAsync(true).catch(() => undefined), this.#publisher.endAsync(true).catch(() => undefined)]);
   }
 
   /** Resolves on the SUBACK, so what is published next is seen. */
@@ -162,6 +184,7 @@ export class MqttBroker implements EventBroker {
     return this.#client.subscribeAsync(subscription.wireTopic, { qos: 1 }).then(
       (grants) => {
         const refused = grants.find((g) => g.qos >= 128);
+        if (!refused) subscription.markReady();
         if (refused) this.#log(`source "${this.source}": the broker refused the subscription to "${subscription.subject}" (reason code ${refused.qos})`);
       },
       (error) => this.#log(`source "${this.source}": subscribing to "${subscription.subject}" failed: ${safeReason(error)}`),

@@ -206,6 +206,8 @@ export class NatsBroker implements EventBroker {
 
 /** One subscription: a core NATS subscription, or a durable JetStream consumer. Re-attached after a new connection. */
 class NatsSubscription implements EventSubscription {
+  readonly ready: Promise<void>;
+  #markReady!: () => void;
   #core: Subscription | undefined;
   #consumer: ConsumerMessages | undefined;
   #closed = false;
@@ -217,7 +219,11 @@ class NatsSubscription implements EventSubscription {
     private readonly broker: NatsBrokerOptions,
     private readonly log: (message: string) => void,
     private readonly onClose: () => void,
-  ) {}
+  ) {
+    this.ready = new Promise((resolve) => {
+      this.#markReady = resolve;
+    });
+  }
 
   /** Resolves once the server has the subscription (or the consumer), so what is published next is seen. */
   async attach(connection: NatsConnection, jetstream: JetStreamClient): Promise<void> {
@@ -227,6 +233,7 @@ class NatsSubscription implements EventSubscription {
     } else {
       this.#subscribeCore(connection);
       await connection.flush().catch(() => undefined);
+      this.#markReady();
     }
   }
 
@@ -282,6 +289,7 @@ class NatsSubscription implements EventSubscription {
       }
       this.#consumer = messages;
       started();
+      this.#markReady();
       for await (const message of messages) {
         const event: EventMessage = {
           subject: message.subject,
