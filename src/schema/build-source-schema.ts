@@ -254,7 +254,7 @@ function compileOperations(
       try {
         const annotations = (node.directives ?? []).filter((d) => byDirective.has(d.name.value));
         if (annotations.length !== 1) {
-          const names = [...byDirective.keys()].map((d) => `@${d}`).join(' or ');
+          const names = oneOf([...byDirective.keys()].map((d) => `@${d}`));
           throw new SchemaError(
             annotations.length === 0
               ? `${name} has no ${names} directive, so nothing can resolve it`
@@ -284,6 +284,11 @@ function compileOperations(
       }
     }
   }
+}
+
+/** `@rest, @soap or @publish` */
+function oneOf(names: readonly string[]): string {
+  return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
 }
 
 /** Protocols by the name of one of their directives; several protocols may share one (`@publish`). */
@@ -338,7 +343,7 @@ function compileSubscriptions(
     try {
       const annotations = (node.directives ?? []).filter((d) => byDirective.has(d.name.value));
       if (annotations.length !== 1) {
-        const names = [...byDirective.keys()].map((d) => `@${d}`).join(' or ');
+        const names = oneOf([...byDirective.keys()].map((d) => `@${d}`));
         throw new SchemaError(
           annotations.length === 0
             ? `${name} has no ${names} directive, so no events can feed it`

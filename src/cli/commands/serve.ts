@@ -117,7 +117,8 @@ SIGTERM or SIGINT: stop accepting, finish requests in flight within the shutdown
         const explicitSchema = command.getOptionValueSource('schema') === 'cli';
         // The demo's upstreams (a SOAP server among them) are loaded only when asked for.
         const demoModule = options.demo ? await import('../../demo/index.js') : undefined;
-        const folder = (dir: string) => (demoModule ? demoModule.withDemoEvents(loadSchemaFolder(dir)) : loadSchemaFolder(dir));
+        // The demo's event example runs hotelOrder: it joins the demo's own schema, not a folder given with --schema.
+        const folder = (dir: string) => (demoModule && !explicitSchema ? demoModule.withDemoEvents(loadSchemaFolder(dir)) : loadSchemaFolder(dir));
         const seed = explicitSchema || existsSync(options.schema) ? folder(options.schema) : undefined;
         const databaseUrl = process.env.DATABASE_URL || undefined;
         const dataDir = options.data ?? process.env.SKEIN_DATA_DIR ?? DEFAULT_DATA_DIR;
