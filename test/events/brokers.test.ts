@@ -91,6 +91,16 @@ describe('NATS JetStream broker', () => {
     expect(seen).toEqual([{ after: 'start' }]);
   });
 
+  it('closes while it is still trying to reach a server that is down', async () => {
+    const server = await OwnBroker.create('NATS');
+    own.push(server);
+    const broker = nats(`C_${uniqueSuffix()}`, server.url);
+    await new Promise((resolve) => setTimeout(resolve, 100)); // between two attempts
+    await broker.close();
+    expect(broker.status()).toBe('connecting');
+    await expect(broker.publish('x.y', encode({}))).rejects.toMatchObject({ extensions: { code: 'SOURCE_UNAVAILABLE' } });
+  });
+
   it('goes down when the server is killed mid-run and resumes its durable consumer when it is back', async () => {
     const server = await OwnBroker.create('NATS');
     own.push(server);

@@ -31,8 +31,8 @@ function natsOrders(id: string): Record<string, string> {
   };
 }
 
-async function gateway(sources: Record<string, string>, via: 'lane' | 'yoga' = 'lane'): Promise<TestGateway> {
-  const started = await startTestGateway({ sources }, { onSourceError: 'degrade' }, { via, log: () => {} });
+async function gateway(sources: Record<string, string>, via: 'lane' | 'yoga' = 'lane', settings: Record<string, unknown> = {}): Promise<TestGateway> {
+  const started = await startTestGateway({ sources }, { onSourceError: 'degrade' }, { via, log: () => {}, settings });
   open.push(started);
   await until(() => [...started.graph.brokers].every(([, broker]) => broker.status() === 'up'));
   return started;
@@ -89,7 +89,7 @@ describe('subscriptions', () => {
 
   it('serves subscriptions over graphql-ws on /graphql, through the same limits', async () => {
     const id = uniqueSuffix();
-    const served = await gateway(natsOrders(id));
+    const served = await gateway(natsOrders(id), 'lane', { maxAliases: 1 });
     const reader: SubscriptionReader = await subscribeOverWebSocket(served.url, ORDER_PLACED, { hotelId: '5' });
     open.push(reader);
     // The socket subscribes asynchronously: publish until the first order arrives.
@@ -106,11 +106,16 @@ describe('subscriptions', () => {
     while (result.data.orderPlaced.id.startsWith('warm-')) result = await reader.next();
     expect(result).toEqual({ data: { orderPlaced: { id: 'mine', hotelId: '5', total: null } } });
 
-    // A document over the depth limit is refused over the socket as over HTTP.
-    const deep = await subscribeOverWebSocket(served.url, 'subscription { orderPlaced { id } }  query { ' + '__typename '.repeat(1) + '}');
-    open.push(deep);
-    const refused = await deep.next();
-    expect(JSON.stringify(refused)).toMatch(/operation|Must provide operation name/i);
+    // A document over the alias limit is refused over the socket as over SSE, before it subscribes.
+    const aliased = 'subscription { orderPlaced { a: id b: id } }';
+    const overSocket = await subscribeOverWebSocket(served.url, aliased);
+    open.push(overSocket);
+    const refused = await overSocket.next();
+    const overSse = await subscribeOverSse(served.url, aliased);
+    open.push(overSse);
+    const sseText = JSON.stringify(await overSse.next().catch(() => undefined)) + String(overSse.status);
+    expect(refused.failed?.[0]?.message ?? JSON.stringify(refused)).toMatch(/Aliases limit of 1 exceeded, found 2/);
+    expect(sseText).toMatch(/Aliases limit of 1 exceeded, found 2/);
   });
 
   it('publishes to MQTT with QoS 1 and serves an MQTT subscription with + wildcards', async () => {

@@ -64,6 +64,8 @@ export class NatsBroker implements EventBroker {
   #closed = false;
   readonly #subscriptions = new Set<NatsSubscription>();
   #retryTimer: NodeJS.Timeout | undefined;
+  /** Ends the pause between connection attempts (close() calls it, so it need not wait the pause out). */
+  #endPause: (() => void) | undefined;
   #connecting: Promise<void> | undefined;
 
   constructor(options: NatsBrokerOptions) {
@@ -113,6 +115,7 @@ export class NatsBroker implements EventBroker {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#retryTimer);
+    this.#endPause?.();
     await Promise.all([...this.#subscriptions].map((s) => s.close()));
     const connection = this.#connection;
     this.#connection = undefined;
@@ -140,6 +143,7 @@ export class NatsBroker implements EventBroker {
       this.#lastError = safeReason(error);
       if (this.#closed) return;
       await new Promise<void>((resolve) => {
+        this.#endPause = resolve;
         this.#retryTimer = setTimeout(resolve, retryMs);
       });
       return this.#connect(Math.min(retryMs * 2, 5_000));
