@@ -26,6 +26,16 @@ export type DiscriminatorMapping = {
   readonly value: Scalars['String']['input'];
 };
 
+/**
+ * A condition on a message: it is delivered only when the value at `field` (a dotted path into the
+ * message's JSON) equals `value`: a constant, or a template naming the field's arguments ("{hotelId}").
+ * A condition whose arguments are all null is left out.
+ */
+export type EventFilter = {
+  readonly field: Scalars['String']['input'];
+  readonly value: Scalars['String']['input'];
+};
+
 /** HTTP methods a @rest field can call. */
 export type HttpMethod =
   | 'DELETE'
@@ -69,7 +79,7 @@ export type SourceCircuitBreaker = {
   readonly halfOpenAfterMs?: InputMaybe<Scalars['Int']['input']>;
 };
 
-/** A header sent on every call to a source. The value may name environment variables: "Bearer {env.SKEIN_SOURCE_SHOP_TOKEN}" (SKEIN_SOURCE_* may be read; SKEIN_ENV_ALLOW allows others). */
+/** A header sent on every call to a source. The value may name environment variables: "Bearer {env.SKEIN_SOURCE_SHOP_TOKEN}" (SKEIN_SOURCE_* may be read; SKEIN_ENV_ALLOW allows others), and the caller's verified token: "{jwt.sub}", "{jwt.claims.tenant}" (left out when the caller sent none). */
 export type SourceHeader = {
   readonly name: Scalars['String']['input'];
   readonly value: Scalars['String']['input'];
@@ -77,6 +87,8 @@ export type SourceHeader = {
 
 /** The protocol of a source. */
 export type SourceKind =
+  | 'MQTT'
+  | 'NATS'
   | 'REST'
   | 'SOAP';
 
@@ -120,6 +132,13 @@ export interface DiscriminatorDirectiveArgs {
   property: string;
 }
 
+/** Arguments of `@publish`, as coerced by graphql-js. */
+export interface PublishDirectiveArgs {
+  messageId?: string | null;
+  source: string;
+  subject: string;
+}
+
 /** Arguments of `@rest`, as coerced by graphql-js. */
 export interface RestDirectiveArgs {
   /** Name of the argument sent as the request body. */
@@ -152,6 +171,8 @@ export interface SoapDirectiveArgs {
 export interface SourceDirectiveArgs {
   /** Fail fast (UPSTREAM_CIRCUIT_OPEN) after consecutive failures; probe again later. */
   circuitBreaker?: SourceCircuitBreaker | null;
+  /** MQTT: a fixed client id makes the session persistent: QoS 1 messages that arrive while the gateway is away are kept for it. */
+  clientId?: string | null;
   /** Incoming request headers that may be passed on to this source (an allowlist). */
   forwardHeaders?: ReadonlyArray<string> | null;
   headers?: ReadonlyArray<SourceHeader> | null;
@@ -170,9 +191,13 @@ export interface SourceDirectiveArgs {
   soapHeaders?: ReadonlyArray<string> | null;
   /** SOAP: choose the WSDL's port of this SOAP version. */
   soapVersion?: SoapVersion | null;
+  /** NATS: the JetStream stream that stores what is published and that durable consumers (triggers) read. */
+  stream?: string | null;
+  /** NATS: when the stream does not exist, it is created with these subjects. */
+  streamSubjects?: ReadonlyArray<string> | null;
   /** Time allowed for a whole call, in milliseconds: retries, queueing and reading the body included. */
   timeoutMs: number;
-  /** Base URL (REST) or service endpoint (SOAP). */
+  /** Base URL (REST), service endpoint (SOAP) or broker (NATS: nats://host:4222, MQTT: mqtt://host:1883). */
   url?: string | null;
   /** SOAP: a WS-Security UsernameToken for every call. */
   wsSecurity?: WsSecurity | null;
@@ -184,6 +209,13 @@ export interface SourceDirectiveArgs {
   wsdlPort?: string | null;
   /** SOAP: the service to call, when the WSDL has several. */
   wsdlService?: string | null;
+}
+
+/** Arguments of `@subscribe`, as coerced by graphql-js. */
+export interface SubscribeDirectiveArgs {
+  filter?: ReadonlyArray<EventFilter> | null;
+  source: string;
+  subject: string;
 }
 
 /** Arguments of `@wire`, as coerced by graphql-js. */
