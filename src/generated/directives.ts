@@ -62,9 +62,24 @@ export type RestParam = {
   readonly explode?: InputMaybe<Scalars['Boolean']['input']>;
   /** Name on the wire. */
   readonly name: Scalars['String']['input'];
+  /** How a list or object value is written in the query (headers are always simple). */
+  readonly style?: InputMaybe<RestParamStyle>;
   /** A template: "{status}" takes an argument, "Bearer {token}" mixes in text, "json" is a constant. Omitted when every placeholder is null. */
   readonly value: Scalars['String']['input'];
 };
+
+/** How a query parameter carries a list or an object (OpenAPI's parameter styles). */
+export type RestParamStyle =
+  /** filter[role]=admin&filter[active]=true */
+  | 'DEEP_OBJECT'
+  /** ids=1&ids=2 (explode) or ids=1,2; an object's properties as parameters (role=admin&active=true) or filter=role,admin,active,true */
+  | 'FORM'
+  /** The value as JSON text, as OpenAPI's parameters with content application/json are written. */
+  | 'JSON'
+  /** ids=1|2 */
+  | 'PIPE_DELIMITED'
+  /** ids=1%202 */
+  | 'SPACE_DELIMITED';
 
 /** A SOAP protocol version, to choose between a WSDL's SOAP 1.1 and SOAP 1.2 ports. */
 export type SoapVersion =
