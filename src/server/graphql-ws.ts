@@ -17,7 +17,7 @@ const GOING_AWAY = 1001;
 export interface GraphQLWsDoor {
   /** Takes over an HTTP upgrade request to /graphql. */
   handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void;
-  /** Ends every socket (code 1001, going away) and their subscriptions. */
+  /** Ends every socket (code 1001, going away) and their subscriptions. Safe to call twice. */
   close(): Promise<void>;
 }
 
@@ -102,14 +102,18 @@ export function createGraphQLWsDoor(options: {
     sockets,
   );
 
+  let closing: Promise<void> | undefined;
   return {
     handleUpgrade(req, socket, head) {
       sockets.handleUpgrade(req, socket, head, (webSocket) => sockets.emit('connection', webSocket, req));
     },
-    async close() {
-      for (const socket of sockets.clients) socket.close(GOING_AWAY, 'the gateway is shutting down');
-      for (const end of [...ends.values()]) end();
-      await server.dispose();
+    close() {
+      // Once: ws refuses to close a server twice, and a gateway may be shut down twice.
+      return (closing ??= (async () => {
+        for (const socket of sockets.clients) socket.close(GOING_AWAY, 'the gateway is shutting down');
+        for (const end of [...ends.values()]) end();
+        await server.dispose();
+      })());
     },
   };
 }
