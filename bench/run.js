@@ -17,8 +17,9 @@ import { auth } from './scenarios/auth.js';
 import { peer } from './scenarios/peer.js';
 import { scale } from './scenarios/scale.js';
 import { soap } from './scenarios/soap.js';
+import { cache } from './scenarios/cache.js';
 
-const SCENARIOS = { overhead, composite, soap, batching, scale, peer, hostile, auth };
+const SCENARIOS = { overhead, composite, soap, batching, scale, peer, hostile, auth, cache };
 
 async function main() {
   const machine = machineInfo();

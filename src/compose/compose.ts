@@ -1,6 +1,6 @@
 import { MapperKind, mapSchema } from '@graphql-tools/utils';
 import { getNamedType, parse, Source, validate, type GraphQLField, type GraphQLSchema } from 'graphql';
-import { explainPlan, type CompositePlan } from '../composite/index.js';
+import { planToText, type CompositePlan } from '../composite/index.js';
 import { compileComposite } from '../composite/compile/compile-composite.js';
 import { SchemaError, SchemaErrors } from '../errors/schema-error.js';
 import type { Graph } from '../graph/index.js';
@@ -151,7 +151,7 @@ export function composeRequest(graph: Graph, text: string, options: ComposeOptio
     name: request.composite,
     document,
     plan,
-    planText: explainPlan(plan, 'text'),
+    planText: planToText(plan),
     matches,
     protocol: request.protocol?.value ?? majorityOf(counts),
     protocolFrom: request.protocol ? 'request' : 'majority',

@@ -259,6 +259,8 @@ export type OperationMatch = {
 export type Plan = {
   __typename?: 'Plan';
   composite: Scalars['String']['output'];
+  /** What the drawing shows (steps, arrows, critical path), whatever the format: a FlowInput for src/drawing's layoutFlow/drawFlow. */
+  flow: Scalars['JSON']['output'];
   format: PlanFormat;
   /** The plan as data, whatever the format. */
   json: Scalars['JSON']['output'];
@@ -271,6 +273,9 @@ export type PlanFormat =
   | 'DOT'
   | 'JSON'
   | 'MERMAID'
+  /** The same picture as a PNG image, base64-encoded in Plan.text. */
+  | 'PNG'
+  /** A standalone SVG picture of the flow, laid out by ELK. */
   | 'SVG'
   | 'TEXT';
 
@@ -738,6 +743,7 @@ export type OperationMatchResolvers<ContextType = AdminContext, ParentType exten
 
 export type PlanResolvers<ContextType = AdminContext, ParentType extends ResolversParentTypes['Plan'] = ResolversParentTypes['Plan']> = {
   composite?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  flow?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   format?: Resolver<ResolversTypes['PlanFormat'], ParentType, ContextType>;
   json?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { isObjectType, type GraphQLSchema } from 'graphql';
 import { batchDirectiveSDL, compileBatchForms, type BatchForm } from '../batching/index.js';
 import { listSizeDirectiveSDL } from '../cost/index.js';
@@ -13,10 +14,11 @@ import { SchemaError, schemaErrorsOf, throwIfAny } from '../errors/schema-error.
 import { majorityProtocols, type CompositeProtocol } from '../compose/protocol.js';
 import { compileJoins, joinDirectiveSDL, type Join } from '../joins/index.js';
 import { buildSourceSchema, type SchemaInput, type SourceSchemaOptions } from '../schema/index.js';
-import type { Operation, SourceConfig, SubscriptionOperation } from '../sources/index.js';
+import { hasCallerHeaders, type Operation, type SourceConfig, type SubscriptionOperation } from '../sources/index.js';
 import type { EventBrokers } from '../sources/events/index.js';
 import { bindResolvers } from './bind-resolvers.js';
 import { publicSchemaOf } from './public-schema.js';
+import { cacheControlDirectiveSDL, compileCachePolicy, type CachePolicy } from '../cache/index.js';
 import { authorizationDirectivesSDL, compileAuthorization, guardFields, type AuthorizationMap } from '../server/auth/authorization.js';
 
 /** Everything one version of the served graph is made of. Immutable once built. */
@@ -50,6 +52,8 @@ export interface Graph {
   readonly protocols: ReadonlyMap<string, CompositeProtocol>;
   /** Fields guarded by `@authenticated` and `@requiresScopes`, and what each requires (src/server/auth). */
   readonly authorization: AuthorizationMap;
+  /** `@cacheControl` hints, compiled on first use (src/cache): what an answer or an upstream call may be cached for. */
+  readonly cachePolicy: CachePolicy;
   /** Composites served but paused: they answer COMPOSITE_PAUSED (HTTP 503 over REST). */
   readonly paused: ReadonlySet<string>;
   /** Releases upstream connection pools; call once no request uses this graph. */
@@ -62,7 +66,7 @@ export interface GraphOptions extends Omit<SourceSchemaOptions, 'directives'> {
 }
 
 /** SDL of the directives Skein adds to GraphQL, for sources (joins, batching) and composites. */
-export const graphDirectivesSDL = [joinDirectiveSDL, batchDirectiveSDL, listSizeDirectiveSDL, compositeDirectivesSDL, authorizationDirectivesSDL].join(
+export const graphDirectivesSDL = [joinDirectiveSDL, batchDirectiveSDL, listSizeDirectiveSDL, compositeDirectivesSDL, authorizationDirectivesSDL, cacheControlDirectiveSDL].join(
   '\n',
 );
 
@@ -88,6 +92,19 @@ export async function buildGraph(input: SchemaInput, options: GraphOptions = {})
     // After binding: the checks wrap the resolvers; a graph without the directives has none.
     const authorization = compileAuthorization(schema);
     guardFields(schema, authorization);
+    // Compiled on first use: a gateway without --cache never reads it, and a graph build does not pay for it.
+    const cacheInputs = {
+      composites: composites.map((c) => ({
+        field: `${c.rootType}.${c.plan.name}`,
+        stepDocuments: c.plan.steps.map((s) => s.document),
+        resultTypes: c.resultTypeNames,
+        definition: c.sdl,
+        paused: options.pausedComposites?.has(c.plan.name) ?? false,
+      })),
+      guarded: [...authorization.keys(), ...perCallerFields(base.operations, joins)],
+      sourcesVersion: sourcesFingerprint(input, base.sources),
+    };
+    let cachePolicy: CachePolicy | undefined;
     return {
       // Last: everything above reads the configuration directives through the full schema.
       schema: publicSchemaOf(schema),
@@ -100,6 +117,9 @@ export async function buildGraph(input: SchemaInput, options: GraphOptions = {})
       plans,
       protocols: majorityProtocols(plans, base.operations, overrides),
       authorization,
+      get cachePolicy() {
+        return (cachePolicy ??= compileCachePolicy(schema, cacheInputs.composites, cacheInputs.guarded, cacheInputs.sourcesVersion));
+      },
       paused: options.pausedComposites ?? new Set(),
       close: base.close,
     };
@@ -107,6 +127,32 @@ export async function buildGraph(input: SchemaInput, options: GraphOptions = {})
     await base.close();
     throw error;
   }
+}
+
+/**
+ * The fields whose upstream calls carry headers of the caller's (`forwardHeaders`, a
+ * `{jwt.…}` source header): their answers differ per caller, so the cache counts them
+ * PRIVATE, as it does fields only some tokens may read.
+ */
+function perCallerFields(operations: ReadonlyMap<string, Operation>, joins: readonly Join[]): string[] {
+  return [
+    ...[...operations].filter(([, operation]) => hasCallerHeaders(operation.source)).map(([field]) => field),
+    ...joins.filter((join) => hasCallerHeaders(join.operation.source)).map((join) => join.name),
+  ];
+}
+
+/**
+ * What the sources are, as built: every source file and each source's resolved
+ * configuration (its URL after overrides, headers), hashed. Cached answers and calls are
+ * keyed by it, so any change to a source starts them afresh.
+ */
+function sourcesFingerprint(input: SchemaInput, sources: ReadonlyMap<string, SourceConfig>): string {
+  const hash = createHash('sha256');
+  for (const file of [...input.sources].sort((a, b) => a.path.localeCompare(b.path))) hash.update(`${file.path}\0${file.text}\0`);
+  for (const source of [...sources.values()].sort((a, b) => a.name.localeCompare(b.name))) {
+    hash.update(JSON.stringify([source.name, source.kind, source.url, source.headers, source.forwardHeaders, source.timeoutMs]));
+  }
+  return hash.digest('base64url');
 }
 
 function collect<T>(errors: SchemaError[], build: () => T, fallback: T): T {

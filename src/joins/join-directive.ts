@@ -26,6 +26,8 @@ export interface Join {
   readonly name: string;
   readonly parentType: string;
   readonly fieldName: string;
+  /** The operation it calls (`Query.user`'s). */
+  readonly operation: Operation;
   /** The resolver, once told how calls are loaded (through the request's loaders). */
   resolver(load: LoadOperation): GraphQLFieldResolver<unknown, unknown>;
 }
@@ -99,6 +101,7 @@ function compileJoin(
     name,
     parentType: parent.name,
     fieldName: field.name,
+    operation,
     resolver: (load) => (source, args, context) => {
       const values: Record<string, unknown> = {};
       for (const input of inputs) {

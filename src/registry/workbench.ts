@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { explainPlan, planToJSON, type CompositePlan, type PlanFormat } from '../composite/index.js';
+import { explainPlan, flowOf, planToJSON, type CompositePlan, type PlanFormat } from '../composite/index.js';
+import type { FlowInput } from '../drawing/index.js';
 import type { Graph } from '../graph/index.js';
 import type { GraphFactory } from './candidate.js';
 import { sourcesOfComposite } from './composite-sources.js';
@@ -16,8 +17,11 @@ export interface ExplainedPlan {
   readonly name: string;
   readonly version: number;
   readonly format: PlanFormat;
+  /** The plan in `format`; a PNG is base64-encoded. */
   readonly text: string;
   readonly json: ReturnType<typeof planToJSON>;
+  /** What the drawing shows, for a page that lays it out itself (src/drawing). */
+  readonly flow: FlowInput;
 }
 
 export interface ImportResult {
@@ -70,13 +74,17 @@ export class Workbench {
   }
 
   plan(name: string, version: number | undefined, format: PlanFormat): Promise<ExplainedPlan> {
-    return this.withComposite(name, version, (_graph, plan, chosen) => ({
-      name,
-      version: chosen,
-      format,
-      text: explainPlan(plan, format),
-      json: planToJSON(plan),
-    }));
+    return this.withComposite(name, version, async (_graph, plan, chosen) => {
+      const explained = await explainPlan(plan, format);
+      return {
+        name,
+        version: chosen,
+        format,
+        text: typeof explained === 'string' ? explained : Buffer.from(explained).toString('base64'),
+        json: planToJSON(plan),
+        flow: flowOf(plan),
+      };
+    });
   }
 
   /** The sources a version calls; remembered per version and served revision (lists ask for every composite). */

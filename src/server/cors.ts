@@ -8,7 +8,7 @@ export const PREFLIGHT_MAX_AGE_SECONDS = 3600;
  * Response headers a page may read besides the CORS-safelisted ones: the request id to
  * quote in a report, and when to retry after 429.
  */
-const EXPOSED_HEADERS = 'x-request-id, retry-after';
+const EXPOSED_HEADERS = 'x-request-id, retry-after, age';
 
 /** Wraps a public route's handler so it answers CORS alike: `cors(handler, ['GET', 'POST'])`. */
 export type CorsWrapper = (handler: RouteHandler, methods: readonly string[]) => RouteHandler;

@@ -63,7 +63,16 @@ export interface GatewaySettings {
    * Undefined: no limit but the composites' own.
    */
   readonly rateLimit?: RateLimitSpec;
-  /** Redis (REDIS_URL): where the rate-limit counters live, shared by a cluster; undefined: in memory. */
+  /**
+   * Response caching (`--cache`, SKEIN_CACHE=on): answers and upstream calls kept for the
+   * maxAge their `@cacheControl` hints allow (src/cache). Off by default; off, no plugin runs.
+   */
+  readonly cache: boolean;
+  /** Bytes the in-memory cache may hold, least recently used dropped first (without REDIS_URL). */
+  readonly cacheMaxBytes: number;
+  /** Bytes of one cached entry; a larger answer is served but not kept (and counted in /metrics). */
+  readonly cacheMaxEntryBytes: number;
+  /** Redis (REDIS_URL): where the rate-limit counters and the response cache live, shared by a cluster; undefined: in memory. */
   readonly redisUrl?: string;
   /** What the gateway's Redis keys start with (SKEIN_REDIS_PREFIX), so deployments can share a Redis. */
   readonly redisKeyPrefix: string;
@@ -96,6 +105,9 @@ export const DEFAULT_SETTINGS: GatewaySettings = {
   fastLane: true,
   showSourceUrls: false,
   redisKeyPrefix: 'skein',
+  cache: false,
+  cacheMaxBytes: 64 * 1024 * 1024,
+  cacheMaxEntryBytes: 1024 * 1024,
 };
 
 /** The environment variable behind each numeric setting (and its `skein serve` flag). */
@@ -114,6 +126,8 @@ export const SETTING_VARIABLES = {
   maxAdminBodyBytes: ['SKEIN_MAX_ADMIN_BODY_BYTES', '--max-admin-body-bytes'],
   maxBatch: ['SKEIN_MAX_BATCH', '--max-batch'],
   shutdownTimeoutMs: ['SKEIN_SHUTDOWN_TIMEOUT_MS', '--shutdown-timeout'],
+  cacheMaxBytes: ['SKEIN_CACHE_MAX_BYTES', '--cache-max-bytes'],
+  cacheMaxEntryBytes: ['SKEIN_CACHE_MAX_ENTRY_BYTES', '--cache-max-entry-bytes'],
 } as const satisfies Partial<Record<keyof GatewaySettings, readonly [string, string]>>;
 
 export type NumericSetting = keyof typeof SETTING_VARIABLES;
@@ -124,7 +138,7 @@ export type NumericSetting = keyof typeof SETTING_VARIABLES;
  * flag or variable and what it held.
  */
 export function settingsFromEnvironment(
-  flags: Partial<Record<NumericSetting | 'corsOrigins' | 'csrf' | 'rateLimit', string | boolean | undefined>>,
+  flags: Partial<Record<NumericSetting | 'corsOrigins' | 'csrf' | 'rateLimit' | 'cache', string | boolean | undefined>>,
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Omit<GatewaySettings, 'persistedOperations' | 'showSourceUrls'> {
   const numbers = {} as Record<NumericSetting, number>;
@@ -157,7 +171,9 @@ export function settingsFromEnvironment(
   const redisUrl = env.REDIS_URL || undefined;
   if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) throw new Error('REDIS_URL must be a redis:// or rediss:// URL');
   const redisKeyPrefix = env.SKEIN_REDIS_PREFIX || DEFAULT_SETTINGS.redisKeyPrefix;
-  return { ...numbers, corsOrigins, csrf, fastLane, rateLimit, redisUrl, redisKeyPrefix };
+  // Off unless asked for: a cache changes what clients see (answers up to maxAge old).
+  const cache = flags.cache === true || (env.SKEIN_CACHE !== undefined && env.SKEIN_CACHE !== '' && switchOf(env, 'SKEIN_CACHE'));
+  return { ...numbers, corsOrigins, csrf, fastLane, rateLimit, redisUrl, redisKeyPrefix, cache };
 }
 
 /**

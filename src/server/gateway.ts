@@ -5,6 +5,7 @@ import { createCors } from './cors.js';
 import { DEFAULT_SETTINGS, type GatewaySettings } from './gateway-settings.js';
 import { createGraphQLPipeline } from './pipeline.js';
 import { createRateLimits } from './rate-limits.js';
+import { createMemoryStore, createRedisStore, ResponseCache } from '../cache/index.js';
 import { createHealthHandlers, HEALTH_PATH, READY_PATH, type ReadinessCheck } from './health.js';
 import { startHttpServer, type Route, type RunningHttpServer } from './http-server.js';
 import { createSoapHandler, SOAP_PREFIX } from './soap/index.js';
@@ -86,8 +87,19 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const metrics = new GatewayMetrics(() => http?.inFlight() ?? 0);
   const rateLimits = createRateLimits({ redisUrl: settings.redisUrl, keyPrefix: settings.redisKeyPrefix, log: options.log });
   await rateLimits.connected();
+  const responseCache = settings.cache ? openResponseCache(settings, options.log) : undefined;
+  await responseCache?.connected();
+  if (responseCache) metrics.cache = responseCache.stats;
   const stopping = new AbortController();
-  const graphql = createGraphQLPipeline({ graph: () => live.current(), settings, metrics, log: options.log, rateLimits, stopping: stopping.signal });
+  const graphql = createGraphQLPipeline({
+    graph: () => live.current(),
+    settings,
+    metrics,
+    log: options.log,
+    rateLimits,
+    responseCache,
+    stopping: stopping.signal,
+  });
   const sockets = createGraphQLWsDoor({ pipeline: graphql, live, maxPayloadBytes: settings.maxBodyBytes, log: options.log ?? ((line) => console.error(line)) });
   const health = createHealthHandlers({
     checks: () => [
@@ -95,6 +107,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       ...(options.readiness ?? []),
       ...eventSourceReadiness(live.current()),
       ...(settings.redisUrl ? [rateLimits.readiness] : []),
+      ...(responseCache && settings.redisUrl ? [cacheReadiness(responseCache)] : []),
     ],
     draining: () => http?.draining ?? false,
   });
@@ -186,6 +199,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     await admin?.close(); // the refused attempts gathered since the last minute, into the audit trail
     await live.close();
     await rateLimits.close();
+    await responseCache?.close();
     return { cutOff };
   };
   gatewayName = `${host}:${server.port}`;
@@ -198,6 +212,27 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     metrics,
     shutdown,
     close: async (deadlineMs) => void (await shutdown(deadlineMs)),
+  };
+}
+
+/** The response cache: in Redis with REDIS_URL (shared by a cluster), else in this process's memory. */
+function openResponseCache(settings: GatewaySettings, log = (line: string) => console.error(line)): ResponseCache {
+  const store = settings.redisUrl
+    ? createRedisStore({ url: settings.redisUrl, keyPrefix: settings.redisKeyPrefix, log })
+    : createMemoryStore(settings.cacheMaxBytes);
+  return new ResponseCache({ store, maxEntryBytes: Math.min(settings.cacheMaxEntryBytes, settings.cacheMaxBytes) });
+}
+
+/** Advisory: a cache without Redis serves uncached, which no other gateway would do better. */
+function cacheReadiness(cache: ResponseCache): ReadinessCheck {
+  return {
+    name: 'cache',
+    advisory: true,
+    check() {
+      const trouble = cache.trouble();
+      if (trouble) throw new Error(trouble);
+      return true;
+    },
   };
 }
 

@@ -1,3 +1,4 @@
+import type { CacheStats } from '../cache/index.js';
 import { sourceGuards, type SourceGuards } from '../sources/http/source-guards.js';
 
 /** How a GraphQL request ended, as /metrics counts it. */
@@ -18,12 +19,16 @@ const BREAKER_VALUES = { closed: 0, open: 1, 'half-open': 2, disabled: -1 } as c
  *   `skein_upstream_calls_total`, `skein_upstream_failures_total`,
  *   `skein_upstream_retries_total`, `skein_upstream_rejected_total{reason}`
  *   (circuit_open, overloaded), `skein_upstream_in_flight`, `skein_upstream_queue_depth`.
+ * - with `--cache`: `skein_cache_lookups_total{result}` (hit, miss: answers and upstream
+ *   calls together), `skein_cache_stored_total`, `skein_cache_skipped_total{reason="too_large"}`.
  * - process: resident memory, heap used, uptime.
  */
 export class GatewayMetrics {
   readonly requests: Record<RequestOutcome, number> = { ok: 0, partial: 0, failed: 0, rejected: 0 };
   maskedErrors = 0;
   adminDenied = 0;
+  /** The response cache's counters, when the gateway caches. */
+  cache: CacheStats | undefined;
   readonly #started = Date.now();
 
   constructor(
@@ -46,6 +51,12 @@ export class GatewayMetrics {
     family('skein_requests_in_flight', 'gauge', 'HTTP requests being served.', [['', this.inFlight()]]);
     family('skein_errors_masked_total', 'counter', 'Unexpected errors masked for clients (and logged).', [['', this.maskedErrors]]);
     family('skein_admin_denied_total', 'counter', 'Admin API requests refused for a missing or wrong token.', [['', this.adminDenied]]);
+    if (this.cache) {
+      const { hits, misses, stored, tooLarge } = this.cache;
+      family('skein_cache_lookups_total', 'counter', 'Response cache lookups (answers and upstream calls) by result.', [['{result="hit"}', hits], ['{result="miss"}', misses]]);
+      family('skein_cache_stored_total', 'counter', 'Entries written to the response cache.', [['', stored]]);
+      family('skein_cache_skipped_total', 'counter', 'Entries not cached, by reason (too_large: over --cache-max-entry-bytes).', [['{reason="too_large"}', tooLarge]]);
+    }
     const guards = this.guards.list();
     const per = (pick: (g: (typeof guards)[number]) => number): [string, number][] => guards.map((g) => [`{source="${label(g.source)}"}`, pick(g)]);
     family('skein_upstream_breaker_state', 'gauge', 'Circuit breaker per source: 0 closed, 1 open, 2 half-open, -1 disabled.', per((g) => BREAKER_VALUES[g.breakerState]));

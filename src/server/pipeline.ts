@@ -24,6 +24,8 @@ import { createJwtVerifier, type JwtVerifier } from './auth/jwt-verifier.js';
 import { identify, useJwt } from './auth/use-jwt.js';
 import { createRateLimits, type RateLimits } from './rate-limits.js';
 import { useRateLimit } from './use-rate-limit.js';
+import { useResponseCache } from './use-response-cache.js';
+import { createMemoryStore, ResponseCache } from '../cache/index.js';
 
 export interface PipelineOptions {
   /** The graph to serve when a request brings none (yoga used on its own, as in tests). */
@@ -37,6 +39,8 @@ export interface PipelineOptions {
   readonly log?: (line: string) => void;
   /** The rate limits' counters (the gateway's, in Redis or memory); in memory when not given. */
   readonly rateLimits?: RateLimits;
+  /** With `settings.cache`: the gateway's response cache (Redis or memory); in memory when not given. */
+  readonly responseCache?: ResponseCache;
   /** Aborted when the gateway begins to shut down: long-lived answers (subscriptions) end then, so draining does not wait for them. */
   readonly stopping?: AbortSignal;
 }
@@ -106,7 +110,10 @@ export function createGraphQLPipeline(options: PipelineOptions): GraphQLPipeline
   const log = options.log ?? ((line: string) => console.error(line));
   const rateLimits = options.rateLimits ?? createRateLimits({ keyPrefix: settings.redisKeyPrefix, log });
   const verify = settings.jwt ? createJwtVerifier(settings.jwt) : undefined;
-  const plugins = pipelinePlugins(settings, options.metrics, log, rateLimits, verify);
+  const responseCache = settings.cache
+    ? (options.responseCache ?? new ResponseCache({ store: createMemoryStore(settings.cacheMaxBytes), maxEntryBytes: settings.cacheMaxEntryBytes }))
+    : undefined;
+  const plugins = pipelinePlugins(settings, options.metrics, log, rateLimits, verify, responseCache && useResponseCache(responseCache));
   const finish = createResultFinisher(options.metrics, settings);
   // yoga's own HTTP answers: the finishing step for JSON results, JSON bodies for its bare 4xx.
   const yoga = createYogaApp(options, settings, [...plugins, useFinishResult(finish), useErrorBodies()], log);
@@ -168,6 +175,7 @@ function pipelinePlugins(
   log: (line: string) => void,
   rateLimits: RateLimits,
   verify: JwtVerifier | undefined,
+  responseCache: GatewayPlugin | undefined,
 ): GatewayPlugin[] {
   return [
     // graphql-js executes, in both doors: the reference implementation, and faster than
@@ -181,6 +189,9 @@ function pipelinePlugins(
     useRequestLimits(settings),
     useRateLimit(rateLimits, settings.rateLimit),
     useRequestBudget(settings),
+    // After the token, the rate limit and the cost: a cached answer is held to each of them.
+    // Only with --cache: without it, no request pays for it.
+    ...(responseCache ? [responseCache] : []),
     useErrorMasking({ log, onMasked: metrics ? () => void metrics.maskedErrors++ : undefined }),
     useExposePlan(),
   ];

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { redisAddress as where } from '../cache/index.js';
 import type { RateLimitSpec } from '../composite/index.js';
 import type { ReadinessCheck } from './health.js';
 
@@ -135,14 +136,4 @@ export function createRateLimits(options: RateLimitsOptions): RateLimits {
       redis?.disconnect();
     },
   };
-}
-
-/** Host and port of a Redis URL, never its password. */
-function where(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.hostname}:${parsed.port || 6379}`;
-  } catch {
-    return 'REDIS_URL';
-  }
 }

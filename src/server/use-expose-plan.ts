@@ -8,7 +8,8 @@ export const EXPOSE_PLAN_HEADER = 'skein-expose-plan';
 /**
  * With `Skein-Expose-Plan: true`, the response's `extensions.plan` lists each composite
  * that ran, its stages and critical path, and every step's start and end time (ms since
- * the request began). Without the header nothing is collected or sent.
+ * the request began), and its `flow`: the plan as src/drawing's FlowInput with each step's
+ * status, so a page can draw the run. Without the header nothing is collected or sent.
  */
 export function useExposePlan(): GatewayPlugin {
   return {

@@ -15,6 +15,10 @@ export type {
   SourceKind,
   SubscriptionOperation,
 } from './protocol.js';
+export type { CallCache } from './http/call-cache.js';
+export { hasCallerHeaders } from './source-headers.js';
+export type { HttpAnswer, HttpCall } from './http/http-client.js';
+export { realClock, type Clock } from './http/clock.js';
 export { RequestBudget, BudgetCode, responseTooLarge, type BudgetLimits } from './http/request-budget.js';
 export { UpstreamError, UpstreamErrorCode, excerpt, withoutUpstreamText } from './upstream-error.js';
 export { directiveValues, readSources, sourceUrlVariable, type SourceReadOptions } from './source-directive.js';

@@ -1,5 +1,6 @@
 import type { FieldDefinitionNode, GraphQLField, GraphQLScalarType, GraphQLSchema } from 'graphql';
 import type { SchemaLocation } from '../errors/schema-error.js';
+import type { CallCache } from './http/call-cache.js';
 import type { RequestBudget } from './http/request-budget.js';
 import type { DocumentScope } from './document-scope.js';
 import type { EventBroker } from './events/event-broker.js';
@@ -49,6 +50,8 @@ export interface RequestContext {
   readonly stopping?: AbortSignal;
   /** The request's verified bearer token, when the gateway checks JWTs and the client sent one. */
   readonly jwt?: RequestIdentity;
+  /** Upstream answers the request may be served from (read-only calls); absent when the gateway does not cache. */
+  readonly callCache?: CallCache;
 }
 
 /** What a verified JWT proved: header templates read it as `{jwt.sub}` and `{jwt.claims.<name>}`. */

@@ -216,12 +216,15 @@ paths:
     expect(result.stderr).toContain('--name is required with --openapi');
   });
 
-  it('skein show --format svg draws the plan of a draft', async () => {
+  it('skein show --format svg and png draw the plan of a draft', async () => {
     expect((await skeinIn(work, 'save', 'my/fine.graphql', '--gateway', url)).code).toBe(0);
     const result = await skeinIn(work, 'show', 'fine', '--format', 'svg', '--gateway', url);
     expect(result.stderr).toBe('');
-    expect(result.stdout).toMatch(/^<svg [^>]*>\n<title>Plan of fine<\/title>/);
-    const wrong = await skeinIn(work, 'show', 'fine', '--format', 'png', '--gateway', url);
-    expect(wrong.stderr).toContain('--format must be one of text, json, mermaid, dot, svg, not "png"');
+    expect(result.stdout).toMatch(/^<svg [^>]*role="img"[^>]*>\n<title>fine \(query\): /);
+    const png = await skeinIn(work, 'show', 'fine', '--format', 'png', '--gateway', url);
+    expect(png.stderr.trim()).toBe('wrote the png plan of fine to fine.png');
+    expect(readFileSync(path.join(work, 'fine.png')).subarray(1, 4).toString()).toBe('PNG');
+    const wrong = await skeinIn(work, 'show', 'fine', '--format', 'pdf', '--gateway', url);
+    expect(wrong.stderr).toContain('--format must be one of text, json, mermaid, dot, svg, png, not "pdf"');
   });
 });

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { drawFlow } from '../../src/drawing/index.js';
 import { DOORS } from '../helpers/gateway.js';
 import { HOTEL_ORDER, SALARY, STATEMENT, startWorld, type World } from './world.js';
 
@@ -157,5 +158,34 @@ describe.each(DOORS)('composites run as a dataflow (%s)', (via) => {
       expect(steps[key].status).toBe('done');
       expect(steps[key].endMs - steps[key].startMs).toBeGreaterThanOrEqual(25);
     }
+  });
+
+  it('Skein-Expose-Plan: each composite that ran comes with its flow, each step with how it ended, for a page to draw', async () => {
+    world = await startWorld({ via, failing: ['room'], composites: { 's.graphql': STATEMENT, 'hotelOrder.graphql': HOTEL_ORDER } });
+    const traced = await world.gateway.query(
+      `{ customerStatement(customerId: "1") { statement { iban } warning { message } } hotelOrder(orderId: "1") { user { name } room { type } } }`,
+      undefined,
+      { 'Skein-Expose-Plan': 'true' },
+    );
+    const flows = Object.fromEntries(traced.extensions!.plan.map((entry: any) => [entry.composite, entry.flow]));
+    expect(flows.hotelOrder.steps.map((s: any) => [s.id, s.detail, s.critical, s.status])).toEqual([
+      ['order', 'Query.order', true, 'ok'],
+      ['user', 'Query.user', true, 'ok'],
+      ['hotel', 'Query.hotel', false, undefined], // not selected, so it did not run
+      ['room', 'Query.room', false, 'error'],
+    ]);
+    expect(flows.hotelOrder.edges).toEqual([
+      { from: 'order', to: 'user', kind: 'data', label: '$userId', critical: true },
+      { from: 'order', to: 'hotel', kind: 'data', label: '$hotelId', critical: false },
+      { from: 'order', to: 'room', kind: 'data', label: '$roomId', critical: false },
+    ]);
+    // The bank verifies customer 1, so the warning is skipped by its condition.
+    expect(flows.customerStatement.steps.map((s: any) => [s.id, s.conditional, s.status])).toEqual([
+      ['verification', false, 'ok'],
+      ['statement', true, 'ok'],
+      ['warning', true, 'skipped'],
+    ]);
+    const svg = await drawFlow(flows.hotelOrder);
+    expect(svg).toContain('data-step="room" data-critical="false" data-conditional="false" data-status="error"');
   });
 });

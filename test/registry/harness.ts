@@ -1,6 +1,6 @@
 import { startDemoUpstreams, type DemoUpstreams } from '../../src/demo/index.js';
 import type { RegistryLimits } from '../../src/registry/index.js';
-import { AdminTokens, startRegistryGateway, type RunningRegistryGateway } from '../../src/server/index.js';
+import { AdminTokens, startRegistryGateway, type GatewaySettings, type RunningRegistryGateway } from '../../src/server/index.js';
 import { testSchema } from './fixtures.js';
 import { createDataDir, createTestDatabase, type StoreKind, type TestDatabase } from './stores.js';
 
@@ -32,7 +32,7 @@ export interface TestRegistryGateway {
  */
 export async function startTestRegistryGateway(
   kind: StoreKind,
-  options: { tokens?: string; seed?: boolean; limits?: Partial<RegistryLimits>; log?: (line: string) => void } = {},
+  options: { tokens?: string; seed?: boolean; limits?: Partial<RegistryLimits>; log?: (line: string) => void; settings?: Partial<GatewaySettings> } = {},
 ): Promise<TestRegistryGateway> {
   const demo: DemoUpstreams = await startDemoUpstreams({ delayMs: 0 });
   const database = kind === 'postgres' ? await createTestDatabase() : undefined;
@@ -48,6 +48,7 @@ export async function startTestRegistryGateway(
       host: '127.0.0.1',
       graphs: { urls: demo.urls },
       limits: options.limits,
+      settings: options.settings,
       log: options.log,
       warn: () => {},
     });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ORDER_SUMMARY } from '../registry/fixtures.js';
 import { ALICE, CI, startTestRegistryGateway, type TestRegistryGateway } from '../registry/harness.js';
@@ -95,6 +96,21 @@ describe.each(STORE_KINDS)('admin API on the %s store', (kind) => {
     expect(plans.data.mermaid.text).toMatch(/^flowchart LR/);
     expect(plans.data.mermaid.format).toBe('MERMAID');
     expect(plans.data.dot.text).toMatch(/^digraph/);
+  });
+
+  it('draws a draft as SVG and PNG, and gives its flow for a page to draw', async () => {
+    const plans = await gw.admin(`{
+      svg: plan(name: "orderSummary", format: SVG) { text flow }
+      png: plan(name: "orderSummary", format: PNG) { text format }
+    }`);
+    expect(plans.errors).toBeUndefined();
+    expect(plans.data.svg.text).toMatch(/^<svg [^>]*role="img"/);
+    for (const step of ['order', 'user', 'hotel']) expect(plans.data.svg.text).toContain(`class="flow-step" data-step="${step}"`);
+    expect(plans.data.svg.flow.steps.map((s: any) => s.id)).toEqual(['order', 'user', 'hotel']);
+    expect(plans.data.svg.flow.edges.map((e: any) => `${e.from}→${e.to} ${e.label}`)).toEqual(['order→user $userId', 'order→hotel $hotelId']);
+    const png = PNG.sync.read(Buffer.from(plans.data.png.text, 'base64'));
+    const width = Number(/width="(\d+)"/.exec(plans.data.svg.text)![1]);
+    expect(png.width).toBe(width * 2);
   });
 
   it('publishes, pauses and resumes, each taking effect on this gateway before the mutation answers', async () => {

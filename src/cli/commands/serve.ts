@@ -25,6 +25,7 @@ interface ServeOptions extends Partial<Record<Exclude<NumericSetting, 'shutdownT
   persistedOperations?: string;
   corsOrigins?: string;
   rateLimit?: string;
+  cache?: boolean;
   csrf?: boolean;
   exposeUpstreamErrors?: boolean;
   jwtJwksUrl?: string;
@@ -67,6 +68,9 @@ export function registerServe(program: Command): void {
     .option('--persisted-operations <file>', 'serve only the operations of this JSON manifest, id → document (env SKEIN_PERSISTED_OPERATIONS)')
     .option('--cors-origins <list>', 'origins allowed to call from a browser, comma-separated, or * (env SKEIN_CORS_ORIGINS; default: same origin only)')
     .option('--rate-limit <n/unit>', 'requests per client per s, m or h, e.g. 100/s (env SKEIN_RATE_LIMIT; counters in Redis with REDIS_URL; default: none)')
+    .option('--cache', 'cache answers and upstream calls as their @cacheControl hints allow (env SKEIN_CACHE=on; in Redis with REDIS_URL; default: off)')
+    .option('--cache-max-bytes <n>', 'bytes the in-memory cache may hold (env SKEIN_CACHE_MAX_BYTES; default 67108864)')
+    .option('--cache-max-entry-bytes <n>', 'bytes of one cached answer; larger ones are not kept (env SKEIN_CACHE_MAX_ENTRY_BYTES; default 1048576)')
     .option('--no-csrf', 'accept browser requests without a CSRF header (env SKEIN_CSRF=off)')
     .option('--jwt-jwks-url <url>', 'verify Authorization: Bearer tokens with the keys published here (env SKEIN_JWT_JWKS_URL)')
     .option('--jwt-secret <secret>', 'verify HS256 bearer tokens with this secret, 32 bytes or more (env SKEIN_JWT_SECRET; prefer the variable)')

@@ -1,4 +1,5 @@
 import { AUTHORIZATION_DIRECTIVES } from '../../server/auth/authorization.js';
+import { CACHE_CONTROL_DIRECTIVE } from '../../cache/index.js';
 import {
   isNonNullType,
   Kind,
@@ -132,8 +133,11 @@ export function compileComposite(
   const description = [plan.description, `Composite \`${name}\` (${file}). Plan: ${plan.stages.map((s) => s.join(' ‖ ')).join(' → ')}.`]
     .filter(Boolean)
     .join('\n\n');
-  // Authorization on the operation (`query hotelOrder(…) @authenticated`) guards the composite's field.
-  const guards = (operation.directives ?? []).filter((d) => AUTHORIZATION_DIRECTIVES.has(d.name.value)).map((d) => ` ${print(d)}`);
+  // Authorization on the operation (`query hotelOrder(…) @authenticated`) guards the composite's field;
+  // `@cacheControl` on it is the field's cache hint.
+  const guards = (operation.directives ?? [])
+    .filter((d) => AUTHORIZATION_DIRECTIVES.has(d.name.value) || d.name.value === CACHE_CONTROL_DIRECTIVE)
+    .map((d) => ` ${print(d)}`);
   const field = `  ${print({ kind: Kind.STRING, value: description, block: true })}\n  ${name}${args.length ? `(${args.join(', ')})` : ''}: ${types.rootType}${guards.join('')}`;
   return {
     plan,

@@ -1,4 +1,5 @@
 import { execute, GraphQLError, type GraphQLSchema } from 'graphql';
+import { flowOf } from '../explain/plan-flow.js';
 import type { CompositePlan, PlanStep } from '../plan.js';
 import { exportValue } from './export-values.js';
 import { PlanTrace, type CompositeTrace } from './plan-trace.js';
@@ -114,8 +115,11 @@ export async function executePlan(run: PlanRun): Promise<Record<string, unknown>
     if (outcome.status === 'skipped' && outcome.error) placeError(merged, outcome.error, key);
   }
   for (const { error, key } of errors) placeError(merged, error, key);
+  if (traced) traced.flow = flowOf(plan, new Map(traced.steps.map((step) => [step.step, FLOW_STATUS[step.status]])));
   return merged;
 }
+
+const FLOW_STATUS = { done: 'ok', failed: 'error', skipped: 'skipped' } as const;
 
 /** The selected steps and everything they depend on, in document order; all steps of a mutation. */
 function stepsToRun(plan: CompositePlan, selected: ReadonlySet<string> | undefined): PlanStep[] {

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import type { FlowInput } from '../../drawing/index.js';
 
 /** One step's run, as reported with `Skein-Expose-Plan: true`. Times are ms since the request began. */
 export interface StepTrace {
@@ -15,6 +16,8 @@ export interface CompositeTrace {
   readonly stages: readonly (readonly string[])[];
   readonly criticalPath: readonly string[];
   readonly steps: StepTrace[];
+  /** The plan as the drawing's input, each step's status after the run: a page draws it with src/drawing. */
+  flow?: FlowInput;
 }
 
 const TRACE = Symbol('skein.planTrace');

@@ -1,14 +1,21 @@
 import { print } from 'graphql';
 import type { CompositePlan } from '../plan.js';
 import { planEdges } from './plan-edges.js';
-import { planToSvg } from './plan-svg.js';
+import { flowOf } from './plan-flow.js';
 
-export type PlanFormat = 'text' | 'json' | 'mermaid' | 'dot' | 'svg';
+export type PlanFormat = 'text' | 'json' | 'mermaid' | 'dot' | 'svg' | 'png';
 
-export const PLAN_FORMATS: readonly PlanFormat[] = ['text', 'json', 'mermaid', 'dot', 'svg'];
+export const PLAN_FORMATS: readonly PlanFormat[] = ['text', 'json', 'mermaid', 'dot', 'svg', 'png'];
 
-/** A plan as readable text, JSON, a Mermaid flowchart, a Graphviz DOT graph or an SVG picture. */
-export function explainPlan(plan: CompositePlan, format: PlanFormat): string {
+/**
+ * A plan as readable text, JSON, a Mermaid flowchart, a Graphviz DOT graph, or a picture:
+ * SVG text or PNG bytes, laid out by ELK (src/drawing), the drawing the console shows too.
+ * The drawing code (elkjs, resvg) is loaded on the first picture only, in a worker thread.
+ */
+export async function explainPlan(plan: CompositePlan, format: 'png'): Promise<Uint8Array>;
+export async function explainPlan(plan: CompositePlan, format: Exclude<PlanFormat, 'png'>): Promise<string>;
+export async function explainPlan(plan: CompositePlan, format: PlanFormat): Promise<string | Uint8Array>;
+export async function explainPlan(plan: CompositePlan, format: PlanFormat): Promise<string | Uint8Array> {
   switch (format) {
     case 'json':
       return JSON.stringify(planToJSON(plan), null, 2);
@@ -17,9 +24,16 @@ export function explainPlan(plan: CompositePlan, format: PlanFormat): string {
     case 'dot':
       return toDot(plan);
     case 'svg':
-      return planToSvg(plan);
+    case 'png': {
+      const { drawFlow } = await import('../../drawing/index.js');
+      const { layoutInThread } = await import('./drawing-worker.js');
+      const svg = await drawFlow(flowOf(plan), { engine: layoutInThread });
+      if (format === 'svg') return svg;
+      const { svgToPng } = await import('./svg-to-png.js');
+      return svgToPng(svg);
+    }
     default:
-      return toText(plan);
+      return planToText(plan);
   }
 }
 
@@ -47,7 +61,8 @@ export function planToJSON(plan: CompositePlan) {
   };
 }
 
-function toText(plan: CompositePlan): string {
+/** The plan as readable text: stages, a table of steps, the critical path. */
+export function planToText(plan: CompositePlan): string {
   const lines = [`${plan.name}  (${plan.operation}, ${plan.file})`];
   if (plan.description) lines.push(...plan.description.split('\n').map((l) => `  ${l}`));
   lines.push('');

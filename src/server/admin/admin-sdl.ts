@@ -55,7 +55,10 @@ enum PlanFormat {
   JSON
   MERMAID
   DOT
+  "A standalone SVG picture of the flow, laid out by ELK."
   SVG
+  "The same picture as a PNG image, base64-encoded in Plan.text."
+  PNG
 }
 
 enum ExportFormat {
@@ -205,6 +208,8 @@ type Plan {
   text: String!
   "The plan as data, whatever the format."
   json: JSON!
+  "What the drawing shows (steps, arrows, critical path), whatever the format: a FlowInput for src/drawing's layoutFlow/drawFlow."
+  flow: JSON!
 }
 
 type Export {

@@ -97,7 +97,15 @@ export async function callComposite(request: EndpointRequest): Promise<EndpointA
   }
   const empty = value === null || Object.values(value).every((v) => v === null);
   if (empty && errors?.length) return { status: agreedClientError(result.errors!) ?? 502, body: { data: value, errors } };
-  return { status: 200, body: errors?.length ? { data: value, errors } : { data: value } };
+  if (errors?.length) return { status: 200, body: { data: value, errors } };
+  return { status: 200, headers: cacheHeadersOf(result), body: { data: value } };
+}
+
+/** The response cache's `Cache-Control` and `Age` for a GET answer (with --cache); none otherwise, and the route says no-store. */
+function cacheHeadersOf(result: ExecutionResult): Record<string, string> | undefined {
+  const headers = (result.extensions?.http as { headers?: Record<string, string> } | undefined)?.headers;
+  if (!headers?.['cache-control']) return undefined;
+  return headers.age === undefined ? { 'cache-control': headers['cache-control'] } : { 'cache-control': headers['cache-control'], age: headers.age };
 }
 
 const documents = new WeakMap<Graph, Map<string, DocumentNode>>();

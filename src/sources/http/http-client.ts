@@ -6,6 +6,7 @@ import type { SourceConfig } from '../protocol.js';
 import { UpstreamError, UpstreamErrorCode } from '../upstream-error.js';
 import { AttemptFailure } from './attempt-failure.js';
 import { DEADLINE_PASSED, Deadline } from './deadline.js';
+import type { CallCache } from './call-cache.js';
 import type { RequestBudget } from './request-budget.js';
 import { resiliencePolicyOf, type ResiliencePolicy } from './resilience-policy.js';
 import type { SourceGuard } from './source-guard.js';
@@ -31,6 +32,8 @@ export interface HttpCall {
   readonly isReply?: (answer: HttpAnswer) => boolean;
   /** What the client request that caused the call may still spend (calls, bytes, time). */
   readonly budget?: RequestBudget;
+  /** Where a read-only call's answer may already be (the request's, when the gateway caches). */
+  readonly cache?: CallCache;
 }
 
 export interface HttpAnswer {
@@ -79,9 +82,24 @@ export class HttpClient {
   /**
    * Sends one call and reads the whole body, within the source's deadline, retrying an
    * idempotent call after a retryable failure. Non-2xx answers are returned, not thrown;
-   * everything else that goes wrong rejects with an UpstreamError.
+   * everything else that goes wrong rejects with an UpstreamError. A read-only call with
+   * a `cache` is answered from it when it can, and its 2xx answer offered to it.
    */
   async send(call: HttpCall): Promise<HttpAnswer> {
+    const cache = call.idempotent ? call.cache : undefined;
+    if (!cache) return this.#send(call);
+    const cached = await cache.read(call);
+    if (cached) {
+      // Not a call (no slot, no breaker, no count), but what it hands the request still counts.
+      call.budget?.received(cached.body.length);
+      return cached;
+    }
+    const answer = await this.#send(call);
+    if (answer.status >= 200 && answer.status <= 299) cache.write(call, answer);
+    return answer;
+  }
+
+  async #send(call: HttpCall): Promise<HttpAnswer> {
     const guard = this.#guard;
     const budget = call.budget;
     // Throws when the request may start no further call; then nothing is sent or counted.

@@ -146,6 +146,7 @@ export function compileRestOperation(definition: OperationDefinition<HttpClient>
         label: name,
         signal: context.request?.signal,
         budget: context.budget,
+        cache: context.callCache,
         idempotent,
       });
       if (answer.status < 200 || answer.status > 299) {

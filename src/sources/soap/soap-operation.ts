@@ -71,6 +71,7 @@ export function compileSoapOperation(definition: OperationDefinition<SoapClient>
         label,
         signal: context.request?.signal,
         budget: context.budget,
+        cache: context.callCache,
         idempotent: safe,
         isReply: isFaultAnswer,
       });
