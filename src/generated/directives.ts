@@ -26,6 +26,16 @@ export type DiscriminatorMapping = {
   readonly value: Scalars['String']['input'];
 };
 
+/**
+ * A condition on a message: it is delivered only when the value at `field` (a dotted path into the
+ * message's JSON) equals `value`: a constant, or a template naming the field's arguments ("{hotelId}").
+ * A condition whose arguments are all null is left out.
+ */
+export type EventFilter = {
+  readonly field: Scalars['String']['input'];
+  readonly value: Scalars['String']['input'];
+};
+
 /** HTTP methods a @rest field can call. */
 export type HttpMethod =
   | 'DELETE'
@@ -93,6 +103,8 @@ export type SourceHeader = {
 /** The protocol of a source. */
 export type SourceKind =
   | 'GRAPHQL'
+  | 'MQTT'
+  | 'NATS'
   | 'REST'
   | 'SOAP';
 
@@ -159,6 +171,13 @@ export interface GraphqlDirectiveArgs {
   source: string;
 }
 
+/** Arguments of `@publish`, as coerced by graphql-js. */
+export interface PublishDirectiveArgs {
+  messageId?: string | null;
+  source: string;
+  subject: string;
+}
+
 /** Arguments of `@rest`, as coerced by graphql-js. */
 export interface RestDirectiveArgs {
   /** Name of the argument sent as the request body. */
@@ -191,6 +210,8 @@ export interface SoapDirectiveArgs {
 export interface SourceDirectiveArgs {
   /** Fail fast (UPSTREAM_CIRCUIT_OPEN) after consecutive failures; probe again later. */
   circuitBreaker?: SourceCircuitBreaker | null;
+  /** MQTT: a fixed client id makes the session persistent: QoS 1 messages that arrive while the gateway is away are kept for it. */
+  clientId?: string | null;
   /** GRAPHQL: the source is an Apollo Federation subgraph; its @entity types are resolved through _entities. */
   federation: boolean;
   /** Incoming request headers that may be passed on to this source (an allowlist). */
@@ -211,9 +232,13 @@ export interface SourceDirectiveArgs {
   soapHeaders?: ReadonlyArray<string> | null;
   /** SOAP: choose the WSDL's port of this SOAP version. */
   soapVersion?: SoapVersion | null;
+  /** NATS: the JetStream stream that stores what is published and that durable consumers (triggers) read. */
+  stream?: string | null;
+  /** NATS: when the stream does not exist, it is created with these subjects. */
+  streamSubjects?: ReadonlyArray<string> | null;
   /** Time allowed for a whole call, in milliseconds: retries, queueing and reading the body included. */
   timeoutMs: number;
-  /** Base URL (REST) or service endpoint (SOAP). */
+  /** Base URL (REST), service endpoint (SOAP) or broker (NATS: nats://host:4222, MQTT: mqtt://host:1883). */
   url?: string | null;
   /** SOAP: a WS-Security UsernameToken for every call. */
   wsSecurity?: WsSecurity | null;
@@ -225,6 +250,13 @@ export interface SourceDirectiveArgs {
   wsdlPort?: string | null;
   /** SOAP: the service to call, when the WSDL has several. */
   wsdlService?: string | null;
+}
+
+/** Arguments of `@subscribe`, as coerced by graphql-js. */
+export interface SubscribeDirectiveArgs {
+  filter?: ReadonlyArray<EventFilter> | null;
+  source: string;
+  subject: string;
 }
 
 /** Arguments of `@wire`, as coerced by graphql-js. */

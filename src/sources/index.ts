@@ -3,8 +3,19 @@ import { restProtocol } from './rest/index.js';
 import { soapProtocol } from './soap/index.js';
 import { graphqlProtocol } from './graphql/index.js';
 import { sourceDirectiveSDL } from './source-directive.js';
+import { mqttProtocol, natsProtocol } from './events/event-protocol.js';
 
-export type { IncomingRequest, Operation, OperationDefinition, Protocol, RequestContext, RequestIdentity, SourceConfig, SourceKind } from './protocol.js';
+export type {
+  IncomingRequest,
+  Operation,
+  OperationDefinition,
+  Protocol,
+  RequestContext,
+  RequestIdentity,
+  SourceConfig,
+  SourceKind,
+  SubscriptionOperation,
+} from './protocol.js';
 export type { CallCache } from './http/call-cache.js';
 export { hasCallerHeaders } from './source-headers.js';
 export type { HttpAnswer, HttpCall } from './http/http-client.js';
@@ -22,6 +33,8 @@ export const protocols: ReadonlyMap<SourceKind, Protocol> = new Map<SourceKind, 
   ['REST', restProtocol as Protocol],
   ['SOAP', soapProtocol as Protocol],
   ['GRAPHQL', graphqlProtocol as Protocol],
+  ['NATS', natsProtocol as Protocol],
+  ['MQTT', mqttProtocol as Protocol],
 ]);
 
 /** SDL of every directive, input and scalar a source file may use. */
@@ -32,7 +45,8 @@ export function sourcesSDL(): string {
       all.map((p) => p.kind),
       all.map((p) => p.sourceArguments).filter(Boolean),
     ),
-    ...all.map((p) => p.sdl),
+    // Protocols that share directives (NATS and MQTT: @publish, @subscribe) share their SDL.
+    ...new Set(all.map((p) => p.sdl)),
   ].join('\n');
 }
 export { enumValueName, fieldName, isValidGraphQLName, NameRegistry, typeName } from './naming.js';
