@@ -1,3 +1,6 @@
+import http from 'node:http';
+import { Socket } from 'node:net';
+import type { DocumentNode, ExecutionResult } from 'graphql';
 import type { Graph } from '../graph/index.js';
 import { ADMIN_ENDPOINT, createAdminHandler, type AdminHandler, type AdminOptions } from './admin/index.js';
 import { CAPABILITIES_PREFIX, createCapabilitiesHandler } from './capabilities/index.js';
@@ -68,6 +71,12 @@ export interface RunningGateway {
   shutdown(deadlineMs?: number): Promise<{ readonly cutOff: number }>;
   /** `shutdown`, without the count. */
   close(deadlineMs?: number): Promise<void>;
+  /**
+   * Runs a document the gateway wrote itself, with no client behind it (a sync job's
+   * reads and writes), through the pipeline like /api's, on the graph served now: the
+   * sources' resilience, the request budget and error masking apply.
+   */
+  execute(document: DocumentNode, variables: Record<string, unknown>, headers?: http.IncomingHttpHeaders): Promise<ExecutionResult>;
 }
 
 /**
@@ -184,7 +193,23 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     metrics,
     shutdown,
     close: async (deadlineMs) => void (await shutdown(deadlineMs)),
+    async execute(document, variables, headers = {}) {
+      const lease = live.acquire();
+      try {
+        return await graphql.execute({ ...internalRequest(headers), graph: lease.graph, document, variables });
+      } finally {
+        lease.release();
+      }
+    },
   };
+}
+
+/** A request of the gateway's own, on no connection: what the pipeline reads of a request (method, headers) and nothing else. */
+function internalRequest(headers: http.IncomingHttpHeaders): { req: http.IncomingMessage; res: http.ServerResponse } {
+  const req = new http.IncomingMessage(new Socket());
+  req.method = 'POST';
+  req.headers = { 'user-agent': 'skein-internal', ...headers };
+  return { req, res: new http.ServerResponse(req) };
 }
 
 function isLiveGraph(graph: Graph | LiveGraph): graph is LiveGraph {

@@ -9,6 +9,7 @@ import { REQUEST_ID_HEADER, requestIdFrom } from '../request-id.js';
 import { DeniedAttempts } from './denied-attempts.js';
 import type { RouteHandler } from '../http-server.js';
 import { useCsrfPrevention } from '../use-csrf-prevention.js';
+import type { SyncService } from '../../sync/index.js';
 import type { AdminContext } from './admin-context.js';
 import { adminResolvers } from './admin-resolvers.js';
 import { adminSDL } from './admin-sdl.js';
@@ -20,6 +21,8 @@ export interface AdminOptions {
   readonly registry: Registry;
   readonly served: ServedGraph;
   readonly workbench: Workbench;
+  /** Sync jobs, when this gateway runs them (the registry gateway's). */
+  readonly sync?: SyncService;
   /** Required unless `dev` is set; with tokens, `dev` changes nothing. */
   readonly tokens: AdminTokens | undefined;
   /** Without tokens: no authentication, every change made as `dev`. */
@@ -82,6 +85,7 @@ export function createAdminHandler(options: AdminOptions): AdminHandler {
       registry: options.registry,
       served: options.served,
       workbench: options.workbench,
+      sync: options.sync,
       changed,
       gatewayName: options.gatewayName(),
     }),
