@@ -16,7 +16,6 @@ export async function startPgBossEngine(databaseUrl: string, settings: JobEngine
     schedule: false,
     supervise: true,
     maintenanceIntervalSeconds: Math.max(1, Math.min(60, Math.floor(settings.expireSeconds / 2))),
-    monitorStateIntervalSeconds: undefined,
   });
   boss.on('error', (error) => warn(`sync job engine (pg-boss): ${error.message}`));
   await boss.start();

@@ -83,7 +83,8 @@ export class SyncRunner {
         await store.pause(run.id, page.error, resumeAt);
         return { kind: 'paused', resumeAt, error: page.error };
       }
-      const records = page.records.map((record) => ({ ...record, ...definition.constants }));
+      // The cursor field is read for the checkpoint, not written (select it twice, aliased, to write it too).
+      const records = page.records.map((record) => withoutField({ ...record, ...definition.constants }, definition.cursor?.field));
       const byKey = new Map<string, Record<string, unknown>>();
       for (const record of records) {
         const key = record[definition.key];
@@ -129,7 +130,7 @@ export class SyncRunner {
         await store.recordOutcome(run, { key: f.key, outcome: 'failed', counter: 'failed', operation: f.kind, record: f.record, hash: f.hash, error: f.error });
       }
       if (definition.cursor) {
-        for (const record of records) cursorTo = later(cursorTo, record[definition.cursor.field]);
+        for (const record of page.records) cursorTo = later(cursorTo, record[definition.cursor.field]);
       }
       await store.countRead(run.id, pending.length);
       position = nextPosition(definition, position, page.records.length, page.next);
@@ -278,6 +279,12 @@ function later(current: string | null, value: unknown): string | null {
   if (current === null) return text;
   if (typeof value === 'number' && !Number.isNaN(Number(current))) return value > Number(current) ? text : current;
   return text > current ? text : current;
+}
+
+function withoutField(record: Record<string, unknown>, field: string | undefined): Record<string, unknown> {
+  if (field === undefined || !(field in record)) return record;
+  const { [field]: _dropped, ...rest } = record;
+  return rest;
 }
 
 function pathOf(value: unknown, path: string): unknown {
