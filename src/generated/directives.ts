@@ -52,9 +52,22 @@ export type RestParam = {
   readonly explode?: InputMaybe<Scalars['Boolean']['input']>;
   /** Name on the wire. */
   readonly name: Scalars['String']['input'];
+  /** How a list or object value is written in the query (headers are always simple). */
+  readonly style?: InputMaybe<RestParamStyle>;
   /** A template: "{status}" takes an argument, "Bearer {token}" mixes in text, "json" is a constant. Omitted when every placeholder is null. */
   readonly value: Scalars['String']['input'];
 };
+
+/** How a query parameter carries a list or an object (OpenAPI's parameter styles). */
+export type RestParamStyle =
+  /** filter[role]=admin&filter[active]=true */
+  | 'DEEP_OBJECT'
+  /** ids=1&ids=2 (explode) or ids=1,2; an object's properties as parameters (role=admin&active=true) or filter=role,admin,active,true */
+  | 'FORM'
+  /** ids=1|2 */
+  | 'PIPE_DELIMITED'
+  /** ids=1%202 */
+  | 'SPACE_DELIMITED';
 
 /** A SOAP protocol version, to choose between a WSDL's SOAP 1.1 and SOAP 1.2 ports. */
 export type SoapVersion =
@@ -69,7 +82,7 @@ export type SourceCircuitBreaker = {
   readonly halfOpenAfterMs?: InputMaybe<Scalars['Int']['input']>;
 };
 
-/** A header sent on every call to a source. The value may name environment variables: "Bearer {env.SKEIN_SOURCE_SHOP_TOKEN}" (SKEIN_SOURCE_* may be read; SKEIN_ENV_ALLOW allows others). */
+/** A header sent on every call to a source. The value may name environment variables: "Bearer {env.SKEIN_SOURCE_SHOP_TOKEN}" (SKEIN_SOURCE_* may be read; SKEIN_ENV_ALLOW allows others), and the caller's verified token: "{jwt.sub}", "{jwt.claims.tenant}" (left out when the caller sent none). */
 export type SourceHeader = {
   readonly name: Scalars['String']['input'];
   readonly value: Scalars['String']['input'];

@@ -146,6 +146,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const mcp = createMcpHandler({
     acquire: () => live.acquire(),
     execute: (operation) => graphql.execute(operation),
+    refuseToken: (request) => graphql.refuseToken(request),
     current: () => live.current(),
     subscribe: live.subscribe?.bind(live),
     maxBodyBytes: settings.maxBodyBytes,

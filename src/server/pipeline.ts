@@ -4,7 +4,7 @@ import { execute, GraphQLError, subscribe, type DocumentNode, type ExecutionResu
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { renderGraphiQL } from './render-graphiql.js';
 import type { Graph } from '../graph/index.js';
-import { RequestBudget, type RequestContext } from '../sources/index.js';
+import { RequestBudget, type IncomingRequest, type RequestContext } from '../sources/index.js';
 import { createFastLane } from './fast-lane.js';
 import { createResultFinisher, isGraphQLError, useFinishResult } from './finish-result.js';
 import { readBody, withBody } from './read-body.js';
@@ -20,8 +20,8 @@ import { useExposePlan } from './use-expose-plan.js';
 import { usePersistedOperations } from './use-persisted-operations.js';
 import { useRequestBudget } from './use-request-budget.js';
 import { useRequestLimits } from './use-request-limits.js';
-import { createJwtVerifier } from './auth/jwt-verifier.js';
-import { useJwt } from './auth/use-jwt.js';
+import { createJwtVerifier, type JwtVerifier } from './auth/jwt-verifier.js';
+import { identify, useJwt } from './auth/use-jwt.js';
 import { createRateLimits, type RateLimits } from './rate-limits.js';
 import { useRateLimit } from './use-rate-limit.js';
 
@@ -66,6 +66,12 @@ export interface GraphQLPipeline {
    * documents clients write, so they do not apply.
    */
   execute(operation: TrustedOperation): Promise<ExecutionResult>;
+  /**
+   * The refusal a request's bearer token earns (401, UNAUTHENTICATED, naming the check),
+   * for a door that must answer before any GraphQL runs (/mcp's HTTP layer); undefined
+   * when the token passes, when there is none, or when tokens are not checked.
+   */
+  refuseToken(request: IncomingRequest): Promise<GraphQLError | undefined>;
 }
 
 /**
@@ -80,7 +86,8 @@ export function createGraphQLPipeline(options: PipelineOptions): GraphQLPipeline
   const settings: GatewaySettings = { ...DEFAULT_SETTINGS, ...options.settings };
   const log = options.log ?? ((line: string) => console.error(line));
   const rateLimits = options.rateLimits ?? createRateLimits({ keyPrefix: settings.redisKeyPrefix, log });
-  const plugins = pipelinePlugins(settings, options.metrics, log, rateLimits);
+  const verify = settings.jwt ? createJwtVerifier(settings.jwt) : undefined;
+  const plugins = pipelinePlugins(settings, options.metrics, log, rateLimits, verify);
   const finish = createResultFinisher(options.metrics, settings);
   // yoga's own HTTP answers: the finishing step for JSON results, JSON bodies for its bare 4xx.
   const yoga = createYogaApp(options, settings, [...plugins, useFinishResult(finish), useErrorBodies()], log);
@@ -118,6 +125,16 @@ export function createGraphQLPipeline(options: PipelineOptions): GraphQLPipeline
       }
       return (await enveloped.execute({ schema: enveloped.schema, document, variableValues: variables, contextValue })) as ExecutionResult;
     },
+    async refuseToken(request) {
+      if (!verify) return undefined;
+      try {
+        await identify(verify, request);
+        return undefined;
+      } catch (error) {
+        if (isGraphQLError(error)) return error;
+        throw error;
+      }
+    },
   };
 }
 
@@ -127,6 +144,7 @@ function pipelinePlugins(
   metrics: GatewayMetrics | undefined,
   log: (line: string) => void,
   rateLimits: RateLimits,
+  verify: JwtVerifier | undefined,
 ): GatewayPlugin[] {
   return [
     // graphql-js executes, in both doors: the reference implementation, and faster than
@@ -136,7 +154,7 @@ function pipelinePlugins(
     ...(settings.csrf ? [useCsrfPrevention()] : []),
     ...(settings.persistedOperations ? [usePersistedOperations(settings.persistedOperations)] : []),
     // Only when tokens are checked: without it, no request pays for it.
-    ...(settings.jwt ? [useJwt(createJwtVerifier(settings.jwt))] : []),
+    ...(verify ? [useJwt(verify)] : []),
     useRequestLimits(settings),
     useRateLimit(rateLimits, settings.rateLimit),
     useRequestBudget(settings),

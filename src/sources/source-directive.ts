@@ -21,7 +21,7 @@ import {
 import path from 'node:path';
 import type { DocumentScope } from './document-scope.js';
 import type { SourceConfig, SourceKind } from './protocol.js';
-import { parseTemplate } from './template.js';
+import { isJwtPath, parseTemplate, type Template } from './template.js';
 
 /** SDL of `@source` and the scalars and directives shared by every protocol. */
 export function sourceDirectiveSDL(kinds: readonly SourceKind[], protocolArguments: readonly string[]): string {
@@ -29,7 +29,7 @@ export function sourceDirectiveSDL(kinds: readonly SourceKind[], protocolArgumen
 """The protocol of a source."""
 enum SourceKind { ${kinds.join(' ')} }
 
-"""A header sent on every call to a source. The value may name environment variables: "Bearer {env.SKEIN_SOURCE_SHOP_TOKEN}" (SKEIN_SOURCE_* may be read; SKEIN_ENV_ALLOW allows others)."""
+"""A header sent on every call to a source. The value may name environment variables: "Bearer {env.SKEIN_SOURCE_SHOP_TOKEN}" (SKEIN_SOURCE_* may be read; SKEIN_ENV_ALLOW allows others), and the caller's verified token: "{jwt.sub}", "{jwt.claims.tenant}" (left out when the caller sent none)."""
 input SourceHeader { name: String!, value: String! }
 
 """
@@ -158,6 +158,8 @@ function readSource(
     throw new SchemaError(`source name "${name}" must start with a letter and use letters, digits, _ or -`, node);
   }
   const headers: Record<string, string> = {};
+  const callerHeaders: { name: string; template: Template }[] = [];
+  const callerHeaderEnv: Record<string, string | undefined> = {};
   for (const header of (values.headers as { name: string; value: string }[] | null) ?? []) {
     let template;
     try {
@@ -165,15 +167,30 @@ function readSource(
     } catch (error) {
       throw new SchemaError(`source "${name}", header ${header.name}: ${(error as Error).message}`, node);
     }
+    const envNames: string[] = [];
     for (const placeholder of template.placeholders) {
+      if (isJwtPath(placeholder)) continue;
       if (placeholder.length !== 2 || placeholder[0] !== 'env') {
-        throw new SchemaError(`source "${name}", header ${header.name}: only {env.NAME} placeholders are allowed`, node);
+        throw new SchemaError(
+          `source "${name}", header ${header.name}: {${placeholder.join('.')}} is not a placeholder a source header can fill;` +
+            ' use {env.NAME}, {jwt.sub} or {jwt.claims.NAME}',
+          node,
+        );
       }
       const refused = envRefusal(placeholder[1], env);
       if (refused) throw new SchemaError(`source "${name}", header ${header.name}: ${refused}`, node);
       if (env[placeholder[1]] === undefined) {
         throw new SchemaError(`source "${name}", header ${header.name}: environment variable ${placeholder[1]} is not set`, node);
       }
+      envNames.push(placeholder[1]);
+      // A value from the environment is a secret, wherever it ends up.
+      registerSecret(env[placeholder[1]]!);
+    }
+    if (template.placeholders.some(isJwtPath)) {
+      // Filled in per call, from the caller's verified token.
+      callerHeaders.push({ name: header.name.toLowerCase(), template });
+      for (const envName of envNames) callerHeaderEnv[envName] = env[envName];
+      continue;
     }
     const value = template.render({ env }) ?? '';
     headers[header.name.toLowerCase()] = value;
@@ -203,6 +220,8 @@ function readSource(
     kind: values.kind as SourceKind,
     url,
     headers,
+    callerHeaders,
+    callerHeaderEnv,
     forwardHeaders: ((values.forwardHeaders as string[] | null) ?? []).map((h) => h.toLowerCase()),
     timeoutMs: Number(values.timeoutMs),
     options: values,

@@ -65,6 +65,11 @@ export function parseTemplate(text: string): Template {
   };
 }
 
+/** `{jwt.sub}` or `{jwt.claims.<name>…}`: what a verified token proved about the caller. */
+export function isJwtPath(path: readonly string[]): boolean {
+  return path[0] === 'jwt' && ((path[1] === 'sub' && path.length === 2) || (path[1] === 'claims' && path.length > 2));
+}
+
 /** Reads a dotted path; undefined as soon as a step is missing. */
 export function lookup(values: unknown, path: readonly string[]): unknown {
   let current = values;

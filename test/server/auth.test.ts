@@ -244,7 +244,7 @@ describe.each(DOORS)('authentication and authorization (%s)', (via) => {
     expect(upstream.received.length).toBe(before + 1);
   });
 
-  it('/mcp reports refusals as tool errors with the same codes, calling nothing it refuses', async () => {
+  it('/mcp answers a bad token 401 at the HTTP layer and a missing scope as a tool error, calling nothing it refuses', async () => {
     const call = async (headers: Record<string, string>) => {
       const client = new Client({ name: 'auth-test', version: '1.0.0' });
       await client.connect(new StreamableHTTPClientTransport(new URL(gateway.gateway.mcpUrl), { requestInit: { headers } }));
@@ -258,9 +258,19 @@ describe.each(DOORS)('authentication and authorization (%s)', (via) => {
     const forbidden = await call(bearer(await token()));
     expect(forbidden.isError).toBe(true);
     expect(JSON.stringify(forbidden.content)).toContain('FORBIDDEN');
-    const expired = await call(bearer(await token({}, (jwt) => jwt.setExpirationTime(now() - 120))));
-    expect(expired.isError).toBe(true);
-    expect(JSON.stringify(expired.content)).toContain('UNAUTHENTICATED');
+    // A token that fails a check never reaches a session: 401 with the Bearer challenge, as MCP's authorization asks.
+    const expiredToken = await token({}, (jwt) => jwt.setExpirationTime(now() - 120));
+    await expect(call(bearer(expiredToken))).rejects.toThrow(/the bearer token was rejected: it has expired \(exp\)/);
+    const raw = await fetch(gateway.gateway.mcpUrl, {
+      method: 'POST',
+      headers: { ...bearer(expiredToken), 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+    });
+    expect(raw.status).toBe(401);
+    expect(raw.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+    const refusal = await raw.text();
+    expect(refusal).toMatch(/expired \(exp\)/);
+    expect(refusal).not.toContain(expiredToken.split('.')[1]);
     expect(upstream.received.length).toBe(before);
   });
 

@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { IncomingRequest } from '../../sources/index.js';
 import type { GatewayPlugin } from '../gateway-plugin.js';
-import { TokenRejected, type JwtVerifier } from './jwt-verifier.js';
+import { TokenRejected, type JwtVerifier, type VerifiedToken } from './jwt-verifier.js';
 
 /**
  * Verifies the `Authorization: Bearer` token of each request as its context is built,
@@ -15,16 +15,26 @@ export function useJwt(verify: JwtVerifier): GatewayPlugin {
   return {
     name: 'jwt',
     async onContextBuilding({ context, extendContext }) {
-      const token = bearerToken((context as { request?: IncomingRequest }).request);
-      if (token === undefined) return;
-      try {
-        extendContext({ jwt: await verify(token) });
-      } catch (error) {
-        if (error instanceof TokenRejected) throw unauthenticated(error.message, 'invalid_token');
-        throw error;
-      }
+      const jwt = await identify(verify, (context as { request?: IncomingRequest }).request);
+      if (jwt) extendContext({ jwt });
     },
   };
+}
+
+/**
+ * What the request's bearer token proves: undefined without one; a GraphQLError (401,
+ * UNAUTHENTICATED, naming the check) thrown when it fails a check. The plugin above and
+ * the doors that must answer 401 before any GraphQL runs (/mcp) both ask here.
+ */
+export async function identify(verify: JwtVerifier, request: IncomingRequest | undefined): Promise<VerifiedToken | undefined> {
+  const token = bearerToken(request);
+  if (token === undefined) return undefined;
+  try {
+    return await verify(token);
+  } catch (error) {
+    if (error instanceof TokenRejected) throw unauthenticated(error.message, 'invalid_token');
+    throw error;
+  }
 }
 
 /** The token of an `Authorization: Bearer …` header; undefined without one (other schemes are not ours). */

@@ -1,12 +1,14 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
-import type { ExecutionResult } from 'graphql';
+import type { ExecutionResult, GraphQLError } from 'graphql';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { CallToolRequestSchema, isInitializeRequest, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { Graph } from '../../graph/index.js';
+import type { IncomingRequest } from '../../sources/index.js';
 import type { RouteHandler } from '../http-server.js';
+import { headersOf } from '../node-request.js';
 import type { TrustedOperation } from '../pipeline.js';
 import { readBody } from '../read-body.js';
 import { callTool } from './call-tool.js';
@@ -33,6 +35,13 @@ export interface McpOptions {
    * MCP transport asks of servers against DNS rebinding. Programs send no Origin.
    */
   readonly allowedOrigins?: readonly string[];
+  /**
+   * The refusal a request's bearer token earns (the pipeline's `refuseToken`): a token
+   * that fails a check is answered 401 at the HTTP layer, as MCP's authorization asks,
+   * before a session sees the message. A token that passes but lacks a composite's
+   * scopes is the tool's error (FORBIDDEN), since a session may call other tools.
+   */
+  readonly refuseToken?: (request: IncomingRequest) => Promise<GraphQLError | undefined>;
   /** Open sessions at most at once; an initialization past it answers 503. */
   readonly maxSessions?: number;
   /** A session with no request for this long, and no open stream, is closed. */
@@ -109,6 +118,12 @@ export function createMcpHandler(options: McpOptions): McpHandler {
     if (req.method !== 'POST' && req.method !== 'GET' && req.method !== 'DELETE') {
       res.setHeader('allow', 'POST, GET, DELETE');
       return rpcError(res, 405, `${MCP_PATH} takes POST (messages), GET (the notification stream) and DELETE (ending a session)`);
+    }
+    const refusal = await options.refuseToken?.({ headers: headersOf(req.headers) });
+    if (refusal) {
+      const challenge = (refusal.extensions.http as { headers?: Record<string, string> } | undefined)?.headers?.['www-authenticate'];
+      if (challenge) res.setHeader('www-authenticate', challenge);
+      return rpcError(res, 401, refusal.message);
     }
     const id = header(req, 'mcp-session-id');
     let body: unknown;

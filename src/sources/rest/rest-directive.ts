@@ -11,6 +11,18 @@ enum RestBodyEncoding {
   FORM
 }
 
+"""How a query parameter carries a list or an object (OpenAPI's parameter styles)."""
+enum RestParamStyle {
+  "ids=1&ids=2 (explode) or ids=1,2; an object's properties as parameters (role=admin&active=true) or filter=role,admin,active,true"
+  FORM
+  "filter[role]=admin&filter[active]=true"
+  DEEP_OBJECT
+  "ids=1%202"
+  SPACE_DELIMITED
+  "ids=1|2"
+  PIPE_DELIMITED
+}
+
 """A query parameter or header of a REST call."""
 input RestParam {
   "Name on the wire."
@@ -19,6 +31,8 @@ input RestParam {
   value: String!
   "For a list value: true repeats the parameter (ids=1&ids=2), false joins with commas (ids=1,2)."
   explode: Boolean = true
+  "How a list or object value is written in the query (headers are always simple)."
+  style: RestParamStyle = FORM
 }
 
 """Resolves a Query or Mutation field by calling a REST endpoint of a source."""

@@ -12,15 +12,19 @@ import { SchemaError } from '../../errors/schema-error.js';
 import type { HttpClient } from '../http/http-client.js';
 import type { Operation, OperationDefinition, RequestContext } from '../protocol.js';
 import { envRefusal } from '../env-access.js';
-import { parseTemplate, lookup, type Template } from '../template.js';
+import { isJwtPath, parseTemplate, lookup, type Template } from '../template.js';
+import { addCallerHeaders } from '../source-headers.js';
 import { UpstreamError, UpstreamErrorCode } from '../upstream-error.js';
 import { inputToWire, type ToWire } from '../wire-names.js';
-import type { RestDirectiveArgs, RestParam } from '../../generated/directives.js';
+import type { RestDirectiveArgs, RestParam, RestParamStyle } from '../../generated/directives.js';
 
 interface CompiledParam {
   readonly name: string;
   readonly template: Template;
   readonly explode: boolean;
+  readonly style: RestParamStyle;
+  /** GraphQL names → wire names, for an object-valued argument named alone (`{filter}`). */
+  readonly toWire: ToWire | undefined;
 }
 
 /**
@@ -70,7 +74,17 @@ export function compileRestOperation(definition: OperationDefinition<HttpClient>
     return parsed;
   };
   const params = (list: readonly RestParam[] | null | undefined, argument: string): CompiledParam[] =>
-    (list ?? []).map((param) => ({ name: param.name, template: template(param.value, argument), explode: param.explode ?? true }));
+    (list ?? []).map((param) => {
+      const compiled = template(param.value, argument);
+      const named = compiled.isSinglePlaceholder && compiled.placeholders[0].length === 1 ? field.args.find((arg) => arg.name === compiled.placeholders[0][0]) : undefined;
+      return {
+        name: param.name,
+        template: compiled,
+        explode: param.explode ?? true,
+        style: param.style ?? 'FORM',
+        toWire: named && inputToWire(named.type),
+      };
+    });
 
   // A fragment is never sent, and a query appended after one would not be either: AWS's
   // documents name operations `/#Action=DescribeCases` (the Action travels as a parameter).
@@ -107,7 +121,7 @@ export function compileRestOperation(definition: OperationDefinition<HttpClient>
       if (search) url += (url.includes('?') ? '&' : '?') + search;
 
       const requestHeaders: Record<string, string> = { accept: 'application/json', ...source.headers };
-      forwardHeaders(context, source.forwardHeaders, requestHeaders);
+      addCallerHeaders(source, context, requestHeaders);
       for (const header of headers) {
         const value = header.template.render(scope);
         if (value !== undefined) requestHeaders[header.name.toLowerCase()] = value;
@@ -185,31 +199,61 @@ function renderQuery(params: readonly CompiledParam[], scope: Readonly<Record<st
   for (const param of params) {
     const value = param.template.isSinglePlaceholder ? param.template.valueOf(scope) : param.template.render(scope);
     if (value === undefined || value === null) continue;
-    // An object (alone or in a list) goes as JSON text: OpenAPI's styles do not define lists
-    // of objects, and String() would send "[object Object]".
-    const text = (item: unknown) => (item !== null && typeof item === 'object' ? JSON.stringify(item) : String(item));
-    if (Array.isArray(value)) {
-      if (param.explode) for (const item of value) search.append(param.name, text(item));
-      else search.append(param.name, value.map(text).join(','));
-    } else {
-      search.append(param.name, text(value));
-    }
+    appendParam(search, param, param.toWire ? param.toWire(value) : value);
   }
   return search.toString();
 }
 
-/** `{jwt.sub}` or `{jwt.claims.<name>…}`: what a verified token proved about the caller. */
-function isJwtPath(path: readonly string[]): boolean {
-  return path[0] === 'jwt' && ((path[1] === 'sub' && path.length === 2) || (path[1] === 'claims' && path.length > 2));
+/** A list's items joined, as the non-exploding styles write them. */
+const DELIMITERS: Record<RestParamStyle, string> = { FORM: ',', DEEP_OBJECT: ',', SPACE_DELIMITED: ' ', PIPE_DELIMITED: '|' };
+
+/**
+ * One query parameter in its OpenAPI style. A list repeats the parameter (explode) or
+ * joins its items; an object becomes its properties (form, explode: `role=admin`), a
+ * list of names and values (form: `filter=role,admin`), or nested keys (deepObject:
+ * `filter[role]=admin`). What no style defines (an object inside a list, or inside a
+ * form property) goes as JSON text, never as "[object Object]".
+ */
+function appendParam(search: URLSearchParams, param: CompiledParam, value: unknown): void {
+  if (Array.isArray(value)) {
+    if (param.explode) for (const item of value) search.append(param.name, queryText(item));
+    else search.append(param.name, value.map(queryText).join(DELIMITERS[param.style]));
+    return;
+  }
+  if (!isObject(value)) {
+    search.append(param.name, queryText(value));
+    return;
+  }
+  const entries = Object.entries(value).filter(([, item]) => item !== undefined && item !== null);
+  if (param.style === 'DEEP_OBJECT') {
+    appendDeep(search, param.name, value);
+  } else if (param.explode) {
+    for (const [key, item] of entries) {
+      if (Array.isArray(item)) for (const member of item) search.append(key, queryText(member));
+      else search.append(key, queryText(item));
+    }
+  } else {
+    search.append(param.name, entries.flatMap(([key, item]) => [key, queryText(item)]).join(DELIMITERS[param.style]));
+  }
 }
 
-function forwardHeaders(context: RequestContext, allowed: readonly string[], into: Record<string, string>): void {
-  const incoming = context.request?.headers;
-  if (!incoming) return;
-  for (const name of allowed) {
-    const value = incoming.get(name);
-    if (value !== null) into[name] = value;
+/** `filter[role]=admin`, nesting further for nested objects, repeating for lists. */
+function appendDeep(search: URLSearchParams, prefix: string, value: Record<string, unknown>): void {
+  for (const [key, item] of Object.entries(value)) {
+    if (item === undefined || item === null) continue;
+    const name = `${prefix}[${key}]`;
+    if (isObject(item)) appendDeep(search, name, item);
+    else if (Array.isArray(item)) for (const member of item) search.append(name, queryText(member));
+    else search.append(name, String(item));
   }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function queryText(item: unknown): string {
+  return item !== null && typeof item === 'object' ? JSON.stringify(item) : String(item);
 }
 
 /**

@@ -3,6 +3,7 @@ import { SchemaError } from '../../errors/schema-error.js';
 import type { SoapDirectiveArgs } from '../../generated/directives.js';
 import type { Operation, OperationDefinition, RequestContext } from '../protocol.js';
 import { UpstreamError, UpstreamErrorCode } from '../upstream-error.js';
+import { addCallerHeaders, hasCallerHeaders } from '../source-headers.js';
 import { compileEnvelope } from './envelope-builder.js';
 import { operationContract, type OperationContract } from './operation-contract.js';
 import { compileResultDecoder, DecodeProblem } from './response-decoder.js';
@@ -46,6 +47,7 @@ export function compileSoapOperation(definition: OperationDefinition<SoapClient>
         }
       : { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${soapAction.replace(/"/g, '\\"')}"`, accept: 'text/xml, */*' };
   const fixedHeaders = { ...baseHeaders, ...source.headers };
+  const perCaller = hasCallerHeaders(source);
   const url = client.endpoint;
   // A one-way operation answers 202 with no body: the call went through.
   const emptyAnswer = contract.output ? null : true;
@@ -60,15 +62,7 @@ export function compileSoapOperation(definition: OperationDefinition<SoapClient>
     idempotent: safe,
     async call(values: Readonly<Record<string, unknown>>, context: RequestContext): Promise<unknown> {
       const body = writeEnvelope(values, headerXml());
-      let headers = fixedHeaders;
-      const incoming = context.request?.headers;
-      if (incoming && source.forwardHeaders.length > 0) {
-        headers = { ...fixedHeaders };
-        for (const name of source.forwardHeaders) {
-          const value = incoming.get(name);
-          if (value !== null) headers[name] = value;
-        }
-      }
+      const headers = perCaller ? addCallerHeaders(source, context, { ...fixedHeaders }) : fixedHeaders;
       const answer = await client.http.send({
         method: 'POST',
         url,

@@ -47,7 +47,7 @@ export function argumentValues(field, rest, operation, originalOperation, docume
       continue;
     }
     variables[arg.name] = value;
-    sent[parameter.in].push(parameter.name);
+    sent[parameter.in].push(...(parameter.in === 'query' ? queryNames(parameter, value) : [parameter.name]));
   }
   if (rest.body) {
     const arg = field.args.find((a) => a.name === rest.body);
@@ -163,4 +163,19 @@ export function graphqlValue(value, type) {
     }
   }
   return undefined;
+}
+
+/**
+ * The names a query parameter's value shows up under, by its style: an object's
+ * properties (form, exploded), `name[…]` (deepObject, written `name[`), or the name
+ * itself; an empty object shows up under none.
+ */
+function queryNames(parameter, value) {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return [parameter.name];
+  const keys = Object.keys(value).filter((key) => value[key] !== null && value[key] !== undefined);
+  if (keys.length === 0) return [];
+  const style = parameter.style ?? 'form';
+  if (style === 'deepObject') return [`${parameter.name}[`];
+  if (style === 'form' && parameter.explode !== false) return keys;
+  return [parameter.name];
 }

@@ -119,7 +119,9 @@ function checkRequests(requests, operation, sent) {
   }
   if (request.problems.length > 0) return `${request.method} ${request.url}: ${request.problems.join('; ')}`;
   const query = new URLSearchParams(request.url.split(/\?(.*)/s)[1] ?? '');
-  const lost = sent.query.filter((name) => !query.has(name)).map((name) => `query parameter ${name}`);
+  const names = [...query.keys()];
+  const shows = (name) => (name.endsWith('[') ? names.some((key) => key.startsWith(name)) : query.has(name));
+  const lost = sent.query.filter((name) => !shows(name)).map((name) => `query parameter ${name.replace(/\[$/, '[…]')}`);
   lost.push(...sent.header.filter((name) => request.headers[name.toLowerCase()] === undefined).map((name) => `header ${name}`));
   if (sent.body && request.bodyLength === 0) lost.push('the body');
   return lost.length > 0 ? `${request.method} ${request.url}: ${lost.join(', ')} given but not sent` : undefined;

@@ -1,6 +1,7 @@
 import { pointerOf } from './json-pointer.js';
 import { follow } from './references.js';
 import { asArray, asObject, text, type Json } from './json-values.js';
+import type { RestParamStyle } from '../../../generated/directives.js';
 
 /**
  * Swagger 2.0, OpenAPI 3.0 and 3.1 say the same things in different places. This module
@@ -59,6 +60,14 @@ export interface ApiOperation {
   readonly response: ApiResponse | undefined;
 }
 
+/** OpenAPI 3's query parameter styles, as `@rest` names them. */
+const QUERY_STYLES: Readonly<Record<string, RestParamStyle>> = {
+  form: 'FORM',
+  deepObject: 'DEEP_OBJECT',
+  spaceDelimited: 'SPACE_DELIMITED',
+  pipeDelimited: 'PIPE_DELIMITED',
+};
+
 export interface ApiParameter {
   readonly name: string;
   readonly in: ParameterLocation;
@@ -67,8 +76,10 @@ export interface ApiParameter {
   readonly deprecated: boolean;
   /** A schema (raw). Swagger 2.0 parameters are their own schema. */
   readonly schema: unknown;
-  /** For a list in the query: repeat the parameter (true) or join with commas (false). */
+  /** For a list in the query: repeat the parameter (true) or join its items (false). */
   readonly explode: boolean;
+  /** How a list or object in the query is written. */
+  readonly style: RestParamStyle;
 }
 
 export interface ApiBody {
@@ -294,21 +305,24 @@ class DescriptionReader {
     const location = parameter.in as ParameterLocation;
     let schema: unknown;
     let explode: boolean;
+    let style: RestParamStyle = 'FORM';
     if (this.version === '2.0') {
       schema = swaggerParameterSchema(parameter);
       const format = parameter.collectionFormat ?? 'csv';
       explode = format === 'multi' || parameter.type !== 'array';
-      if (format !== 'multi' && format !== 'csv' && parameter.type === 'array') {
+      if (format === 'ssv') style = 'SPACE_DELIMITED';
+      else if (format === 'pipes') style = 'PIPE_DELIMITED';
+      else if (format !== 'multi' && format !== 'csv' && parameter.type === 'array') {
         this.#notes.push({ where, message: `list parameter "${parameter.name}" wants ${format} joining; @rest joins lists with commas` });
       }
     } else {
       const content = parameter.content ? pickMedia(asObject(parameter.content), 'parameter') : undefined;
       schema = content ? asObject(content.value).schema : parameter.schema;
-      const style = parameter.style ?? (location === 'query' ? 'form' : 'simple');
-      explode = typeof parameter.explode === 'boolean' ? parameter.explode : style === 'form';
-      if (style !== 'form' && style !== 'simple') {
-        this.#notes.push({ where, message: `parameter "${parameter.name}" has style ${style}; @rest sends it in form style` });
-      }
+      const written = parameter.style ?? (location === 'query' ? 'form' : 'simple');
+      explode = typeof parameter.explode === 'boolean' ? parameter.explode : written === 'form';
+      const known = location === 'query' ? QUERY_STYLES[String(written)] : written === 'simple' ? 'FORM' : undefined;
+      if (known) style = known;
+      else this.#notes.push({ where, message: `parameter "${parameter.name}" has style ${written}; @rest sends it in ${location === 'query' ? 'form' : 'simple'} style` });
     }
     return {
       name: String(parameter.name),
@@ -318,6 +332,7 @@ class DescriptionReader {
       deprecated: parameter.deprecated === true,
       schema,
       explode,
+      style,
     };
   }
 

@@ -81,7 +81,7 @@ function fieldOf(
     });
     const template = `{${argument}}`;
     if (parameter.in === 'path') pathArguments.set(parameter.name, argument);
-    else if (parameter.in === 'query') query.push({ name: parameter.name, value: template, explode: parameter.explode });
+    else if (parameter.in === 'query') query.push({ name: parameter.name, value: template, explode: parameter.explode, style: parameter.style });
     else headers.push({ name: parameter.name, value: template, explode: true });
   }
 

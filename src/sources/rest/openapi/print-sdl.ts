@@ -90,7 +90,7 @@ function restDirective(rest: RestCall, source: string, indent: string): string[]
 }
 
 function param(p: RestParamDefinition): string {
-  return `{ name: ${string(p.name)}, value: ${string(p.value)}${p.explode ? '' : ', explode: false'} }`;
+  return `{ name: ${string(p.name)}, value: ${string(p.value)}${p.explode ? '' : ', explode: false'}${p.style && p.style !== 'FORM' ? `, style: ${p.style}` : ''} }`;
 }
 
 function typeDefinition(type: TypeDefinition): string[] {

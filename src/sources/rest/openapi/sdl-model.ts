@@ -4,6 +4,8 @@
  * SDL (`[Pet!]!`), since nothing downstream needs more than to print them.
  */
 
+import type { RestParamStyle } from '../../../generated/directives.js';
+
 export interface SourceFileModel {
   /** Comment lines at the top (without `# `). */
   readonly header: readonly string[];
@@ -47,6 +49,8 @@ export interface RestParamDefinition {
   readonly value: string;
   /** Only written when false (true is the directive's default). */
   readonly explode: boolean;
+  /** Only written when not FORM (the directive's default). */
+  readonly style?: RestParamStyle;
 }
 
 export type TypeDefinition = ObjectTypeDefinition | InputTypeDefinition | EnumTypeDefinition | UnionTypeDefinition;
