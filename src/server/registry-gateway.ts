@@ -52,6 +52,8 @@ export interface RunningRegistryGateway extends RunningGateway {
   readonly sync: SyncService | undefined;
   /** What seeding did, item by item. */
   readonly seeded: readonly AppliedItem[];
+  /** The sync jobs seeding added (published), by name. */
+  readonly seededSync: readonly string[];
 }
 
 /**
@@ -91,7 +93,9 @@ export async function startRegistryGateway(options: RegistryGatewayOptions): Pro
       // Ready while the store answers: changes and reloads need it (the last graph keeps serving without).
       readiness: [{ name: 'store', check: async () => void (await registry.revision()) }],
     });
+    let seededSync: string[] = [];
     if (sync) {
+      seededSync = await seedSyncJobs(sync, options.seed?.sync ?? []);
       await sync.begin((document, variables) => gateway.execute(document, variables));
       await sync.resumeUnfinished();
     }
@@ -107,6 +111,7 @@ export async function startRegistryGateway(options: RegistryGatewayOptions): Pro
       served,
       sync,
       seeded,
+      seededSync,
       shutdown,
       close: async (deadlineMs?: number) => void (await shutdown(deadlineMs)),
     };
@@ -116,4 +121,19 @@ export async function startRegistryGateway(options: RegistryGatewayOptions): Pro
     await registry.close().catch(() => {});
     throw error;
   }
+}
+
+/**
+ * Adds the folder's sync jobs the registry lacks (by name), published, as seeding does
+ * for composites; a job the registry has is left as an admin left it.
+ */
+async function seedSyncJobs(sync: SyncService, files: readonly { readonly path: string; readonly text: string }[]): Promise<string[]> {
+  const added: string[] = [];
+  for (const file of files) {
+    const definition = sync.check(file.text, file.path);
+    if (await sync.store.job(definition.name)) continue;
+    await sync.save(SEEDING, file.text, { file: file.path, publish: true });
+    added.push(definition.name);
+  }
+  return added;
 }

@@ -4,3 +4,4 @@ export { SyncRunner, contentHash, type GraphExecutor, type RunEnd } from './sync
 export { SyncService, type SyncServiceOptions } from './sync-service.js';
 export { CronScheduler, type SchedulerClock, type ScheduledJob } from './cron-schedule.js';
 export { DEFAULT_ENGINE_SETTINGS, SYNC_QUEUE, type JobEngine, type JobEngineSettings, type SyncJobRequest } from './job-engine.js';
+export { syncSettingsFromEnvironment, SYNC_VARIABLES } from './sync-settings.js';

@@ -151,12 +151,14 @@ SIGTERM or SIGINT: stop accepting, finish requests in flight within the shutdown
             graphs: graphOptions,
             warn: (message) => console.warn(`skein: ${message}`),
             settings,
+            sync: (await import('../../sync/index.js')).syncSettingsFromEnvironment(),
           });
           const store = databaseUrl ? `PostgreSQL ${redactUrl(databaseUrl)}` : `embedded registry in ${dataDir}`;
           console.log(`Skein is serving the ${store} at ${served.url}`);
           console.log(`  open it in a browser for GraphiQL`);
           console.log(`  admin API ${served.adminUrl}  (${tokens ? `tokens: ${tokens.names.join(', ')}` : 'unprotected: --dev'})`);
           if (seed) console.log(`  seeded from ${options.schema}/: ${seedSummary(served.seeded)}`);
+          if (served.seededSync.length) console.log(`  sync jobs added: ${served.seededSync.join(', ')} (skein sync list)`);
           printGraph(served.served.current(), served.apiUrl, served.mcpUrl);
           gateway = served;
         } else {
