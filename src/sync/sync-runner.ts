@@ -54,9 +54,22 @@ interface WriteFailure {
  * honours one (as `$idempotencyKey`) applies once.
  */
 export class SyncRunner {
+  /** Runs this gateway is working on: the queue may hand one out again while it runs (pg-boss gives up waiting at its expiry). */
+  readonly #active = new Set<number>();
+
   constructor(private readonly options: SyncRunnerOptions) {}
 
   async run(runId: number): Promise<RunEnd> {
+    if (this.#active.has(runId)) return { kind: 'busy' };
+    this.#active.add(runId);
+    try {
+      return await this.#run(runId);
+    } finally {
+      this.#active.delete(runId);
+    }
+  }
+
+  async #run(runId: number): Promise<RunEnd> {
     const { store, owner, leaseMs } = this.options;
     const run = await store.claim(runId, owner, leaseMs);
     if (!run) return { kind: 'busy' };
@@ -166,12 +179,15 @@ export class SyncRunner {
       const run = { id: item.runId, job };
       if (failure) {
         failed++;
-        await store.recordOutcome(run, { key: item.key, outcome: 'failed', counter: 'failed', operation: item.operation ?? undefined, record: item.record ?? undefined, error: failure.message, attempts: 1 });
-        await store.db.query(`update skein_sync_runs set failed = greatest(failed - 1, 0) where id = $1`, [item.runId]);
+        await store.recordOutcome(run, { key: item.key, outcome: 'failed', counter: 'failed', operation: item.operation ?? undefined, record: item.record ?? undefined, error: failure.message }, true);
       } else {
         replayed++;
-        const outcome = kind === 'delete' ? 'deleted' : 'replayed';
-        await store.recordOutcome(run, { key: item.key, outcome, counter: kind === 'delete' ? 'deleted' : 'written', operation: kind, hash: item.record ? contentHash(item.record) : undefined });
+        const deleted = kind === 'delete';
+        await store.recordOutcome(
+          run,
+          { key: item.key, outcome: deleted ? 'deleted' : 'replayed', counter: deleted ? 'deleted' : 'written', operation: kind, hash: item.record ? contentHash(item.record) : undefined },
+          true,
+        );
       }
     }
     return { replayed, failed };

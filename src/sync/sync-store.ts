@@ -241,18 +241,24 @@ export class SyncStore {
 
   /**
    * Records what happened to one record, in one transaction with the run's counter and
-   * (when written) the key's new hash; an outcome already there (a replayed record) is
-   * replaced.
+   * (when written) the key's new hash. A record that has an outcome already keeps it and
+   * counts once: two gateways overlapping on a page (one stalled past its lease) cannot
+   * count a record twice. `replace` (a replay) overwrites the outcome instead.
    */
   async recordOutcome(
     run: { id: number; job: string },
     outcome: { key: string; outcome: RecordOutcome; counter: Counter; operation?: string; record?: unknown; hash?: string; error?: string; attempts?: number },
+    replace = false,
   ): Promise<void> {
     await this.db.transaction(async (tx) => {
-      await tx.query(
+      const stored = await tx.query(
         `insert into skein_sync_outcomes (run_id, key, outcome, operation, record, hash, error, attempts) values ($1, $2, $3, $4, $5, $6, $7, $8)
-         on conflict (run_id, key) do update set outcome = excluded.outcome, operation = excluded.operation, record = excluded.record,
-           hash = excluded.hash, error = excluded.error, attempts = skein_sync_outcomes.attempts + excluded.attempts, at = now()`,
+         on conflict (run_id, key) do ${
+           replace
+             ? `update set outcome = excluded.outcome, operation = excluded.operation, record = excluded.record,
+                hash = excluded.hash, error = excluded.error, attempts = skein_sync_outcomes.attempts + excluded.attempts, at = now()`
+             : 'nothing'
+         } returning key`,
         [
           run.id,
           outcome.key,
@@ -264,6 +270,7 @@ export class SyncStore {
           outcome.attempts ?? 1,
         ],
       );
+      if (stored.length === 0) return;
       if (outcome.outcome === 'written' || outcome.outcome === 'replayed') {
         await tx.query(
           `insert into skein_sync_keys (job, key, hash) values ($1, $2, $3) on conflict (job, key) do update set hash = excluded.hash, updated_at = now()`,
@@ -271,7 +278,8 @@ export class SyncStore {
         );
       }
       if (outcome.outcome === 'deleted') await tx.query(`delete from skein_sync_keys where job = $1 and key = $2`, [run.job, outcome.key]);
-      await tx.query(`update skein_sync_runs set ${outcome.counter} = ${outcome.counter} + 1 ${outcome.outcome === 'replayed' ? ', failed = greatest(failed - 1, 0)' : ''} where id = $1`, [run.id]);
+      if (replace && outcome.outcome === 'failed') return; // refused again: still one failed record
+      await tx.query(`update skein_sync_runs set ${outcome.counter} = ${outcome.counter} + 1 ${replace ? ', failed = greatest(failed - 1, 0)' : ''} where id = $1`, [run.id]);
     });
   }
 

@@ -40,7 +40,7 @@ export async function startPeopleApi(count: number): Promise<{ url: string; peop
  * same key again answers without applying twice) and `DELETE /contacts/:id`. `refuse`
  * answers 422 for one id; `down` answers 503 to everything.
  */
-export async function startCrm(): Promise<{
+export async function startCrm(options: { delayMs?: number } = {}): Promise<{
   url: string;
   contacts: Map<string, Record<string, unknown>>;
   /** How often each id was applied (a PUT that was not a repeat of an idempotency key). */
@@ -69,9 +69,13 @@ export async function startCrm(): Promise<{
       inFlight.now++;
       inFlight.max = Math.max(inFlight.max, inFlight.now);
       const answer = (status: number, value: unknown) => {
-        inFlight.now--;
-        res.writeHead(status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(value));
+        const send = () => {
+          inFlight.now--;
+          res.writeHead(status, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(value));
+        };
+        if (options.delayMs) setTimeout(send, options.delayMs);
+        else send();
       };
       if (down) return answer(503, { error: 'maintenance' });
       const id = decodeURIComponent(req.url!.replace(/^\/contacts\//, ''));
