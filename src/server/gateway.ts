@@ -14,6 +14,8 @@ import { createSoapHandler, SOAP_PREFIX } from './soap/index.js';
 import { GatewayMetrics } from './metrics.js';
 import { createMcpHandler, MCP_PATH } from './mcp/index.js';
 import { skeinVersion } from '../version.js';
+import type { SyncService } from '../sync/index.js';
+import { createSyncWebhookHandler, SYNC_WEBHOOK_PREFIX } from './sync-webhook.js';
 
 export const METRICS_PATH = '/metrics';
 
@@ -49,6 +51,8 @@ export interface GatewayOptions {
   readonly readiness?: readonly ReadinessCheck[];
   /** Where unexpected errors are logged, with their request id; console.error by default. */
   readonly log?: (line: string) => void;
+  /** Sync jobs whose webhooks are served at /sync/<job>/webhook (the registry gateway's; known once it starts). */
+  readonly sync?: () => SyncService | undefined;
 }
 
 export interface RunningGateway {
@@ -153,6 +157,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     version: skeinVersion(),
   });
   routes.push({ prefix: MCP_PATH, handle: mcp.handle, maxBodyBytes: settings.maxBodyBytes });
+  if (options.sync) routes.push({ prefix: SYNC_WEBHOOK_PREFIX, handle: createSyncWebhookHandler(options.sync, settings.maxBodyBytes), maxBodyBytes: settings.maxBodyBytes });
   let gatewayName = 'skein';
   let admin: AdminHandler | undefined;
   if (options.admin) {

@@ -90,6 +90,7 @@ export async function startRegistryGateway(options: RegistryGatewayOptions): Pro
       graphVersion: (graph) => String(revisionOf(graph) ?? '?'),
       settings: options.settings,
       log: options.log,
+      sync: () => sync,
       // Ready while the store answers: changes and reloads need it (the last graph keeps serving without).
       readiness: [{ name: 'store', check: async () => void (await registry.revision()) }],
     });

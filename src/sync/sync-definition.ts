@@ -14,6 +14,7 @@ import {
 } from 'graphql';
 import cronParser from 'cron-parser';
 import { SchemaError, throwIfAny } from '../errors/schema-error.js';
+import { isGatewaySecret } from '../sources/index.js';
 
 /** How a run decides what to write: everything, what changed since the cursor, or what differs from the last run. */
 export type SyncRule = 'FULL' | 'INCREMENTAL' | 'DIFF';
@@ -232,6 +233,9 @@ export function readSyncDefinition(text: string, file = '<sync job>'): SyncDefin
   const webhookArg = read.object('webhook', args.get('webhook')?.value, ['secretEnv']);
   const secretEnv = webhookArg && read.string('webhook.secretEnv', webhookArg.get('secretEnv'));
   if (webhookArg && !secretEnv) errors.push(new SchemaError('webhook needs secretEnv: the environment variable holding the signing secret', args.get('webhook')!));
+  if (secretEnv && isGatewaySecret(secretEnv)) {
+    errors.push(new SchemaError(`webhook.secretEnv "${secretEnv}" is one of the gateway's own secrets; name a variable of its own, such as SKEIN_SYNC_${name.toUpperCase()}_SECRET`, webhookArg!.get('secretEnv')!));
+  }
   const eventArg = read.object('event', args.get('event')?.value, ['source', 'subject']);
   const eventSource = eventArg && read.string('event.source', eventArg.get('source'));
   const eventSubject = eventArg && read.string('event.subject', eventArg.get('subject'));

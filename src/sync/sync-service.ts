@@ -121,6 +121,21 @@ export class SyncService {
     return run;
   }
 
+  /** A run for a change notification (a webhook): the one still waiting to start, else a new one. */
+  async triggerCoalesced(name: string, trigger: string): Promise<SyncRunRecord> {
+    const waiting = (await this.store.runs({ job: name, limit: 5 })).find((r) => r.state === 'queued' && r.trigger === trigger);
+    return waiting ?? this.trigger(name, trigger);
+  }
+
+  /** The webhook a job's live version declares, if any. */
+  webhookOf(job: SyncJobRecord): { readonly secretEnv: string } | undefined {
+    try {
+      return readSyncDefinition(job.liveDocument ?? job.document, syncPath(job.name)).webhook;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Writes again the records a target refused; the counts. */
   async replay(name: string, runId?: number): Promise<{ replayed: number; failed: number }> {
     if (!this.#runner) throw new Error('sync jobs are not running on this gateway yet');
