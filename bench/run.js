@@ -17,8 +17,9 @@ import { auth } from './scenarios/auth.js';
 import { peer } from './scenarios/peer.js';
 import { scale } from './scenarios/scale.js';
 import { soap } from './scenarios/soap.js';
+import { sync } from './scenarios/sync.js';
 
-const SCENARIOS = { overhead, composite, soap, batching, scale, peer, hostile, auth };
+const SCENARIOS = { overhead, composite, soap, batching, scale, peer, hostile, auth, sync };
 
 async function main() {
   const machine = machineInfo();

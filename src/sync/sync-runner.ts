@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { parse, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { readSyncDefinition, syncPath, type SyncDefinition } from './sync-definition.js';
-import type { SyncRunRecord, SyncStore } from './sync-store.js';
+import type { OutcomeInput, SyncRunRecord, SyncStore } from './sync-store.js';
 import { writeOperation } from './write-operation.js';
 
 /** Runs a document of the gateway's own through its one pipeline (sources' resilience, budgets and limits apply). */
@@ -47,11 +47,11 @@ interface WriteFailure {
 
 /**
  * One run of a sync job: reads the source page by page through the graph, maps each
- * record, and writes it to the target by key, recording every record's outcome in the
- * store before moving the checkpoint on. So a run stopped anywhere resumes on any gateway
- * from its last page, skipping records already handled; a record written whose outcome
- * was not stored yet is written again with the same idempotency key, which a target that
- * honours one (as `$idempotencyKey`) applies once.
+ * record, and writes it to the target by key, storing the page's outcomes (one
+ * transaction) before moving the checkpoint on. So a run stopped anywhere resumes on any
+ * gateway from its last page, skipping records already handled; a record of the page it
+ * stopped in, written but without a stored outcome, is written again with the same
+ * idempotency key, which a target that honours one (as `$idempotencyKey`) applies once.
  */
 export class SyncRunner {
   /** Runs this gateway is working on: the queue may hand one out again while it runs (pg-boss gives up waiting at its expiry). */
@@ -109,7 +109,9 @@ export class SyncRunner {
       knownKeys = await store.hashes(run.job, keys);
       let consecutive = 0;
       let pausedWith: string | undefined;
-      const retryableFailures: { key: string; kind: string; record: Record<string, unknown>; hash: string; error: string }[] = [];
+      // Outcomes are stored together at the end of the page, before its checkpoint (see the class comment).
+      const outcomes: OutcomeInput[] = [];
+      const retryableFailures: OutcomeInput[] = [];
       const pending = keys.filter((key) => !handled.has(key));
       await eachLimited(pending, this.options.concurrency, async (key) => {
         if (pausedWith) return;
@@ -117,31 +119,30 @@ export class SyncRunner {
         const hash = contentHash(record);
         const previous = knownKeys.get(key);
         if (definition.rule === 'DIFF' && previous === hash) {
-          await store.recordOutcome(run, { key, outcome: 'unchanged', counter: 'skipped', hash });
+          outcomes.push({ key, outcome: 'unchanged', counter: 'skipped', hash });
           return;
         }
         const kind = writes.upsert ? 'upsert' : previous === undefined ? 'create' : 'update';
         const failure = await this.#write(writes[kind]!, { record, key: record[definition.key], idempotencyKey: `${run.job}:${run.id}:${key}` }, definition.retries);
         if (!failure) {
           consecutive = 0;
-          await store.recordOutcome(run, { key, outcome: 'written', counter: 'written', operation: kind, hash });
+          outcomes.push({ key, outcome: 'written', counter: 'written', operation: kind, hash });
         } else if (failure.retryable) {
           // Decided at the end of the page: kept for replay, or (the target is down) left for the resumed run.
-          retryableFailures.push({ key, kind, record, hash, error: failure.message });
+          retryableFailures.push({ key, outcome: 'failed', counter: 'failed', operation: kind, record, hash, error: failure.message });
           if (++consecutive >= definition.pauseAfter) pausedWith = failure.message;
         } else {
           consecutive = 0;
-          await store.recordOutcome(run, { key, outcome: 'failed', counter: 'failed', operation: kind, record, hash, error: failure.message });
+          outcomes.push({ key, outcome: 'failed', counter: 'failed', operation: kind, record, hash, error: failure.message });
         }
       });
       if (pausedWith) {
+        await store.recordOutcomes(run, outcomes);
         const resumeAt = new Date(Date.now() + this.options.backoffMs * 8);
         await store.pause(run.id, `the target failed ${definition.pauseAfter} records in a row; paused until ${resumeAt.toISOString()}: ${pausedWith}`, resumeAt);
         return { kind: 'paused', resumeAt, error: pausedWith };
       }
-      for (const f of retryableFailures) {
-        await store.recordOutcome(run, { key: f.key, outcome: 'failed', counter: 'failed', operation: f.kind, record: f.record, hash: f.hash, error: f.error });
-      }
+      await store.recordOutcomes(run, [...outcomes, ...retryableFailures]);
       if (definition.cursor) {
         for (const record of page.records) cursorTo = later(cursorTo, record[definition.cursor.field]);
       }

@@ -61,6 +61,17 @@ export interface FailedRecord {
 /** A run's counters after one record. */
 export type Counter = 'written' | 'skipped' | 'failed' | 'deleted';
 
+/** What happened to one record, to store. */
+export interface OutcomeInput {
+  readonly key: string;
+  readonly outcome: RecordOutcome;
+  readonly counter: Counter;
+  readonly operation?: string;
+  readonly record?: unknown;
+  readonly hash?: string;
+  readonly error?: string;
+}
+
 /**
  * Where sync jobs, their runs and every record's outcome live: the registry's database
  * (embedded or PostgreSQL), so a run that stops resumes where it was, on any gateway.
@@ -280,6 +291,53 @@ export class SyncStore {
       if (outcome.outcome === 'deleted') await tx.query(`delete from skein_sync_keys where job = $1 and key = $2`, [run.job, outcome.key]);
       if (replace && outcome.outcome === 'failed') return; // refused again: still one failed record
       await tx.query(`update skein_sync_runs set ${outcome.counter} = ${outcome.counter} + 1 ${replace ? ', failed = greatest(failed - 1, 0)' : ''} where id = $1`, [run.id]);
+    });
+  }
+
+  /**
+   * Records the outcomes of a page's records in one transaction, with the run's counters
+   * and the written keys' hashes. As with recordOutcome, a key that has an outcome already
+   * keeps it and is not counted again.
+   */
+  async recordOutcomes(run: { id: number; job: string }, outcomes: readonly OutcomeInput[]): Promise<void> {
+    if (outcomes.length === 0) return;
+    const rows = outcomes.map((o) => ({
+      key: o.key,
+      outcome: o.outcome,
+      counter: o.counter,
+      operation: o.operation ?? null,
+      record: o.record ?? null,
+      hash: o.hash ?? null,
+      error: o.error ?? null,
+    }));
+    await this.db.transaction(async (tx) => {
+      const stored = await tx.query<{ key: string; outcome: RecordOutcome }>(
+        `insert into skein_sync_outcomes (run_id, key, outcome, operation, record, hash, error)
+         select $1, x.key, x.outcome, x.operation, x.record, x.hash, x.error
+           from jsonb_to_recordset($2::jsonb) as x(key text, outcome text, operation text, record jsonb, hash text, error text)
+         on conflict (run_id, key) do nothing returning key, outcome`,
+        [run.id, JSON.stringify(rows)],
+      );
+      if (stored.length === 0) return;
+      const fresh = new Set(stored.map((r) => r.key));
+      const written = rows.filter((r) => fresh.has(r.key) && r.outcome === 'written');
+      if (written.length) {
+        await tx.query(
+          `insert into skein_sync_keys (job, key, hash)
+           select $1, x.key, x.hash from jsonb_to_recordset($2::jsonb) as x(key text, hash text)
+           on conflict (job, key) do update set hash = excluded.hash, updated_at = now()`,
+          [run.job, JSON.stringify(written.map((r) => ({ key: r.key, hash: r.hash })))],
+        );
+      }
+      const counts: Record<Counter, number> = { written: 0, skipped: 0, failed: 0, deleted: 0 };
+      for (const row of rows) if (fresh.has(row.key)) counts[row.counter]++;
+      await tx.query(`update skein_sync_runs set written = written + $2, skipped = skipped + $3, failed = failed + $4, deleted = deleted + $5 where id = $1`, [
+        run.id,
+        counts.written,
+        counts.skipped,
+        counts.failed,
+        counts.deleted,
+      ]);
     });
   }
 
