@@ -26,11 +26,12 @@ export async function sync(ctx) {
       ctx.log(`sync: hand-written script, ${records} records`);
       const before = await handWritten(people.url, crm.url, records);
       ctx.log(`sync: Skein (${store}), ${records} records`);
+      crm.reset();
       const skein = await throughSkein(ctx, people.url, crm.url, databaseUrl);
+      const ok = skein.written === records && crm.appliedOnce(records);
       ctx.log(`sync: hand-written script again`);
       const after = await handWritten(people.url, crm.url, records);
       const scriptMs = (before.ms + after.ms) / 2;
-      const ok = skein.written === records && crm.appliedOnce(records);
       raw.push({ store, records, scriptMs: [before.ms, after.ms], skein });
       rows.push([store, num(records), num(scriptMs), num(skein.ms), num((records / scriptMs) * 1000), num((records / skein.ms) * 1000), ratio(records / skein.ms, records / scriptMs), ok ? 'yes' : `NO (${skein.written} written)`]);
     }
@@ -170,12 +171,9 @@ async function startCrm() {
   });
   return {
     ...server,
-    /** Every id applied once by the last run (the counts are cleared for the next). */
-    appliedOnce(records) {
-      const once = applied.size === records && [...applied.values()].every((n) => n === 1);
-      applied.clear();
-      return once;
-    },
+    reset: () => applied.clear(),
+    /** Every id applied exactly once since the last reset. */
+    appliedOnce: (records) => applied.size === records && [...applied.values()].every((n) => n === 1),
   };
 }
 

@@ -161,6 +161,8 @@ export type Mutation = {
   draftComposite: Draft;
   /** Imports an export (XML or JSON) as the composite's next version. */
   import: ImportResult;
+  /** Imports an exported sync job as its next version; refused (MISSING_SOURCES) when a source it needs is not registered. */
+  importSyncJob: SyncJob;
   pause: Composite;
   /** Serves a version (the newest by default). */
   publish: Composite;
@@ -204,6 +206,12 @@ export type MutationDraftCompositeArgs = {
 
 
 export type MutationImportArgs = {
+  document: Scalars['String']['input'];
+  publish?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+export type MutationImportSyncJobArgs = {
   document: Scalars['String']['input'];
   publish?: InputMaybe<Scalars['Boolean']['input']>;
 };
@@ -325,6 +333,8 @@ export type Query = {
   composites: Array<Composite>;
   /** A composite as a portable file, with references to the sources it needs. */
   export: Export;
+  /** A sync job version (the newest by default) as a portable XML file, naming the sources it reads and writes. */
+  exportSyncJob: Scalars['String']['output'];
   /** The served operations that best match a need in words, best first (skein find). */
   find: Array<OperationMatch>;
   /** Every source this gateway calls: circuit breakers, queues, counters. */
@@ -361,6 +371,12 @@ export type QueryCompositesArgs = {
 
 export type QueryExportArgs = {
   format?: InputMaybe<ExportFormat>;
+  name: Scalars['String']['input'];
+  version?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryExportSyncJobArgs = {
   name: Scalars['String']['input'];
   version?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -892,6 +908,7 @@ export type MutationResolvers<ContextType = AdminContext, ParentType extends Res
   delete?: Resolver<ResolversTypes['Composite'], ParentType, ContextType, RequireFields<MutationDeleteArgs, 'name'>>;
   draftComposite?: Resolver<ResolversTypes['Draft'], ParentType, ContextType, RequireFields<MutationDraftCompositeArgs, 'request'>>;
   import?: Resolver<ResolversTypes['ImportResult'], ParentType, ContextType, RequireFields<MutationImportArgs, 'document' | 'publish'>>;
+  importSyncJob?: Resolver<ResolversTypes['SyncJob'], ParentType, ContextType, RequireFields<MutationImportSyncJobArgs, 'document' | 'publish'>>;
   pause?: Resolver<ResolversTypes['Composite'], ParentType, ContextType, RequireFields<MutationPauseArgs, 'name'>>;
   publish?: Resolver<ResolversTypes['Composite'], ParentType, ContextType, RequireFields<MutationPublishArgs, 'name'>>;
   push?: Resolver<ResolversTypes['UploadResult'], ParentType, ContextType, RequireFields<MutationPushArgs, 'composites' | 'publish' | 'sources'>>;
@@ -927,6 +944,7 @@ export type QueryResolvers<ContextType = AdminContext, ParentType extends Resolv
   composite?: Resolver<Maybe<ResolversTypes['Composite']>, ParentType, ContextType, RequireFields<QueryCompositeArgs, 'name'>>;
   composites?: Resolver<Array<ResolversTypes['Composite']>, ParentType, ContextType, RequireFields<QueryCompositesArgs, 'includeDeleted'>>;
   export?: Resolver<ResolversTypes['Export'], ParentType, ContextType, RequireFields<QueryExportArgs, 'format' | 'name'>>;
+  exportSyncJob?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<QueryExportSyncJobArgs, 'name'>>;
   find?: Resolver<Array<ResolversTypes['OperationMatch']>, ParentType, ContextType, RequireFields<QueryFindArgs, 'limit' | 'need'>>;
   health?: Resolver<Array<ResolversTypes['SourceHealth']>, ParentType, ContextType>;
   plan?: Resolver<ResolversTypes['Plan'], ParentType, ContextType, RequireFields<QueryPlanArgs, 'format' | 'name'>>;

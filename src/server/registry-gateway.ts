@@ -42,7 +42,7 @@ export interface RegistryGatewayOptions {
   /** Where unexpected request errors are logged, with their request id. */
   readonly log?: (line: string) => void;
   /** Sync jobs: engine timings, a test's clock; `false` runs none on this gateway. */
-  readonly sync?: Partial<Omit<SyncServiceOptions, 'db' | 'databaseUrl' | 'schema'>> | false;
+  readonly sync?: Partial<Omit<SyncServiceOptions, 'db' | 'databaseUrl' | 'graph' | 'sources'>> | false;
 }
 
 export interface RunningRegistryGateway extends RunningGateway {
@@ -80,7 +80,14 @@ export async function startRegistryGateway(options: RegistryGatewayOptions): Pro
     sync =
       options.sync === false
         ? undefined
-        : await SyncService.start({ ...options.sync, db: registry.db, databaseUrl: options.databaseUrl, schema: () => live.current().schema, warn: options.warn });
+        : await SyncService.start({
+            ...options.sync,
+            db: registry.db,
+            databaseUrl: options.databaseUrl,
+            graph: () => live.current(),
+            sources: (name) => registry.source(name).then((s) => (s?.state === 'active' ? s : undefined)),
+            warn: options.warn,
+          });
     const gateway = await startGateway({
       graph: served,
       port: options.port,

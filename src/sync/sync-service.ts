@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import type { GraphQLSchema } from 'graphql';
-import { RegistryError, type ChangeAuthor, type RegistryDatabase } from '../registry/index.js';
+import type { Graph } from '../graph/index.js';
+import { RegistryError, type ChangeAuthor, type RegistryDatabase, type SourceRecord } from '../registry/index.js';
 import { SchemaError, schemaErrorsOf } from '../errors/schema-error.js';
 import { CronScheduler, type SchedulerClock } from './cron-schedule.js';
 import { embeddedEngine } from './embedded-engine.js';
@@ -11,13 +11,17 @@ import { readSyncDefinition, syncPath, type SyncDefinition } from './sync-defini
 import { SyncRunner, type GraphExecutor, type RunEnd } from './sync-runner.js';
 import { SyncStore, type SyncJobRecord, type SyncRunRecord } from './sync-store.js';
 import { checkReadOperation, writeOperation } from './write-operation.js';
+import { sourcesOfSyncJob, syncJobFromXML, syncJobToXML } from './sync-export.js';
+import { createHash } from 'node:crypto';
 
 export interface SyncServiceOptions {
   readonly db: RegistryDatabase;
   /** Set with the store on PostgreSQL: jobs run on pg-boss there. */
   readonly databaseUrl?: string;
-  /** The served graph's schema, which documents are checked against and writes typed by. */
-  readonly schema: () => GraphQLSchema;
+  /** The served graph: documents are checked against its schema, writes typed by it, exports name its sources. */
+  readonly graph: () => Graph;
+  /** The registry's sources, which an export references and an import needs. */
+  readonly sources: (name: string) => Promise<SourceRecord | undefined>;
   readonly engine?: Partial<JobEngineSettings>;
   /** How long a run's lease lasts between checkpoints (SKEIN_SYNC_LEASE_MS). */
   readonly leaseMs?: number;
@@ -62,7 +66,7 @@ export class SyncService {
     this.#runner = new SyncRunner({
       store: this.store,
       execute,
-      schema: this.options.schema,
+      schema: () => this.options.graph().schema,
       owner: this.owner,
       leaseMs: this.options.leaseMs ?? 60_000,
       concurrency: this.options.concurrency ?? 8,
@@ -84,10 +88,10 @@ export class SyncService {
   check(document: string, file?: string): SyncDefinition {
     try {
       const definition = readSyncDefinition(document, file ?? '<sync job>');
-      checkReadOperation(definition.readDocument, this.options.schema());
+      checkReadOperation(definition.readDocument, this.options.graph().schema);
       for (const kind of ['create', 'update', 'delete', 'upsert'] as const) {
         const call = definition.writes[kind];
-        if (call) writeOperation(call, this.options.schema(), `${definition.file} (${kind})`);
+        if (call) writeOperation(call, this.options.graph().schema, `${definition.file} (${kind})`);
       }
       return definition;
     } catch (error) {
@@ -108,6 +112,46 @@ export class SyncService {
 
   change(by: ChangeAuthor, name: string, action: 'publish' | 'pause' | 'resume' | 'delete', version?: number) {
     return this.store.change(by, name, action, version);
+  }
+
+  /** A job version (the newest by default) as a portable XML file, with references to the sources it reads and writes. */
+  async exportJob(name: string, options: { version?: number; exportedFrom?: string } = {}): Promise<string> {
+    const job = await this.store.job(name);
+    if (!job) throw new RegistryError('NOT_FOUND', `no sync job named "${name}"; \`skein sync list\` shows them`);
+    const version = options.version ?? job.version;
+    const chosen = (await this.store.versions(name)).find((v) => v.version === version);
+    if (!chosen) throw new RegistryError('NOT_FOUND', `sync job "${name}" has no version ${version}; it has 1 to ${job.version}`);
+    const definition = readSyncDefinition(chosen.document, syncPath(name));
+    const references = [];
+    for (const sourceName of sourcesOfSyncJob(definition, this.options.graph())) {
+      const source = await this.options.sources(sourceName);
+      if (source) references.push({ name: source.name, kind: source.kind, version: source.version, sha256: sha256(source.sdl) });
+    }
+    return syncJobToXML({
+      format: 1,
+      name,
+      version,
+      state: job.state,
+      document: chosen.document,
+      sources: references,
+      exportedAt: new Date().toISOString(),
+      exportedFrom: options.exportedFrom ?? null,
+    });
+  }
+
+  /** Imports an export as the job's next version (a draft unless `publish`); refused, storing nothing, when a source it needs is missing or the document does not fit this graph. */
+  async importJob(by: ChangeAuthor, xml: string, options: { publish?: boolean } = {}): Promise<{ job: SyncJobRecord; changed: boolean }> {
+    const exported = syncJobFromXML(xml);
+    const missing = [];
+    for (const reference of exported.sources) if (!(await this.options.sources(reference.name))) missing.push(reference.name);
+    if (missing.length) {
+      throw new RegistryError('MISSING_SOURCES', `sync job ${exported.name} needs the source${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, which this registry does not have; register ${missing.length > 1 ? 'them' : 'it'} first`, missing);
+    }
+    return this.save(by, exported.document, {
+      file: `${exported.name}.xml`,
+      note: `imported from ${exported.exportedFrom ?? 'a file'} v${exported.version}`,
+      publish: options.publish,
+    });
   }
 
   // ── runs ────────────────────────────────────────────────────────────────
@@ -183,4 +227,8 @@ export class SyncService {
       }
     });
   }
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }

@@ -89,6 +89,22 @@ describe('sync jobs on the embedded store', () => {
     expect(unknown.status).toBe(404);
   });
 
+  it('exports a job naming the sources it reads and writes, and imports it as a draft; a missing source refuses the import', async () => {
+    const xml = await gateway.sync!.exportJob('realtime', { exportedFrom: 'test' });
+    expect(xml).toContain('<syncJob xmlns="urn:skein:sync:1" format="1" name="realtime" version="1" state="published"');
+    expect([...xml.matchAll(/<source name="(\w+)" kind="REST" version="1" sha256="[0-9a-f]{64}"/g)].map((m) => m[1])).toEqual(['crm', 'people']);
+
+    const copy = xml.replaceAll('realtime', 'realtimeCopy');
+    const imported = await gateway.sync!.importJob(BY, copy);
+    expect(imported.job).toMatchObject({ name: 'realtimeCopy', state: 'draft', version: 1 });
+    expect((await gateway.sync!.store.versions('realtimeCopy'))[0].note).toBe('imported from test v1');
+
+    const needsErp = copy.replace('name="crm"', 'name="erp"').replaceAll('realtimeCopy', 'realtimeErp');
+    await expect(gateway.sync!.importJob(BY, needsErp)).rejects.toMatchObject({ code: 'MISSING_SOURCES', details: ['erp'] });
+    await expect(gateway.sync!.importJob(BY, `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "x">]>${copy.replace(/^<\?xml[^>]*>/, '')}`)).rejects.toMatchObject({ code: 'BAD_INPUT' });
+    expect(await gateway.sync!.store.job('realtimeErp')).toBeUndefined();
+  });
+
   it('a paused job refuses its webhook with 409 and its schedule does not run', async () => {
     await gateway.sync!.change(BY, 'realtime', 'pause');
     const body = '{}';

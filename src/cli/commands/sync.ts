@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { reportFailure } from '../report.js';
 import { adminRequest, connectionOf, withConnection, type AdminConnection } from './admin/client.js';
@@ -28,7 +28,7 @@ interface Run {
 type Options = { gateway: string; token?: string };
 
 /**
- * `skein sync list|show|save|publish|pause|resume|delete|run|replay`: sync jobs of a
+ * `skein sync list|show|save|publish|pause|resume|delete|run|replay|export|import`: sync jobs of a
  * running gateway, through its admin API. `run` follows the run with a progress line
  * until it ends, and exits non-zero when records failed.
  */
@@ -106,6 +106,28 @@ export function registerSync(program: Command): void {
         if (tty) process.stdout.write('\n');
         console.log(runLine(run));
         if (run.state !== 'SUCCEEDED' || run.failed > 0) process.exitCode = 1;
+      }),
+  );
+  withConnection(sync.command('export <name>').description('Write a sync job as a portable XML file, naming the sources it needs.').option('--version <n>', 'a version other than the newest').option('-o, --out <file>', 'write to a file instead of stdout')).action(
+    (name: string, options: Options & { version?: string; out?: string }) =>
+      act(options, async (connection) => {
+        const { exportSyncJob } = await adminRequest<{ exportSyncJob: string }>(connection, 'query($n: String!, $v: Int) { exportSyncJob(name: $n, version: $v) }', {
+          n: name,
+          v: options.version === undefined ? null : Number(options.version),
+        });
+        if (options.out) await writeFile(options.out, exportSyncJob);
+        else process.stdout.write(exportSyncJob);
+      }),
+  );
+  withConnection(sync.command('import <file>').description('Import an exported sync job as its next version.').option('--publish', 'publish it too')).action(
+    (file: string, options: Options & { publish?: boolean }) =>
+      act(options, async (connection) => {
+        const { importSyncJob } = await adminRequest<{ importSyncJob: { name: string; state: string; version: number } }>(
+          connection,
+          'mutation($d: String!, $p: Boolean) { importSyncJob(document: $d, publish: $p) { name state version } }',
+          { d: await readFile(file, 'utf8'), p: options.publish === true },
+        );
+        console.log(`${importSyncJob.name}: v${importSyncJob.version}, ${importSyncJob.state.toLowerCase()}`);
       }),
   );
   withConnection(sync.command('replay <name>').description('Write again the records the target refused.').option('--run <id>', 'only those of this run')).action(

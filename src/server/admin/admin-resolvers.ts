@@ -57,6 +57,7 @@ export const adminResolvers: Resolvers = {
     syncJob: async (_root, { name }, { sync }) => (await guard(() => syncOf(sync).store.job(name))) ?? null,
     syncRuns: (_root, { job, limit }, { sync }) => guard(() => syncOf(sync).store.runs({ job: job ?? undefined, limit: limit ?? 20 })),
     syncRun: async (_root, { id }, { sync }) => (await guard(() => syncOf(sync).store.run(id))) ?? null,
+    exportSyncJob: (_root, { name, version }, { sync, gatewayName }) => guard(() => syncOf(sync).exportJob(name, { version: version ?? undefined, exportedFrom: gatewayName })),
   },
 
   Mutation: {
@@ -129,6 +130,8 @@ export const adminResolvers: Resolvers = {
     changeSyncJob: async (_root, { name, action, version }, context) =>
       (await guard(() => syncOf(context.sync).change(byAdmin(context), name, action.toLowerCase() as 'publish', version ?? undefined))).job,
     runSyncJob: (_root, { name }, { sync }) => guard(() => syncOf(sync).trigger(name, 'manual')),
+    importSyncJob: async (_root, { document, publish }, context) =>
+      (await guard(() => syncOf(context.sync).importJob({ actor: context.actor, via: 'import' }, document, { publish: publish ?? false }))).job,
     replaySyncJob: (_root, { name, runId }, { sync }) => guard(() => syncOf(sync).replay(name, runId ?? undefined)),
     import: async (_root, { document, publish }, context) => {
       const result = await guard(() => context.workbench.import(context.actor, document, { publish: publish ?? false }));

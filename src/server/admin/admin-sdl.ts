@@ -446,6 +446,8 @@ type Query {
   "Newest first; of one job with job."
   syncRuns(job: String, limit: Int = 20): [SyncRun!]!
   syncRun(id: Int!): SyncRun
+  "A sync job version (the newest by default) as a portable XML file, naming the sources it reads and writes."
+  exportSyncJob(name: String!, version: Int): String!
 }
 
 type Mutation {
@@ -481,6 +483,8 @@ type Mutation {
   runSyncJob(name: String!): SyncRun!
   "Writes again the records a target refused (of one run with runId)."
   replaySyncJob(name: String!, runId: Int): SyncReplay!
+  "Imports an exported sync job as its next version; refused (MISSING_SOURCES) when a source it needs is not registered."
+  importSyncJob(document: String!, publish: Boolean = false): SyncJob!
 }
 
 enum SyncJobAction {
