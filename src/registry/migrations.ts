@@ -109,6 +109,8 @@ export const MIGRATIONS: readonly Migration[] = [
       -- the lease says which gateway works on it until when (a dead one's lease runs out).
       create table skein_sync_runs (
         id            bigserial primary key,
+        -- Part of every idempotency key the run sends: unique across registries sharing a target.
+        uid           uuid not null default gen_random_uuid(),
         job           text not null references skein_sync_jobs (name),
         version       integer not null,
         trigger       text not null,

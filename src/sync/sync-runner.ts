@@ -123,7 +123,7 @@ export class SyncRunner {
           return;
         }
         const kind = writes.upsert ? 'upsert' : previous === undefined ? 'create' : 'update';
-        const failure = await this.#write(writes[kind]!, { record, key: record[definition.key], idempotencyKey: `${run.job}:${run.id}:${key}` }, definition.retries);
+        const failure = await this.#write(writes[kind]!, { record, key: record[definition.key], idempotencyKey: `${run.job}:${run.uid}:${key}` }, definition.retries);
         if (!failure) {
           consecutive = 0;
           outcomes.push({ key, outcome: 'written', counter: 'written', operation: kind, hash });
@@ -152,7 +152,7 @@ export class SyncRunner {
     }
     if (definition.rule === 'DIFF' && writes.delete) {
       for (const key of await store.vanished(run.job, run.id)) {
-        const failure = await this.#write(writes.delete, { key, idempotencyKey: `${run.job}:${run.id}:${key}:delete` }, definition.retries);
+        const failure = await this.#write(writes.delete, { key, idempotencyKey: `${run.job}:${run.uid}:${key}:delete` }, definition.retries);
         if (failure) await store.recordOutcome(run, { key, outcome: 'failed', counter: 'failed', operation: 'delete', error: failure.message });
         else await store.recordOutcome(run, { key, outcome: 'deleted', counter: 'deleted', operation: 'delete' });
       }
@@ -176,7 +176,7 @@ export class SyncRunner {
       const document = writes[kind] ?? writes.upsert ?? writes.update;
       if (!document) continue;
       const variables = item.record ? { record: item.record, key: item.record[definition.key] ?? item.key } : { key: item.key };
-      const failure = await this.#write(document, { ...variables, idempotencyKey: `${job}:${item.runId}:${item.key}:replay` }, definition.retries);
+      const failure = await this.#write(document, { ...variables, idempotencyKey: `${job}:${item.runUid}:${item.key}:replay` }, definition.retries);
       const run = { id: item.runId, job };
       if (failure) {
         failed++;

@@ -26,6 +26,8 @@ export interface SyncJobVersion {
 
 export interface SyncRunRecord {
   readonly id: number;
+  /** Unique across registries: the idempotency keys of the run's writes carry it. */
+  readonly uid: string;
   readonly job: string;
   readonly version: number;
   /** `schedule`, `manual`, `webhook`, `event`, `replay`. */
@@ -51,6 +53,7 @@ export interface SyncRunRecord {
 
 export interface FailedRecord {
   readonly runId: number;
+  readonly runUid: string;
   readonly key: string;
   readonly operation: string | null;
   readonly record: Record<string, unknown> | null;
@@ -357,12 +360,13 @@ export class SyncStore {
   /** Records a target refused, kept with their error for `skein sync replay`. */
   async failedRecords(job: string, runId?: number): Promise<FailedRecord[]> {
     const rows = await this.db.query<Record<string, unknown>>(
-      `select o.run_id, o.key, o.operation, o.record, o.error, o.attempts from skein_sync_outcomes o join skein_sync_runs r on r.id = o.run_id
+      `select o.run_id, r.uid, o.key, o.operation, o.record, o.error, o.attempts from skein_sync_outcomes o join skein_sync_runs r on r.id = o.run_id
         where r.job = $1 and o.outcome = 'failed' ${runId ? 'and o.run_id = $2' : ''} order by o.run_id, o.key`,
       runId ? [job, runId] : [job],
     );
     return rows.map((r) => ({
       runId: Number(r.run_id),
+      runUid: String(r.uid),
       key: String(r.key),
       operation: (r.operation as string | null) ?? null,
       record: (r.record as Record<string, unknown> | null) ?? null,
@@ -440,6 +444,7 @@ function toRun(r: RunRow): SyncRunRecord {
   const finishedAt = iso(r.finished_at);
   return {
     id: Number(r.id),
+    uid: String(r.uid),
     job: String(r.job),
     version: Number(r.version),
     trigger: String(r.trigger),
