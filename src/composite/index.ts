@@ -9,3 +9,5 @@ export { PlanTrace, type CompositeTrace, type StepTrace } from './execute/plan-t
 export { explainPlan, planToJSON, PLAN_FORMATS, type PlanFormat } from './explain/explain-plan.js';
 export { planEdges, type PlanEdge } from './explain/plan-edges.js';
 export { compositeRateLimit, parseRateLimit, type RateLimitSpec } from './rate-limit-comment.js';
+export { compositeTrigger, type CompositeTrigger } from './trigger-comment.js';
+export { checkTriggers } from './compile/check-triggers.js';

@@ -1,5 +1,6 @@
 import { startRestServices } from './rest-services.js';
 export { DEMO_GRAPHIQL_EXAMPLE } from './graphiql-example.js';
+export { DEMO_SUBJECTS, withDemoEvents } from './events.js';
 import { startSoapServices } from './soap-services.js';
 
 export interface DemoUpstreams {

@@ -26,6 +26,16 @@ export type DiscriminatorMapping = {
   readonly value: Scalars['String']['input'];
 };
 
+/**
+ * A condition on a message: it is delivered only when the value at `field` (a dotted path into the
+ * message's JSON) equals `value`: a constant, or a template naming the field's arguments ("{hotelId}").
+ * A condition whose arguments are all null is left out.
+ */
+export type EventFilter = {
+  readonly field: Scalars['String']['input'];
+  readonly value: Scalars['String']['input'];
+};
+
 /** HTTP methods a @rest field can call. */
 export type HttpMethod =
   | 'DELETE'
@@ -64,6 +74,8 @@ export type RestParamStyle =
   | 'DEEP_OBJECT'
   /** ids=1&ids=2 (explode) or ids=1,2; an object's properties as parameters (role=admin&active=true) or filter=role,admin,active,true */
   | 'FORM'
+  /** The value as JSON text, as OpenAPI's parameters with content application/json are written. */
+  | 'JSON'
   /** ids=1|2 */
   | 'PIPE_DELIMITED'
   /** ids=1%202 */
@@ -90,6 +102,8 @@ export type SourceHeader = {
 
 /** The protocol of a source. */
 export type SourceKind =
+  | 'MQTT'
+  | 'NATS'
   | 'REST'
   | 'SOAP';
 
@@ -133,6 +147,13 @@ export interface DiscriminatorDirectiveArgs {
   property: string;
 }
 
+/** Arguments of `@publish`, as coerced by graphql-js. */
+export interface PublishDirectiveArgs {
+  messageId?: string | null;
+  source: string;
+  subject: string;
+}
+
 /** Arguments of `@rest`, as coerced by graphql-js. */
 export interface RestDirectiveArgs {
   /** Name of the argument sent as the request body. */
@@ -165,6 +186,8 @@ export interface SoapDirectiveArgs {
 export interface SourceDirectiveArgs {
   /** Fail fast (UPSTREAM_CIRCUIT_OPEN) after consecutive failures; probe again later. */
   circuitBreaker?: SourceCircuitBreaker | null;
+  /** MQTT: a fixed client id makes the session persistent: QoS 1 messages that arrive while the gateway is away are kept for it. */
+  clientId?: string | null;
   /** Incoming request headers that may be passed on to this source (an allowlist). */
   forwardHeaders?: ReadonlyArray<string> | null;
   headers?: ReadonlyArray<SourceHeader> | null;
@@ -183,9 +206,13 @@ export interface SourceDirectiveArgs {
   soapHeaders?: ReadonlyArray<string> | null;
   /** SOAP: choose the WSDL's port of this SOAP version. */
   soapVersion?: SoapVersion | null;
+  /** NATS: the JetStream stream that stores what is published and that durable consumers (triggers) read. */
+  stream?: string | null;
+  /** NATS: when the stream does not exist, it is created with these subjects. */
+  streamSubjects?: ReadonlyArray<string> | null;
   /** Time allowed for a whole call, in milliseconds: retries, queueing and reading the body included. */
   timeoutMs: number;
-  /** Base URL (REST) or service endpoint (SOAP). */
+  /** Base URL (REST), service endpoint (SOAP) or broker (NATS: nats://host:4222, MQTT: mqtt://host:1883). */
   url?: string | null;
   /** SOAP: a WS-Security UsernameToken for every call. */
   wsSecurity?: WsSecurity | null;
@@ -197,6 +224,13 @@ export interface SourceDirectiveArgs {
   wsdlPort?: string | null;
   /** SOAP: the service to call, when the WSDL has several. */
   wsdlService?: string | null;
+}
+
+/** Arguments of `@subscribe`, as coerced by graphql-js. */
+export interface SubscribeDirectiveArgs {
+  filter?: ReadonlyArray<EventFilter> | null;
+  source: string;
+  subject: string;
 }
 
 /** Arguments of `@wire`, as coerced by graphql-js. */

@@ -7,11 +7,12 @@ import {
   type CompiledComposite,
 } from '../composite/index.js';
 import type { Join } from '../joins/index.js';
-import type { Operation, RequestContext } from '../sources/index.js';
+import type { Operation, RequestContext, SubscriptionOperation } from '../sources/index.js';
 
 export interface Bindings {
   readonly schema: GraphQLSchema;
   readonly operations: ReadonlyMap<string, Operation>;
+  readonly subscriptions: ReadonlyMap<string, SubscriptionOperation>;
   readonly batchForms: ReadonlyMap<string, BatchForm>;
   readonly joins: readonly Join[];
   readonly composites: readonly CompiledComposite[];
@@ -22,9 +23,9 @@ export interface Bindings {
  * Sets the resolver of every field Skein fetches: root fields and joins load through
  * the request's loaders (one set per request context, shared by composite steps, so
  * identical calls are made once and batch forms apply across all of them); composite
- * fields run their plan.
+ * fields run their plan; subscription fields read their event source.
  */
-export function bindResolvers({ schema, operations, batchForms, joins, composites, paused }: Bindings): void {
+export function bindResolvers({ schema, operations, subscriptions, batchForms, joins, composites, paused }: Bindings): void {
   const perRequest = new WeakMap<object, RequestLoaders>();
   const loadersOf = (context: unknown): RequestLoaders => {
     if (!context || typeof context !== 'object') return new RequestLoaders(batchForms, {});
@@ -41,6 +42,14 @@ export function bindResolvers({ schema, operations, batchForms, joins, composite
   for (const [name, operation] of operations) {
     const [type, field] = name.split('.');
     fieldOf(schema, type, field).resolve = (_root, args, context) => load(operation, args, context);
+  }
+  // Subscription fields: the event stream, each event resolved to the field's value (a malformed one to an error).
+  for (const [name, subscription] of subscriptions) {
+    const [type, fieldName] = name.split('.');
+    const field = fieldOf(schema, type, fieldName);
+    field.subscribe = (_root, args, context) =>
+      subscription.subscribe(args, context && typeof context === 'object' ? (context as RequestContext) : {});
+    field.resolve = (event) => subscription.resolve(event);
   }
   for (const join of joins) fieldOf(schema, join.parentType, join.fieldName).resolve = join.resolver(load);
   for (const composite of composites) {

@@ -2,16 +2,19 @@ import { isObjectType, type GraphQLSchema } from 'graphql';
 import { batchDirectiveSDL, compileBatchForms, type BatchForm } from '../batching/index.js';
 import { listSizeDirectiveSDL } from '../cost/index.js';
 import {
+  checkTriggers,
   compileComposites,
   compositeDirectivesSDL,
   type CompiledComposite,
   type CompositePlan,
+  type CompositeTrigger,
 } from '../composite/index.js';
 import { SchemaError, schemaErrorsOf, throwIfAny } from '../errors/schema-error.js';
 import { majorityProtocols, type CompositeProtocol } from '../compose/protocol.js';
 import { compileJoins, joinDirectiveSDL, type Join } from '../joins/index.js';
 import { buildSourceSchema, type SchemaInput, type SourceSchemaOptions } from '../schema/index.js';
-import type { Operation, SourceConfig } from '../sources/index.js';
+import type { Operation, SourceConfig, SubscriptionOperation } from '../sources/index.js';
+import type { EventBrokers } from '../sources/events/index.js';
 import { bindResolvers } from './bind-resolvers.js';
 import { publicSchemaOf } from './public-schema.js';
 import { authorizationDirectivesSDL, compileAuthorization, guardFields, type AuthorizationMap } from '../server/auth/authorization.js';
@@ -32,6 +35,12 @@ export interface Graph {
   readonly sources: ReadonlyMap<string, SourceConfig>;
   /** Every root field bound to an upstream, by `Query.order`. */
   readonly operations: ReadonlyMap<string, Operation>;
+  /** Every Subscription field bound to an event source, by `Subscription.orderPlaced`. */
+  readonly subscriptions: ReadonlyMap<string, SubscriptionOperation>;
+  /** The connected brokers of the event sources (NATS, MQTT), by source name: triggers and sync jobs use them. */
+  readonly brokers: EventBrokers;
+  /** Composites run by messages (`# @trigger`), checked against the sources; src/triggers runs them. */
+  readonly triggers: readonly CompositeTrigger[];
   /** Every composite's compiled plan, by name. */
   readonly plans: ReadonlyMap<string, CompositePlan>;
   /**
@@ -70,8 +79,9 @@ export async function buildGraph(input: SchemaInput, options: GraphOptions = {})
     const joins = collect(errors, () => compileJoins(base.schema, base.operations), [] as Join[]);
     throwIfAny(errors);
     const { schema, composites } = compileComposites(input.composites, base.schema);
-    bindResolvers({ schema, operations: base.operations, batchForms, joins, composites, paused: options.pausedComposites });
-    assertNoUnresolvedRoots(schema, [...base.operations.keys(), ...base.builtinFields], composites);
+    throwIfAny(checkTriggers(composites, base.sources));
+    bindResolvers({ schema, operations: base.operations, subscriptions: base.subscriptions, batchForms, joins, composites, paused: options.pausedComposites });
+    assertNoUnresolvedRoots(schema, [...base.operations.keys(), ...base.subscriptions.keys(), ...base.builtinFields], composites);
     const plans = new Map(composites.map((c) => [c.plan.name, c.plan]));
     const recorded = new Map(input.composites.filter((f) => f.protocol).map((f) => [f.path, f.protocol!]));
     const overrides = new Map(composites.filter((c) => recorded.has(c.plan.file)).map((c) => [c.plan.name, recorded.get(c.plan.file)!]));
@@ -84,6 +94,9 @@ export async function buildGraph(input: SchemaInput, options: GraphOptions = {})
       fullSchema: schema,
       sources: base.sources,
       operations: base.operations,
+      subscriptions: base.subscriptions,
+      brokers: base.brokers,
+      triggers: composites.flatMap((c) => (c.trigger && !options.pausedComposites?.has(c.plan.name) ? [c.trigger] : [])),
       plans,
       protocols: majorityProtocols(plans, base.operations, overrides),
       authorization,
@@ -112,7 +125,7 @@ function assertNoUnresolvedRoots(
   composites: readonly CompiledComposite[],
 ): void {
   const known = new Set([...resolved, ...composites.map((c) => `${c.rootType}.${c.plan.name}`)]);
-  for (const root of [schema.getQueryType(), schema.getMutationType()]) {
+  for (const root of [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]) {
     if (!root || !isObjectType(root)) continue;
     for (const field of Object.keys(root.getFields())) {
       if (!known.has(`${root.name}.${field}`)) throw new Error(`internal: ${root.name}.${field} is not bound`);

@@ -7,6 +7,7 @@ import {
   parse,
   Source,
   validateSchema,
+  type ConstDirectiveNode,
   type DefinitionNode,
   type DocumentNode,
   type GraphQLScalarType,
@@ -28,10 +29,12 @@ import {
   withoutUpstreamText,
   type Operation,
   type Protocol,
+  type SubscriptionOperation,
   type DocumentScope,
   type SourceConfig,
   type SourceReadOptions,
 } from '../sources/index.js';
+import { EventBrokers, type EventBroker } from '../sources/events/index.js';
 import { bindAbstractTypes } from './abstract-types.js';
 import { BUILTIN_QUERY_FIELD, builtinNameErrors, builtinQueryDocument, gatewayInfo } from './builtin-query.js';
 import { GraphQLJSON } from './scalars.js';
@@ -66,6 +69,10 @@ export interface SourceSchema {
   readonly sources: ReadonlyMap<string, SourceConfig>;
   /** Every root field bound to an upstream, by `Query.order`. */
   readonly operations: ReadonlyMap<string, Operation>;
+  /** Every Subscription field bound to an event source, by `Subscription.orderPlaced`. */
+  readonly subscriptions: ReadonlyMap<string, SubscriptionOperation>;
+  /** The connected brokers of the event sources (NATS, MQTT), by source name. */
+  readonly brokers: EventBrokers;
   /** Root fields the gateway answers itself (`Query._skein`), already resolved. */
   readonly builtinFields: ReadonlySet<string>;
   /** The type definitions of all source files, for later extension (composites, joins). */
@@ -74,7 +81,7 @@ export interface SourceSchema {
   close(): Promise<void>;
 }
 
-const ROOT_TYPES = new Set(['Query', 'Mutation']);
+const ROOT_TYPES = new Set(['Query', 'Mutation', 'Subscription']);
 /** Root fields the gateway answers itself rather than an upstream. */
 const BUILTIN_FIELDS: ReadonlySet<string> = new Set([`Query.${BUILTIN_QUERY_FIELD}`]);
 
@@ -115,6 +122,7 @@ export async function buildSourceSchema(
     schema.getDirective('source')!,
     options,
     documentScopes(files),
+    (kind) => protocols.get(kind)?.urlSchemes ?? ['http', 'https'],
   );
   errors.push(...sourceErrors);
   throwIfAny(errors);
@@ -125,12 +133,14 @@ export async function buildSourceSchema(
     throwIfAny(errors);
   }
   const operations = new Map<string, Operation>();
+  const subscriptions = new Map<string, SubscriptionOperation>();
   const info = gatewayInfo(sources);
   const resolvers: Record<string, Record<string, unknown>> = { Query: { [BUILTIN_QUERY_FIELD]: () => info } };
   let closing: Promise<void> | undefined;
   const closeAll = () => (closing ??= closeSources(clients)); // safe to call more than once
   try {
     compileOperations(schema, sources, clients, operations, errors, options.exposeUpstreamErrors === true);
+    compileSubscriptions(schema, sources, clients, subscriptions, errors);
     bindWireNames(schema, resolvers);
     errors.push(...bindAbstractTypes(schema, resolvers));
     throwIfAny(errors);
@@ -143,6 +153,8 @@ export async function buildSourceSchema(
     schema: addResolversToSchema({ schema, resolvers: { ...resolvers, ...scalarResolvers() } as IResolvers }),
     sources,
     operations,
+    subscriptions,
+    brokers: brokersOf(clients),
     builtinFields: BUILTIN_FIELDS,
     document,
     close: closeAll,
@@ -169,7 +181,7 @@ function builtinSDL(document: DocumentNode): string {
   const extended = new Set(
     document.definitions.flatMap((d) => (d.kind === Kind.OBJECT_TYPE_EXTENSION ? [d.name.value] : [])),
   );
-  const roots = ['type Query', ...(extended.has('Mutation') ? ['type Mutation'] : [])];
+  const roots = ['type Query', ...['Mutation', 'Subscription'].filter((root) => extended.has(root)).map((root) => `type ${root}`)];
   return `${sourcesSDL()}\n${roots.join('\n')}\n`;
 }
 
@@ -200,7 +212,7 @@ async function connectSources(
     [...sources.values()].map(async (source) => {
       const protocol = protocols.get(source.kind)!;
       try {
-        clients.set(source.name, { protocol, client: await protocol.connect(source) });
+        clients.set(source.name, { protocol, client: await protocol.connect(source, { warn: options.warn }) });
       } catch (error) {
         const reason = error instanceof SchemaError ? error : new SchemaError(
           `source "${source.name}" could not be prepared: ${(error as Error).message}`,
@@ -232,7 +244,7 @@ function compileOperations(
   errors: SchemaError[],
   exposeUpstreamErrors: boolean,
 ): void {
-  const byDirective = new Map([...protocols.values()].map((p) => [p.directive, p]));
+  const byDirective = protocolsByDirective((p) => p.directive);
   for (const root of [schema.getQueryType(), schema.getMutationType()]) {
     if (!root) continue;
     for (const field of Object.values(root.getFields())) {
@@ -242,7 +254,7 @@ function compileOperations(
       try {
         const annotations = (node.directives ?? []).filter((d) => byDirective.has(d.name.value));
         if (annotations.length !== 1) {
-          const names = [...byDirective.keys()].map((d) => `@${d}`).join(' or ');
+          const names = oneOf([...byDirective.keys()].map((d) => `@${d}`));
           throw new SchemaError(
             annotations.length === 0
               ? `${name} has no ${names} directive, so nothing can resolve it`
@@ -251,22 +263,7 @@ function compileOperations(
           );
         }
         const annotation = annotations[0];
-        const protocol = byDirective.get(annotation.name.value)!;
-        const directiveArgs = directiveValues(schema.getDirective(protocol.directive)!, annotation);
-        const source = sources.get(String(directiveArgs.source));
-        if (!source) {
-          const known = [...sources.keys()].map((s) => `"${s}"`).join(', ') || 'none is declared';
-          throw new SchemaError(
-            `@${protocol.directive} on ${name} names source "${directiveArgs.source}", which is not declared (known: ${known})`,
-            annotation,
-          );
-        }
-        if (source.kind !== protocol.kind) {
-          throw new SchemaError(
-            `@${protocol.directive} on ${name} names source "${source.name}", which is of kind ${source.kind}, not ${protocol.kind}`,
-            annotation,
-          );
-        }
+        const { protocol, source, directiveArgs } = annotatedSource(schema, sources, byDirective.get(annotation.name.value)!, annotation, name);
         const connected = clients.get(source.name)!;
         const operation =
           connected instanceof Error
@@ -287,6 +284,94 @@ function compileOperations(
       }
     }
   }
+}
+
+/** `@rest, @soap or @publish` */
+function oneOf(names: readonly string[]): string {
+  return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
+}
+
+/** Protocols by the name of one of their directives; several protocols may share one (`@publish`). */
+function protocolsByDirective(directiveOf: (protocol: Protocol) => string | undefined): Map<string, Protocol[]> {
+  const byDirective = new Map<string, Protocol[]>();
+  for (const protocol of protocols.values()) {
+    const directive = directiveOf(protocol);
+    if (directive) byDirective.set(directive, [...(byDirective.get(directive) ?? []), protocol]);
+  }
+  return byDirective;
+}
+
+/** The source a field directive names, and the protocol (of those with that directive) of its kind. */
+function annotatedSource(
+  schema: GraphQLSchema,
+  sources: ReadonlyMap<string, SourceConfig>,
+  candidates: readonly Protocol[],
+  annotation: ConstDirectiveNode,
+  name: string,
+): { protocol: Protocol; source: SourceConfig; directiveArgs: Record<string, unknown> } {
+  const directive = annotation.name.value;
+  const directiveArgs = directiveValues(schema.getDirective(directive)!, annotation);
+  const source = sources.get(String(directiveArgs.source));
+  if (!source) {
+    const known = [...sources.keys()].map((s) => `"${s}"`).join(', ') || 'none is declared';
+    throw new SchemaError(`@${directive} on ${name} names source "${directiveArgs.source}", which is not declared (known: ${known})`, annotation);
+  }
+  const protocol = candidates.find((p) => p.kind === source.kind);
+  if (!protocol) {
+    throw new SchemaError(
+      `@${directive} on ${name} names source "${source.name}", which is of kind ${source.kind}, not ${candidates.map((p) => p.kind).join(' or ')}`,
+      annotation,
+    );
+  }
+  return { protocol, source, directiveArgs };
+}
+
+/** Every Subscription field is served from an event source's `@subscribe`. */
+function compileSubscriptions(
+  schema: GraphQLSchema,
+  sources: ReadonlyMap<string, SourceConfig>,
+  clients: Map<string, { protocol: Protocol; client: unknown } | Error>,
+  subscriptions: Map<string, SubscriptionOperation>,
+  errors: SchemaError[],
+): void {
+  const root = schema.getSubscriptionType();
+  if (!root) return;
+  const byDirective = protocolsByDirective((p) => p.subscriptionDirective);
+  for (const field of Object.values(root.getFields())) {
+    const node = field.astNode!;
+    const name = `${root.name}.${field.name}`;
+    try {
+      const annotations = (node.directives ?? []).filter((d) => byDirective.has(d.name.value));
+      if (annotations.length !== 1) {
+        const names = oneOf([...byDirective.keys()].map((d) => `@${d}`));
+        throw new SchemaError(
+          annotations.length === 0
+            ? `${name} has no ${names} directive, so no events can feed it`
+            : `${name} has ${annotations.length} ${names} directives; a subscription reads exactly one subject`,
+          node,
+        );
+      }
+      const annotation = annotations[0];
+      const { protocol, source, directiveArgs } = annotatedSource(schema, sources, byDirective.get(annotation.name.value)!, annotation, name);
+      const connected = clients.get(source.name)!;
+      if (connected instanceof Error) throw new SchemaError(`${name}: source "${source.name}" could not be prepared`, annotation);
+      subscriptions.set(
+        name,
+        protocol.compileSubscription!({ schema, field, parentType: root.name, node, directiveArgs, source, client: connected.client }),
+      );
+    } catch (error) {
+      if (!(error instanceof SchemaError)) throw error;
+      errors.push(error);
+    }
+  }
+}
+
+function brokersOf(clients: Map<string, { protocol: Protocol; client: unknown } | Error>): EventBrokers {
+  const brokers: [string, EventBroker][] = [];
+  for (const [name, entry] of clients) {
+    if (!(entry instanceof Error) && entry.protocol.brokerOf) brokers.push([name, entry.protocol.brokerOf(entry.client)]);
+  }
+  return new EventBrokers(brokers);
 }
 
 /** Output fields and enum values renamed by `@wire` read and write their wire names. */

@@ -30,6 +30,8 @@ export interface FastLane {
 export interface LaneServerContext {
   readonly graph: Graph;
   readonly budget: RequestBudget;
+  /** Aborted when the gateway begins to shut down. */
+  readonly stopping?: AbortSignal;
 }
 
 export interface FastLaneOptions {

@@ -1,4 +1,4 @@
-import type { ExecutionResult, GraphQLError } from 'graphql';
+import type { ExecutionResult, GraphQLError, GraphQLFormattedError } from 'graphql';
 import { processRegularResult } from 'graphql-yoga';
 import { responseTooLarge, type BudgetLimits, type IncomingRequest } from '../sources/index.js';
 import type { GatewayPlugin } from './gateway-plugin.js';
@@ -165,7 +165,12 @@ function isBatch(result: ExecutionResult | readonly ExecutionResult[]): result i
 
 /** The result as JSON, without the internal extensions; the common case (no errors, no extensions) as is. */
 function serialize(result: ExecutionResult): string {
-  if (!result.errors?.length && !result.extensions) return JSON.stringify(result);
+  return JSON.stringify(visibleResult(result));
+}
+
+/** The result as clients see it, without the extensions yoga and the plugins use among themselves (graphql-ws sends it so too). */
+export function visibleResult(result: ExecutionResult): Record<string, unknown> {
+  if (!result.errors?.length && !result.extensions) return result as Record<string, unknown>;
   const { extensions, ...rest } = result;
   const out: Record<string, unknown> = rest;
   if (result.errors) out.errors = result.errors.map(errorJSON);
@@ -173,11 +178,12 @@ function serialize(result: ExecutionResult): string {
     const { http: _http, ...visible } = extensions;
     if (Object.keys(visible).length > 0) out.extensions = visible;
   }
-  return JSON.stringify(out);
+  return out;
 }
 
-function errorJSON(error: GraphQLError): unknown {
-  const json = isGraphQLError(error) ? error.toJSON() : { message: String((error as { message?: unknown }).message) };
+/** One error as clients see it, without the internal extensions. */
+export function errorJSON(error: GraphQLError): GraphQLFormattedError {
+  const json: GraphQLFormattedError = isGraphQLError(error) ? error.toJSON() : { message: String((error as { message?: unknown }).message) };
   if (!json.extensions) return json;
   const { http: _http, unexpected: _unexpected, ...extensions } = json.extensions;
   const { extensions: _all, ...rest } = json;

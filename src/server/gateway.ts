@@ -16,6 +16,9 @@ import { createMcpHandler, MCP_PATH } from './mcp/index.js';
 import { skeinVersion } from '../version.js';
 import type { SyncService } from '../sync/index.js';
 import { createSyncWebhookHandler, SYNC_WEBHOOK_PREFIX } from './sync-webhook.js';
+import { createGraphQLWsDoor } from './graphql-ws.js';
+import { startTriggers } from './triggers/index.js';
+import { eventSourceReadiness } from './event-source-readiness.js';
 
 export const METRICS_PATH = '/metrics';
 
@@ -96,11 +99,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const metrics = new GatewayMetrics(() => http?.inFlight() ?? 0);
   const rateLimits = createRateLimits({ redisUrl: settings.redisUrl, keyPrefix: settings.redisKeyPrefix, log: options.log });
   await rateLimits.connected();
-  const graphql = createGraphQLPipeline({ graph: () => live.current(), settings, metrics, log: options.log, rateLimits });
+  const stopping = new AbortController();
+  const graphql = createGraphQLPipeline({ graph: () => live.current(), settings, metrics, log: options.log, rateLimits, stopping: stopping.signal });
+  const sockets = createGraphQLWsDoor({ pipeline: graphql, live, maxPayloadBytes: settings.maxBodyBytes, log: options.log ?? ((line) => console.error(line)) });
   const health = createHealthHandlers({
-    checks: [
+    checks: () => [
       { name: 'schema', check: () => live.current().schema !== undefined },
       ...(options.readiness ?? []),
+      ...eventSourceReadiness(live.current()),
       ...(settings.redisUrl ? [rateLimits.readiness] : []),
     ],
     draining: () => http?.draining ?? false,
@@ -177,13 +183,20 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       res.end();
     },
   });
-  const server: RunningHttpServer = await startHttpServer(routes, options.port ?? 4000, options.host, { allowedHosts: options.allowedHosts });
+  // Composites run by messages (`# @trigger`): a door of its own, through the same pipeline as /api.
+  const triggers = startTriggers({ live, execute: (operation) => graphql.execute(operation), log: options.log ?? ((line) => console.error(line)) });
+  const server: RunningHttpServer = await startHttpServer(routes, options.port ?? 4000, options.host, {
+    allowedHosts: options.allowedHosts,
+    upgrades: [{ path: '/graphql', handle: sockets.handleUpgrade }],
+  });
   http = server;
   const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : 'localhost';
   const origin = `http://${host}:${server.port}`;
   const shutdown = async (deadlineMs = settings.shutdownTimeoutMs) => {
-    // MCP sessions hold notification streams open: end them, or the drain waits out its deadline.
-    const [cutOff] = await Promise.all([server.close(deadlineMs), mcp.close()]);
+    // MCP sessions and subscriptions (SSE, graphql-ws) hold streams open: end them, or the drain waits out its deadline.
+    stopping.abort();
+    await triggers.close(); // no new runs; a run in progress finishes (its message is acknowledged or comes again)
+    const [cutOff] = await Promise.all([server.close(deadlineMs), mcp.close(), sockets.close()]);
     await admin?.close(); // the refused attempts gathered since the last minute, into the audit trail
     await live.close();
     await rateLimits.close();

@@ -25,7 +25,8 @@ const CHECK_TIMEOUT_MS = 2_000;
  * business, and restarting gateways would not mend it.
  */
 export function createHealthHandlers(options: {
-  readonly checks: readonly ReadinessCheck[];
+  /** The checks, or a function that gives them per request (those of the graph being served). */
+  readonly checks: readonly ReadinessCheck[] | (() => readonly ReadinessCheck[]);
   readonly draining: () => boolean;
 }): { readonly healthz: RouteHandler; readonly readyz: RouteHandler } {
   return {
@@ -35,10 +36,11 @@ export function createHealthHandlers(options: {
         send(res, 503, { status: 'shutting down' });
         return;
       }
+      const checks = typeof options.checks === 'function' ? options.checks() : options.checks;
       const failing: Record<string, string> = {};
       const degraded: Record<string, string> = {};
       await Promise.all(
-        options.checks.map(async ({ name, check, advisory }) => {
+        checks.map(async ({ name, check, advisory }) => {
           const into = advisory ? degraded : failing;
           try {
             const ok = await withTimeout(Promise.resolve(check()), CHECK_TIMEOUT_MS);
@@ -50,7 +52,7 @@ export function createHealthHandlers(options: {
       );
       const advice = Object.keys(degraded).length > 0 ? { degraded } : {};
       if (Object.keys(failing).length > 0) send(res, 503, { status: 'not ready', failing, ...advice });
-      else send(res, 200, { status: 'ready', checks: options.checks.map((c) => c.name), ...advice });
+      else send(res, 200, { status: 'ready', checks: checks.map((c) => c.name), ...advice });
     },
   };
 }

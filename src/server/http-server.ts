@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 
 /** A handler for requests under one path prefix. */
 export type RouteHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>;
@@ -16,6 +17,12 @@ export interface Route {
   readonly maxBodyBytes?: number;
   /** Served while the gateway drains (health checks); other routes then answer 503. */
   readonly duringShutdown?: boolean;
+}
+
+/** A path whose HTTP upgrade requests (WebSocket) a handler takes over. */
+export interface UpgradeRoute {
+  readonly path: string;
+  handle(req: http.IncomingMessage, socket: Duplex, head: Buffer): void;
 }
 
 export interface RunningHttpServer {
@@ -47,7 +54,7 @@ export async function startHttpServer(
   routes: readonly Route[],
   port: number,
   host?: string,
-  options: { readonly allowedHosts?: readonly string[] } = {},
+  options: { readonly allowedHosts?: readonly string[]; readonly upgrades?: readonly UpgradeRoute[] } = {},
 ): Promise<RunningHttpServer> {
   const allowedHosts = options.allowedHosts && new Set(options.allowedHosts.map((h) => h.toLowerCase()));
   let inFlight = 0;
@@ -89,6 +96,23 @@ export async function startHttpServer(
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: 'internal error' }));
     });
+  });
+  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = (req.url ?? '/').split('?')[0];
+    const upgrade = options.upgrades?.find((u) => u.path === path);
+    const refusal =
+      allowedHosts && !allowedHosts.has(hostnameOf(req.headers.host))
+        ? '421 Misdirected Request'
+        : draining
+          ? '503 Service Unavailable'
+          : !upgrade
+            ? '404 Not Found'
+            : undefined;
+    if (refusal || !upgrade) {
+      socket.end(`HTTP/1.1 ${refusal}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+      return;
+    }
+    upgrade.handle(req, socket, head);
   });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {

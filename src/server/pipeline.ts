@@ -11,7 +11,7 @@ import { readBody, withBody } from './read-body.js';
 import type { GatewayPlugin } from './gateway-plugin.js';
 import { DEFAULT_SETTINGS, type GatewaySettings } from './gateway-settings.js';
 import type { GatewayMetrics } from './metrics.js';
-import { NodeRequest } from './node-request.js';
+import { headersOf, NodeRequest } from './node-request.js';
 import { useCsrfPrevention } from './use-csrf-prevention.js';
 import { useDocumentCache } from './use-document-cache.js';
 import { useErrorBodies } from './use-error-bodies.js';
@@ -37,6 +37,8 @@ export interface PipelineOptions {
   readonly log?: (line: string) => void;
   /** The rate limits' counters (the gateway's, in Redis or memory); in memory when not given. */
   readonly rateLimits?: RateLimits;
+  /** Aborted when the gateway begins to shut down: long-lived answers (subscriptions) end then, so draining does not wait for them. */
+  readonly stopping?: AbortSignal;
 }
 
 /** What resolvers receive as context: the incoming request (its headers and abort signal). */
@@ -49,8 +51,9 @@ const GUIDE = `# Welcome to Skein: every field here calls an upstream API (REST 
 
 /** What a door other than /graphql asks the pipeline to run: a document of the gateway's own. */
 export interface TrustedOperation {
-  readonly req: http.IncomingMessage;
-  readonly res: http.ServerResponse;
+  /** The HTTP exchange that asked for it; absent when the gateway runs it on its own (a message triggered it). */
+  readonly req?: http.IncomingMessage;
+  readonly res?: http.ServerResponse;
   readonly graph: Graph;
   readonly document: DocumentNode;
   readonly variables: Record<string, unknown>;
@@ -72,7 +75,23 @@ export interface GraphQLPipeline {
    * when the token passes, when there is none, or when tokens are not checked.
    */
   refuseToken(request: IncomingRequest): Promise<GraphQLError | undefined>;
+  /**
+   * The pipeline's hooks for one operation that arrives outside an HTTP request (a
+   * graphql-ws message on /graphql): parse and validate (the client's limits), the
+   * context (tokens), execute and subscribe (rate limits, masking), as over HTTP.
+   */
+  envelop(operation: SocketOperation): SocketEnveloped;
 }
+
+/** One operation of a graphql-ws connection: the upgrade request, the graph it leased, the request its hooks read. */
+export interface SocketOperation {
+  readonly req: http.IncomingMessage;
+  readonly graph: Graph;
+  readonly request: IncomingRequest;
+  readonly params: { readonly query: string; readonly operationName?: string | null; readonly variables?: Record<string, unknown> | null };
+}
+
+export type SocketEnveloped = ReturnType<YogaServerInstance<Record<string, unknown>, Record<string, unknown>>['getEnveloped']>;
 
 /**
  * The one /graphql pipeline. Its plugins (below, in the order they run) are the only
@@ -100,15 +119,16 @@ export function createGraphQLPipeline(options: PipelineOptions): GraphQLPipeline
     async handle(req, res, graph) {
       // What this HTTP request may spend, every operation of a batch together; its time starts now.
       const budget = new RequestBudget(settings);
-      if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return yoga(req, res, { graph, budget }) as Promise<void>;
+      const stopping = options.stopping;
+      if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return yoga(req, res, { graph, budget, stopping }) as Promise<void>;
       // One body reader and one 413 for both doors.
       const body = await readBody(req, res, settings.maxBodyBytes);
       if (!body) return;
-      if (lane?.accepts(req)) return lane.handle(req, res, { graph, budget }, body);
-      await yoga(withBody(req, body), res, { graph, budget });
+      if (lane?.accepts(req)) return lane.handle(req, res, { graph, budget, stopping }, body);
+      await yoga(withBody(req, body), res, { graph, budget, stopping });
     },
     async execute({ req, res, graph, document, variables }) {
-      const request = new NodeRequest(req, res);
+      const request: IncomingRequest = req && res ? new NodeRequest(req, res) : { headers: headersOf({}) };
       const budget = new RequestBudget(settings);
       const enveloped = yoga.getEnveloped({ req, res, graph, budget, request, params: { variables } });
       let contextValue: unknown;
@@ -124,6 +144,9 @@ export function createGraphQLPipeline(options: PipelineOptions): GraphQLPipeline
         throw error;
       }
       return (await enveloped.execute({ schema: enveloped.schema, document, variableValues: variables, contextValue })) as ExecutionResult;
+    },
+    envelop({ req, graph, request, params }) {
+      return yoga.getEnveloped({ req, graph, budget: new RequestBudget(settings), request, params, stopping: options.stopping });
     },
     async refuseToken(request) {
       if (!verify) return undefined;

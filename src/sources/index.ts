@@ -2,8 +2,19 @@ import type { Protocol, SourceKind } from './protocol.js';
 import { restProtocol } from './rest/index.js';
 import { soapProtocol } from './soap/index.js';
 import { sourceDirectiveSDL } from './source-directive.js';
+import { mqttProtocol, natsProtocol } from './events/event-protocol.js';
 
-export type { IncomingRequest, Operation, OperationDefinition, Protocol, RequestContext, RequestIdentity, SourceConfig, SourceKind } from './protocol.js';
+export type {
+  IncomingRequest,
+  Operation,
+  OperationDefinition,
+  Protocol,
+  RequestContext,
+  RequestIdentity,
+  SourceConfig,
+  SourceKind,
+  SubscriptionOperation,
+} from './protocol.js';
 export { RequestBudget, BudgetCode, responseTooLarge, type BudgetLimits } from './http/request-budget.js';
 export { UpstreamError, UpstreamErrorCode, excerpt, withoutUpstreamText } from './upstream-error.js';
 export { directiveValues, readSources, sourceUrlVariable, type SourceReadOptions } from './source-directive.js';
@@ -15,6 +26,8 @@ export { parseTemplate, lookup, type Template } from './template.js';
 export const protocols: ReadonlyMap<SourceKind, Protocol> = new Map<SourceKind, Protocol>([
   ['REST', restProtocol as Protocol],
   ['SOAP', soapProtocol as Protocol],
+  ['NATS', natsProtocol as Protocol],
+  ['MQTT', mqttProtocol as Protocol],
 ]);
 
 /** SDL of every directive, input and scalar a source file may use. */
@@ -25,7 +38,8 @@ export function sourcesSDL(): string {
       all.map((p) => p.kind),
       all.map((p) => p.sourceArguments).filter(Boolean),
     ),
-    ...all.map((p) => p.sdl),
+    // Protocols that share directives (NATS and MQTT: @publish, @subscribe) share their SDL.
+    ...new Set(all.map((p) => p.sdl)),
   ].join('\n');
 }
 export { enumValueName, fieldName, isValidGraphQLName, NameRegistry, typeName } from './naming.js';

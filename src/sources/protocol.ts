@@ -2,16 +2,17 @@ import type { FieldDefinitionNode, GraphQLField, GraphQLScalarType, GraphQLSchem
 import type { SchemaLocation } from '../errors/schema-error.js';
 import type { RequestBudget } from './http/request-budget.js';
 import type { DocumentScope } from './document-scope.js';
+import type { EventBroker } from './events/event-broker.js';
 import type { Template } from './template.js';
 
 /** The protocols Skein speaks, as written in `@source(kind: …)`. */
-export type SourceKind = 'REST' | 'SOAP';
+export type SourceKind = 'REST' | 'SOAP' | 'NATS' | 'MQTT';
 
 /** One upstream API, read from an `@source` directive (read by `readSources` in source-directive.ts). */
 export interface SourceConfig {
   readonly name: string;
   readonly kind: SourceKind;
-  /** Base URL (REST) or endpoint (SOAP), after the `SKEIN_SOURCE_<NAME>_URL` override. */
+  /** Base URL (REST), endpoint (SOAP) or broker URL (NATS, MQTT), after the `SKEIN_SOURCE_<NAME>_URL` override. */
   readonly url: string | undefined;
   /** Headers sent on every call; `{env.X}` placeholders already filled in. */
   readonly headers: Readonly<Record<string, string>>;
@@ -44,6 +45,8 @@ export interface RequestContext {
   readonly request?: IncomingRequest;
   /** What the request may still spend upstream; absent when Skein calls on its own. */
   readonly budget?: RequestBudget;
+  /** Aborted when the gateway begins to shut down; long-lived answers (subscriptions) end then. */
+  readonly stopping?: AbortSignal;
   /** The request's verified bearer token, when the gateway checks JWTs and the client sent one. */
   readonly jwt?: RequestIdentity;
 }
@@ -70,6 +73,20 @@ export interface Operation {
   call(args: Readonly<Record<string, unknown>>, context: RequestContext): Promise<unknown>;
 }
 
+/**
+ * A Subscription field bound to a stream of upstream events (`@subscribe` on an event
+ * source). `subscribe` gives the events; `resolve` turns one into the field's value.
+ */
+export interface SubscriptionOperation {
+  /** `Subscription.orderPlaced` */
+  readonly name: string;
+  readonly source: SourceConfig;
+  /** The events for these arguments; rejects with an UpstreamError when the source cannot deliver any now. */
+  subscribe(args: Readonly<Record<string, unknown>>, context: RequestContext): Promise<AsyncIterableIterator<unknown>>;
+  /** One event as the field's value; throws a GraphQLError for one that cannot be (the stream goes on). */
+  resolve(event: unknown): unknown;
+}
+
 /** What a protocol gets to compile one annotated field. */
 export interface OperationDefinition<Client> {
   readonly schema: GraphQLSchema;
@@ -89,18 +106,32 @@ export interface OperationDefinition<Client> {
  */
 export interface Protocol<Client = unknown> {
   readonly kind: SourceKind;
-  /** Name of the field directive, such as `rest`. */
+  /**
+   * Name of the field directive of Query and Mutation fields, such as `rest`. Protocols may
+   * share one (`@publish` is NATS's and MQTT's): the field's source says which compiles it.
+   */
   readonly directive: string;
-  /** SDL of the field directive and the enums and inputs it uses. */
+  /** Name of the directive of Subscription fields, for protocols that deliver events (`subscribe`). */
+  readonly subscriptionDirective?: string;
+  /** SDL of the field directive and the enums and inputs it uses (the same text from protocols that share it is added once). */
   readonly sdl: string;
   /** Extra `@source` arguments this protocol understands, as SDL argument definitions. */
   readonly sourceArguments: string;
   /** Implementations of the custom scalars its SDL declares (`scalar Long` in \`sdl\`). */
   readonly scalars?: readonly GraphQLScalarType[];
   /** Prepares a source once at startup (SOAP reads its WSDL here, not per request). */
-  connect(source: SourceConfig): Promise<Client>;
+  connect(source: SourceConfig, context?: { readonly warn?: (message: string) => void }): Promise<Client>;
   /** Binds one field to its upstream call. Throws a SchemaError that says where. */
   compileOperation(definition: OperationDefinition<Client>): Operation;
+  /** Binds one Subscription field to its events; only protocols with a `subscriptionDirective`. */
+  compileSubscription?(definition: OperationDefinition<Client>): SubscriptionOperation;
+  /** The broker a connected client is, for protocols that are message brokers (src/sources/events). */
+  brokerOf?(client: Client): EventBroker;
+  /**
+   * URL schemes its sources' `url` may use, such as `['nats']`; http and https when not given.
+   * `connect()` must not fail because the server is down when the protocol reconnects on its own.
+   */
+  readonly urlSchemes?: readonly string[];
   /** Releases what `connect` opened (connection pools). */
   close(client: Client): Promise<void>;
 }

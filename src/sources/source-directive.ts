@@ -40,7 +40,7 @@ directive @source(
   "Unique name that fields refer to."
   name: String!
   kind: SourceKind!
-  "Base URL (REST) or service endpoint (SOAP)."
+  "Base URL (REST), service endpoint (SOAP) or broker (NATS: nats://host:4222, MQTT: mqtt://host:1883)."
   url: String
   headers: [SourceHeader!]
   "Incoming request headers that may be passed on to this source (an allowlist)."
@@ -75,6 +75,8 @@ scalar JSON
 `;
 }
 
+const HTTP_SCHEMES = ['http', 'https'];
+
 /** Name of the environment variable that overrides a source's URL: SKEIN_SOURCE_<NAME>_URL. */
 export function sourceUrlVariable(sourceName: string): string {
   return `SKEIN_SOURCE_${sourceName.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_URL`;
@@ -96,6 +98,7 @@ export function readSources(
   directive: GraphQLDirective,
   options: SourceReadOptions,
   documentsOf: (file: string) => DocumentScope = (file) => ({ folder: path.dirname(path.resolve(file)) }),
+  urlSchemesOf: (kind: SourceKind) => readonly string[] = () => HTTP_SCHEMES,
 ): { sources: Map<string, SourceConfig>; errors: SchemaError[] } {
   const env = options.env ?? process.env;
   const sources = new Map<string, SourceConfig>();
@@ -104,7 +107,7 @@ export function readSources(
     for (const node of definition.directives ?? []) {
       if (node.name.value !== directive.name) continue;
       try {
-        const source = readSource(node, directive, env, options.urls ?? {}, documentsOf);
+        const source = readSource(node, directive, env, options.urls ?? {}, documentsOf, urlSchemesOf);
         const earlier = sources.get(source.name);
         if (earlier) {
           const at = earlier.location;
@@ -151,6 +154,7 @@ function readSource(
   env: Readonly<Record<string, string | undefined>>,
   urls: Readonly<Record<string, string>>,
   documentsOf: (file: string) => DocumentScope,
+  urlSchemesOf: (kind: SourceKind) => readonly string[],
 ): SourceConfig {
   const values = directiveValues(directive, node);
   const name = String(values.name);
@@ -198,8 +202,10 @@ function readSource(
     if (template.placeholders.length > 0 || isCredentialHeader(header.name)) registerSecret(value);
   }
   const url = urls[name] ?? env[sourceUrlVariable(name)] ?? (values.url as string | null | undefined) ?? undefined;
-  if (url !== undefined && !/^https?:\/\//.test(url)) {
-    throw new SchemaError(`source "${name}": url "${url}" must start with http:// or https://`, node);
+  const schemes = urlSchemesOf(values.kind as SourceKind);
+  if (url !== undefined && !schemes.some((scheme) => url.startsWith(`${scheme}://`))) {
+    const shown = url.replace(/\/\/[^/@\s]*@/, '//'); // a URL may carry credentials
+    throw new SchemaError(`source "${name}": url "${shown}" must start with ${schemes.map((s) => `${s}://`).join(' or ')}`, node);
   }
   if (url !== undefined) {
     try {

@@ -24,6 +24,8 @@ export const UpstreamErrorCode = {
   CIRCUIT_OPEN: 'UPSTREAM_CIRCUIT_OPEN',
   /** Not sent: the source's maxConcurrency calls are in flight and its maxQueue are waiting. */
   OVERLOADED: 'UPSTREAM_OVERLOADED',
+  /** A message broker (NATS, MQTT) answered but did not accept a message (no stream stores the subject, say). */
+  BROKER_REFUSED: 'UPSTREAM_BROKER_REFUSED',
   /** Abandoned: the client went away or the gateway is stopping. Not counted against the source. */
   CANCELLED: 'UPSTREAM_CANCELLED',
 } as const;

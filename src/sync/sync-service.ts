@@ -12,6 +12,7 @@ import { SyncRunner, type GraphExecutor, type RunEnd } from './sync-runner.js';
 import { SyncStore, type SyncJobRecord, type SyncRunRecord } from './sync-store.js';
 import { checkReadOperation, writeOperation } from './write-operation.js';
 import { sourcesOfSyncJob, syncJobFromXML, syncJobToXML } from './sync-export.js';
+import { SyncEventListener } from './sync-events.js';
 import { createHash } from 'node:crypto';
 
 export interface SyncServiceOptions {
@@ -44,6 +45,8 @@ export class SyncService {
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   #runner: SyncRunner | undefined;
   #execute: GraphExecutor | undefined;
+  #events: SyncEventListener | undefined;
+  #eventTimer: NodeJS.Timeout | undefined;
 
   private constructor(
     private readonly options: SyncServiceOptions,
@@ -75,11 +78,37 @@ export class SyncService {
     });
     await this.engine.work((request, queueId) => this.#handle(request, queueId));
     if (!this.options.manualSchedule) this.scheduler.start();
+    this.#events = new SyncEventListener((job, trigger) => this.triggerCoalesced(job, trigger), this.options.warn ?? ((m) => console.error(m)));
+    await this.followEvents();
+    // Jobs published on another gateway, and graphs rebuilt, are followed within seconds.
+    this.#eventTimer = setInterval(() => void this.followEvents(), 2_000);
+    this.#eventTimer.unref();
+  }
+
+  /** Subscribes the event-driven jobs that are published (and unsubscribes the others) on the served graph's event sources. */
+  async followEvents(): Promise<void> {
+    if (!this.#events) return;
+    const jobs = (await this.store.jobs().catch(() => [])).filter((j) => j.state === 'published' && j.liveDocument);
+    const driven = jobs.flatMap((job) => {
+      const event = this.#definition(job)?.event;
+      return event ? [{ name: job.name, ...event }] : [];
+    });
+    await this.#events.follow(this.options.graph(), driven);
   }
 
   async stop(): Promise<void> {
     this.scheduler.stop();
+    clearInterval(this.#eventTimer);
+    await this.#events?.close();
     await this.engine.stop();
+  }
+
+  #definition(job: SyncJobRecord): SyncDefinition | undefined {
+    try {
+      return readSyncDefinition(job.liveDocument ?? job.document, syncPath(job.name));
+    } catch {
+      return undefined;
+    }
   }
 
   // ── documents and lifecycle ─────────────────────────────────────────────
@@ -106,12 +135,14 @@ export class SyncService {
     const definition = this.check(document, options.file);
     const saved = await this.store.save(by, definition.name, document, options.note ?? null);
     if (!options.publish) return saved;
-    const published = await this.store.change(by, definition.name, 'publish');
+    const published = await this.change(by, definition.name, 'publish');
     return { job: published.job, changed: saved.changed || published.changed };
   }
 
-  change(by: ChangeAuthor, name: string, action: 'publish' | 'pause' | 'resume' | 'delete', version?: number) {
-    return this.store.change(by, name, action, version);
+  async change(by: ChangeAuthor, name: string, action: 'publish' | 'pause' | 'resume' | 'delete', version?: number) {
+    const changed = await this.store.change(by, name, action, version);
+    if (changed.changed) await this.followEvents();
+    return changed;
   }
 
   /** A job version (the newest by default) as a portable XML file, with references to the sources it reads and writes. */

@@ -38,7 +38,8 @@ describe('graceful lifecycle of skein serve', () => {
     const { gateway } = running;
     expect((await fetch(`${gateway.origin}/healthz`)).status).toBe(200);
     const ready = await fetch(`${gateway.origin}/readyz`);
-    expect(await ready.json()).toEqual({ status: 'ready', checks: ['schema', 'store'] });
+    // The demo's event source (NATS on 127.0.0.1:4222, which .ci/run starts) is checked too.
+    expect(await ready.json()).toEqual({ status: 'ready', checks: ['schema', 'store', 'event sources'] });
 
     const inFlight = slowQuery(gateway.origin);
     await upstreamCallInFlight(gateway.origin);

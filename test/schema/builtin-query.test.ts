@@ -83,7 +83,7 @@ describe.each(DOORS)('Query._skein through the %s door', (via) => {
       expect(query.fields[0].type).toMatchObject({ kind: 'NON_NULL', ofType: { name: 'SkeinGateway' } });
       expect((types.get('SkeinGateway') as IntrospectionObjectType).fields.map((f) => f.name)).toEqual(['version', 'sources']);
       expect((types.get('SkeinSource') as IntrospectionObjectType).fields.map((f) => f.name)).toEqual(['name', 'kind']);
-      expect(types.get('SkeinSourceKind')).toMatchObject({ kind: 'ENUM', enumValues: [{ name: 'REST' }, { name: 'SOAP' }] });
+      expect(types.get('SkeinSourceKind')).toMatchObject({ kind: 'ENUM', enumValues: [{ name: 'REST' }, { name: 'SOAP' }, { name: 'NATS' }, { name: 'MQTT' }] });
       expect(types.has('SourceKind')).toBe(false);
     } finally {
       await gateway.close();

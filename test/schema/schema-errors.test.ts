@@ -63,7 +63,7 @@ describe('schema errors name the file, line and column', () => {
       'b.graphql:1:15: source "shop" is declared twice; the first is at a.graphql:1:15',
     ]);
     const third = await errorsOf({ 'a.graphql': `${shop}type Query { a: String }` });
-    expect(third).toEqual(['a.graphql:2:14: Query.a has no @rest or @soap directive, so nothing can resolve it']);
+    expect(third).toEqual(['a.graphql:2:14: Query.a has no @rest, @soap or @publish directive, so nothing can resolve it']);
   });
 
   it('a field or type taking a name of the built-in Query._skein, at the author\'s own definition', async () => {

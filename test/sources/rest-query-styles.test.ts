@@ -16,14 +16,15 @@ input Filter { role: String, active: Boolean, createdAt: String @wire(name: "cre
 input Entry { Id: String!, VisibilityTimeout: Int }
 
 type Query {
-  bookings(start: Range, filter: Filter, folded: Filter, ids: [ID!], words: [String!], entries: [Entry!]): JSON
+  bookings(start: Range, filter: Filter, folded: Filter, ids: [ID!], words: [String!], entries: [Entry!], where: Filter): JSON
     @rest(source: "shop", path: "/bookings", query: [
       { name: "start", value: "{start}", style: DEEP_OBJECT },
       { name: "filter", value: "{filter}" },
       { name: "folded", value: "{folded}", explode: false },
       { name: "ids", value: "{ids}", explode: false, style: PIPE_DELIMITED },
       { name: "words", value: "{words}", explode: false, style: SPACE_DELIMITED },
-      { name: "Entries", value: "{entries}" }])
+      { name: "Entries", value: "{entries}" },
+      { name: "where", value: "{where}", style: JSON }])
 }
 `;
 
@@ -64,6 +65,11 @@ describe('REST: lists and objects in query parameters, by style', () => {
     expect(query.get('folded')).toBe('role,x,created-at,y');
   });
 
+  it('writes a JSON-style parameter (OpenAPI content application/json) as JSON text, in wire names', async () => {
+    const query = await sent('where: { role: "admin", createdAt: "2020" }');
+    expect(query.get('where')).toBe('{"role":"admin","created-at":"2020"}');
+  });
+
   it('joins lists with pipes or spaces', async () => {
     const query = await sent('ids: ["1", "2"], words: ["red", "blue"]');
     expect(query.get('ids')).toBe('1|2');
@@ -93,6 +99,7 @@ describe('OpenAPI import: query parameter styles', () => {
               parameter('ids', 'pipeDelimited', false, { type: 'array', items: { type: 'string' } }),
               parameter('words', 'spaceDelimited', false, { type: 'array', items: { type: 'string' } }),
               parameter('page', 'form', true, { type: 'integer' }),
+              { name: 'where', in: 'query', content: { 'application/json': { schema: { type: 'object', properties: { role: { type: 'string' } } } } } },
             ],
             responses: { '200': { description: 'ok', content: { 'application/json': { schema: { type: 'object' } } } } },
           },
@@ -104,6 +111,7 @@ describe('OpenAPI import: query parameter styles', () => {
     expect(imported.sdl).toContain('{ name: "ids", value: "{ids}", explode: false, style: PIPE_DELIMITED }');
     expect(imported.sdl).toContain('{ name: "words", value: "{words}", explode: false, style: SPACE_DELIMITED }');
     expect(imported.sdl).toContain('{ name: "page", value: "{page}" }');
+    expect(imported.sdl).toContain('{ name: "where", value: "{where}", style: JSON }');
     expect(imported.notes).toEqual([]);
 
     const v2 = {

@@ -115,12 +115,14 @@ SIGTERM or SIGINT: stop accepting, finish requests in flight within the shutdown
         const allowedHosts = dev ? localHostsWith(process.env.SKEIN_ALLOWED_HOSTS, LOCAL_HOSTS) : undefined;
         const limits = registryLimitsFromEnvironment(options);
         const explicitSchema = command.getOptionValueSource('schema') === 'cli';
-        const seed = explicitSchema || existsSync(options.schema) ? loadSchemaFolder(options.schema) : undefined;
+        // The demo's upstreams (a SOAP server among them) are loaded only when asked for.
+        const demoModule = options.demo ? await import('../../demo/index.js') : undefined;
+        // The demo's event example runs hotelOrder: it joins the demo's own schema, not a folder given with --schema.
+        const folder = (dir: string) => (demoModule && !explicitSchema ? demoModule.withDemoEvents(loadSchemaFolder(dir)) : loadSchemaFolder(dir));
+        const seed = explicitSchema || existsSync(options.schema) ? folder(options.schema) : undefined;
         const databaseUrl = process.env.DATABASE_URL || undefined;
         const dataDir = options.data ?? process.env.SKEIN_DATA_DIR ?? DEFAULT_DATA_DIR;
         const persistedFile = options.persistedOperations ?? (process.env.SKEIN_PERSISTED_OPERATIONS || undefined);
-        // The demo's upstreams (a SOAP server among them) are loaded only when asked for.
-        const demoModule = options.demo ? await import('../../demo/index.js') : undefined;
         const settings = {
           ...settingsFromEnvironment({ ...options, shutdownTimeoutMs: options.shutdownTimeout, requestTimeoutMs: options.requestTimeout, csrf: options.csrf }),
           persistedOperations: persistedFile ? readPersistedOperations(persistedFile) : undefined,
@@ -163,7 +165,7 @@ SIGTERM or SIGINT: stop accepting, finish requests in flight within the shutdown
           gateway = served;
         } else {
           // Immutable deployments: the folder is the whole truth, built once, never changed at run time.
-          const graph = await buildGraph(loadSchemaFolder(options.schema), graphOptions);
+          const graph = await buildGraph(folder(options.schema), graphOptions);
           gateway = await startGateway({ graph, port, host, allowedHosts, settings });
           console.log(`Skein is serving ${options.schema}/ (no registry) at ${gateway.url}`);
           console.log(`  open it in a browser for GraphiQL`);

@@ -19,6 +19,8 @@ import { SchemaError, SchemaErrors } from '../../errors/schema-error.js';
 import type { NameRegistry } from '../../sources/index.js';
 import type { CompositePlan, PlanStep } from '../plan.js';
 import { compositeRateLimit } from '../rate-limit-comment.js';
+import { compositeTrigger, type CompositeTrigger } from '../trigger-comment.js';
+import type { SchemaLocation } from '../../errors/schema-error.js';
 import { linkSteps } from './link-steps.js';
 import { readSteps } from './read-steps.js';
 import { resultTypes } from './result-types.js';
@@ -32,6 +34,10 @@ export interface CompiledComposite {
   readonly rootType: 'Query' | 'Mutation';
   /** The generated result types, whose fields report step errors at their place. */
   readonly resultTypeNames: readonly string[];
+  /** Its `# @trigger` (and `# @publishTo`) comment lines: messages that run it (src/triggers). */
+  readonly trigger: CompositeTrigger | undefined;
+  /** Where its operation starts, for errors about it as a whole. */
+  readonly location: SchemaLocation | undefined;
 }
 
 /**
@@ -105,8 +111,10 @@ export function compileComposite(
     criticalPath: linked.criticalPath,
   };
 
+  let trigger: CompositeTrigger | undefined;
   try {
     compositeRateLimit(name, plan.description); // read where requests are served; checked here, where the file is known
+    trigger = compositeTrigger(name, plan.description);
   } catch (error) {
     throw new SchemaError(`${(error as Error).message} (in the comment lines above the operation)`, operation);
   }
@@ -131,6 +139,8 @@ export function compileComposite(
     plan,
     rootType,
     resultTypeNames: types.typeNames,
+    trigger,
+    location: new SchemaError('', operation).location,
     sdl: `${types.sdl}\n\nextend type ${rootType} {\n${field}\n}\n`,
   };
 }

@@ -21,6 +21,8 @@ enum RestParamStyle {
   SPACE_DELIMITED
   "ids=1|2"
   PIPE_DELIMITED
+  "The value as JSON text, as OpenAPI's parameters with content application/json are written."
+  JSON
 }
 
 """A query parameter or header of a REST call."""

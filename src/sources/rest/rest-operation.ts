@@ -205,7 +205,7 @@ function renderQuery(params: readonly CompiledParam[], scope: Readonly<Record<st
 }
 
 /** A list's items joined, as the non-exploding styles write them. */
-const DELIMITERS: Record<RestParamStyle, string> = { FORM: ',', DEEP_OBJECT: ',', SPACE_DELIMITED: ' ', PIPE_DELIMITED: '|' };
+const DELIMITERS: Record<RestParamStyle, string> = { FORM: ',', DEEP_OBJECT: ',', SPACE_DELIMITED: ' ', PIPE_DELIMITED: '|', JSON: ',' };
 
 /**
  * One query parameter in its OpenAPI style. A list repeats the parameter (explode) or
@@ -215,6 +215,10 @@ const DELIMITERS: Record<RestParamStyle, string> = { FORM: ',', DEEP_OBJECT: ','
  * form property) goes as JSON text, never as "[object Object]".
  */
 function appendParam(search: URLSearchParams, param: CompiledParam, value: unknown): void {
+  if (param.style === 'JSON') {
+    search.append(param.name, typeof value === 'string' ? value : JSON.stringify(value));
+    return;
+  }
   if (Array.isArray(value)) {
     if (param.explode) for (const item of value) search.append(param.name, queryText(item));
     else search.append(param.name, value.map(queryText).join(DELIMITERS[param.style]));

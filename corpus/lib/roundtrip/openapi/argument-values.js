@@ -172,7 +172,8 @@ export function graphqlValue(value, type) {
  */
 function queryNames(parameter, value) {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return [parameter.name];
-  const keys = Object.keys(value).filter((key) => value[key] !== null && value[key] !== undefined);
+  const given = (item) => item !== null && item !== undefined && !(Array.isArray(item) && item.length === 0);
+  const keys = Object.keys(value).filter((key) => given(value[key]));
   if (keys.length === 0) return [];
   const style = parameter.style ?? 'form';
   if (style === 'deepObject') return [`${parameter.name}[`];

@@ -321,7 +321,9 @@ class DescriptionReader {
       const written = parameter.style ?? (location === 'query' ? 'form' : 'simple');
       explode = typeof parameter.explode === 'boolean' ? parameter.explode : written === 'form';
       const known = location === 'query' ? QUERY_STYLES[String(written)] : written === 'simple' ? 'FORM' : undefined;
-      if (known) style = known;
+      // A parameter with content is written in its media type: JSON text for JSON media.
+      if (content && isJsonMedia(content.type) && location === 'query') style = 'JSON';
+      else if (known) style = known;
       else this.#notes.push({ where, message: `parameter "${parameter.name}" has style ${written}; @rest sends it in ${location === 'query' ? 'form' : 'simple'} style` });
     }
     return {

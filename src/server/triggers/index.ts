@@ -1,0 +1,1 @@
+export { consumerName, startTriggers, TRIGGER_HEADERS, type TriggerRunner, type TriggerRunnerOptions } from './trigger-runner.js';
