@@ -2,6 +2,8 @@ import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRegistryGateway, type RunningRegistryGateway } from '../../src/server/index.js';
 import type { SyncRunRecord } from '../../src/sync/index.js';
+import { connect } from 'nats';
+import { deleteStreams, SHARED_NATS_URL, uniqueSuffix } from '../helpers/brokers.js';
 import { until } from '../registry/processes.js';
 import { createDataDir } from '../registry/stores.js';
 import { contactsJob, crmSDL, peopleSDL, startCrm, startPeopleApi } from './sync-upstreams.js';
@@ -103,6 +105,38 @@ describe('sync jobs on the embedded store', () => {
     await expect(gateway.sync!.importJob(BY, needsErp)).rejects.toMatchObject({ code: 'MISSING_SOURCES', details: ['erp'] });
     await expect(gateway.sync!.importJob(BY, `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "x">]>${copy.replace(/^<\?xml[^>]*>/, '')}`)).rejects.toMatchObject({ code: 'BAD_INPUT' });
     expect(await gateway.sync!.store.job('realtimeErp')).toBeUndefined();
+  });
+
+  it('event-driven: a message on the subject of a NATS source queues a run', async () => {
+    const id = uniqueSuffix();
+    const stream = `SYNC_${id}`;
+    try {
+      await gateway.registry.registerSource(BY, { sdl: `extend schema @source(name: "bus", kind: NATS, url: "${SHARED_NATS_URL}", stream: "${stream}", streamSubjects: ["s${id}.>"])` });
+      await gateway.served.refresh();
+      await gateway.sync!.save(BY, contactsJob({ name: 'onEvents', extra: `event: { source: "bus", subject: "s${id}.people.changed" }` }), { publish: true });
+      people.people.get('00002')!.name = 'Changed, then announced';
+      const connection = await connect({ servers: SHARED_NATS_URL });
+      try {
+        // The durable consumer starts with new messages: publish once it is there.
+        await until(async () => {
+          const consumers = await (await connection.jetstreamManager()).consumers.list(stream).next();
+          return consumers.length > 0;
+        }, 30_000);
+        await connection.jetstream().publish(`s${id}.people.changed`, new TextEncoder().encode(JSON.stringify({ id: '00002' })));
+      } finally {
+        await connection.close();
+      }
+      let run: SyncRunRecord | undefined;
+      await until(async () => {
+        run = (await gateway.sync!.store.runs({ job: 'onEvents' })).find((r) => r.state === 'succeeded');
+        return run !== undefined;
+      }, 30_000);
+      expect(run).toMatchObject({ trigger: `event s${id}.people.changed`, written: 120 });
+      expect(crm.contacts.get('00002')).toMatchObject({ fullName: 'Changed, then announced' });
+      await gateway.sync!.change(BY, 'onEvents', 'delete');
+    } finally {
+      await deleteStreams(SHARED_NATS_URL, stream);
+    }
   });
 
   it('a paused job refuses its webhook with 409 and its schedule does not run', async () => {
