@@ -1,3 +1,4 @@
+import { SignJWT } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DOORS, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { deleteStreams, SHARED_MQTT_URL, SHARED_NATS_URL, uniqueSuffix, until } from '../helpers/brokers.js';
@@ -116,6 +117,30 @@ describe('subscriptions', () => {
     const sseText = JSON.stringify(await overSse.next().catch(() => undefined)) + String(overSse.status);
     expect(refused.failed?.[0]?.message ?? JSON.stringify(refused)).toMatch(/Aliases limit of 1 exceeded, found 2/);
     expect(sseText).toMatch(/Aliases limit of 1 exceeded, found 2/);
+  });
+
+  it('checks the bearer token of a graphql-ws connection as of any request: a bad one is refused, a good one subscribes', async () => {
+    const id = uniqueSuffix();
+    const secret = 'a-shared-secret-of-at-least-32-bytes!';
+    const served = await gateway(natsOrders(id), 'lane', { jwt: { secret, issuer: 'https://issuer.test', audience: 'skein' } });
+    const forged = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('eve').setIssuer('https://issuer.test').setAudience('skein')
+      .setExpirationTime('5m').sign(new TextEncoder().encode('another-secret-of-at-least-32-bytes!!'));
+    const refusedReader = await subscribeOverWebSocket(served.url, ORDER_PLACED, {}, { authorization: `Bearer ${forged}` });
+    open.push(refusedReader);
+    const refused = await refusedReader.next();
+    expect(refused.failed?.[0]).toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+    expect(JSON.stringify(refused)).not.toContain(forged);
+
+    const good = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('ada').setIssuer('https://issuer.test').setAudience('skein')
+      .setExpirationTime('5m').sign(new TextEncoder().encode(secret));
+    const reader = await subscribeOverWebSocket(served.url, ORDER_PLACED, { hotelId: '9' }, { authorization: `Bearer ${good}` });
+    open.push(reader);
+    let n = 0;
+    await until(async () => {
+      await served.query(PLACE, { input: { id: `o${n++}`, hotelId: '9' } }, { authorization: `Bearer ${good}` });
+      return reader.buffered > 0;
+    }, 100);
+    expect((await reader.next()).data.orderPlaced.hotelId).toBe('9');
   });
 
   it('publishes to MQTT with QoS 1 and serves an MQTT subscription with + wildcards', async () => {

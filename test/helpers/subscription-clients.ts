@@ -4,7 +4,14 @@ import WebSocket from 'ws';
 /** One GraphQL subscription as a client reads it: its results in order, and how to stop. */
 export interface SubscriptionReader {
   /** The next result; waits for it. */
-  next(): Promise<{ data?: any; errors?: Array<{ message: string; extensions?: Record<string, any> }> }>;
+  next(): Promise<{
+    data?: any;
+    errors?: Array<{ message: string; extensions?: Record<string, any> }>;
+    /** graphql-ws: the operation was refused (its errors), or the socket failed. */
+    failed?: any;
+    /** The server completed the subscription. */
+    complete?: boolean;
+  }>;
   /** Results received and not read yet. */
   readonly buffered: number;
   close(): Promise<void>;
