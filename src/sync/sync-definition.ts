@@ -13,7 +13,7 @@ import {
   type ValueNode,
 } from 'graphql';
 import cronParser from 'cron-parser';
-import { SchemaError, throwIfAny } from '../errors/schema-error.js';
+import { SchemaError, throwIfAny, type SchemaLocation } from '../errors/schema-error.js';
 import { isGatewaySecret } from '../sources/index.js';
 
 /** How a run decides what to write: everything, what changed since the cursor, or what differs from the last run. */
@@ -70,7 +70,7 @@ export interface SyncDefinition {
   /** Real-time: a source system posts changes to /sync/<name>/webhook, signed with the secret this environment variable holds. */
   readonly webhook?: { readonly secretEnv: string };
   /** Event-driven: a message on this subject of an event source starts a run. */
-  readonly event?: { readonly source: string; readonly subject: string };
+  readonly event?: { readonly source: string; readonly subject: string; readonly at?: SchemaLocation };
   /** Attempts per record for retryable failures (5xx, timeouts), with exponential backoff. */
   readonly retries: number;
   /** Consecutive records failing with a retryable error before the run pauses (the target is down). */
@@ -269,7 +269,7 @@ export function readSyncDefinition(text: string, file = '<sync job>'): SyncDefin
     writes,
     schedule,
     webhook: secretEnv ? { secretEnv } : undefined,
-    event: eventSource && eventSubject ? { source: eventSource, subject: eventSubject } : undefined,
+    event: eventSource && eventSubject ? { source: eventSource, subject: eventSubject, at: new SchemaError('', eventArg!.get('source')!).location } : undefined,
     retries,
     pauseAfter,
   };

@@ -117,10 +117,18 @@ export class SyncService {
   check(document: string, file?: string): SyncDefinition {
     try {
       const definition = readSyncDefinition(document, file ?? '<sync job>');
-      checkReadOperation(definition.readDocument, this.options.graph().schema);
+      const graph = this.options.graph();
+      checkReadOperation(definition.readDocument, graph.schema);
+      if (definition.event && !graph.brokers.get(definition.event.source)) {
+        const known = [...graph.brokers.names()];
+        throw new SchemaError(
+          `event.source "${definition.event.source}" is not an event source of the graph; ${known.length ? `its event sources are ${known.join(', ')}` : 'it has none (declare one with @source(kind: NATS) or MQTT)'}`,
+          definition.event.at,
+        );
+      }
       for (const kind of ['create', 'update', 'delete', 'upsert'] as const) {
         const call = definition.writes[kind];
-        if (call) writeOperation(call, this.options.graph().schema, `${definition.file} (${kind})`);
+        if (call) writeOperation(call, graph.schema, `${definition.file} (${kind})`);
       }
       return definition;
     } catch (error) {

@@ -113,6 +113,11 @@ describe('sync jobs on the embedded store', () => {
     try {
       await gateway.registry.registerSource(BY, { sdl: `extend schema @source(name: "bus", kind: NATS, url: "${SHARED_NATS_URL}", stream: "${stream}", streamSubjects: ["s${id}.>"])` });
       await gateway.served.refresh();
+      const wrongSource = contactsJob({ name: 'onEvents', extra: `event: { source: "people", subject: "s${id}.people.changed" }` });
+      await expect(gateway.sync!.save(BY, wrongSource, { file: 'schema/sync/onEvents.graphql' })).rejects.toMatchObject({
+        code: 'BAD_INPUT',
+        details: [expect.stringMatching(/^schema\/sync\/onEvents\.graphql:\d+:\d+: event\.source "people" is not an event source of the graph; its event sources are bus$/)],
+      });
       await gateway.sync!.save(BY, contactsJob({ name: 'onEvents', extra: `event: { source: "bus", subject: "s${id}.people.changed" }` }), { publish: true });
       people.people.get('00002')!.name = 'Changed, then announced';
       const connection = await connect({ servers: SHARED_NATS_URL });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { post, spawnGateway, until, type GatewayProcess } from '../registry/processes.js';
+import { post, runSkein, spawnGateway, until, type GatewayProcess } from '../registry/processes.js';
 import { createDataDir, createTestDatabase, type TestDatabase } from '../registry/stores.js';
 import { contactsJob, crmSDL, peopleSDL, startCrm, startPeopleApi } from './sync-upstreams.js';
 
@@ -68,6 +68,13 @@ describe('a gateway killed mid-run', () => {
     expect(run).toMatchObject({ state: 'SUCCEEDED', written: RECORDS, failed: 0 });
     expect(crm.applied.size).toBe(RECORDS);
     expect([...crm.applied.values()].filter((n) => n !== 1)).toEqual([]);
+
+    // What an operator sees: the run, its progress and duration, from the CLI.
+    const shown = await runSkein(['sync', 'show', 'takeover', '--gateway', second.origin]);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toMatch(new RegExp(`${runId}\\s+manual\\s+succeeded\\s+read \\d+, written ${RECORDS}, skipped 0, failed 0\\s+\\S+ \\S+\\s+[\\d.]+ s`));
+    const listed = await runSkein(['sync', 'list', '--gateway', second.origin]);
+    expect(listed.stdout).toMatch(/takeover\s+published\s+v1\s+v1\s+FULL/);
     console.log(`killed after ${atKill} of ${RECORDS} records; the CRM saw ${crm.requests()} writes for ${RECORDS} records applied once each`);
   });
 });
