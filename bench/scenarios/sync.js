@@ -86,7 +86,8 @@ async function throughSkein(ctx, peopleUrl, crmUrl, databaseUrl) {
   child.stdout.on('data', (c) => (out += c));
   child.stderr.on('data', (c) => (out += c));
   try {
-    await until(() => out.includes('admin API'), 60_000, () => out);
+    await until(() => out.includes("admin API") || child.exitCode !== null, 180_000, () => out);
+    if (child.exitCode !== null) throw new Error(`skein serve exited with ${child.exitCode}: ${out}`);
     const admin = `http://127.0.0.1:${port}/admin/graphql`;
     const call = async (query, variables = {}) => {
       const response = await fetch(admin, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
