@@ -76,5 +76,7 @@ describe('a gateway killed mid-run', () => {
     const listed = await runSkein(['sync', 'list', '--gateway', second.origin]);
     expect(listed.stdout).toMatch(/takeover\s+published\s+v1\s+v1\s+FULL/);
     console.log(`killed after ${atKill} of ${RECORDS} records; the CRM saw ${crm.requests()} writes for ${RECORDS} records applied once each`);
-  });
+    // Two gateway processes start one after the other and a run is taken over: on a busy
+    // shared machine that is minutes, not seconds. Correctness is asserted, not speed.
+  }, 300_000);
 });
