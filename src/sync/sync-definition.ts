@@ -42,6 +42,8 @@ export interface SyncWrites {
   readonly delete?: string;
   /** One call for both create and update, when the target has one. */
   readonly upsert?: string;
+  /** A Query field call that reads a written record back, e.g. `contact(id: $key) { fullName email }`: each field selected must equal the record's. */
+  readonly verify?: string;
 }
 
 /** A sync job as declared: read records from the graph, map them, write them to target mutations by key. */
@@ -113,7 +115,7 @@ export function readSyncDefinition(text: string, file = '<sync job>'): SyncDefin
   const directive = operation.directives?.find((d) => d.name.value === 'sync');
   if (!directive) throw new SchemaError(`sync job ${name} needs @sync(key: …, rule: …, and create/update/upsert: …) on its query`, operation.name!);
   const args = new Map((directive.arguments ?? []).map((a) => [a.name.value, a]));
-  const known = new Set(['key', 'rule', 'cursor', 'paging', 'constants', 'create', 'update', 'delete', 'upsert', 'schedule', 'webhook', 'event', 'retries', 'pauseAfter']);
+  const known = new Set(['key', 'rule', 'cursor', 'paging', 'constants', 'create', 'update', 'delete', 'upsert', 'verify', 'schedule', 'webhook', 'event', 'retries', 'pauseAfter']);
   for (const arg of directive.arguments ?? []) {
     if (!known.has(arg.name.value)) errors.push(new SchemaError(`@sync has no argument "${arg.name.value}"; it takes ${[...known].join(', ')}`, arg));
   }
@@ -207,10 +209,11 @@ export function readSyncDefinition(text: string, file = '<sync job>'): SyncDefin
     update: read.string('update'),
     delete: read.string('delete'),
     upsert: read.string('upsert'),
+    verify: read.string('verify'),
   };
-  for (const kind of ['create', 'update', 'delete', 'upsert'] as const) {
+  for (const kind of ['create', 'update', 'delete', 'upsert', 'verify'] as const) {
     const call = writes[kind];
-    if (call !== undefined) checkWriteCall(call, kind, args.get(kind)!, errors);
+    if (call !== undefined) checkWriteCall(call, kind, args.get(kind)!, errors, kind === 'verify' ? 'query' : 'mutation');
   }
   if (!writes.upsert && !(writes.create && writes.update)) {
     errors.push(new SchemaError(`@sync of ${name} needs upsert: "…", or both create: "…" and update: "…" (Mutation field calls, with $record, $key, $idempotencyKey)`, directive));
@@ -296,13 +299,14 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
-function checkWriteCall(call: string, kind: string, at: ArgumentNode, errors: SchemaError[]): void {
+function checkWriteCall(call: string, kind: string, at: ArgumentNode, errors: SchemaError[], operation: 'mutation' | 'query'): void {
+  const root = operation === 'query' ? 'Query' : 'Mutation';
   try {
-    const parsed = parse(`mutation { ${call} }`);
+    const parsed = parse(`${operation} { ${call} }`);
     const op = parsed.definitions[0] as OperationDefinitionNode;
-    if (op.selectionSet.selections.length !== 1) errors.push(new SchemaError(`${kind} calls one Mutation field, e.g. "createContact(input: $record) { id }"`, at.value));
+    if (op.selectionSet.selections.length !== 1) errors.push(new SchemaError(`${kind} calls one ${root} field, e.g. "${operation === 'query' ? 'contact(id: $key) { fullName }' : 'createContact(input: $record) { id }'}"`, at.value));
   } catch (error) {
-    errors.push(new SchemaError(`${kind}: "${call}" is not a Mutation field call: ${(error as GraphQLError).message}`, at.value));
+    errors.push(new SchemaError(`${kind}: "${call}" is not a ${root} field call: ${(error as GraphQLError).message}`, at.value));
   }
 }
 

@@ -123,7 +123,9 @@ export class SyncRunner {
           return;
         }
         const kind = writes.upsert ? 'upsert' : previous === undefined ? 'create' : 'update';
-        const failure = await this.#write(writes[kind]!, { record, key: record[definition.key], idempotencyKey: `${run.job}:${run.uid}:${key}` }, definition.retries);
+        const failure =
+          (await this.#write(writes[kind]!, { record, key: record[definition.key], idempotencyKey: `${run.job}:${run.uid}:${key}` }, definition.retries)) ??
+          (writes.verify ? await this.#verify(writes.verify, record, record[definition.key]) : undefined);
         if (!failure) {
           consecutive = 0;
           outcomes.push({ key, outcome: 'written', counter: 'written', operation: kind, hash });
@@ -194,14 +196,28 @@ export class SyncRunner {
     return { replayed, failed };
   }
 
-  #compileWrites(definition: SyncDefinition): Partial<Record<'create' | 'update' | 'delete' | 'upsert', DocumentNode>> {
+  #compileWrites(definition: SyncDefinition): Partial<Record<'create' | 'update' | 'delete' | 'upsert' | 'verify', DocumentNode>> {
     const schema = this.options.schema();
-    const compiled: Partial<Record<'create' | 'update' | 'delete' | 'upsert', DocumentNode>> = {};
-    for (const kind of ['create', 'update', 'delete', 'upsert'] as const) {
+    const compiled: Partial<Record<'create' | 'update' | 'delete' | 'upsert' | 'verify', DocumentNode>> = {};
+    for (const kind of ['create', 'update', 'delete', 'upsert', 'verify'] as const) {
       const call = definition.writes[kind];
-      if (call) compiled[kind] = writeOperation(call, schema, `${definition.file} (${kind})`);
+      if (call) compiled[kind] = writeOperation(call, schema, `${definition.file} (${kind})`, kind === 'verify' ? 'query' : 'mutation');
     }
     return compiled;
+  }
+
+  /** Reads a written record back (`verify:`); what differs, or undefined when every field read equals the record's. */
+  async #verify(document: DocumentNode, record: Record<string, unknown>, key: unknown): Promise<WriteFailure | undefined> {
+    const result = await this.options.execute(document, { key, record });
+    if (result.errors?.length) return classify(result);
+    const value = Object.values(result.data ?? {})[0] as Record<string, unknown> | null | undefined;
+    if (value === null || value === undefined) return { message: `verification: the target has no record ${String(key)} after the write`, retryable: false };
+    for (const [field, read] of Object.entries(value)) {
+      if (field in record && stableJson(record[field]) !== stableJson(read)) {
+        return { message: `verification: the target has ${field} ${JSON.stringify(read)} for ${String(key)}, where ${JSON.stringify(record[field])} was written`, retryable: false };
+      }
+    }
+    return undefined;
   }
 
   async #readPage(

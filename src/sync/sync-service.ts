@@ -126,9 +126,9 @@ export class SyncService {
           definition.event.at,
         );
       }
-      for (const kind of ['create', 'update', 'delete', 'upsert'] as const) {
+      for (const kind of ['create', 'update', 'delete', 'upsert', 'verify'] as const) {
         const call = definition.writes[kind];
-        if (call) writeOperation(call, graph.schema, `${definition.file} (${kind})`);
+        if (call) writeOperation(call, graph.schema, `${definition.file} (${kind})`, kind === 'verify' ? 'query' : 'mutation');
       }
       return definition;
     } catch (error) {

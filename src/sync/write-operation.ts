@@ -21,8 +21,8 @@ export const WRITE_VARIABLES = ['record', 'key', 'idempotencyKey'] as const;
  * document for `schema`: each variable gets the type of the argument it is passed to, so
  * the author writes the call once and the graph's own validation checks it.
  */
-export function writeOperation(call: string, schema: GraphQLSchema, where: string): DocumentNode {
-  const document = parse(`mutation SyncWrite { ${call} }`);
+export function writeOperation(call: string, schema: GraphQLSchema, where: string, kind: 'mutation' | 'query' = 'mutation'): DocumentNode {
+  const document = parse(`${kind} ${kind === 'query' ? 'SyncVerify' : 'SyncWrite'} { ${call} }`);
   const typeInfo = new TypeInfo(schema);
   const definitions = new Map<string, VariableDefinitionNode>();
   const errors: SchemaError[] = [];

@@ -131,6 +131,17 @@ describe('sync jobs on PostgreSQL (pg-boss)', () => {
     for (const id of people.people.keys()) expect((crm.applied.get(id) ?? 0) - (appliedBefore.get(id) ?? 0)).toBe(1);
   });
 
+  it('verification reads each written record back: one the target stored otherwise fails with what differs', async () => {
+    crm.mangle.add('00005');
+    await gateway.sync!.save(BY, contactsJob({ name: 'verified', size: 200, extra: 'verify: "contact(id: $key) { id fullName email origin }"' }), { publish: true });
+    const run = await finished(gateway, (await gateway.sync!.trigger('verified', 'manual')).id);
+    crm.mangle.clear();
+    expect(run).toMatchObject({ state: 'succeeded', written: people.people.size - 1, failed: 1 });
+    const [failed] = await gateway.sync!.store.failedRecords('verified');
+    expect(failed.key).toBe('00005');
+    expect(failed.error).toBe('verification: the target has fullName "PERSON 5" for 00005, where "Person 5" was written');
+  });
+
   it('INCREMENTAL by updatedAt: the second run reads only what changed since the checkpoint', async () => {
     await gateway.sync!.save(BY, contactsJob({ name: 'incremental', rule: 'INCREMENTAL', size: 200 }), { publish: true });
     const first = await finished(gateway, (await gateway.sync!.trigger('incremental', 'manual')).id);

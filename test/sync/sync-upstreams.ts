@@ -48,6 +48,8 @@ export async function startCrm(options: { delayMs?: number } = {}): Promise<{
   deleted: string[];
   requests: () => number;
   refuse: Set<string>;
+  /** Ids whose fullName the CRM stores upper-cased. */
+  mangle: Set<string>;
   setDown(down: boolean): void;
   /** Writes in flight now, and the most at once. */
   inFlight: { now: number; max: number };
@@ -58,6 +60,7 @@ export async function startCrm(options: { delayMs?: number } = {}): Promise<{
   const seenKeys = new Set<string>();
   const deleted: string[] = [];
   const refuse = new Set<string>();
+  const mangle = new Set<string>();
   const inFlight = { now: 0, max: 0 };
   let down = false;
   let requests = 0;
@@ -80,6 +83,10 @@ export async function startCrm(options: { delayMs?: number } = {}): Promise<{
       if (down) return answer(503, { error: 'maintenance' });
       const id = decodeURIComponent(req.url!.replace(/^\/contacts\//, ''));
       if (refuse.has(id)) return answer(422, { error: `contact ${id}: email is not accepted` });
+      if (req.method === 'GET') {
+        const contact = contacts.get(id);
+        return contact ? answer(200, { id, ...contact }) : answer(404, { error: `no contact ${id}` });
+      }
       if (req.method === 'DELETE') {
         contacts.delete(id);
         deleted.push(id);
@@ -88,7 +95,10 @@ export async function startCrm(options: { delayMs?: number } = {}): Promise<{
       const key = req.headers['idempotency-key'];
       if (typeof key === 'string' && seenKeys.has(key)) return answer(200, { id });
       if (typeof key === 'string') seenKeys.add(key);
-      contacts.set(id, JSON.parse(body));
+      const contact = JSON.parse(body);
+      // A target that changes what it is given: what verification by reading back is for.
+      if (mangle.has(id)) contact.fullName = String(contact.fullName).toUpperCase();
+      contacts.set(id, contact);
       applied.set(id, (applied.get(id) ?? 0) + 1);
       answer(200, { id });
     });
@@ -101,6 +111,7 @@ export async function startCrm(options: { delayMs?: number } = {}): Promise<{
     deleted,
     requests: () => requests,
     refuse,
+    mangle,
     setDown: (value) => void (down = value),
     inFlight,
     close: () =>
@@ -127,6 +138,8 @@ export function crmSDL(url: string): string {
 extend schema @source(name: "crm", kind: REST, url: "${url}")
 input ContactInput { id: ID! fullName: String! email: String origin: String }
 type Contact { id: ID! }
+type StoredContact { id: ID! fullName: String email: String origin: String }
+type Query { contact(id: ID!): StoredContact @rest(source: "crm", path: "/contacts/{id}") }
 type Mutation {
   upsertContact(id: ID!, input: ContactInput!, idempotencyKey: String): Contact
     @rest(source: "crm", method: PUT, path: "/contacts/{id}", body: "input", headers: [{ name: "Idempotency-Key", value: "{idempotencyKey}" }])
