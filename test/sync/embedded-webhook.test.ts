@@ -123,8 +123,9 @@ describe('sync jobs on the embedded store', () => {
       const connection = await connect({ servers: SHARED_NATS_URL });
       try {
         // The durable consumer starts with new messages: publish once it is there.
+        // The source makes its stream when it connects, in the background: until then there is none to list.
         await until(async () => {
-          const consumers = await (await connection.jetstreamManager()).consumers.list(stream).next();
+          const consumers = await (await connection.jetstreamManager()).consumers.list(stream).next().catch(() => []);
           return consumers.length > 0;
         }, 30_000);
         await connection.jetstream().publish(`s${id}.people.changed`, new TextEncoder().encode(JSON.stringify({ id: '00002' })));
