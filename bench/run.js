@@ -19,8 +19,9 @@ import { scale } from './scenarios/scale.js';
 import { soap } from './scenarios/soap.js';
 import { cache } from './scenarios/cache.js';
 import { graphql } from './scenarios/graphql.js';
+import { sync } from './scenarios/sync.js';
 
-const SCENARIOS = { overhead, composite, soap, batching, scale, peer, hostile, auth, cache, graphql };
+const SCENARIOS = { overhead, composite, soap, batching, scale, peer, hostile, auth, cache, graphql, sync };
 
 async function main() {
   const machine = machineInfo();

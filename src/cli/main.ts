@@ -13,6 +13,7 @@ import { registerSource } from './commands/source.js';
 import { registerTransfer } from './commands/transfer.js';
 import { registerShow } from './commands/show.js';
 import { registerCompose, registerFind } from './commands/compose.js';
+import { registerSync } from './commands/sync.js';
 
 /**
  * The `skein` command. Each verb lives in its own file under commands/ and registers
@@ -43,5 +44,6 @@ registerHistory(program);
 registerShow(program);
 registerSource(program);
 registerTransfer(program);
+registerSync(program);
 
 await program.parseAsync(process.argv);

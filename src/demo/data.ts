@@ -33,6 +33,11 @@ export function user(n: number): User | undefined {
   return { id: String(n), name: `${FIRST[i % 10]} ${LAST[Math.floor(i / 10) % 10]}`, age: 20 + ((n * 13) % 50), gender: GENDERS[i % 10] };
 }
 
+/** When user n last changed: one an hour from the start of 2026, so an incremental sync has a cursor to follow. */
+export function userUpdatedAt(n: number): string {
+  return new Date(Date.UTC(2026, 0, 1) + n * 3_600_000).toISOString();
+}
+
 export function hotel(n: number): Hotel | undefined {
   if (!Number.isInteger(n) || n < 1 || n > HOTEL_COUNT) return undefined;
   const i = n - 1;

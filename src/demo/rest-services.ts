@@ -1,4 +1,4 @@
-import { hotel, order, ORDER_COUNT, statement, user, verification, type User } from './data.js';
+import { hotel, order, ORDER_COUNT, statement, user, USER_COUNT, userUpdatedAt, verification, type User } from './data.js';
 import { startJsonServer, type JsonRoute, type RunningServer } from './json-server.js';
 
 /** The demo's REST services, each its own upstream as it would be in an organisation. */
@@ -22,6 +22,19 @@ export const restServices: Record<string, readonly JsonRoute[]> = {
     },
   ],
   users: [
+    {
+      // What changed since a time, oldest first, paged: GET /user-changes?since=&offset=&limit= (what a sync job reads).
+      method: 'GET',
+      pattern: /^\/user-changes$/,
+      handle: ({ url }) => {
+        const since = url.searchParams.get('since') ?? '';
+        const offset = Number(url.searchParams.get('offset') ?? 0);
+        const limit = Math.min(Number(url.searchParams.get('limit') ?? 50), 100);
+        const changes = [];
+        for (let n = 1; n <= USER_COUNT; n++) if (userUpdatedAt(n) > since) changes.push({ ...user(n)!, updatedAt: userUpdatedAt(n) });
+        return { body: changes.slice(offset, offset + limit) };
+      },
+    },
     {
       method: 'GET',
       pattern: /^\/users\/([^/]+)$/,
@@ -72,9 +85,39 @@ export const restServices: Record<string, readonly JsonRoute[]> = {
   ],
 };
 
+/**
+ * A small CRM, the target of the demo's sync job: contacts by id, `PUT /contacts/{id}`
+ * creates or replaces one (an `Idempotency-Key` seen before answers without applying
+ * again), `GET /contacts` lists them. Each demo start has its own, empty.
+ */
+export function crmRoutes(): JsonRoute[] {
+  const contacts = new Map<string, Record<string, unknown>>();
+  const keys = new Set<string>();
+  return [
+    {
+      method: 'PUT',
+      pattern: /^\/contacts\/([^/]+)$/,
+      handle: ({ params, body, headers }) => {
+        const key = headers['idempotency-key'];
+        if (typeof key === 'string' && keys.has(key)) return { body: contacts.get(params[0]) };
+        if (typeof body !== 'object' || body === null || typeof (body as { fullName?: unknown }).fullName !== 'string') {
+          return { status: 422, body: { error: `contact ${params[0]} needs a fullName` } };
+        }
+        if (typeof key === 'string') keys.add(key);
+        const contact = { ...(body as Record<string, unknown>), id: params[0], syncedAt: new Date().toISOString() };
+        contacts.set(params[0], contact);
+        return { body: contact };
+      },
+    },
+    { method: 'GET', pattern: /^\/contacts\/([^/]+)$/, handle: ({ params }) => found(contacts.get(params[0]), `contact ${params[0]}`) },
+    { method: 'GET', pattern: /^\/contacts$/, handle: () => ({ body: [...contacts.values()] }) },
+  ];
+}
+
 export async function startRestServices(delayMs: () => number): Promise<Record<string, RunningServer>> {
+  const services: Record<string, readonly JsonRoute[]> = { ...restServices, crm: crmRoutes() };
   const entries = await Promise.all(
-    Object.entries(restServices).map(async ([name, routes]) => [name, await startJsonServer(routes, delayMs)] as const),
+    Object.entries(services).map(async ([name, routes]) => [name, await startJsonServer(routes, delayMs)] as const),
   );
   return Object.fromEntries(entries);
 }

@@ -33,6 +33,14 @@ export { folderUpload } from './folder-upload.js';
 export { sourcesOfComposite } from './composite-sources.js';
 export { readCompositeHeader, readSourceHeader, compositePath, sourcePath } from './documents.js';
 export type { CompositeExport, ExportFormat, SourceReference } from './export/composite-export.js';
-export { exportToXML, exportFromXML } from './export/export-xml.js';
+export {
+  exportToXML,
+  exportFromXML,
+  readExportRoot,
+  sourceReferencesOf,
+  attribute as exportAttribute,
+  wholeNumber as exportWholeNumber,
+  documentOf as exportDocument,
+} from './export/export-xml.js';
 export { exportToJSON, exportFromJSON } from './export/export-json.js';
 export { sourceFromDescription, type DescribedSource } from './import-source.js';

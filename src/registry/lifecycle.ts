@@ -37,15 +37,16 @@ const END_STATE: Readonly<Partial<Record<LifecycleAction, CompositeState>>> = {
 };
 
 /**
- * The state a composite is in after `action` (the same state when it is there already),
- * or a RegistryError saying what is possible instead.
+ * The state a composite (or a sync job, `what`, which lives the same life) is in after
+ * `action` (the same state when it is there already), or a RegistryError saying what is
+ * possible instead.
  */
-export function transition(name: string, from: CompositeState, action: LifecycleAction): CompositeState {
+export function transition(name: string, from: CompositeState, action: LifecycleAction, what = 'composite'): CompositeState {
   if (END_STATE[action] === from) return from;
   if (!ALLOWED[action].includes(from)) {
     const possible = (Object.keys(ALLOWED) as LifecycleAction[]).filter((a) => a !== 'save' && ALLOWED[a].includes(from));
     const instead = possible.length ? `it can be ${possible.map(pastTense).join(', ')}` : 'only saving it again starts a new draft';
-    throw new RegistryError('INVALID_TRANSITION', `composite "${name}" is ${from}, so it cannot be ${pastTense(action)}; ${instead}`);
+    throw new RegistryError('INVALID_TRANSITION', `${what} "${name}" is ${from}, so it cannot be ${pastTense(action)}; ${instead}`);
   }
   switch (action) {
     case 'save':

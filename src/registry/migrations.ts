@@ -83,6 +83,96 @@ export const MIGRATIONS: readonly Migration[] = [
       alter table skein_composite_versions add column protocol text check (protocol in ('REST', 'SOAP'));
     `,
   },
+  {
+    version: 3,
+    name: 'sync jobs: versions, runs, per-record outcomes, key hashes, checkpoints, the embedded job queue',
+    sql: /* SQL */ `
+      -- A sync job, managed like a composite: draft, published (runs), paused, deleted.
+      create table skein_sync_jobs (
+        name          text primary key,
+        state         text not null check (state in ('draft', 'published', 'paused', 'deleted')),
+        version       integer not null,
+        live_version  integer,
+        created_at    timestamptz not null default now(),
+        updated_at    timestamptz not null default now()
+      );
+      create table skein_sync_job_versions (
+        name        text not null references skein_sync_jobs (name),
+        version     integer not null,
+        document    text not null,
+        note        text,
+        created_at  timestamptz not null default now(),
+        created_by  text not null,
+        primary key (name, version)
+      );
+      -- One row per run. checkpoint is the paging position of the next page to read;
+      -- the lease says which gateway works on it until when (a dead one's lease runs out).
+      create table skein_sync_runs (
+        id            bigserial primary key,
+        -- Part of every idempotency key the run sends: unique across registries sharing a target.
+        uid           uuid not null default gen_random_uuid(),
+        job           text not null references skein_sync_jobs (name),
+        version       integer not null,
+        trigger       text not null,
+        -- The job queue's id that made it (a schedule's tick): two gateways sending the same tick make one run.
+        queue_id      text unique,
+        state         text not null check (state in ('queued', 'running', 'paused', 'succeeded', 'failed')),
+        rule          text not null,
+        queued_at     timestamptz not null default now(),
+        started_at    timestamptz,
+        finished_at   timestamptz,
+        read          integer not null default 0,
+        written       integer not null default 0,
+        skipped       integer not null default 0,
+        failed        integer not null default 0,
+        deleted       integer not null default 0,
+        checkpoint    jsonb,
+        cursor_from   text,
+        cursor_to     text,
+        error         text,
+        lease_owner   text,
+        lease_until   timestamptz,
+        resume_at     timestamptz
+      );
+      create index skein_sync_runs_job on skein_sync_runs (job, id desc);
+      -- What happened to each record of a run: written once, never twice (the key is the primary key).
+      create table skein_sync_outcomes (
+        run_id    bigint not null references skein_sync_runs (id),
+        key       text not null,
+        outcome   text not null check (outcome in ('written', 'unchanged', 'failed', 'deleted', 'replayed')),
+        operation text,
+        record    jsonb,
+        hash      text,
+        error     text,
+        attempts  integer not null default 1,
+        at        timestamptz not null default now(),
+        primary key (run_id, key)
+      );
+      create index skein_sync_outcomes_failed on skein_sync_outcomes (run_id) where outcome = 'failed';
+      -- Every key a job has written to its target, with the content hash written (DIFF compares with it).
+      create table skein_sync_keys (
+        job         text not null,
+        key         text not null,
+        hash        text not null,
+        updated_at  timestamptz not null default now(),
+        primary key (job, key)
+      );
+      -- The incremental cursor a job reached (its highest cursor field value written).
+      create table skein_sync_state (
+        job     text primary key,
+        cursor  text
+      );
+      -- The embedded store's job queue (PostgreSQL uses pg-boss): one row per job to run.
+      create table skein_sync_queue (
+        id            text primary key,
+        job           text not null,
+        data          jsonb not null,
+        state         text not null check (state in ('waiting', 'active', 'done')),
+        run_after     timestamptz not null default now(),
+        locked_until  timestamptz
+      );
+    `,
+  },
 ];
 
 /** Lock key that serializes migrations and registry changes across gateways. */

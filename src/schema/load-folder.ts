@@ -18,6 +18,7 @@ export function loadSchemaFolder(folder: string): SchemaInput {
   return {
     sources: readGraphQLFiles(path.join(folder, 'sources')).map((file) => ({ ...file, documents })),
     composites: readGraphQLFiles(path.join(folder, 'composites')),
+    sync: readGraphQLFiles(path.join(folder, 'sync')),
   };
 }
 

@@ -21,4 +21,6 @@ export interface SchemaFile {
 export interface SchemaInput {
   readonly sources: readonly SchemaFile[];
   readonly composites: readonly SchemaFile[];
+  /** Sync job documents (`sync/*.graphql`, src/sync); not part of the graph, seeded into the registry beside it. */
+  readonly sync?: readonly SchemaFile[];
 }

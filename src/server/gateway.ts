@@ -1,3 +1,6 @@
+import http from 'node:http';
+import { Socket } from 'node:net';
+import type { DocumentNode, ExecutionResult } from 'graphql';
 import type { Graph } from '../graph/index.js';
 import { ADMIN_ENDPOINT, createAdminHandler, type AdminHandler, type AdminOptions } from './admin/index.js';
 import { CAPABILITIES_PREFIX, createCapabilitiesHandler } from './capabilities/index.js';
@@ -13,6 +16,8 @@ import { GatewayMetrics } from './metrics.js';
 import { createMcpHandler, MCP_PATH } from './mcp/index.js';
 import { CONSOLE_PATH, createConsoleHandler } from './console/index.js';
 import { skeinVersion } from '../version.js';
+import type { SyncService } from '../sync/index.js';
+import { createSyncWebhookHandler, SYNC_WEBHOOK_PREFIX } from './sync-webhook.js';
 import { createGraphQLWsDoor } from './graphql-ws.js';
 import { startTriggers } from './triggers/index.js';
 import { eventSourceReadiness } from './event-source-readiness.js';
@@ -51,6 +56,8 @@ export interface GatewayOptions {
   readonly readiness?: readonly ReadinessCheck[];
   /** Where unexpected errors are logged, with their request id; console.error by default. */
   readonly log?: (line: string) => void;
+  /** Sync jobs whose webhooks are served at /sync/<job>/webhook (the registry gateway's; known once it starts). */
+  readonly sync?: () => SyncService | undefined;
 }
 
 export interface RunningGateway {
@@ -73,6 +80,12 @@ export interface RunningGateway {
   shutdown(deadlineMs?: number): Promise<{ readonly cutOff: number }>;
   /** `shutdown`, without the count. */
   close(deadlineMs?: number): Promise<void>;
+  /**
+   * Runs a document the gateway wrote itself, with no client behind it (a sync job's
+   * reads and writes), through the pipeline like /api's, on the graph served now: the
+   * sources' resilience, the request budget and error masking apply.
+   */
+  execute(document: DocumentNode, variables: Record<string, unknown>, headers?: http.IncomingHttpHeaders): Promise<ExecutionResult>;
 }
 
 /**
@@ -164,6 +177,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     version: skeinVersion(),
   });
   routes.push({ prefix: MCP_PATH, handle: mcp.handle, maxBodyBytes: settings.maxBodyBytes });
+  if (options.sync) routes.push({ prefix: SYNC_WEBHOOK_PREFIX, handle: createSyncWebhookHandler(options.sync, settings.maxBodyBytes), maxBodyBytes: settings.maxBodyBytes });
   let gatewayName = 'skein';
   let admin: AdminHandler | undefined;
   if (options.admin) {
@@ -216,6 +230,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     metrics,
     shutdown,
     close: async (deadlineMs) => void (await shutdown(deadlineMs)),
+    async execute(document, variables, headers = {}) {
+      const lease = live.acquire();
+      try {
+        return await graphql.execute({ ...internalRequest(headers), graph: lease.graph, document, variables });
+      } finally {
+        lease.release();
+      }
+    },
   };
 }
 
@@ -238,6 +260,14 @@ function cacheReadiness(cache: ResponseCache): ReadinessCheck {
       return true;
     },
   };
+}
+
+/** A request of the gateway's own, on no connection: what the pipeline reads of a request (method, headers) and nothing else. */
+function internalRequest(headers: http.IncomingHttpHeaders): { req: http.IncomingMessage; res: http.ServerResponse } {
+  const req = new http.IncomingMessage(new Socket());
+  req.method = 'POST';
+  req.headers = { 'user-agent': 'skein-internal', ...headers };
+  return { req, res: new http.ServerResponse(req) };
 }
 
 function isLiveGraph(graph: Graph | LiveGraph): graph is LiveGraph {

@@ -15,6 +15,7 @@ import type { SchemaInput } from '../schema/index.js';
 import { startGateway, type RunningGateway } from './gateway.js';
 import type { GatewaySettings } from './gateway-settings.js';
 import type { AdminTokens } from './admin/index.js';
+import { SyncService, type SyncServiceOptions } from '../sync/index.js';
 
 export interface RegistryGatewayOptions {
   /** PostgreSQL (shared by a cluster of gateways); else the embedded store in `dataDir`. */
@@ -40,13 +41,19 @@ export interface RegistryGatewayOptions {
   readonly settings?: Partial<GatewaySettings>;
   /** Where unexpected request errors are logged, with their request id. */
   readonly log?: (line: string) => void;
+  /** Sync jobs: engine timings, a test's clock; `false` runs none on this gateway. */
+  readonly sync?: Partial<Omit<SyncServiceOptions, 'db' | 'databaseUrl' | 'graph' | 'sources'>> | false;
 }
 
 export interface RunningRegistryGateway extends RunningGateway {
   readonly registry: Registry;
   readonly served: ServedGraph;
+  /** Sync jobs on this gateway (undefined with `sync: false`). */
+  readonly sync: SyncService | undefined;
   /** What seeding did, item by item. */
   readonly seeded: readonly AppliedItem[];
+  /** The sync jobs seeding added (published), by name. */
+  readonly seededSync: readonly string[];
 }
 
 /**
@@ -62,25 +69,46 @@ export async function startRegistryGateway(options: RegistryGatewayOptions): Pro
   const graphs = graphFactory({ onSourceError: 'degrade', ...options.graphs });
   const registry = await openRegistry({ databaseUrl: options.databaseUrl, dataDir: options.dataDir, graphs, limits: options.limits, warn: options.warn });
   let served: ServedGraph | undefined;
+  let sync: SyncService | undefined;
   try {
     const seeded = options.seed ? (await registry.apply(SEEDING, { ...folderUpload(options.seed), publish: true })).record : [];
     served = await ServedGraph.start(registry, graphs, {
       warn: options.warn,
       pollMs: options.pollMs ?? (registry.db.kind === 'postgres' ? 5_000 : 0),
     });
+    const live = served;
+    sync =
+      options.sync === false
+        ? undefined
+        : await SyncService.start({
+            ...options.sync,
+            db: registry.db,
+            databaseUrl: options.databaseUrl,
+            graph: () => live.current(),
+            sources: (name) => registry.source(name).then((s) => (s?.state === 'active' ? s : undefined)),
+            warn: options.warn,
+          });
     const gateway = await startGateway({
       graph: served,
       port: options.port,
       host: options.host,
       allowedHosts: options.allowedHosts,
-      admin: { registry, served, workbench: new Workbench(registry, graphs, served), tokens: options.tokens, dev: options.dev },
+      admin: { registry, served, workbench: new Workbench(registry, graphs, served), sync, tokens: options.tokens, dev: options.dev },
       graphVersion: (graph) => String(revisionOf(graph) ?? '?'),
       settings: options.settings,
       log: options.log,
+      sync: () => sync,
       // Ready while the store answers: changes and reloads need it (the last graph keeps serving without).
       readiness: [{ name: 'store', check: async () => void (await registry.revision()) }],
     });
+    let seededSync: string[] = [];
+    if (sync) {
+      seededSync = await seedSyncJobs(sync, options.seed?.sync ?? []);
+      await sync.begin((document, variables) => gateway.execute(document, variables));
+      await sync.resumeUnfinished();
+    }
     const shutdown = async (deadlineMs?: number) => {
+      await sync?.stop();
       const result = await gateway.shutdown(deadlineMs);
       await registry.close();
       return result;
@@ -89,13 +117,31 @@ export async function startRegistryGateway(options: RegistryGatewayOptions): Pro
       ...gateway,
       registry,
       served,
+      sync,
       seeded,
+      seededSync,
       shutdown,
       close: async (deadlineMs?: number) => void (await shutdown(deadlineMs)),
     };
   } catch (error) {
+    await sync?.stop().catch(() => {});
     await served?.close().catch(() => {});
     await registry.close().catch(() => {});
     throw error;
   }
+}
+
+/**
+ * Adds the folder's sync jobs the registry lacks (by name), published, as seeding does
+ * for composites; a job the registry has is left as an admin left it.
+ */
+async function seedSyncJobs(sync: SyncService, files: readonly { readonly path: string; readonly text: string }[]): Promise<string[]> {
+  const added: string[] = [];
+  for (const file of files) {
+    const definition = sync.check(file.text, file.path);
+    if (await sync.store.job(definition.name)) continue;
+    await sync.save(SEEDING, file.text, { file: file.path, publish: true });
+    added.push(definition.name);
+  }
+  return added;
 }

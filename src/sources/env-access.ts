@@ -32,6 +32,11 @@ export function envRefusal(name: string, env: Env = process.env): string | undef
   );
 }
 
+/** One of the gateway's own secrets (GATEWAY_SECRETS), which nothing a schema declares may use. */
+export function isGatewaySecret(name: string): boolean {
+  return GATEWAY_SECRETS.some((pattern) => matches(pattern, name));
+}
+
 /** `NAME`, `PREFIX*`, `*SUFFIX`, `*PART*`; case-sensitive, as variables are. */
 function matches(pattern: string, name: string): boolean {
   if (!pattern.includes('*')) return pattern === name;

@@ -50,3 +50,4 @@ export function sourcesSDL(): string {
   ].join('\n');
 }
 export { enumValueName, fieldName, isValidGraphQLName, NameRegistry, typeName } from './naming.js';
+export { envRefusal, isGatewaySecret } from './env-access.js';

@@ -157,6 +157,7 @@ SIGTERM or SIGINT: stop accepting, finish requests in flight within the shutdown
             graphs: graphOptions,
             warn: (message) => console.warn(`skein: ${message}`),
             settings,
+            sync: (await import('../../sync/index.js')).syncSettingsFromEnvironment(),
           });
           const store = databaseUrl ? `PostgreSQL ${redactUrl(databaseUrl)}` : `embedded registry in ${dataDir}`;
           console.log(`Skein is serving the ${store} at ${served.url}`);
@@ -164,6 +165,7 @@ SIGTERM or SIGINT: stop accepting, finish requests in flight within the shutdown
           console.log(`  admin API ${served.adminUrl}  (${tokens ? `tokens: ${tokens.names.join(', ')}` : 'unprotected: --dev'})`);
           console.log(`  console   ${new URL('/console', served.url).href}  (${tokens ? 'sign in with an admin token' : 'open: --dev'})`);
           if (seed) console.log(`  seeded from ${options.schema}/: ${seedSummary(served.seeded)}`);
+          if (served.seededSync.length) console.log(`  sync jobs added: ${served.seededSync.join(', ')} (skein sync list)`);
           printGraph(served.served.current(), served.apiUrl, served.mcpUrl);
           gateway = served;
         } else {

@@ -40,6 +40,29 @@ export function exportToXML(exported: CompositeExport): string {
  * external or recursive entity is ever read or expanded.
  */
 export function exportFromXML(text: string): CompositeExport {
+  const root = readExportRoot(text, 'composite', EXPORT_NAMESPACE);
+  return {
+    format: 1,
+    name: attribute(root, 'name', 'composite'),
+    operation: operation(root.operation),
+    version: wholeNumber(attribute(root, 'version', 'composite'), 'version'),
+    state: attribute(root, 'state', 'composite'),
+    description: root.description === undefined ? null : textOf(root.description),
+    ...(root.protocol === undefined ? {} : { protocol: protocol(root.protocol) }),
+    document: documentOf(root.document),
+    sources: sourceReferencesOf(root),
+    exportedAt: attribute(root, 'exportedAt', 'composite'),
+    exportedFrom: typeof root.exportedFrom === 'string' ? root.exportedFrom : null,
+  };
+}
+
+/**
+ * The root element of an exported file (`<composite>`, a sync job's `<syncJob>`), as
+ * attributes and children, after refusing what no export has: a DOCTYPE or entity
+ * declaration (so nothing external or recursive is read or expanded), malformed XML (with
+ * line and column), another root element or namespace, another format.
+ */
+export function readExportRoot(text: string, rootName: string, namespace: string): Record<string, unknown> {
   const declaration = findDeclaration(text);
   if (declaration) {
     throw new RegistryError(
@@ -65,36 +88,27 @@ export function exportFromXML(text: string): CompositeExport {
   });
   const parsed = parser.parse(text) as Record<string, unknown>;
   const roots = Object.keys(parsed).filter((key) => key !== '?xml');
-  if (roots.length !== 1 || roots[0] !== 'composite') {
-    throw new RegistryError('BAD_INPUT', `expected the root element <composite xmlns="${EXPORT_NAMESPACE}">, found ${roots.map((r) => `<${r}>`).join(', ') || 'none'}`);
+  if (roots.length !== 1 || roots[0] !== rootName) {
+    throw new RegistryError('BAD_INPUT', `expected the root element <${rootName} xmlns="${namespace}">, found ${roots.map((r) => `<${r}>`).join(', ') || 'none'}`);
   }
-  const root = parsed.composite as Record<string, unknown>;
-  if (root.xmlns !== EXPORT_NAMESPACE) {
-    throw new RegistryError('BAD_INPUT', `expected <composite> in namespace ${EXPORT_NAMESPACE}, found ${describe(root.xmlns)}`);
-  }
-  if (root.format !== '1') throw new RegistryError('BAD_INPUT', `expected format="1" on <composite>, found ${describe(root.format)}`);
+  const root = parsed[rootName] as Record<string, unknown>;
+  if (root.xmlns !== namespace) throw new RegistryError('BAD_INPUT', `expected <${rootName}> in namespace ${namespace}, found ${describe(root.xmlns)}`);
+  if (root.format !== '1') throw new RegistryError('BAD_INPUT', `expected format="1" on <${rootName}>, found ${describe(root.format)}`);
+  return root;
+}
+
+/** The `<sources>` references of an export's root element. */
+export function sourceReferencesOf(root: Record<string, unknown>): SourceReference[] {
   const sourcesElement = root.sources as Record<string, unknown> | undefined;
   const sources = ((sourcesElement && typeof sourcesElement === 'object' ? sourcesElement.source : undefined) ?? []) as Record<string, unknown>[];
-  return {
-    format: 1,
-    name: attribute(root, 'name', 'composite'),
-    operation: operation(root.operation),
-    version: wholeNumber(attribute(root, 'version', 'composite'), 'version'),
-    state: attribute(root, 'state', 'composite'),
-    description: root.description === undefined ? null : textOf(root.description),
-    ...(root.protocol === undefined ? {} : { protocol: protocol(root.protocol) }),
-    document: documentOf(root.document),
-    sources: sources.map(
-      (source): SourceReference => ({
-        name: attribute(source, 'name', 'source'),
-        kind: attribute(source, 'kind', 'source'),
-        version: wholeNumber(attribute(source, 'version', 'source'), 'version'),
-        sha256: attribute(source, 'sha256', 'source'),
-      }),
-    ),
-    exportedAt: attribute(root, 'exportedAt', 'composite'),
-    exportedFrom: typeof root.exportedFrom === 'string' ? root.exportedFrom : null,
-  };
+  return sources.map(
+    (source): SourceReference => ({
+      name: attribute(source, 'name', 'source'),
+      kind: attribute(source, 'kind', 'source'),
+      version: wholeNumber(attribute(source, 'version', 'source'), 'version'),
+      sha256: attribute(source, 'sha256', 'source'),
+    }),
+  );
 }
 
 /** The first `<!DOCTYPE` or `<!ENTITY` outside comments and CDATA sections, with its place. */
@@ -120,13 +134,13 @@ function findDeclaration(text: string): { what: string; line: number; column: nu
   return undefined;
 }
 
-function attribute(element: Record<string, unknown>, name: string, elementName: string): string {
+export function attribute(element: Record<string, unknown>, name: string, elementName: string): string {
   const value = element[name];
   if (typeof value !== 'string' || value === '') throw new RegistryError('BAD_INPUT', `expected attribute ${name}="…" on <${elementName}>, found ${describe(value)}`);
   return value;
 }
 
-function wholeNumber(value: string, name: string): number {
+export function wholeNumber(value: string, name: string): number {
   if (!/^\d+$/.test(value)) throw new RegistryError('BAD_INPUT', `expected ${name} to be a whole number, found ${describe(value)}`);
   return Number(value);
 }
@@ -143,8 +157,8 @@ function textOf(value: unknown): string {
 }
 
 /** The document: its CDATA sections joined (a `]]>` inside was split), else the element's text. */
-function documentOf(value: unknown): string {
+export function documentOf(value: unknown): string {
   const text = textOf(value);
-  if (!text.trim()) throw new RegistryError('BAD_INPUT', 'expected the composite document in <document>, found it empty');
+  if (!text.trim()) throw new RegistryError('BAD_INPUT', 'expected the document in <document>, found it empty');
   return text;
 }

@@ -10,6 +10,7 @@ import { DeniedAttempts } from './denied-attempts.js';
 import type { RouteHandler } from '../http-server.js';
 import { useCsrfPrevention } from '../use-csrf-prevention.js';
 import { setPageHeaders } from '../console/index.js';
+import type { SyncService } from '../../sync/index.js';
 import type { AdminContext } from './admin-context.js';
 import { adminResolvers } from './admin-resolvers.js';
 import { adminSDL } from './admin-sdl.js';
@@ -21,6 +22,8 @@ export interface AdminOptions {
   readonly registry: Registry;
   readonly served: ServedGraph;
   readonly workbench: Workbench;
+  /** Sync jobs, when this gateway runs them (the registry gateway's). */
+  readonly sync?: SyncService;
   /** Required unless `dev` is set; with tokens, `dev` changes nothing. */
   readonly tokens: AdminTokens | undefined;
   /** Without tokens: no authentication, every change made as `dev`. */
@@ -83,6 +86,7 @@ export function createAdminHandler(options: AdminOptions): AdminHandler {
       registry: options.registry,
       served: options.served,
       workbench: options.workbench,
+      sync: options.sync,
       changed,
       gatewayName: options.gatewayName(),
     }),

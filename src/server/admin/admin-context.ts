@@ -1,4 +1,5 @@
 import type { Registry, ServedGraph, Workbench } from '../../registry/index.js';
+import type { SyncService } from '../../sync/index.js';
 
 /** What every admin resolver receives: who is asking, and the registry this gateway serves. */
 export interface AdminContext {
@@ -9,6 +10,8 @@ export interface AdminContext {
   readonly registry: Registry;
   readonly served: ServedGraph;
   readonly workbench: Workbench;
+  /** Sync jobs, when this gateway runs them. */
+  readonly sync: SyncService | undefined;
   /** Told after every change, so this gateway serves it before the mutation answers. */
   readonly changed: () => Promise<void>;
   /** How this gateway names itself in exports. */

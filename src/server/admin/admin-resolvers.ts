@@ -13,6 +13,7 @@ import {
   type SourceInput,
 } from '../../registry/index.js';
 import type { AdminContext } from './admin-context.js';
+import { readSyncDefinition, syncPath, type SyncService } from '../../sync/index.js';
 import { servedHealth } from './source-health.js';
 
 /**
@@ -52,6 +53,11 @@ export const adminResolvers: Resolvers = {
     health: (_root, _args, { served }) => servedHealth(served.current().sources.keys()),
     find: (_root, { need, limit }, { served }) =>
       operationIndexOf(served.current()).search(need, { limit: Math.max(1, Math.min(limit ?? 10, 100)) }).map(operationMatch),
+    syncJobs: (_root, { includeDeleted }, { sync }) => guard(() => syncOf(sync).store.jobs({ includeDeleted: includeDeleted ?? false })),
+    syncJob: async (_root, { name }, { sync }) => (await guard(() => syncOf(sync).store.job(name))) ?? null,
+    syncRuns: (_root, { job, limit }, { sync }) => guard(() => syncOf(sync).store.runs({ job: job ?? undefined, limit: limit ?? 20 })),
+    syncRun: async (_root, { id }, { sync }) => (await guard(() => syncOf(sync).store.run(id))) ?? null,
+    exportSyncJob: (_root, { name, version }, { sync, gatewayName }) => guard(() => syncOf(sync).exportJob(name, { version: version ?? undefined, exportedFrom: gatewayName })),
   },
 
   Mutation: {
@@ -120,6 +126,14 @@ export const adminResolvers: Resolvers = {
       );
       return { changed: result.changed, items: result.record };
     },
+    saveSyncJob: async (_root, { document, file, note, publish }, context) =>
+      (await guard(() => syncOf(context.sync).save(byAdmin(context), document, { file: file ?? undefined, note: note ?? undefined, publish: publish ?? false }))).job,
+    changeSyncJob: async (_root, { name, action, version }, context) =>
+      (await guard(() => syncOf(context.sync).change(byAdmin(context), name, action.toLowerCase() as 'publish', version ?? undefined))).job,
+    runSyncJob: (_root, { name }, { sync }) => guard(() => syncOf(sync).trigger(name, 'manual')),
+    importSyncJob: async (_root, { document, publish }, context) =>
+      (await guard(() => syncOf(context.sync).importJob({ actor: context.actor, via: 'import' }, document, { publish: publish ?? false }))).job,
+    replaySyncJob: (_root, { name, runId }, { sync }) => guard(() => syncOf(sync).replay(name, runId ?? undefined)),
     import: async (_root, { document, publish }, context) => {
       const result = await guard(() => context.workbench.import(context.actor, document, { publish: publish ?? false }));
       await context.changed();
@@ -172,6 +186,23 @@ export const adminResolvers: Resolvers = {
     },
   },
 
+  SyncJob: {
+    state: (job) => job.state.toUpperCase() as CompositeState,
+    rule: (job) => definitionOf(job.liveDocument ?? job.document, job.name)?.rule ?? 'FULL',
+    schedule: (job) => {
+      const schedule = definitionOf(job.liveDocument ?? job.document, job.name)?.schedule;
+      return schedule ? `${schedule.cron} (${schedule.timeZone})` : null;
+    },
+    cursor: (job, _args, { sync }) => guard(() => syncOf(sync).store.cursor(job.name)),
+    versions: (job, _args, { sync }) => guard(() => syncOf(sync).store.versions(job.name)),
+    runs: (job, { limit }, { sync }) => guard(() => syncOf(sync).store.runs({ job: job.name, limit: limit ?? 10 })),
+    failedRecords: async (job, { limit }, { sync }) => (await guard(() => syncOf(sync).store.failedRecords(job.name))).slice(0, limit ?? 100),
+  },
+
+  SyncRun: {
+    state: (run) => run.state.toUpperCase() as 'QUEUED' | 'RUNNING' | 'PAUSED' | 'SUCCEEDED' | 'FAILED',
+  },
+
   Plan: {
     composite: (plan) => plan.name,
     format: (plan) => plan.format.toUpperCase() as 'TEXT' | 'JSON' | 'MERMAID' | 'DOT',
@@ -217,6 +248,21 @@ function toGraphQLError(error: unknown): unknown {
   // A store failure (RegistryUnavailableError) and anything unexpected are answered and
   // logged, with the request id, by the admin app's error plugin.
   return error;
+}
+
+/** This gateway's sync jobs, or a clear refusal when it runs none. */
+function syncOf(sync: SyncService | undefined): SyncService {
+  if (!sync) throw new RegistryError('BAD_INPUT', 'this gateway runs no sync jobs (it was started without them)');
+  return sync;
+}
+
+/** A stored document read again; undefined if it no longer reads (it did when it was saved). */
+function definitionOf(document: string, name: string) {
+  try {
+    return readSyncDefinition(document, syncPath(name));
+  } catch {
+    return undefined;
+  }
 }
 
 function operationMatch(candidate: Candidate) {

@@ -352,6 +352,85 @@ input CompositeUpload {
   file: String
 }
 
+enum SyncRunState {
+  QUEUED
+  RUNNING
+  "The target failed every record (5xx): waiting until resumeAt, from its checkpoint."
+  PAUSED
+  SUCCEEDED
+  FAILED
+}
+
+"A sync job: reads records from the graph, maps them, writes them to target mutations by key (schema/sync/<name>.graphql)."
+type SyncJob {
+  name: String!
+  "Published jobs run (on their schedule, by webhook, on demand); paused ones do not."
+  state: CompositeState!
+  version: Int!
+  liveVersion: Int
+  document: String!
+  "FULL, INCREMENTAL or DIFF."
+  rule: String!
+  "The cron expression and time zone, when scheduled."
+  schedule: String
+  "The incremental cursor reached (the highest cursor field value written)."
+  cursor: String
+  updatedAt: String!
+  versions: [SyncJobVersion!]!
+  runs(limit: Int = 10): [SyncRun!]!
+  "Records a target refused, kept with their error for replay."
+  failedRecords(limit: Int = 100): [SyncFailedRecord!]!
+}
+
+type SyncJobVersion {
+  version: Int!
+  document: String!
+  note: String
+  createdAt: String!
+  createdBy: String!
+}
+
+"One run of a sync job, with its progress."
+type SyncRun {
+  id: Int!
+  job: String!
+  version: Int!
+  "schedule <time>, manual, webhook, replay."
+  trigger: String!
+  state: SyncRunState!
+  rule: String!
+  queuedAt: String!
+  startedAt: String
+  finishedAt: String
+  durationMs: Float
+  read: Int!
+  written: Int!
+  "Unchanged records (DIFF)."
+  skipped: Int!
+  failed: Int!
+  deleted: Int!
+  cursorFrom: String
+  cursorTo: String
+  error: String
+  "The gateway working on it."
+  leaseOwner: String
+  resumeAt: String
+}
+
+type SyncFailedRecord {
+  runId: Int!
+  key: String!
+  operation: String
+  record: JSON
+  error: String
+  attempts: Int!
+}
+
+type SyncReplay {
+  replayed: Int!
+  failed: Int!
+}
+
 type Query {
   "The store and the revision this gateway serves."
   status: Status!
@@ -369,6 +448,13 @@ type Query {
   health: [SourceHealth!]!
   "The served operations that best match a need in words, best first (skein find)."
   find(need: String!, limit: Int = 10): [OperationMatch!]!
+  syncJobs(includeDeleted: Boolean = false): [SyncJob!]!
+  syncJob(name: String!): SyncJob
+  "Newest first; of one job with job."
+  syncRuns(job: String, limit: Int = 20): [SyncRun!]!
+  syncRun(id: Int!): SyncRun
+  "A sync job version (the newest by default) as a portable XML file, naming the sources it reads and writes."
+  exportSyncJob(name: String!, version: Int): String!
 }
 
 type Mutation {
@@ -396,5 +482,22 @@ type Mutation {
   push(sources: [SourceUpload!]!, composites: [CompositeUpload!]!, publish: Boolean = false): UploadResult!
   "Imports an export (XML or JSON) as the composite's next version."
   import(document: String!, publish: Boolean = false): ImportResult!
+  "Saves a sync job document as its next version (checked against the served graph; refused with file:line:column, nothing stored)."
+  saveSyncJob(document: String!, file: String, note: String, publish: Boolean = false): SyncJob!
+  "publish (a version, the newest by default), pause, resume or delete a sync job."
+  changeSyncJob(name: String!, action: SyncJobAction!, version: Int): SyncJob!
+  "Queues a run of a published job now; follow it with syncRun(id:)."
+  runSyncJob(name: String!): SyncRun!
+  "Writes again the records a target refused (of one run with runId)."
+  replaySyncJob(name: String!, runId: Int): SyncReplay!
+  "Imports an exported sync job as its next version; refused (MISSING_SOURCES) when a source it needs is not registered."
+  importSyncJob(document: String!, publish: Boolean = false): SyncJob!
+}
+
+enum SyncJobAction {
+  PUBLISH
+  PAUSE
+  RESUME
+  DELETE
 }
 `;

@@ -1,0 +1,76 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type http from 'node:http';
+import { envRefusal, isGatewaySecret } from '../sources/index.js';
+import type { SyncService } from '../sync/index.js';
+import type { RouteHandler } from './http-server.js';
+import { readBody } from './read-body.js';
+
+export const SYNC_WEBHOOK_PREFIX = '/sync/';
+
+/** How far a signed timestamp may be from now, in seconds: an old request cannot be replayed. */
+const TOLERANCE_SECONDS = 300;
+
+/**
+ * `POST /sync/<name>/webhook`: a source system tells Skein that records changed, and a run
+ * of the job is queued (one: while a webhook run waits, more calls join it). The body is
+ * signed with the job's secret (`webhook: { secretEnv }`):
+ *
+ *     X-Skein-Timestamp: <unix seconds>
+ *     X-Skein-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<body>">
+ *
+ * 202 with the run's id; 401 for a missing, wrong or stale signature; 404 for a job
+ * without a webhook; 409 for a job that is not published.
+ */
+export function createSyncWebhookHandler(sync: () => SyncService | undefined, maxBodyBytes: number): RouteHandler {
+  return async (req, res) => {
+    const match = /^\/sync\/([^/?]+)\/webhook(?:\?.*)?$/.exec(req.url ?? '');
+    if (!match) return answer(res, 404, { error: 'NOT_FOUND', message: 'webhooks are at POST /sync/<job>/webhook' });
+    if (req.method !== 'POST') return answer(res, 405, { error: 'METHOD_NOT_ALLOWED', message: 'a webhook is called with POST' }, { allow: 'POST' });
+    const service = sync();
+    const name = decodeURIComponent(match[1]);
+    const job = service && (await service.store.job(name));
+    const webhook = job && service.webhookOf(job);
+    if (!service || !job || !webhook) return answer(res, 404, { error: 'NOT_FOUND', message: `no sync job "${name}" with a webhook (@sync(webhook: { secretEnv: "…" }))` });
+    const body = await readBody(req, res, maxBodyBytes);
+    if (!body) return;
+    // SKEIN_SYNC_* may be read, and what SKEIN_ENV_ALLOW lists; never the gateway's own secrets.
+    const allowed = !isGatewaySecret(webhook.secretEnv) && (webhook.secretEnv.startsWith('SKEIN_SYNC_') || !envRefusal(webhook.secretEnv));
+    const secret = allowed ? process.env[webhook.secretEnv] : undefined;
+    if (!secret) {
+      // The operator's setting is missing; say so in the log, not to the caller.
+      console.error(`skein: the webhook of sync job ${name} has no secret: set ${webhook.secretEnv} (a SKEIN_SYNC_* variable, or one SKEIN_ENV_ALLOW lists)`);
+      return answer(res, 503, { error: 'WEBHOOK_NOT_CONFIGURED', message: `the webhook of ${name} has no secret configured on this gateway` });
+    }
+    const problem = signatureProblem(req, body, secret);
+    if (problem) return answer(res, 401, { error: 'BAD_SIGNATURE', message: problem });
+    if (job.state !== 'published') return answer(res, 409, { error: 'NOT_PUBLISHED', message: `sync job ${name} is ${job.state}; it runs when published` });
+    const run = await service.triggerCoalesced(name, 'webhook');
+    answer(res, 202, { runId: run.id, state: run.state });
+  };
+}
+
+/** Why the signature does not hold, or undefined when it does. */
+function signatureProblem(req: http.IncomingMessage, body: Buffer, secret: string): string | undefined {
+  const timestamp = header(req, 'x-skein-timestamp');
+  const signature = header(req, 'x-skein-signature');
+  if (!timestamp || !signature) return 'sign the request: X-Skein-Timestamp (unix seconds) and X-Skein-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<body>">';
+  const seconds = Number(timestamp);
+  if (!Number.isInteger(seconds) || Math.abs(Date.now() / 1000 - seconds) > TOLERANCE_SECONDS) {
+    return `X-Skein-Timestamp must be the current unix time in seconds (within ${TOLERANCE_SECONDS} s), not "${timestamp}"`;
+  }
+  const expected = createHmac('sha256', secret).update(`${timestamp}.`).update(body).digest();
+  const given = Buffer.from(signature.replace(/^sha256=/, ''), 'hex');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'X-Skein-Signature does not match the body and timestamp';
+  return undefined;
+}
+
+function header(req: http.IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function answer(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
