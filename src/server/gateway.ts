@@ -6,11 +6,12 @@ import { DEFAULT_SETTINGS, type GatewaySettings } from './gateway-settings.js';
 import { createGraphQLPipeline } from './pipeline.js';
 import { createRateLimits } from './rate-limits.js';
 import { createHealthHandlers, HEALTH_PATH, READY_PATH, type ReadinessCheck } from './health.js';
-import { startHttpServer, type Route, type RunningHttpServer } from './http-server.js';
+import { startHttpServer, type Route, type RouteHandler, type RunningHttpServer } from './http-server.js';
 import { createSoapHandler, SOAP_PREFIX } from './soap/index.js';
 import { GatewayMetrics } from './metrics.js';
 import { createMcpHandler, MCP_PATH } from './mcp/index.js';
 import { skeinVersion } from '../version.js';
+import { traceRequests, Tracing } from '../observe/index.js';
 
 export const METRICS_PATH = '/metrics';
 
@@ -83,7 +84,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const metrics = new GatewayMetrics(() => http?.inFlight() ?? 0);
   const rateLimits = createRateLimits({ redisUrl: settings.redisUrl, keyPrefix: settings.redisKeyPrefix, log: options.log });
   await rateLimits.connected();
-  const graphql = createGraphQLPipeline({ graph: () => live.current(), settings, metrics, log: options.log, rateLimits });
+  // Off unless configured: then no route is wrapped and no plugin is in the pipeline.
+  const tracing = settings.tracing && new Tracing(settings.tracing, skeinVersion());
+  const traced = (route: string, handle: RouteHandler): RouteHandler => (tracing ? traceRequests(tracing, route, handle) : handle);
+  const graphql = createGraphQLPipeline({ graph: () => live.current(), settings, metrics, log: options.log, rateLimits, tracing });
   const health = createHealthHandlers({
     checks: [
       { name: 'schema', check: () => live.current().schema !== undefined },
@@ -109,29 +113,29 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     {
       prefix: '/graphql',
       maxBodyBytes: settings.maxBodyBytes,
-      handle: cors((req, res) => {
+      handle: traced('/graphql', cors((req, res) => {
         const lease = live.acquire();
         res.once('close', lease.release);
         return graphql.handle(req, res, lease.graph);
-      }, ['GET', 'POST']),
+      }, ['GET', 'POST'])),
     },
   ];
-  const capabilities = cors(createCapabilitiesHandler({
+  const capabilities = traced(CAPABILITIES_PREFIX, cors(createCapabilitiesHandler({
     acquire: () => live.acquire(),
     execute: (operation) => graphql.execute(operation),
     version: options.graphVersion ?? (() => 'fixed'),
     showSourceUrls: settings.showSourceUrls,
-  }), ['GET', 'HEAD', 'POST']);
+  }), ['GET', 'HEAD', 'POST']));
   routes.push(
     { prefix: CAPABILITIES_PREFIX, handle: capabilities, maxBodyBytes: settings.maxBodyBytes },
     { prefix: `${CAPABILITIES_PREFIX}/`, handle: capabilities, maxBodyBytes: settings.maxBodyBytes },
     // Composites as SOAP operations. The handler enforces the body limit itself, to refuse with a Fault.
     {
       prefix: `${SOAP_PREFIX}/`,
-      handle: cors(
+      handle: traced(SOAP_PREFIX, cors(
         createSoapHandler({ acquire: () => live.acquire(), execute: (operation) => graphql.execute(operation), maxBodyBytes: settings.maxBodyBytes }),
         ['GET', 'HEAD', 'POST'],
-      ),
+      )),
     },
   );
   const mcp = createMcpHandler({
@@ -142,7 +146,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     maxBodyBytes: settings.maxBodyBytes,
     version: skeinVersion(),
   });
-  routes.push({ prefix: MCP_PATH, handle: mcp.handle, maxBodyBytes: settings.maxBodyBytes });
+  routes.push({ prefix: MCP_PATH, handle: traced(MCP_PATH, mcp.handle), maxBodyBytes: settings.maxBodyBytes });
   let gatewayName = 'skein';
   let admin: AdminHandler | undefined;
   if (options.admin) {
@@ -172,6 +176,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     await admin?.close(); // the refused attempts gathered since the last minute, into the audit trail
     await live.close();
     await rateLimits.close();
+    // The spans of the last requests: exported now, within the exporter's timeout, whatever the collector does.
+    await tracing?.shutdown().catch(() => {});
     return { cutOff };
   };
   gatewayName = `${host}:${server.port}`;

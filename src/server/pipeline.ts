@@ -24,6 +24,8 @@ import { createJwtVerifier } from './auth/jwt-verifier.js';
 import { useJwt } from './auth/use-jwt.js';
 import { createRateLimits, type RateLimits } from './rate-limits.js';
 import { useRateLimit } from './use-rate-limit.js';
+import { useTracing } from './use-tracing.js';
+import type { Tracing } from '../observe/index.js';
 
 export interface PipelineOptions {
   /** The graph to serve when a request brings none (yoga used on its own, as in tests). */
@@ -37,6 +39,8 @@ export interface PipelineOptions {
   readonly log?: (line: string) => void;
   /** The rate limits' counters (the gateway's, in Redis or memory); in memory when not given. */
   readonly rateLimits?: RateLimits;
+  /** The gateway's tracing, when on: a span per operation (use-tracing.ts). */
+  readonly tracing?: Tracing;
 }
 
 /** What resolvers receive as context: the incoming request (its headers and abort signal). */
@@ -80,7 +84,7 @@ export function createGraphQLPipeline(options: PipelineOptions): GraphQLPipeline
   const settings: GatewaySettings = { ...DEFAULT_SETTINGS, ...options.settings };
   const log = options.log ?? ((line: string) => console.error(line));
   const rateLimits = options.rateLimits ?? createRateLimits({ keyPrefix: settings.redisKeyPrefix, log });
-  const plugins = pipelinePlugins(settings, options.metrics, log, rateLimits);
+  const plugins = pipelinePlugins(settings, options.metrics, log, rateLimits, options.tracing);
   const finish = createResultFinisher(options.metrics, settings);
   // yoga's own HTTP answers: the finishing step for JSON results, JSON bodies for its bare 4xx.
   const yoga = createYogaApp(options, settings, [...plugins, useFinishResult(finish), useErrorBodies()], log);
@@ -127,12 +131,15 @@ function pipelinePlugins(
   metrics: GatewayMetrics | undefined,
   log: (line: string) => void,
   rateLimits: RateLimits,
+  tracing: Tracing | undefined,
 ): GatewayPlugin[] {
   return [
     // graphql-js executes, in both doors: the reference implementation, and faster than
     // yoga's default (graphql-tools' executor, whose @defer and @stream Skein does not offer).
     { name: 'graphql-js', ...(useEngine({ execute, subscribe }) as Omit<GatewayPlugin, 'name'>) },
     useDocumentCache(),
+    // Only when tracing is on; first to execute, so the operation's span covers every hook after it.
+    ...(tracing ? [useTracing(tracing)] : []),
     ...(settings.csrf ? [useCsrfPrevention()] : []),
     ...(settings.persistedOperations ? [usePersistedOperations(settings.persistedOperations)] : []),
     // Only when tokens are checked: without it, no request pays for it.

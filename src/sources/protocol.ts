@@ -1,5 +1,6 @@
 import type { FieldDefinitionNode, GraphQLField, GraphQLScalarType, GraphQLSchema } from 'graphql';
 import type { SchemaLocation } from '../errors/schema-error.js';
+import type { TraceScope } from '../observe/index.js';
 import type { RequestBudget } from './http/request-budget.js';
 import type { DocumentScope } from './document-scope.js';
 
@@ -41,6 +42,8 @@ export interface RequestContext {
   readonly budget?: RequestBudget;
   /** The request's verified bearer token, when the gateway checks JWTs and the client sent one. */
   readonly jwt?: RequestIdentity;
+  /** The traced operation the request runs; absent when tracing is off. */
+  readonly trace?: TraceScope;
 }
 
 /** What a verified JWT proved: header templates read it as `{jwt.sub}` and `{jwt.claims.<name>}`. */

@@ -2,6 +2,7 @@ import { execute, GraphQLError, type GraphQLSchema } from 'graphql';
 import type { CompositePlan, PlanStep } from '../plan.js';
 import { exportValue } from './export-values.js';
 import { PlanTrace, type CompositeTrace } from './plan-trace.js';
+import { CompositeSpans } from './composite-spans.js';
 import { placeError } from './step-errors.js';
 
 export interface PlanRun {
@@ -41,6 +42,8 @@ export async function executePlan(run: PlanRun): Promise<Record<string, unknown>
     steps: [],
   };
   if (traced) trace!.composites.push(traced);
+  // Spans of the composite and each step, when the request is traced (OpenTelemetry).
+  const spans = CompositeSpans.start(plan, context);
 
   const errors: { error: GraphQLError; key: string }[] = [];
   const skipped = (message: string): Outcome => {
@@ -61,7 +64,7 @@ export async function executePlan(run: PlanRun): Promise<Record<string, unknown>
     const inputs = await Promise.all(step.dependsOn.map((key) => start(byKey.get(key)!).then((o) => [key, o] as const)));
     if (step.after) await start(byKey.get(step.after)!);
     const startedAt = traced ? trace!.now() : 0;
-    const outcome = await attempt(step, new Map(inputs));
+    const outcome = spans ? await spans.step(step, () => attempt(step, new Map(inputs))) : await attempt(step, new Map(inputs));
     traced?.steps.push({
       step: step.key,
       field: step.field,
@@ -114,6 +117,7 @@ export async function executePlan(run: PlanRun): Promise<Record<string, unknown>
     if (outcome.status === 'skipped' && outcome.error) placeError(merged, outcome.error, key);
   }
   for (const { error, key } of errors) placeError(merged, error, key);
+  spans?.end(errors.length + results.filter(([, outcome]) => outcome.status === 'skipped' && outcome.error).length);
   return merged;
 }
 

@@ -2,9 +2,11 @@
 import type { GraphQLError } from 'graphql';
 import { BrokenCircuitError, BulkheadRejectedError, IsolatedCircuitError, TaskCancelledError } from 'cockatiel';
 import { Agent, request, errors as undiciErrors } from 'undici';
+import type { TraceScope } from '../../observe/index.js';
 import type { SourceConfig } from '../protocol.js';
 import { UpstreamError, UpstreamErrorCode } from '../upstream-error.js';
 import { AttemptFailure } from './attempt-failure.js';
+import { CallSpan } from './call-span.js';
 import { DEADLINE_PASSED, Deadline } from './deadline.js';
 import type { RequestBudget } from './request-budget.js';
 import { resiliencePolicyOf, type ResiliencePolicy } from './resilience-policy.js';
@@ -31,6 +33,8 @@ export interface HttpCall {
   readonly isReply?: (answer: HttpAnswer) => boolean;
   /** What the client request that caused the call may still spend (calls, bytes, time). */
   readonly budget?: RequestBudget;
+  /** The traced operation that caused the call; absent when tracing is off. */
+  readonly trace?: TraceScope;
 }
 
 export interface HttpAnswer {
@@ -88,11 +92,24 @@ export class HttpClient {
     budget?.admit(call.label);
     guard.calls++;
     const deadline = new Deadline(budget ? Math.min(this.#policy.timeoutMs, budget.left()) : this.#policy.timeoutMs, call.signal);
+    if (!call.trace) return this.#send(call, deadline, undefined);
+    const span = new CallSpan(call.trace, this.#source, call);
     try {
-      if (call.idempotent && guard.retry) {
-        return await guard.retry.execute(() => this.#attempt(call, deadline));
+      const answer = await this.#send({ ...call, headers: span.headers(call.headers) }, deadline, span);
+      span.answered(answer.status, guard);
+      return answer;
+    } catch (error) {
+      span.failed(error, guard);
+      throw error;
+    }
+  }
+
+  async #send(call: HttpCall, deadline: Deadline, span: CallSpan | undefined): Promise<HttpAnswer> {
+    try {
+      if (call.idempotent && this.#guard.retry) {
+        return await this.#guard.retry.execute(() => this.#attempt(call, deadline, span));
       }
-      return await this.#attempt(call, deadline);
+      return await this.#attempt(call, deadline, span);
     } catch (error) {
       if (error instanceof AttemptFailure) {
         if (error.answer) return error.answer as HttpAnswer;
@@ -109,13 +126,14 @@ export class HttpClient {
     await this.#agent.close();
   }
 
-  #attempt(call: HttpCall, deadline: Deadline): Promise<HttpAnswer> {
+  #attempt(call: HttpCall, deadline: Deadline, span: CallSpan | undefined): Promise<HttpAnswer> {
     if (deadline.cancelled) return Promise.reject(this.#cancelled(call));
     if (deadline.left() === 0) return Promise.reject(this.#timeout(call));
-    return this.#guard.run(() => this.#exchange(call, deadline), deadline);
+    return this.#guard.run(() => this.#exchange(call, deadline, span), deadline);
   }
 
-  async #exchange(call: HttpCall, deadline: Deadline): Promise<HttpAnswer> {
+  async #exchange(call: HttpCall, deadline: Deadline, span: CallSpan | undefined): Promise<HttpAnswer> {
+    span?.attempt();
     let answer: HttpAnswer;
     const left = Math.max(1, deadline.left());
     // One native timer per attempt enforces the deadline, before and after the headers;

@@ -132,6 +132,7 @@ export function compileRestOperation(definition: OperationDefinition<HttpClient>
         label: name,
         signal: context.request?.signal,
         budget: context.budget,
+        trace: context.trace,
         idempotent,
       });
       if (answer.status < 200 || answer.status > 299) {

@@ -77,6 +77,7 @@ export function compileSoapOperation(definition: OperationDefinition<SoapClient>
         label,
         signal: context.request?.signal,
         budget: context.budget,
+        trace: context.trace,
         idempotent: safe,
         isReply: isFaultAnswer,
       });

@@ -1,0 +1,58 @@
+import type http from 'node:http';
+import { ROOT_CONTEXT, SpanStatusCode } from '@opentelemetry/api';
+import { ATTR_ERROR_TYPE } from '@opentelemetry/semantic-conventions';
+import { getOperationAST } from 'graphql';
+import { requestSpanOf, TraceScope, type Tracing } from '../observe/index.js';
+import type { IncomingRequest } from '../sources/index.js';
+import type { GatewayPlugin } from './gateway-plugin.js';
+import { requestIdOf } from './request-id.js';
+
+/** The GraphQL semantic conventions (incubating in OpenTelemetry, so named here rather than imported). */
+export const GRAPHQL_ATTRIBUTES = {
+  operationName: 'graphql.operation.name',
+  operationType: 'graphql.operation.type',
+} as const;
+export const REQUEST_ID_ATTRIBUTE = 'skein.request_id';
+
+/**
+ * A span per GraphQL operation (`query hotelOrder`), under its HTTP request's span, in
+ * both doors of /graphql and for the documents /api, /soap and /mcp run. The operation
+ * carries a `TraceScope` in its context, under which composite steps and upstream calls
+ * start their spans. Errors are recorded by code and path, never by message (a message
+ * may quote a variable's value). Only in the pipeline when tracing is on.
+ */
+export function useTracing(tracing: Tracing): GatewayPlugin {
+  return {
+    name: 'tracing',
+    onExecute({ args, extendContext }) {
+      const context = args.contextValue as { req?: http.IncomingMessage; request?: IncomingRequest };
+      const operation = getOperationAST(args.document, args.operationName);
+      const type = operation?.operation ?? 'query';
+      const name = operation?.name?.value;
+      const { span, context: spanContext } = tracing.start(
+        name ? `${type} ${name}` : type,
+        {
+          attributes: {
+            [GRAPHQL_ATTRIBUTES.operationType]: type,
+            ...(name ? { [GRAPHQL_ATTRIBUTES.operationName]: name } : {}),
+            ...(context.request ? { [REQUEST_ID_ATTRIBUTE]: requestIdOf(context.request) } : {}),
+          },
+        },
+        requestSpanOf(context.req) ?? ROOT_CONTEXT,
+      );
+      extendContext({ trace: new TraceScope(tracing, spanContext) });
+      return {
+        onExecuteDone({ result }) {
+          const errors = Symbol.asyncIterator in result ? [] : (result.errors ?? []);
+          if (errors.length > 0) {
+            const codes = [...new Set(errors.map((error) => String(error.extensions?.code ?? 'ERROR')))];
+            span.setAttribute(ATTR_ERROR_TYPE, codes[0]);
+            const where = errors.map((error) => `${String(error.extensions?.code ?? 'ERROR')}${error.path ? ` at ${error.path.join('.')}` : ''}`);
+            span.setStatus({ code: SpanStatusCode.ERROR, message: where.join('; ') });
+          }
+          span.end();
+        },
+      };
+    },
+  };
+}

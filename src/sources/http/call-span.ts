@@ -1,0 +1,119 @@
+import { SpanKind, SpanStatusCode, type Context, type Span } from '@opentelemetry/api';
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_REQUEST_RESEND_COUNT,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+  ATTR_URL_FULL,
+} from '@opentelemetry/semantic-conventions';
+import type { TraceScope } from '../../observe/index.js';
+import type { SourceConfig } from '../protocol.js';
+import { isCredentialHeader, redactSecrets } from './secrets.js';
+import type { SourceGuard } from './source-guard.js';
+
+/** Skein's own attributes of an upstream call span (beside the HTTP semantic conventions). */
+export const UPSTREAM_ATTRIBUTES = {
+  source: 'skein.source',
+  sourceKind: 'skein.source.kind',
+  operation: 'skein.operation',
+  attempts: 'skein.upstream.attempts',
+  breaker: 'skein.upstream.breaker_state',
+} as const;
+
+/**
+ * The CLIENT span of one upstream call (REST or SOAP), retries included: it carries the
+ * source, the operation, the method, the URL without credentials, the final status, how
+ * many attempts it took and the breaker's state when it ended; its context travels to the
+ * upstream as `traceparent`. Only a traced request makes one.
+ */
+export class CallSpan {
+  readonly #span: Span;
+  readonly #context: Context;
+  #attempts = 0;
+
+  constructor(
+    readonly scope: TraceScope,
+    source: SourceConfig,
+    call: { readonly method: string; readonly url: string; readonly label: string },
+  ) {
+    const url = safeUrl(call.url);
+    const { span, context } = scope.start(`${call.method} ${call.label}`, {
+      kind: SpanKind.CLIENT,
+      attributes: {
+        [ATTR_HTTP_REQUEST_METHOD]: call.method,
+        [ATTR_URL_FULL]: url.text,
+        ...(url.host ? { [ATTR_SERVER_ADDRESS]: url.host } : {}),
+        ...(url.port ? { [ATTR_SERVER_PORT]: url.port } : {}),
+        [UPSTREAM_ATTRIBUTES.source]: source.name,
+        [UPSTREAM_ATTRIBUTES.sourceKind]: source.kind,
+        [UPSTREAM_ATTRIBUTES.operation]: call.label,
+      },
+    });
+    this.#span = span;
+    this.#context = context;
+  }
+
+  /** The call's headers with `traceparent` (and `tracestate`) added. */
+  headers(headers: Readonly<Record<string, string>>): Record<string, string> {
+    const traced = { ...headers };
+    this.scope.inject(this.#context, traced);
+    return traced;
+  }
+
+  /** One attempt leaves (the first, or a retry). */
+  attempt(): void {
+    this.#attempts++;
+  }
+
+  /** The call ended with an answer (any status: a 4xx is the upstream's answer, a 5xx its failure). */
+  answered(status: number, guard: SourceGuard): void {
+    this.#span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
+    if (status >= 400) {
+      this.#span.setAttribute(ATTR_ERROR_TYPE, String(status));
+      this.#span.setStatus({ code: SpanStatusCode.ERROR, message: `HTTP ${status}` });
+    }
+    this.#end(guard);
+  }
+
+  /** The call ended without an answer: refused by a policy, unreachable, timed out, cancelled. */
+  failed(error: unknown, guard: SourceGuard): void {
+    const code = (error as { extensions?: { code?: unknown } } | undefined)?.extensions?.code;
+    this.#span.setAttribute(ATTR_ERROR_TYPE, typeof code === 'string' ? code : 'UNEXPECTED');
+    // Skein's own message (source, operation, reason), with any registered secret redacted.
+    const message = error instanceof Error ? redactSecrets(error.message) : 'the call failed';
+    this.#span.setStatus({ code: SpanStatusCode.ERROR, message });
+    this.#end(guard);
+  }
+
+  #end(guard: SourceGuard): void {
+    this.#span.setAttribute(UPSTREAM_ATTRIBUTES.attempts, this.#attempts);
+    if (this.#attempts > 1) this.#span.setAttribute(ATTR_HTTP_REQUEST_RESEND_COUNT, this.#attempts - 1);
+    this.#span.setAttribute(UPSTREAM_ATTRIBUTES.breaker, guard.breakerState);
+    this.#span.end();
+  }
+}
+
+/**
+ * A URL as a span may show it: no user or password, credential-like query parameters
+ * (`api_key`, `token`, …) replaced, and any registered secret redacted.
+ */
+export function safeUrl(raw: string): { readonly text: string; readonly host?: string; readonly port?: number } {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return { text: redactSecrets(raw.split('?')[0]) };
+  }
+  url.username = '';
+  url.password = '';
+  for (const name of [...url.searchParams.keys()]) if (isCredentialParameter(name)) url.searchParams.set(name, 'REDACTED');
+  const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
+  return { text: redactSecrets(url.toString()), host: url.hostname, port };
+}
+
+/** Query parameters upstreams commonly take credentials in: `api_key`, `access_token`, `sig`, `client_secret`, … */
+function isCredentialParameter(name: string): boolean {
+  return isCredentialHeader(name) || /key|sig|auth|pass|credential|session/i.test(name);
+}
