@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -253,6 +255,86 @@ describe('tracing, exported over OTLP/HTTP', () => {
     } finally {
       await gateway.close();
       await upstream.close();
+    }
+  });
+});
+
+describe('tracing off, or its collector gone', () => {
+  let demo: DemoUpstreams;
+  let proxies: CountingProxies;
+  let graph: Graph;
+
+  beforeAll(async () => {
+    demo = await startDemoUpstreams({ delayMs: 0 });
+    proxies = await startCountingProxies(demo.urls);
+    graph = await buildGraph(loadSchemaFolder('schema'), { urls: proxies.urls, onSourceError: 'fail' });
+  });
+  afterAll(async () => {
+    await proxies?.close();
+    await demo?.close();
+  });
+
+  it('off: the client\'s traceparent is not passed on and upstreams get no trace headers', async () => {
+    const gateway = await startGateway({ graph, port: 0, host: '127.0.0.1' });
+    try {
+      const before = proxies.calls.length;
+      const response = await fetch(gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', traceparent: clientTraceparent().header },
+        body: JSON.stringify({ query: HOTEL_ORDER, variables: { orderId: '1' } }),
+      });
+      expect((await response.json()).data.hotelOrder.order.id).toBe('1');
+      const sent = proxies.calls.slice(before);
+      expect(sent).toHaveLength(4);
+      for (const call of sent) expect(call.headers.traceparent).toBeUndefined();
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it('a collector that refuses connections or never answers: requests are answered, and shutdown ends', async () => {
+    // One that accepts the connection and never answers, one where nothing listens.
+    const silent = http.createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const closedPort = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    try {
+      for (const endpoint of [`http://127.0.0.1:${(silent.address() as AddressInfo).port}/v1/traces`, `http://127.0.0.1:${closedPort}/v1/traces`]) {
+        // A tiny queue, exports at once and a short export timeout: spans pile up and are dropped, never waited for.
+        const settings = { tracing: tracingTo(endpoint, { maxQueueSize: 8, scheduledDelayMs: 1, exportTimeoutMs: 200 }) };
+        // Straight to the demo upstreams: the counting proxies are not made for 20 requests at once.
+        const direct = await buildGraph(loadSchemaFolder('schema'), { urls: demo.urls, onSourceError: 'fail' });
+        const gateway = await startGateway({ graph: direct, port: 0, host: '127.0.0.1', settings });
+        const answers = await Promise.all(
+          Array.from({ length: 20 }, () =>
+            fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: HOTEL_ORDER, variables: { orderId: '1' } }) }).then((r) => r.json()),
+          ),
+        );
+        for (const answer of answers) expect(answer.errors, JSON.stringify(answer.errors)).toBeUndefined();
+        expect((await gateway.shutdown()).cutOff).toBe(0);
+      }
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
+  it('exports OTLP protobuf when so configured (the specification\'s default), flushed at shutdown', async () => {
+    const receiver = await startOtlpReceiver();
+    // A long delay: only the shutdown's flush can have sent the span.
+    const gateway = await startGateway({ graph, port: 0, host: '127.0.0.1', settings: { tracing: tracingTo(receiver.url, { protocol: 'http/protobuf', scheduledDelayMs: 600_000 }) } });
+    try {
+      const client = clientTraceparent();
+      await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', traceparent: client.header }, body: JSON.stringify({ query: '{ order(id: "1") { id } }' }) });
+      expect(receiver.protobuf).toHaveLength(0);
+      await gateway.close();
+      expect(receiver.protobuf.length).toBeGreaterThan(0);
+      // The trace id travels as its 16 raw bytes.
+      expect(Buffer.concat(receiver.protobuf).includes(Buffer.from(client.traceId, 'hex'))).toBe(true);
+    } finally {
+      await receiver.close();
     }
   });
 });
