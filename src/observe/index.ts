@@ -2,3 +2,4 @@ export { Tracing } from './tracing.js';
 export { TraceScope } from './trace-scope.js';
 export { tracingSettingsFromEnvironment, type TracingSettings, type SamplerSetting, type SamplerName } from './tracing-settings.js';
 export { traceRequests, requestSpanOf } from './request-span.js';
+export { createLogger, logLevelFrom, redactText, requestFields, LOG_LEVELS, type Logger, type LoggerOptions } from './logger.js';

@@ -11,7 +11,7 @@ import { createSoapHandler, SOAP_PREFIX } from './soap/index.js';
 import { GatewayMetrics } from './metrics.js';
 import { createMcpHandler, MCP_PATH } from './mcp/index.js';
 import { skeinVersion } from '../version.js';
-import { traceRequests, Tracing } from '../observe/index.js';
+import { createLogger, traceRequests, Tracing, type Logger } from '../observe/index.js';
 
 export const METRICS_PATH = '/metrics';
 
@@ -45,8 +45,11 @@ export interface GatewayOptions {
   readonly settings?: Partial<GatewaySettings>;
   /** What /readyz checks besides "a schema is loaded" (the registry adds its store). */
   readonly readiness?: readonly ReadinessCheck[];
-  /** Where unexpected errors are logged, with their request id; console.error by default. */
-  readonly log?: (line: string) => void;
+  /**
+   * The gateway's logger (src/observe/logger.ts): JSON lines with the request id and, when
+   * traced, the trace and span ids. Standard error at level info by default.
+   */
+  readonly logger?: Logger;
 }
 
 export interface RunningGateway {
@@ -82,12 +85,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const live = isLiveGraph(options.graph) ? options.graph : fixedGraph(options.graph);
   let http: RunningHttpServer | undefined;
   const metrics = new GatewayMetrics(() => http?.inFlight() ?? 0);
-  const rateLimits = createRateLimits({ redisUrl: settings.redisUrl, keyPrefix: settings.redisKeyPrefix, log: options.log });
+  const logger = options.logger ?? createLogger();
+  const rateLimits = createRateLimits({ redisUrl: settings.redisUrl, keyPrefix: settings.redisKeyPrefix, logger });
   await rateLimits.connected();
   // Off unless configured: then no route is wrapped and no plugin is in the pipeline.
   const tracing = settings.tracing && new Tracing(settings.tracing, skeinVersion());
   const traced = (route: string, handle: RouteHandler): RouteHandler => (tracing ? traceRequests(tracing, route, handle) : handle);
-  const graphql = createGraphQLPipeline({ graph: () => live.current(), settings, metrics, log: options.log, rateLimits, tracing });
+  const graphql = createGraphQLPipeline({ graph: () => live.current(), settings, metrics, logger, rateLimits, tracing });
   const health = createHealthHandlers({
     checks: [
       { name: 'schema', check: () => live.current().schema !== undefined },
@@ -133,7 +137,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     {
       prefix: `${SOAP_PREFIX}/`,
       handle: traced(SOAP_PREFIX, cors(
-        createSoapHandler({ acquire: () => live.acquire(), execute: (operation) => graphql.execute(operation), maxBodyBytes: settings.maxBodyBytes }),
+        createSoapHandler({ acquire: () => live.acquire(), execute: (operation) => graphql.execute(operation), maxBodyBytes: settings.maxBodyBytes, logger }),
         ['GET', 'HEAD', 'POST'],
       )),
     },
@@ -152,7 +156,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   if (options.admin) {
     admin = createAdminHandler({
       maxBodyBytes: settings.maxAdminBodyBytes,
-      log: options.log,
+      logger,
       onDenied: () => metrics.adminDenied++,
       ...options.admin,
       gatewayName: () => gatewayName,
@@ -166,7 +170,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       res.end();
     },
   });
-  const server: RunningHttpServer = await startHttpServer(routes, options.port ?? 4000, options.host, { allowedHosts: options.allowedHosts });
+  const server: RunningHttpServer = await startHttpServer(routes, options.port ?? 4000, options.host, { allowedHosts: options.allowedHosts, logger });
   http = server;
   const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : 'localhost';
   const origin = `http://${host}:${server.port}`;

@@ -25,7 +25,7 @@ import { useJwt } from './auth/use-jwt.js';
 import { createRateLimits, type RateLimits } from './rate-limits.js';
 import { useRateLimit } from './use-rate-limit.js';
 import { useTracing } from './use-tracing.js';
-import type { Tracing } from '../observe/index.js';
+import { createLogger, type Logger, type Tracing } from '../observe/index.js';
 
 export interface PipelineOptions {
   /** The graph to serve when a request brings none (yoga used on its own, as in tests). */
@@ -35,8 +35,8 @@ export interface PipelineOptions {
   readonly settings?: Partial<GatewaySettings>;
   /** Where outcomes and masked errors are counted. */
   readonly metrics?: GatewayMetrics;
-  /** Where unexpected errors are logged (with their request id); console.error by default. */
-  readonly log?: (line: string) => void;
+  /** Where unexpected errors are logged (with their request id); standard error, JSON lines, by default. */
+  readonly logger?: Logger;
   /** The rate limits' counters (the gateway's, in Redis or memory); in memory when not given. */
   readonly rateLimits?: RateLimits;
   /** The gateway's tracing, when on: a span per operation (use-tracing.ts). */
@@ -82,16 +82,16 @@ export interface GraphQLPipeline {
  */
 export function createGraphQLPipeline(options: PipelineOptions): GraphQLPipeline {
   const settings: GatewaySettings = { ...DEFAULT_SETTINGS, ...options.settings };
-  const log = options.log ?? ((line: string) => console.error(line));
-  const rateLimits = options.rateLimits ?? createRateLimits({ keyPrefix: settings.redisKeyPrefix, log });
-  const plugins = pipelinePlugins(settings, options.metrics, log, rateLimits, options.tracing);
+  const logger = options.logger ?? createLogger();
+  const rateLimits = options.rateLimits ?? createRateLimits({ keyPrefix: settings.redisKeyPrefix, logger });
+  const plugins = pipelinePlugins(settings, options.metrics, logger, rateLimits, options.tracing);
   const finish = createResultFinisher(options.metrics, settings);
   // yoga's own HTTP answers: the finishing step for JSON results, JSON bodies for its bare 4xx.
-  const yoga = createYogaApp(options, settings, [...plugins, useFinishResult(finish), useErrorBodies()], log);
+  const yoga = createYogaApp(options, settings, [...plugins, useFinishResult(finish), useErrorBodies()], logger);
   // Persisted-operations mode decides on the request's params in yoga (onParams), so every request takes yoga.
   const lane =
     settings.fastLane && !settings.persistedOperations
-      ? createFastLane({ yoga, plugins, finish, log })
+      ? createFastLane({ yoga, plugins, finish, logger })
       : undefined;
   return {
     async handle(req, res, graph) {
@@ -129,7 +129,7 @@ export function createGraphQLPipeline(options: PipelineOptions): GraphQLPipeline
 function pipelinePlugins(
   settings: GatewaySettings,
   metrics: GatewayMetrics | undefined,
-  log: (line: string) => void,
+  logger: Logger,
   rateLimits: RateLimits,
   tracing: Tracing | undefined,
 ): GatewayPlugin[] {
@@ -147,7 +147,7 @@ function pipelinePlugins(
     useRequestLimits(settings),
     useRateLimit(rateLimits, settings.rateLimit),
     useRequestBudget(settings),
-    useErrorMasking({ log, onMasked: metrics ? () => void metrics.maskedErrors++ : undefined }),
+    useErrorMasking({ logger, onMasked: metrics ? () => void metrics.maskedErrors++ : undefined }),
     useExposePlan(),
   ];
 }
@@ -157,7 +157,7 @@ function createYogaApp(
   options: PipelineOptions,
   settings: GatewaySettings,
   plugins: GatewayPlugin[],
-  log: (line: string) => void,
+  logger: Logger,
 ): YogaServerInstance<Record<string, unknown>, Record<string, unknown>> {
   return createYoga<Record<string, unknown>>({
     graphqlEndpoint: options.endpoint ?? '/graphql',
@@ -169,8 +169,8 @@ function createYogaApp(
     logging: {
       debug: () => {},
       info: () => {},
-      warn: (...args: unknown[]) => log(`skein: ${args.map(logText).join(' ')}`),
-      error: (...args: unknown[]) => log(`skein: unexpected error: ${args.map(logText).join(' ')}`),
+      warn: (...args: unknown[]) => logger.warn(args.map(logText).join(' ')),
+      error: (...args: unknown[]) => logger.error(`unexpected error: ${args.map(logText).join(' ')}`),
     },
     // useDocumentCache keeps parsed and validated documents, bounded by their size.
     parserAndValidationCache: false,
