@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { TracingSettings } from '../../src/observe/index.js';
 
 /** One span as the gateway exported it (OTLP/JSON), its attributes as plain values. */
 export interface ReceivedSpan {
@@ -33,6 +34,23 @@ export interface OtlpReceiver {
   /** Resolves once `test` holds for the spans received, checked after each export; rejects after `timeoutMs`. */
   waitFor(test: (spans: readonly ReceivedSpan[]) => boolean, timeoutMs?: number): Promise<ReceivedSpan[]>;
   close(): Promise<void>;
+}
+
+/** Tracing to `endpoint` in OTLP/JSON, exported every 20 ms (a test waits for spans, never for a timer). */
+export function tracingTo(endpoint: string, overrides: Partial<TracingSettings> = {}): TracingSettings {
+  return {
+    endpoint,
+    serviceName: 'skein-test',
+    resourceAttributes: { 'deployment.environment': 'test' },
+    headers: {},
+    protocol: 'http/json',
+    sampler: { name: 'parentbased_always_on', ratio: 1 },
+    maxQueueSize: 2048,
+    scheduledDelayMs: 20,
+    maxExportBatchSize: 512,
+    exportTimeoutMs: 5_000,
+    ...overrides,
+  };
 }
 
 export async function startOtlpReceiver(): Promise<OtlpReceiver> {

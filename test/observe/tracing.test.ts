@@ -5,12 +5,11 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoUpstreams, type DemoUpstreams } from '../../src/demo/index.js';
 import { buildGraph, type Graph } from '../../src/graph/index.js';
-import type { TracingSettings } from '../../src/observe/index.js';
 import { loadSchemaFolder } from '../../src/schema/index.js';
 import { startGateway, type RunningGateway } from '../../src/server/index.js';
 import { startCountingProxies, type CountingProxies } from '../helpers/counting-proxy.js';
 import { DOORS, type Door } from '../helpers/gateway.js';
-import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../helpers/otlp-receiver.js';
+import { startOtlpReceiver, tracingTo, type OtlpReceiver, type ReceivedSpan } from '../helpers/otlp-receiver.js';
 
 // The gateway's real OTLP export, received by a collector the test starts, for the
 // hotelOrder demo composite behind proxies that show what each upstream was sent.
@@ -18,22 +17,6 @@ import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../help
 const SERVER = 2;
 const CLIENT = 3;
 const HOTEL_ORDER = `query hotelOrder($orderId: ID!) { hotelOrder(orderId: $orderId) { order { id } user { name } hotel { name } room { type } } }`;
-
-export function tracingTo(endpoint: string, overrides: Partial<TracingSettings> = {}): TracingSettings {
-  return {
-    endpoint,
-    serviceName: 'skein-test',
-    resourceAttributes: { 'deployment.environment': 'test' },
-    headers: {},
-    protocol: 'http/json',
-    sampler: { name: 'parentbased_always_on', ratio: 1 },
-    maxQueueSize: 2048,
-    scheduledDelayMs: 20,
-    maxExportBatchSize: 512,
-    exportTimeoutMs: 5_000,
-    ...overrides,
-  };
-}
 
 /** A W3C traceparent of a client's own span. */
 function clientTraceparent(): { header: string; traceId: string; spanId: string } {
