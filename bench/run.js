@@ -17,8 +17,9 @@ import { auth } from './scenarios/auth.js';
 import { peer } from './scenarios/peer.js';
 import { scale } from './scenarios/scale.js';
 import { soap } from './scenarios/soap.js';
+import { tracing } from './scenarios/tracing.js';
 
-const SCENARIOS = { overhead, composite, soap, batching, scale, peer, hostile, auth };
+const SCENARIOS = { overhead, composite, soap, batching, scale, peer, hostile, auth, tracing };
 
 async function main() {
   const machine = machineInfo();
