@@ -51,7 +51,7 @@ export async function tracing(ctx) {
         const cpuUs = (m.cpuPct / 100 / m.rps) * 1e6;
         offCpu ??= cpuUs;
         raw.push({ variant: variant.label, ...m, cpuUsPerRequest: cpuUs });
-        rows.push([variant.label, num(m.rps), ms(m.p50), ms(m.p99), num(m.cpuPct), num(cpuUs), `${num(cpuUs / offCpu)} ×`]);
+        rows.push([variant.label, num(m.rps), ms(m.p50), ms(m.p99), num(m.cpuPct), num(cpuUs), `${(cpuUs / offCpu).toFixed(2)} ×`]);
       } finally {
         // Shutdown flushes what is queued: the export counts include the last spans.
         await gw.stop();
@@ -71,9 +71,9 @@ export async function tracing(ctx) {
     baseline: 'the same gateway and query with JWT and tracing off, in the same run.',
     body: table(['variant', 'req/s', 'p50 ms', 'p99 ms', 'gw CPU %', 'gw CPU µs/request', 'CPU vs off'], rows),
     notes: [
-      `CPU per request with both on is ${num(ratio)} × that with both off (quality bar: at most 1.25 ×). The receiver took ${on.exports} exports, ${num(on.exportedBytes / 1024)} KiB, from the gateway with tracing on; ${raw[0].exports} from the one with it off.`,
+      `CPU per request with both on is ${ratio.toFixed(2)} × that with both off (quality bar: at most 1.25 ×). The receiver took ${on.exports} exports, ${num(on.exportedBytes / 1024)} KiB, from the gateway with tracing on; ${raw[0].exports} from the one with it off.`,
     ],
   });
   ctx.log(`tracing: CPU per request on / off = ${ratio.toFixed(3)}`);
-  return { markdown, raw, headline: `Tracing and JWT on: ${num(ratio)} × the pass-through CPU per request with both off (bar 1.25 ×).` };
+  return { markdown, raw, headline: `Tracing and JWT on: ${ratio.toFixed(2)} × the pass-through CPU per request with both off (bar 1.25 ×).` };
 }
