@@ -14,6 +14,8 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import type { SamplerSetting, TracingSettings } from './tracing-settings.js';
+import type { Logger } from './logger.js';
+import { ReportingExporter } from './reporting-exporter.js';
 
 /** Headers as Node gives them (lower-case names) or as Skein builds them for upstreams. */
 type HeaderCarrier = Readonly<Record<string, string | string[] | undefined>>;
@@ -39,9 +41,11 @@ export class Tracing {
   readonly #provider: BasicTracerProvider;
   readonly #propagator = new W3CTraceContextPropagator();
 
-  constructor(settings: TracingSettings, version: string) {
+  /** `logger` hears when the collector stops (and starts again) taking spans. */
+  constructor(settings: TracingSettings, version: string, logger: Logger) {
     const exporterOptions = { url: settings.endpoint, headers: { ...settings.headers }, timeoutMillis: settings.exportTimeoutMs };
-    const exporter = settings.protocol === 'http/json' ? new JsonExporter(exporterOptions) : new ProtobufExporter(exporterOptions);
+    const otlp = settings.protocol === 'http/json' ? new JsonExporter(exporterOptions) : new ProtobufExporter(exporterOptions);
+    const exporter = new ReportingExporter(otlp, settings.endpoint, logger);
     this.#provider = new BasicTracerProvider({
       resource: resourceFromAttributes({ ...settings.resourceAttributes, [ATTR_SERVICE_NAME]: settings.serviceName, [ATTR_SERVICE_VERSION]: version }),
       sampler: samplerOf(settings.sampler),

@@ -89,7 +89,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const rateLimits = createRateLimits({ redisUrl: settings.redisUrl, keyPrefix: settings.redisKeyPrefix, logger });
   await rateLimits.connected();
   // Off unless configured: then no route is wrapped and no plugin is in the pipeline.
-  const tracing = settings.tracing && new Tracing(settings.tracing, skeinVersion());
+  const tracing = settings.tracing && new Tracing(settings.tracing, skeinVersion(), logger);
   const traced = (route: string, handle: RouteHandler): RouteHandler => (tracing ? traceRequests(tracing, route, handle) : handle);
   const graphql = createGraphQLPipeline({ graph: () => live.current(), settings, metrics, logger, rateLimits, tracing });
   const health = createHealthHandlers({

@@ -1,9 +1,10 @@
 import type http from 'node:http';
 import { ROOT_CONTEXT, SpanStatusCode } from '@opentelemetry/api';
 import { ATTR_ERROR_TYPE } from '@opentelemetry/semantic-conventions';
-import { getOperationAST } from 'graphql';
+import { getOperationAST, type GraphQLError } from 'graphql';
 import { requestSpanOf, TraceScope, type Tracing } from '../observe/index.js';
 import type { IncomingRequest } from '../sources/index.js';
+import { isGraphQLError } from './finish-result.js';
 import type { GatewayPlugin } from './gateway-plugin.js';
 import { requestIdOf } from './request-id.js';
 
@@ -45,9 +46,8 @@ export function useTracing(tracing: Tracing): GatewayPlugin {
         onExecuteDone({ result }) {
           const errors = Symbol.asyncIterator in result ? [] : (result.errors ?? []);
           if (errors.length > 0) {
-            const codes = [...new Set(errors.map((error) => String(error.extensions?.code ?? 'ERROR')))];
-            span.setAttribute(ATTR_ERROR_TYPE, codes[0]);
-            const where = errors.map((error) => `${String(error.extensions?.code ?? 'ERROR')}${error.path ? ` at ${error.path.join('.')}` : ''}`);
+            const where = errors.map((error) => `${codeOf(error)}${error.path ? ` at ${error.path.join('.')}` : ''}`);
+            span.setAttribute(ATTR_ERROR_TYPE, codeOf(errors[0]));
             span.setStatus({ code: SpanStatusCode.ERROR, message: where.join('; ') });
           }
           span.end();
@@ -55,4 +55,14 @@ export function useTracing(tracing: Tracing): GatewayPlugin {
       };
     },
   };
+}
+
+/**
+ * An error's code. The span ends before error masking has run (its hook was first in), so
+ * an error a resolver threw unexpectedly is named as masking will name it.
+ */
+function codeOf(error: GraphQLError): string {
+  const code = error.extensions?.code;
+  if (typeof code === 'string') return code;
+  return error.originalError && !isGraphQLError(error.originalError) ? 'INTERNAL_SERVER_ERROR' : 'GRAPHQL_ERROR';
 }

@@ -9,6 +9,7 @@ import { loadSchemaFolder } from '../../src/schema/index.js';
 import { startGateway, type RunningGateway } from '../../src/server/index.js';
 import { startCountingProxies, type CountingProxies } from '../helpers/counting-proxy.js';
 import { DOORS, type Door } from '../helpers/gateway.js';
+import { captureLog } from '../helpers/log-capture.js';
 import { startOtlpReceiver, tracingTo, type OtlpReceiver, type ReceivedSpan } from '../helpers/otlp-receiver.js';
 
 // The gateway's real OTLP export, received by a collector the test starts, for the
@@ -289,7 +290,8 @@ describe('tracing off, or its collector gone', () => {
         const settings = { tracing: tracingTo(endpoint, { maxQueueSize: 8, scheduledDelayMs: 1, exportTimeoutMs: 200 }) };
         // Straight to the demo upstreams: the counting proxies are not made for 20 requests at once.
         const direct = await buildGraph(loadSchemaFolder('schema'), { urls: demo.urls, onSourceError: 'fail' });
-        const gateway = await startGateway({ graph: direct, port: 0, host: '127.0.0.1', settings });
+        const log = captureLog();
+        const gateway = await startGateway({ graph: direct, port: 0, host: '127.0.0.1', settings, logger: log.logger });
         const answers = await Promise.all(
           Array.from({ length: 20 }, () =>
             fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: HOTEL_ORDER, variables: { orderId: '1' } }) }).then((r) => r.json()),
@@ -297,6 +299,11 @@ describe('tracing off, or its collector gone', () => {
         );
         for (const answer of answers) expect(answer.errors, JSON.stringify(answer.errors)).toBeUndefined();
         expect((await gateway.shutdown()).cutOff).toBe(0);
+        // The operator hears of it once, not once per failed export.
+        const warnings = log.entries().filter((entry) => entry.msg.startsWith('the trace collector at'));
+        expect(warnings).toHaveLength(1);
+        expect(warnings[0]).toMatchObject({ level: 'warn' });
+        expect(warnings[0].msg).toContain(`${new URL(endpoint).host}/v1/traces did not take`);
       }
     } finally {
       silent.closeAllConnections();
@@ -318,6 +325,86 @@ describe('tracing off, or its collector gone', () => {
       expect(Buffer.concat(receiver.protobuf).includes(Buffer.from(client.traceId, 'hex'))).toBe(true);
     } finally {
       await receiver.close();
+    }
+  });
+});
+
+describe('sampling and failures on spans', () => {
+  let receiver: OtlpReceiver;
+  let demo: DemoUpstreams;
+  let proxies: CountingProxies;
+
+  beforeAll(async () => {
+    receiver = await startOtlpReceiver();
+    demo = await startDemoUpstreams({ delayMs: 0 });
+    proxies = await startCountingProxies(demo.urls);
+  });
+  afterAll(async () => {
+    await proxies?.close();
+    await demo?.close();
+    await receiver?.close();
+  });
+
+  it('a trace the sampler leaves out is still passed on (unsampled), and nothing of it is exported', async () => {
+    const graph = await buildGraph(loadSchemaFolder('schema'), { urls: proxies.urls, onSourceError: 'fail' });
+    const gateway = await startGateway({ graph, port: 0, host: '127.0.0.1', settings: { tracing: tracingTo(receiver.url, { sampler: { name: 'always_off', ratio: 1 } }) } });
+    const client = clientTraceparent();
+    try {
+      const before = proxies.calls.length;
+      const response = await fetch(gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', traceparent: client.header },
+        body: JSON.stringify({ query: '{ order(id: "1") { id } }' }),
+      });
+      expect((await response.json()).data.order.id).toBe('1');
+      const [sent] = proxies.calls.slice(before);
+      expect(String(sent.headers.traceparent)).toMatch(new RegExp(`^00-${client.traceId}-[0-9a-f]{16}-00$`));
+    } finally {
+      await gateway.close();
+    }
+    // The shutdown flushed whatever was queued: nothing of this trace was.
+    expect(receiver.spans.filter((s) => s.traceId === client.traceId)).toEqual([]);
+  });
+
+  it('a composite whose first step fails: the step span is an error, the steps that needed it are marked skipped, the call names the code', async () => {
+    // orders unreachable: the first step fails, the three that need its exports are skipped.
+    const dead = http.createServer();
+    await new Promise<void>((resolve) => dead.listen(0, '127.0.0.1', resolve));
+    const deadUrl = `http://127.0.0.1:${(dead.address() as AddressInfo).port}`;
+    await new Promise((resolve) => dead.close(resolve));
+    const graph = await buildGraph(loadSchemaFolder('schema'), { urls: { ...demo.urls, orders: deadUrl }, onSourceError: 'fail' });
+    const gateway = await startGateway({ graph, port: 0, host: '127.0.0.1', settings: { tracing: tracingTo(receiver.url) } });
+    try {
+      const client = clientTraceparent();
+      const response = await fetch(gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', traceparent: client.header },
+        body: JSON.stringify({ query: HOTEL_ORDER, variables: { orderId: '1' } }),
+      });
+      const answer = await response.json();
+      expect(answer.errors.map((e: any) => e.extensions.code)).toEqual(['UPSTREAM_UNREACHABLE', 'COMPOSITE_STEP_SKIPPED', 'COMPOSITE_STEP_SKIPPED', 'COMPOSITE_STEP_SKIPPED']);
+      const spans = await receiver
+        .waitFor((all) => all.some((s) => s.traceId === client.traceId && s.kind === SERVER))
+        .then((all) => all.filter((s) => s.traceId === client.traceId));
+      const composite = spans.find((s) => s.name === 'composite hotelOrder')!;
+      expect(composite.status.code).toBe(2);
+      const steps = childrenOf(spans, composite);
+      // Skipped steps report a skip on their own span: only the failed order step is an error.
+      const order = steps.find((s) => s.attributes['skein.composite.step'] === 'order')!;
+      expect(order.attributes['skein.composite.step.status']).toBe('failed');
+      expect(order.status.code).toBe(2);
+      for (const step of steps.filter((s) => s !== order)) expect(step.attributes['skein.composite.step.status']).toBe('skipped');
+      const [call] = childrenOf(spans, order);
+      expect(call.kind).toBe(CLIENT);
+      expect(call.attributes).toMatchObject({ 'error.type': 'UPSTREAM_UNREACHABLE', 'skein.source': 'orders' });
+      expect(call.attributes['http.response.status_code']).toBeUndefined();
+      expect(call.attributes['skein.upstream.attempts']).toBeGreaterThanOrEqual(1);
+      const operation = spans.find((s) => s.name === 'query hotelOrder')!;
+      expect(operation.status.message).toBe(
+        'UPSTREAM_UNREACHABLE at hotelOrder.order; COMPOSITE_STEP_SKIPPED at hotelOrder.user; COMPOSITE_STEP_SKIPPED at hotelOrder.hotel; COMPOSITE_STEP_SKIPPED at hotelOrder.room',
+      );
+    } finally {
+      await gateway.close();
     }
   });
 });

@@ -139,7 +139,7 @@ SIGTERM or SIGINT: stop accepting, finish requests in flight within the shutdown
         const graphOptions = {
           urls: demo?.urls,
           onSourceError: 'degrade',
-          warn: (message: string) => console.warn(`skein: ${message}`),
+          warn: (message: string) => logger.warn(message),
           exposeUpstreamErrors: exposeUpstreamErrors(options.exposeUpstreamErrors, dev),
         } as const;
         let gateway: RunningGateway;
@@ -155,7 +155,7 @@ SIGTERM or SIGINT: stop accepting, finish requests in flight within the shutdown
             allowedHosts,
             limits,
             graphs: graphOptions,
-            warn: (message) => console.warn(`skein: ${message}`),
+            warn: (message) => logger.warn(message),
             settings,
             logger,
           });

@@ -69,9 +69,20 @@ export class CompositeSpans {
     }
   }
 
-  /** The composite ended; `errors` is how many errors its answer carries. */
-  end(errors: number): void {
+  /** Runs the whole composite inside its span, which ends however the run ends. */
+  async around<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      this.#span.setStatus({ code: SpanStatusCode.ERROR, message: 'the composite failed unexpectedly' });
+      throw error;
+    } finally {
+      this.#span.end();
+    }
+  }
+
+  /** The composite's answer carries `errors` errors (failed or skipped steps). */
+  failures(errors: number): void {
     if (errors > 0) this.#span.setStatus({ code: SpanStatusCode.ERROR, message: `${errors} error(s) in the composite's answer` });
-    this.#span.end();
   }
 }

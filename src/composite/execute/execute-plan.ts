@@ -29,7 +29,13 @@ type Outcome =
  * with an error naming the missing input and where it should have come from.
  * Returns the merged result in document order, each error recorded at its place.
  */
-export async function executePlan(run: PlanRun): Promise<Record<string, unknown>> {
+export function executePlan(run: PlanRun): Promise<Record<string, unknown>> {
+  // Spans of the composite and each step, when the request is traced (OpenTelemetry).
+  const spans = CompositeSpans.start(run.plan, run.context);
+  return spans ? spans.around(() => runPlan(run, spans)) : runPlan(run, undefined);
+}
+
+async function runPlan(run: PlanRun, spans: CompositeSpans | undefined): Promise<Record<string, unknown>> {
   const { plan, schema, context } = run;
   const byKey = stepsByKey(plan);
   const variables: Record<string, unknown> = { ...run.variables };
@@ -42,8 +48,6 @@ export async function executePlan(run: PlanRun): Promise<Record<string, unknown>
     steps: [],
   };
   if (traced) trace!.composites.push(traced);
-  // Spans of the composite and each step, when the request is traced (OpenTelemetry).
-  const spans = CompositeSpans.start(plan, context);
 
   const errors: { error: GraphQLError; key: string }[] = [];
   const skipped = (message: string): Outcome => {
@@ -117,7 +121,7 @@ export async function executePlan(run: PlanRun): Promise<Record<string, unknown>
     if (outcome.status === 'skipped' && outcome.error) placeError(merged, outcome.error, key);
   }
   for (const { error, key } of errors) placeError(merged, error, key);
-  spans?.end(errors.length + results.filter(([, outcome]) => outcome.status === 'skipped' && outcome.error).length);
+  spans?.failures(errors.length + results.filter(([, outcome]) => outcome.status === 'skipped' && outcome.error).length);
   return merged;
 }
 
