@@ -44,8 +44,7 @@ export class CallSpan {
       attributes: {
         [ATTR_HTTP_REQUEST_METHOD]: call.method,
         [ATTR_URL_FULL]: url.text,
-        ...(url.host ? { [ATTR_SERVER_ADDRESS]: url.host } : {}),
-        ...(url.port ? { [ATTR_SERVER_PORT]: url.port } : {}),
+        ...(url.host ? { [ATTR_SERVER_ADDRESS]: url.host, [ATTR_SERVER_PORT]: url.port } : {}),
         [UPSTREAM_ATTRIBUTES.source]: source.name,
         [UPSTREAM_ATTRIBUTES.sourceKind]: source.kind,
         [UPSTREAM_ATTRIBUTES.operation]: call.label,
@@ -97,9 +96,15 @@ export class CallSpan {
 
 /**
  * A URL as a span may show it: no user or password, credential-like query parameters
- * (`api_key`, `token`, …) replaced, and any registered secret redacted.
+ * (`api_key`, `token`, …) replaced, and any registered secret redacted. The common case
+ * (no query, no user) is not parsed again: a call's URL is built by Skein from the
+ * source's base URL, and only the origin is read, once per origin.
  */
 export function safeUrl(raw: string): { readonly text: string; readonly host?: string; readonly port?: number } {
+  if (!raw.includes('?') && !raw.includes('@')) {
+    const server = serverOf(raw);
+    return server ? { text: redactSecrets(raw), ...server } : { text: redactSecrets(raw) };
+  }
   let url: URL;
   try {
     url = new URL(raw);
@@ -109,8 +114,30 @@ export function safeUrl(raw: string): { readonly text: string; readonly host?: s
   url.username = '';
   url.password = '';
   for (const name of [...url.searchParams.keys()]) if (isCredentialParameter(name)) url.searchParams.set(name, 'REDACTED');
-  const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
-  return { text: redactSecrets(url.toString()), host: url.hostname, port };
+  return { text: redactSecrets(url.toString()), host: url.hostname, port: portOf(url) };
+}
+
+/** Host and port by origin (`http://host:port`): as many entries as sources, bounded all the same. */
+const servers = new Map<string, { readonly host: string; readonly port: number } | undefined>();
+
+function serverOf(raw: string): { readonly host: string; readonly port: number } | undefined {
+  const slash = raw.indexOf('/', raw.indexOf('//') + 2);
+  const origin = slash < 0 ? raw : raw.slice(0, slash);
+  if (servers.has(origin)) return servers.get(origin);
+  let server: { host: string; port: number } | undefined;
+  try {
+    const url = new URL(origin);
+    server = { host: url.hostname, port: portOf(url) };
+  } catch {
+    server = undefined;
+  }
+  if (servers.size >= 1_000) servers.clear();
+  servers.set(origin, server);
+  return server;
+}
+
+function portOf(url: URL): number {
+  return url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
 }
 
 /** Query parameters upstreams commonly take credentials in: `api_key`, `access_token`, `sig`, `client_secret`, … */
