@@ -1,16 +1,7 @@
 import type http from 'node:http';
 import { SpanKind, SpanStatusCode, type Context } from '@opentelemetry/api';
-import {
-  ATTR_CLIENT_ADDRESS,
-  ATTR_HTTP_REQUEST_METHOD,
-  ATTR_HTTP_RESPONSE_STATUS_CODE,
-  ATTR_HTTP_ROUTE,
-  ATTR_URL_PATH,
-  ATTR_URL_SCHEME,
-  ATTR_USER_AGENT_ORIGINAL,
-  ATTR_ERROR_TYPE,
-} from '@opentelemetry/semantic-conventions';
 import type { Tracing } from './tracing.js';
+import { SEMCONV } from './attributes.js';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>;
 
@@ -32,12 +23,12 @@ export function traceRequests(tracing: Tracing, route: string, handle: Handler):
       {
         kind: SpanKind.SERVER,
         attributes: {
-          [ATTR_HTTP_REQUEST_METHOD]: method,
-          [ATTR_HTTP_ROUTE]: route,
-          [ATTR_URL_PATH]: (req.url ?? '/').split('?')[0],
-          [ATTR_URL_SCHEME]: 'http',
-          ...(req.headers['user-agent'] ? { [ATTR_USER_AGENT_ORIGINAL]: req.headers['user-agent'] } : {}),
-          ...(req.socket.remoteAddress ? { [ATTR_CLIENT_ADDRESS]: req.socket.remoteAddress } : {}),
+          [SEMCONV.httpRequestMethod]: method,
+          [SEMCONV.httpRoute]: route,
+          [SEMCONV.urlPath]: (req.url ?? '/').split('?')[0],
+          [SEMCONV.urlScheme]: 'http',
+          ...(req.headers['user-agent'] ? { [SEMCONV.userAgentOriginal]: req.headers['user-agent'] } : {}),
+          ...(req.socket.remoteAddress ? { [SEMCONV.clientAddress]: req.socket.remoteAddress } : {}),
         },
       },
       parent,
@@ -45,9 +36,9 @@ export function traceRequests(tracing: Tracing, route: string, handle: Handler):
     requestSpans.set(req, context);
     res.once('close', () => {
       const status = res.headersSent ? res.statusCode : 0;
-      if (status > 0) span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
+      if (status > 0) span.setAttribute(SEMCONV.httpResponseStatusCode, status);
       if (status >= 500 || status === 0) {
-        span.setAttribute(ATTR_ERROR_TYPE, status > 0 ? String(status) : 'connection closed');
+        span.setAttribute(SEMCONV.errorType, status > 0 ? String(status) : 'connection closed');
         span.setStatus({ code: SpanStatusCode.ERROR, message: status > 0 ? `HTTP ${status}` : 'the connection closed before an answer was sent' });
       }
       span.end();

@@ -12,10 +12,10 @@ import {
   TraceIdRatioBasedSampler,
   type Sampler,
 } from '@opentelemetry/sdk-trace-base';
-import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import type { SamplerSetting, TracingSettings } from './tracing-settings.js';
 import type { Logger } from './logger.js';
 import { ReportingExporter } from './reporting-exporter.js';
+import { SEMCONV } from './attributes.js';
 
 /** Headers as Node gives them (lower-case names) or as Skein builds them for upstreams. */
 type HeaderCarrier = Readonly<Record<string, string | string[] | undefined>>;
@@ -47,7 +47,7 @@ export class Tracing {
     const otlp = settings.protocol === 'http/json' ? new JsonExporter(exporterOptions) : new ProtobufExporter(exporterOptions);
     const exporter = new ReportingExporter(otlp, settings.endpoint, logger);
     this.#provider = new BasicTracerProvider({
-      resource: resourceFromAttributes({ ...settings.resourceAttributes, [ATTR_SERVICE_NAME]: settings.serviceName, [ATTR_SERVICE_VERSION]: version }),
+      resource: resourceFromAttributes({ ...settings.resourceAttributes, [SEMCONV.serviceName]: settings.serviceName, [SEMCONV.serviceVersion]: version }),
       sampler: samplerOf(settings.sampler),
       spanProcessors: [
         new BatchSpanProcessor(exporter, {

@@ -11,7 +11,7 @@ import { createSoapHandler, SOAP_PREFIX } from './soap/index.js';
 import { GatewayMetrics } from './metrics.js';
 import { createMcpHandler, MCP_PATH } from './mcp/index.js';
 import { skeinVersion } from '../version.js';
-import { createLogger, traceRequests, Tracing, type Logger } from '../observe/index.js';
+import { createLogger, startTracing, traceRequests, type Logger } from '../observe/index.js';
 
 export const METRICS_PATH = '/metrics';
 
@@ -89,7 +89,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const rateLimits = createRateLimits({ redisUrl: settings.redisUrl, keyPrefix: settings.redisKeyPrefix, logger });
   await rateLimits.connected();
   // Off unless configured: then no route is wrapped and no plugin is in the pipeline.
-  const tracing = settings.tracing && new Tracing(settings.tracing, skeinVersion(), logger);
+  const tracing = settings.tracing ? await startTracing(settings.tracing, skeinVersion(), logger) : undefined;
   const traced = (route: string, handle: RouteHandler): RouteHandler => (tracing ? traceRequests(tracing, route, handle) : handle);
   const graphql = createGraphQLPipeline({ graph: () => live.current(), settings, metrics, logger, rateLimits, tracing });
   const health = createHealthHandlers({

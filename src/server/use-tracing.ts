@@ -1,18 +1,12 @@
 import type http from 'node:http';
 import { ROOT_CONTEXT, SpanStatusCode } from '@opentelemetry/api';
-import { ATTR_ERROR_TYPE } from '@opentelemetry/semantic-conventions';
 import { getOperationAST, type GraphQLError } from 'graphql';
-import { requestSpanOf, TraceScope, type Tracing } from '../observe/index.js';
+import { requestSpanOf, SEMCONV, TraceScope, type Tracing } from '../observe/index.js';
 import type { IncomingRequest } from '../sources/index.js';
 import { isGraphQLError } from './finish-result.js';
 import type { GatewayPlugin } from './gateway-plugin.js';
 import { requestIdOf } from './request-id.js';
 
-/** The GraphQL semantic conventions (incubating in OpenTelemetry, so named here rather than imported). */
-export const GRAPHQL_ATTRIBUTES = {
-  operationName: 'graphql.operation.name',
-  operationType: 'graphql.operation.type',
-} as const;
 export const REQUEST_ID_ATTRIBUTE = 'skein.request_id';
 
 /**
@@ -34,8 +28,8 @@ export function useTracing(tracing: Tracing): GatewayPlugin {
         name ? `${type} ${name}` : type,
         {
           attributes: {
-            [GRAPHQL_ATTRIBUTES.operationType]: type,
-            ...(name ? { [GRAPHQL_ATTRIBUTES.operationName]: name } : {}),
+            [SEMCONV.graphqlOperationType]: type,
+            ...(name ? { [SEMCONV.graphqlOperationName]: name } : {}),
             ...(context.request ? { [REQUEST_ID_ATTRIBUTE]: requestIdOf(context.request) } : {}),
           },
         },
@@ -47,7 +41,7 @@ export function useTracing(tracing: Tracing): GatewayPlugin {
           const errors = Symbol.asyncIterator in result ? [] : (result.errors ?? []);
           if (errors.length > 0) {
             const where = errors.map((error) => `${codeOf(error)}${error.path ? ` at ${error.path.join('.')}` : ''}`);
-            span.setAttribute(ATTR_ERROR_TYPE, codeOf(errors[0]));
+            span.setAttribute(SEMCONV.errorType, codeOf(errors[0]));
             span.setStatus({ code: SpanStatusCode.ERROR, message: where.join('; ') });
           }
           span.end();

@@ -1,14 +1,5 @@
 import { SpanKind, SpanStatusCode, type Context, type Span } from '@opentelemetry/api';
-import {
-  ATTR_ERROR_TYPE,
-  ATTR_HTTP_REQUEST_METHOD,
-  ATTR_HTTP_REQUEST_RESEND_COUNT,
-  ATTR_HTTP_RESPONSE_STATUS_CODE,
-  ATTR_SERVER_ADDRESS,
-  ATTR_SERVER_PORT,
-  ATTR_URL_FULL,
-} from '@opentelemetry/semantic-conventions';
-import type { TraceScope } from '../../observe/index.js';
+import { SEMCONV, type TraceScope } from '../../observe/index.js';
 import type { SourceConfig } from '../protocol.js';
 import { isCredentialHeader, redactSecrets } from './secrets.js';
 import type { SourceGuard } from './source-guard.js';
@@ -42,9 +33,9 @@ export class CallSpan {
     const { span, context } = scope.start(`${call.method} ${call.label}`, {
       kind: SpanKind.CLIENT,
       attributes: {
-        [ATTR_HTTP_REQUEST_METHOD]: call.method,
-        [ATTR_URL_FULL]: url.text,
-        ...(url.host ? { [ATTR_SERVER_ADDRESS]: url.host, [ATTR_SERVER_PORT]: url.port } : {}),
+        [SEMCONV.httpRequestMethod]: call.method,
+        [SEMCONV.urlFull]: url.text,
+        ...(url.host ? { [SEMCONV.serverAddress]: url.host, [SEMCONV.serverPort]: url.port } : {}),
         [UPSTREAM_ATTRIBUTES.source]: source.name,
         [UPSTREAM_ATTRIBUTES.sourceKind]: source.kind,
         [UPSTREAM_ATTRIBUTES.operation]: call.label,
@@ -68,9 +59,9 @@ export class CallSpan {
 
   /** The call ended with an answer (any status: a 4xx is the upstream's answer, a 5xx its failure). */
   answered(status: number, guard: SourceGuard): void {
-    this.#span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
+    this.#span.setAttribute(SEMCONV.httpResponseStatusCode, status);
     if (status >= 400) {
-      this.#span.setAttribute(ATTR_ERROR_TYPE, String(status));
+      this.#span.setAttribute(SEMCONV.errorType, String(status));
       this.#span.setStatus({ code: SpanStatusCode.ERROR, message: `HTTP ${status}` });
     }
     this.#end(guard);
@@ -79,7 +70,7 @@ export class CallSpan {
   /** The call ended without an answer: refused by a policy, unreachable, timed out, cancelled. */
   failed(error: unknown, guard: SourceGuard): void {
     const code = (error as { extensions?: { code?: unknown } } | undefined)?.extensions?.code;
-    this.#span.setAttribute(ATTR_ERROR_TYPE, typeof code === 'string' ? code : 'UNEXPECTED');
+    this.#span.setAttribute(SEMCONV.errorType, typeof code === 'string' ? code : 'UNEXPECTED');
     // Skein's own message (source, operation, reason), with any registered secret redacted.
     const message = error instanceof Error ? redactSecrets(error.message) : 'the call failed';
     this.#span.setStatus({ code: SpanStatusCode.ERROR, message });
@@ -88,7 +79,7 @@ export class CallSpan {
 
   #end(guard: SourceGuard): void {
     this.#span.setAttribute(UPSTREAM_ATTRIBUTES.attempts, this.#attempts);
-    if (this.#attempts > 1) this.#span.setAttribute(ATTR_HTTP_REQUEST_RESEND_COUNT, this.#attempts - 1);
+    if (this.#attempts > 1) this.#span.setAttribute(SEMCONV.httpRequestResendCount, this.#attempts - 1);
     this.#span.setAttribute(UPSTREAM_ATTRIBUTES.breaker, guard.breakerState);
     this.#span.end();
   }
