@@ -20,8 +20,9 @@ import { soap } from './scenarios/soap.js';
 import { cache } from './scenarios/cache.js';
 import { graphql } from './scenarios/graphql.js';
 import { sync } from './scenarios/sync.js';
+import { tracing } from './scenarios/tracing.js';
 
-const SCENARIOS = { overhead, composite, soap, batching, scale, peer, hostile, auth, cache, graphql, sync };
+const SCENARIOS = { overhead, composite, soap, batching, scale, peer, hostile, auth, cache, graphql, sync, tracing };
 
 async function main() {
   const machine = machineInfo();

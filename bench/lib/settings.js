@@ -2,7 +2,7 @@
 //   BENCH_QUICK=1        a smoke run of about 2.5 minutes: 1 s runs, 1 s warm-up, fewer points
 //   BENCH_DURATION=s     measured seconds per load run (default 5; quick 1)
 //   BENCH_WARMUP=s       warm-up seconds before each measured run (default 2; quick 1)
-//   BENCH_ONLY=a,b       scenarios to run, of: peer,overhead,composite,soap,batching,scale,hostile,auth,cache,graphql,sync
+//   BENCH_ONLY=a,b       scenarios to run, of: peer,overhead,composite,soap,batching,scale,hostile,auth,cache,graphql,sync,tracing
 //   BENCH_SYNC_DATABASE_URL  the sync scenario also runs on this PostgreSQL (pg-boss)
 //   BENCH_SKEIN_MODE     how scenarios 1–4 start Skein: registry (`skein serve`, default) or
 //                        no-registry (`skein serve --no-registry`); the peer comparison and
@@ -21,7 +21,7 @@ const env = process.env;
 const quick = env.BENCH_QUICK === '1';
 const num = (name, fallback) => (env[name] !== undefined && env[name] !== '' ? Number(env[name]) : fallback);
 // The peer comparison first: it is the headline, and the machine is often quietest at the start.
-const ALL = ['peer', 'overhead', 'composite', 'soap', 'batching', 'scale', 'hostile', 'auth', 'cache', 'graphql', 'sync'];
+const ALL = ['peer', 'overhead', 'composite', 'soap', 'batching', 'scale', 'hostile', 'auth', 'cache', 'graphql', 'sync', 'tracing'];
 
 export const settings = {
   quick,

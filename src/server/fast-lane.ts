@@ -8,6 +8,7 @@ import { assertLaneRuns, isBrowserRequest, type GatewayPlugin } from './gateway-
 import { headersOf, NodeRequest } from './node-request.js';
 import { withBody } from './read-body.js';
 import { requestIdOf } from './request-id.js';
+import { requestFields, type Logger } from '../observe/index.js';
 
 /**
  * The fast lane of /graphql: the second door into the one pipeline, for a plain JSON POST
@@ -41,12 +42,12 @@ export interface FastLaneOptions {
   readonly plugins: readonly GatewayPlugin[];
   readonly finish: ResultFinisher;
   /** Where an unexpected error outside execution is logged. */
-  readonly log: (line: string) => void;
+  readonly logger: Logger;
 }
 
 export function createFastLane(options: FastLaneOptions): FastLane {
   assertLaneRuns(options.plugins);
-  const { yoga, finish, log } = options;
+  const { yoga, finish, logger } = options;
   const handOn = (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer, server: LaneServerContext) =>
     yoga(withBody(req, body), res, { ...server }) as Promise<void>;
 
@@ -79,7 +80,7 @@ export function createFastLane(options: FastLaneOptions): FastLane {
       } catch (error) {
         // What yoga does with an error thrown outside execution: a GraphQLError (a syntax
         // error, a limit) is the answer; anything else is logged and masked.
-        if (!isGraphQLError(error)) log(`skein: request ${requestIdOf(request)}: unexpected error: ${(error as Error)?.stack ?? String(error)}`);
+        if (!isGraphQLError(error)) logger.error({ ...requestFields(requestIdOf(request)), err: error }, 'unexpected error');
         result = { errors: [maskError(error, 'Unexpected error.', false) as never] };
       }
       const answer = finish(result, jsonMediaType(req.headers.accept), request);

@@ -1,3 +1,4 @@
+import type { TracingSettings } from '../observe/index.js';
 import type { JwtSettings } from './auth/jwt-verifier.js';
 import { parseRateLimit, type RateLimitSpec } from '../composite/index.js';
 
@@ -49,6 +50,11 @@ export interface GatewaySettings {
   readonly corsOrigins: readonly string[];
   /** Bearer-token verification (src/server/auth); undefined: tokens are not checked and no plugin runs. */
   readonly jwt?: JwtSettings;
+  /**
+   * OpenTelemetry tracing, exported with OTLP over HTTP (`tracingSettingsFromEnvironment`
+   * reads the standard OTEL_* variables); undefined: off, and no request pays for it.
+   */
+  readonly tracing?: TracingSettings;
   /** How long a stopping gateway waits for requests in flight, in ms. */
   readonly shutdownTimeoutMs: number;
   /**

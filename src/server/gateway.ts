@@ -10,7 +10,7 @@ import { createGraphQLPipeline } from './pipeline.js';
 import { createRateLimits } from './rate-limits.js';
 import { createMemoryStore, createRedisStore, ResponseCache } from '../cache/index.js';
 import { createHealthHandlers, HEALTH_PATH, READY_PATH, type ReadinessCheck } from './health.js';
-import { startHttpServer, type Route, type RunningHttpServer } from './http-server.js';
+import { startHttpServer, type Route, type RouteHandler, type RunningHttpServer } from './http-server.js';
 import { createSoapHandler, SOAP_PREFIX } from './soap/index.js';
 import { GatewayMetrics } from './metrics.js';
 import { createMcpHandler, MCP_PATH } from './mcp/index.js';
@@ -21,6 +21,7 @@ import { createSyncWebhookHandler, SYNC_WEBHOOK_PREFIX } from './sync-webhook.js
 import { createGraphQLWsDoor } from './graphql-ws.js';
 import { startTriggers } from './triggers/index.js';
 import { eventSourceReadiness } from './event-source-readiness.js';
+import { createLogger, startTracing, traceRequests, type Logger } from '../observe/index.js';
 
 export const METRICS_PATH = '/metrics';
 
@@ -54,8 +55,11 @@ export interface GatewayOptions {
   readonly settings?: Partial<GatewaySettings>;
   /** What /readyz checks besides "a schema is loaded" (the registry adds its store). */
   readonly readiness?: readonly ReadinessCheck[];
-  /** Where unexpected errors are logged, with their request id; console.error by default. */
-  readonly log?: (line: string) => void;
+  /**
+   * The gateway's logger (src/observe/logger.ts): JSON lines with the request id and, when
+   * traced, the trace and span ids. Standard error at level info by default.
+   */
+  readonly logger?: Logger;
   /** Sync jobs whose webhooks are served at /sync/<job>/webhook (the registry gateway's; known once it starts). */
   readonly sync?: () => SyncService | undefined;
 }
@@ -99,9 +103,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const live = isLiveGraph(options.graph) ? options.graph : fixedGraph(options.graph);
   let http: RunningHttpServer | undefined;
   const metrics = new GatewayMetrics(() => http?.inFlight() ?? 0);
-  const rateLimits = createRateLimits({ redisUrl: settings.redisUrl, keyPrefix: settings.redisKeyPrefix, log: options.log });
+  const logger = options.logger ?? createLogger();
+  const rateLimits = createRateLimits({ redisUrl: settings.redisUrl, keyPrefix: settings.redisKeyPrefix, logger });
   await rateLimits.connected();
-  const responseCache = settings.cache ? openResponseCache(settings, options.log) : undefined;
+  // Off unless configured: then no route is wrapped and no plugin is in the pipeline.
+  const tracing = settings.tracing ? await startTracing(settings.tracing, skeinVersion(), logger) : undefined;
+  const traced = (route: string, handle: RouteHandler): RouteHandler => (tracing ? traceRequests(tracing, route, handle) : handle);
+  const responseCache = settings.cache ? openResponseCache(settings, logger) : undefined;
   await responseCache?.connected();
   if (responseCache) metrics.cache = responseCache.stats;
   const stopping = new AbortController();
@@ -109,12 +117,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     graph: () => live.current(),
     settings,
     metrics,
-    log: options.log,
+    logger,
     rateLimits,
     responseCache,
     stopping: stopping.signal,
+    tracing,
   });
-  const sockets = createGraphQLWsDoor({ pipeline: graphql, live, maxPayloadBytes: settings.maxBodyBytes, log: options.log ?? ((line) => console.error(line)) });
+  const sockets = createGraphQLWsDoor({ pipeline: graphql, live, maxPayloadBytes: settings.maxBodyBytes, log: (line) => logger.error(line) });
   const health = createHealthHandlers({
     checks: () => [
       { name: 'schema', check: () => live.current().schema !== undefined },
@@ -142,29 +151,29 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     {
       prefix: '/graphql',
       maxBodyBytes: settings.maxBodyBytes,
-      handle: cors((req, res) => {
+      handle: traced('/graphql', cors((req, res) => {
         const lease = live.acquire();
         res.once('close', lease.release);
         return graphql.handle(req, res, lease.graph);
-      }, ['GET', 'POST']),
+      }, ['GET', 'POST'])),
     },
   ];
-  const capabilities = cors(createCapabilitiesHandler({
+  const capabilities = traced(CAPABILITIES_PREFIX, cors(createCapabilitiesHandler({
     acquire: () => live.acquire(),
     execute: (operation) => graphql.execute(operation),
     version: options.graphVersion ?? (() => 'fixed'),
     showSourceUrls: settings.showSourceUrls,
-  }), ['GET', 'HEAD', 'POST']);
+  }), ['GET', 'HEAD', 'POST']));
   routes.push(
     { prefix: CAPABILITIES_PREFIX, handle: capabilities, maxBodyBytes: settings.maxBodyBytes },
     { prefix: `${CAPABILITIES_PREFIX}/`, handle: capabilities, maxBodyBytes: settings.maxBodyBytes },
     // Composites as SOAP operations. The handler enforces the body limit itself, to refuse with a Fault.
     {
       prefix: `${SOAP_PREFIX}/`,
-      handle: cors(
-        createSoapHandler({ acquire: () => live.acquire(), execute: (operation) => graphql.execute(operation), maxBodyBytes: settings.maxBodyBytes }),
+      handle: traced(SOAP_PREFIX, cors(
+        createSoapHandler({ acquire: () => live.acquire(), execute: (operation) => graphql.execute(operation), maxBodyBytes: settings.maxBodyBytes, logger }),
         ['GET', 'HEAD', 'POST'],
-      ),
+      )),
     },
   );
   const mcp = createMcpHandler({
@@ -176,14 +185,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     maxBodyBytes: settings.maxBodyBytes,
     version: skeinVersion(),
   });
-  routes.push({ prefix: MCP_PATH, handle: mcp.handle, maxBodyBytes: settings.maxBodyBytes });
+  routes.push({ prefix: MCP_PATH, handle: traced(MCP_PATH, mcp.handle), maxBodyBytes: settings.maxBodyBytes });
   if (options.sync) routes.push({ prefix: SYNC_WEBHOOK_PREFIX, handle: createSyncWebhookHandler(options.sync, settings.maxBodyBytes), maxBodyBytes: settings.maxBodyBytes });
   let gatewayName = 'skein';
   let admin: AdminHandler | undefined;
   if (options.admin) {
     admin = createAdminHandler({
       maxBodyBytes: settings.maxAdminBodyBytes,
-      log: options.log,
+      logger,
       onDenied: () => metrics.adminDenied++,
       ...options.admin,
       gatewayName: () => gatewayName,
@@ -201,10 +210,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     },
   });
   // Composites run by messages (`# @trigger`): a door of its own, through the same pipeline as /api.
-  const triggers = startTriggers({ live, execute: (operation) => graphql.execute(operation), log: options.log ?? ((line) => console.error(line)) });
+  const triggers = startTriggers({ live, execute: (operation) => graphql.execute(operation), log: (line) => logger.info(line) });
   const server: RunningHttpServer = await startHttpServer(routes, options.port ?? 4000, options.host, {
     allowedHosts: options.allowedHosts,
     upgrades: [{ path: '/graphql', handle: sockets.handleUpgrade }],
+    logger,
   });
   http = server;
   const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : 'localhost';
@@ -218,6 +228,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     await live.close();
     await rateLimits.close();
     await responseCache?.close();
+    // The spans of the last requests: exported now, within the exporter's timeout, whatever the collector does.
+    await tracing?.shutdown().catch(() => {});
     return { cutOff };
   };
   gatewayName = `${host}:${server.port}`;
@@ -242,9 +254,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 }
 
 /** The response cache: in Redis with REDIS_URL (shared by a cluster), else in this process's memory. */
-function openResponseCache(settings: GatewaySettings, log = (line: string) => console.error(line)): ResponseCache {
+function openResponseCache(settings: GatewaySettings, logger: Logger): ResponseCache {
   const store = settings.redisUrl
-    ? createRedisStore({ url: settings.redisUrl, keyPrefix: settings.redisKeyPrefix, log })
+    ? createRedisStore({ url: settings.redisUrl, keyPrefix: settings.redisKeyPrefix, log: (line) => logger.warn(line) })
     : createMemoryStore(settings.cacheMaxBytes);
   return new ResponseCache({ store, maxEntryBytes: Math.min(settings.cacheMaxEntryBytes, settings.cacheMaxBytes) });
 }

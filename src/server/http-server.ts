@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { createLogger, type Logger } from '../observe/index.js';
 
 /** A handler for requests under one path prefix. */
 export type RouteHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>;
@@ -54,7 +55,7 @@ export async function startHttpServer(
   routes: readonly Route[],
   port: number,
   host?: string,
-  options: { readonly allowedHosts?: readonly string[]; readonly upgrades?: readonly UpgradeRoute[] } = {},
+  options: { readonly allowedHosts?: readonly string[]; readonly upgrades?: readonly UpgradeRoute[]; readonly logger?: Logger } = {},
 ): Promise<RunningHttpServer> {
   const allowedHosts = options.allowedHosts && new Set(options.allowedHosts.map((h) => h.toLowerCase()));
   let inFlight = 0;
@@ -92,7 +93,7 @@ export async function startHttpServer(
     inFlight++;
     res.once('close', finished);
     Promise.resolve(route.handle(req, res)).catch((error: unknown) => {
-      console.error('skein: request failed', error);
+      (options.logger ?? fallbackLogger()).error({ path, err: error }, 'request failed');
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: 'internal error' }));
     });
@@ -189,4 +190,10 @@ function reply(res: http.ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
   res.end(text);
+}
+
+let shared: Logger | undefined;
+/** A server started without a logger (tests of routes alone) logs to standard error. */
+function fallbackLogger(): Logger {
+  return (shared ??= createLogger());
 }

@@ -27,6 +27,8 @@ import { createRateLimits, type RateLimits } from './rate-limits.js';
 import { useRateLimit } from './use-rate-limit.js';
 import { useResponseCache } from './use-response-cache.js';
 import { createMemoryStore, ResponseCache } from '../cache/index.js';
+import { useTracing } from './use-tracing.js';
+import { createLogger, type Logger, type Tracing } from '../observe/index.js';
 
 export interface PipelineOptions {
   /** The graph to serve when a request brings none (yoga used on its own, as in tests). */
@@ -36,14 +38,16 @@ export interface PipelineOptions {
   readonly settings?: Partial<GatewaySettings>;
   /** Where outcomes and masked errors are counted. */
   readonly metrics?: GatewayMetrics;
-  /** Where unexpected errors are logged (with their request id); console.error by default. */
-  readonly log?: (line: string) => void;
+  /** Where unexpected errors are logged (with their request id); standard error, JSON lines, by default. */
+  readonly logger?: Logger;
   /** The rate limits' counters (the gateway's, in Redis or memory); in memory when not given. */
   readonly rateLimits?: RateLimits;
   /** With `settings.cache`: the gateway's response cache (Redis or memory); in memory when not given. */
   readonly responseCache?: ResponseCache;
   /** Aborted when the gateway begins to shut down: long-lived answers (subscriptions) end then, so draining does not wait for them. */
   readonly stopping?: AbortSignal;
+  /** The gateway's tracing, when on: a span per operation (use-tracing.ts). */
+  readonly tracing?: Tracing;
 }
 
 /** What resolvers receive as context: the incoming request (its headers and abort signal). */
@@ -108,20 +112,20 @@ export type SocketEnveloped = ReturnType<YogaServerInstance<Record<string, unkno
  */
 export function createGraphQLPipeline(options: PipelineOptions): GraphQLPipeline {
   const settings: GatewaySettings = { ...DEFAULT_SETTINGS, ...options.settings };
-  const log = options.log ?? ((line: string) => console.error(line));
-  const rateLimits = options.rateLimits ?? createRateLimits({ keyPrefix: settings.redisKeyPrefix, log });
+  const logger = options.logger ?? createLogger();
+  const rateLimits = options.rateLimits ?? createRateLimits({ keyPrefix: settings.redisKeyPrefix, logger });
   const verify = settings.jwt ? createJwtVerifier(settings.jwt) : undefined;
   const responseCache = settings.cache
     ? (options.responseCache ?? new ResponseCache({ store: createMemoryStore(settings.cacheMaxBytes), maxEntryBytes: settings.cacheMaxEntryBytes }))
     : undefined;
-  const plugins = pipelinePlugins(settings, options.metrics, log, rateLimits, verify, responseCache && useResponseCache(responseCache));
+  const plugins = pipelinePlugins(settings, options.metrics, logger, rateLimits, verify, responseCache && useResponseCache(responseCache), options.tracing);
   const finish = createResultFinisher(options.metrics, settings);
   // yoga's own HTTP answers: the finishing step for JSON results, JSON bodies for its bare 4xx.
-  const yoga = createYogaApp(options, settings, [...plugins, useFinishResult(finish), useErrorBodies()], log);
+  const yoga = createYogaApp(options, settings, [...plugins, useFinishResult(finish), useErrorBodies()], logger);
   // Persisted-operations mode decides on the request's params in yoga (onParams), so every request takes yoga.
   const lane =
     settings.fastLane && !settings.persistedOperations
-      ? createFastLane({ yoga, plugins, finish, log })
+      ? createFastLane({ yoga, plugins, finish, logger })
       : undefined;
   return {
     async handle(req, res, graph) {
@@ -177,16 +181,19 @@ export function createGraphQLPipeline(options: PipelineOptions): GraphQLPipeline
 function pipelinePlugins(
   settings: GatewaySettings,
   metrics: GatewayMetrics | undefined,
-  log: (line: string) => void,
+  logger: Logger,
   rateLimits: RateLimits,
   verify: JwtVerifier | undefined,
   responseCache: GatewayPlugin | undefined,
+  tracing: Tracing | undefined,
 ): GatewayPlugin[] {
   return [
     // graphql-js executes, in both doors: the reference implementation, and faster than
     // yoga's default (graphql-tools' executor, whose @defer and @stream Skein does not offer).
     { name: 'graphql-js', ...(useEngine({ execute, subscribe }) as Omit<GatewayPlugin, 'name'>) },
     useDocumentCache(),
+    // Only when tracing is on; first to execute, so the operation's span covers every hook after it.
+    ...(tracing ? [useTracing(tracing)] : []),
     ...(settings.csrf ? [useCsrfPrevention()] : []),
     ...(settings.persistedOperations ? [usePersistedOperations(settings.persistedOperations)] : []),
     // Only when tokens are checked: without it, no request pays for it.
@@ -197,7 +204,7 @@ function pipelinePlugins(
     // After the token, the rate limit and the cost: a cached answer is held to each of them.
     // Only with --cache: without it, no request pays for it.
     ...(responseCache ? [responseCache] : []),
-    useErrorMasking({ log, onMasked: metrics ? () => void metrics.maskedErrors++ : undefined }),
+    useErrorMasking({ logger, onMasked: metrics ? () => void metrics.maskedErrors++ : undefined }),
     useExposePlan(),
   ];
 }
@@ -207,7 +214,7 @@ function createYogaApp(
   options: PipelineOptions,
   settings: GatewaySettings,
   plugins: GatewayPlugin[],
-  log: (line: string) => void,
+  logger: Logger,
 ): YogaServerInstance<Record<string, unknown>, Record<string, unknown>> {
   return createYoga<Record<string, unknown>>({
     graphqlEndpoint: options.endpoint ?? '/graphql',
@@ -219,8 +226,8 @@ function createYogaApp(
     logging: {
       debug: () => {},
       info: () => {},
-      warn: (...args: unknown[]) => log(`skein: ${args.map(logText).join(' ')}`),
-      error: (...args: unknown[]) => log(`skein: unexpected error: ${args.map(logText).join(' ')}`),
+      warn: (...args: unknown[]) => logger.warn(args.map(logText).join(' ')),
+      error: (...args: unknown[]) => logger.error(`unexpected error: ${args.map(logText).join(' ')}`),
     },
     // useDocumentCache keeps parsed and validated documents, bounded by their size.
     parserAndValidationCache: false,

@@ -1,3 +1,4 @@
+import { createLogger, type Logger } from '../observe/index.js';
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { redisAddress as where } from '../cache/index.js';
@@ -38,11 +39,11 @@ export interface RateLimitsOptions {
   readonly redisUrl?: string;
   /** Redis keys start with `<prefix>:rl:`. */
   readonly keyPrefix: string;
-  readonly log?: (line: string) => void;
+  readonly logger?: Logger;
 }
 
 export function createRateLimits(options: RateLimitsOptions): RateLimits {
-  const log = options.log ?? ((line: string) => console.error(line));
+  const logger = options.logger ?? createLogger();
   const limiters = new Map<string, RateLimiterAbstract>();
   let redis: Redis | undefined;
   let lastError: string | undefined;
@@ -61,7 +62,7 @@ export function createRateLimits(options: RateLimitsOptions): RateLimits {
     // memory) instead of waiting for a reconnection with the request on hold.
     redis = new RedisClient(options.redisUrl!, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000 });
     const down = (reason: string) => {
-      if (lastError === undefined) log(`skein: Redis at ${where(options.redisUrl!)} is unreachable (${reason}); rate limits are counted in this gateway's memory until it answers`);
+      if (lastError === undefined) logger.warn(`Redis at ${where(options.redisUrl!)} is unreachable (${reason}); rate limits are counted in this gateway's memory until it answers`);
       lastError = reason;
     };
     redis.on('error', (error: Error) => down(error.message || String(error)));
@@ -70,7 +71,7 @@ export function createRateLimits(options: RateLimitsOptions): RateLimits {
       if (lastError === undefined && !closing) down('connection lost');
     });
     redis.on('ready', () => {
-      if (lastError !== undefined) log(`skein: Redis at ${where(options.redisUrl!)} answers again; rate limits are shared again`);
+      if (lastError !== undefined) logger.info(`Redis at ${where(options.redisUrl!)} answers again; rate limits are shared again`);
       lastError = undefined;
     });
     return redis;

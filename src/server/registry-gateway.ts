@@ -1,3 +1,4 @@
+import type { Logger } from '../observe/index.js';
 import {
   folderUpload,
   graphFactory,
@@ -39,8 +40,8 @@ export interface RegistryGatewayOptions {
   readonly warn?: (message: string) => void;
   /** Request limits, security switches, shutdown deadline. */
   readonly settings?: Partial<GatewaySettings>;
-  /** Where unexpected request errors are logged, with their request id. */
-  readonly log?: (line: string) => void;
+  /** The gateway's logger (JSON lines); standard error by default. */
+  readonly logger?: Logger;
   /** Sync jobs: engine timings, a test's clock; `false` runs none on this gateway. */
   readonly sync?: Partial<Omit<SyncServiceOptions, 'db' | 'databaseUrl' | 'graph' | 'sources'>> | false;
 }
@@ -96,7 +97,7 @@ export async function startRegistryGateway(options: RegistryGatewayOptions): Pro
       admin: { registry, served, workbench: new Workbench(registry, graphs, served), sync, tokens: options.tokens, dev: options.dev },
       graphVersion: (graph) => String(revisionOf(graph) ?? '?'),
       settings: options.settings,
-      log: options.log,
+      logger: options.logger,
       sync: () => sync,
       // Ready while the store answers: changes and reloads need it (the last graph keeps serving without).
       readiness: [{ name: 'store', check: async () => void (await registry.revision()) }],

@@ -1,6 +1,7 @@
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import type { GatewayPlugin } from './gateway-plugin.js';
-import type { IncomingRequest } from '../sources/index.js';
+import type { IncomingRequest, RequestContext } from '../sources/index.js';
+import { requestFields, type Logger, type TraceScope } from '../observe/index.js';
 import { isGraphQLError } from './finish-result.js';
 import { requestIdOf } from './request-id.js';
 
@@ -9,8 +10,8 @@ export const MASKED_MESSAGE = 'Unexpected error; the gateway logged it with this
 export const INTERNAL_ERROR_CODE = 'INTERNAL_SERVER_ERROR';
 
 export interface ErrorMaskingOptions {
-  /** Where the real error goes, with the request id; defaults to console.error. */
-  readonly log?: (line: string) => void;
+  /** Where the real error goes, with the request id (and trace id when traced). */
+  readonly logger: Logger;
   /** Told each time an error is masked (for metrics). */
   readonly onMasked?: () => void;
 }
@@ -28,8 +29,8 @@ const NON_NULL_VIOLATION = /^Cannot return null for non-nullable field (\w+\.\w+
  * reaches the client. As a last guard, any URL in a deliberate error's message is
  * replaced by `<url>`. Only results that have errors are looked at.
  */
-export function useErrorMasking(options: ErrorMaskingOptions = {}): GatewayPlugin {
-  const log = options.log ?? ((line: string) => console.error(line));
+export function useErrorMasking(options: ErrorMaskingOptions): GatewayPlugin {
+  const logger = options.logger;
   return {
     name: 'error-masking',
     // A crash while parsing (a parser bug, a stack the limits did not foresee) is masked
@@ -39,7 +40,7 @@ export function useErrorMasking(options: ErrorMaskingOptions = {}): GatewayPlugi
         if (!(result instanceof Error) || isGraphQLError(result)) return;
         const request = (context as { request?: IncomingRequest }).request;
         const requestId = request ? requestIdOf(request) : 'none';
-        log(`skein: request ${requestId}: unexpected error while parsing: ${result.stack ?? result.message}`);
+        logger.error({ ...requestFields(requestId), err: result }, 'unexpected error while parsing');
         options.onMasked?.();
         replaceParseResult(
           new GraphQLError(MASKED_MESSAGE, { extensions: { code: INTERNAL_ERROR_CODE, requestId, http: { status: 500 } } }) as never,
@@ -52,10 +53,10 @@ export function useErrorMasking(options: ErrorMaskingOptions = {}): GatewayPlugi
           if (Symbol.asyncIterator in result) return;
           const errors = (result as ExecutionResult).errors;
           if (!errors || errors.length === 0) return;
-          const request = (args.contextValue as { request?: IncomingRequest }).request;
+          const { request, trace } = args.contextValue as RequestContext;
           let changed = false;
           const safe = errors.map((error) => {
-            const replaced = safeError(error, request, log, options.onMasked);
+            const replaced = safeError(error, request, trace, logger, options.onMasked);
             if (replaced !== error) changed = true;
             return replaced;
           });
@@ -69,7 +70,8 @@ export function useErrorMasking(options: ErrorMaskingOptions = {}): GatewayPlugi
 function safeError(
   error: GraphQLError,
   request: IncomingRequest | undefined,
-  log: (line: string) => void,
+  trace: TraceScope | undefined,
+  logger: Logger,
   onMasked: (() => void) | undefined,
 ): GraphQLError {
   const original = error.originalError;
@@ -83,8 +85,7 @@ function safeError(
   }
   if (original && !isGraphQLError(original)) {
     const requestId = request ? requestIdOf(request) : 'none';
-    const where = error.path ? ` at ${error.path.join('.')}` : '';
-    log(`skein: request ${requestId}: unexpected error${where}: ${original.stack ?? original.message}`);
+    logger.error({ ...requestFields(requestId, trace), ...(error.path ? { path: error.path.join('.') } : {}), err: original }, 'unexpected error');
     onMasked?.();
     return new GraphQLError(MASKED_MESSAGE, {
       nodes: error.nodes,

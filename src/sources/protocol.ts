@@ -1,6 +1,7 @@
 import type { DocumentNode, FieldDefinitionNode, GraphQLField, GraphQLResolveInfo, GraphQLScalarType, GraphQLSchema } from 'graphql';
 import type { SchemaLocation } from '../errors/schema-error.js';
 import type { CallCache } from './http/call-cache.js';
+import type { TraceScope } from '../observe/index.js';
 import type { RequestBudget } from './http/request-budget.js';
 import type { DocumentScope } from './document-scope.js';
 import type { EventBroker } from './events/event-broker.js';
@@ -52,6 +53,8 @@ export interface RequestContext {
   readonly jwt?: RequestIdentity;
   /** Upstream answers the request may be served from (read-only calls); absent when the gateway does not cache. */
   readonly callCache?: CallCache;
+  /** The traced operation the request runs; absent when tracing is off. */
+  readonly trace?: TraceScope;
 }
 
 /** What a verified JWT proved: header templates read it as `{jwt.sub}` and `{jwt.claims.<name>}`. */

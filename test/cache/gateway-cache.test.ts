@@ -1,3 +1,4 @@
+import { loggerTo } from '../helpers/log-capture.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -54,7 +55,7 @@ async function gateway(settings: Partial<GatewaySettings> = {}, via: 'lane' | 'y
   const started = await startTestGateway(
     { sources: { 'shop.graphql': SOURCE(upstream.url) }, composites: { 'orderPage.graphql': ORDER_PAGE } },
     {},
-    { settings: { cache: true, ...settings }, via, log: () => {} },
+    { settings: { cache: true, ...settings }, via, logger: loggerTo() },
   );
   opened.push(started);
   return started;

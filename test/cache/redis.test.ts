@@ -1,3 +1,4 @@
+import { loggerTo } from '../helpers/log-capture.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -37,7 +38,7 @@ afterAll(async () => {
 beforeEach(() => void (upstream.received.length = 0));
 
 async function gateway(settings: Partial<GatewaySettings>, log: (line: string) => void = () => {}): Promise<TestGateway> {
-  const started = await startTestGateway({ sources: { 'shop.graphql': SOURCE(upstream.url) } }, {}, { settings: { cache: true, ...settings }, log });
+  const started = await startTestGateway({ sources: { 'shop.graphql': SOURCE(upstream.url) } }, {}, { settings: { cache: true, ...settings }, logger: loggerTo(log) });
   opened.push(started);
   return started;
 }

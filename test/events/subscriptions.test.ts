@@ -1,3 +1,4 @@
+import { loggerTo } from '../helpers/log-capture.js';
 import { SignJWT } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DOORS, startTestGateway, type TestGateway } from '../helpers/gateway.js';
@@ -33,7 +34,7 @@ function natsOrders(id: string): Record<string, string> {
 }
 
 async function gateway(sources: Record<string, string>, via: 'lane' | 'yoga' = 'lane', settings: Record<string, unknown> = {}): Promise<TestGateway> {
-  const started = await startTestGateway({ sources }, { onSourceError: 'degrade' }, { via, log: () => {}, settings });
+  const started = await startTestGateway({ sources }, { onSourceError: 'degrade' }, { via, logger: loggerTo(), settings });
   open.push(started);
   await until(() => [...started.graph.brokers].every(([, broker]) => broker.status() === 'up'));
   return started;

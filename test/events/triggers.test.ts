@@ -1,3 +1,4 @@
+import { loggerTo } from '../helpers/log-capture.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { startRecordingUpstream, type RecordingUpstream } from '../helpers/recording-upstream.js';
@@ -60,7 +61,7 @@ function files(id: string, upstreamUrl: string, natsUrl = SHARED_NATS_URL, extra
 
 async function serve(input: ReturnType<typeof files>): Promise<TestGateway & { logs: string[] }> {
   const logs: string[] = [];
-  const gateway = await startTestGateway(input, { onSourceError: 'degrade', warn: (m) => logs.push(m) }, { log: (line) => logs.push(line) });
+  const gateway = await startTestGateway(input, { onSourceError: 'degrade', warn: (m) => logs.push(m) }, { logger: loggerTo((line) => logs.push(line)) });
   open.push(gateway);
   return Object.assign(gateway, { logs });
 }

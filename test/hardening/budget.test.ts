@@ -159,7 +159,7 @@ describe.each(DOORS)('the budget of one request (%s)', (via) => {
     const requestId = response.headers.get('x-request-id');
     expect(body.errors[0].extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR', requestId });
     expect(gw.logged).toHaveLength(1);
-    expect(gw.logged[0]).toContain(`request ${requestId}: unexpected error while parsing: RangeError`);
+    expect(JSON.parse(gw.logged[0])).toMatchObject({ level: 'error', request_id: requestId, msg: 'unexpected error while parsing', err: { type: 'RangeError' } });
     expect(await gw.metric('skein_errors_masked_total')).toBe(1);
   });
 });

@@ -2,6 +2,7 @@ import { expect } from 'vitest';
 import type { GraphOptions } from '../../src/graph/index.js';
 import type { GatewaySettings } from '../../src/server/index.js';
 import { startTestGateway, type Door, type GraphQLAnswer, type TestGateway } from '../helpers/gateway.js';
+import { captureLog } from '../helpers/log-capture.js';
 
 export type Answer = GraphQLAnswer;
 
@@ -20,8 +21,9 @@ export async function startHardenedGateway(
   via: Door = 'lane',
   graph: GraphOptions = {},
 ): Promise<HardenedGateway> {
-  const logged: string[] = [];
-  const served = await startTestGateway(files, graph, { settings, log: (line) => logged.push(line), via });
+  const log = captureLog();
+  const logged = log.lines;
+  const served = await startTestGateway(files, graph, { settings, logger: log.logger, via });
   const origin = new URL(served.url).origin;
   return {
     ...served,

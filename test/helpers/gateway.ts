@@ -31,7 +31,7 @@ export interface TestGateway {
 export async function startTestGateway(
   files: { sources: Record<string, string>; composites?: Record<string, string> },
   options: GraphOptions = {},
-  serve: Pick<GatewayOptions, 'settings' | 'log'> & { via?: Door } = {},
+  serve: Pick<GatewayOptions, 'settings' | 'logger'> & { via?: Door } = {},
 ): Promise<TestGateway> {
   // Tests name their fixtures' WSDLs by absolute path, as the operator's own shell may;
   // what a gateway refuses to read is tested on its own (test/hardening/source-boundaries.test.ts).

@@ -3,6 +3,7 @@ import type { RegistryLimits } from '../../src/registry/index.js';
 import { AdminTokens, startRegistryGateway, type GatewaySettings, type RunningRegistryGateway } from '../../src/server/index.js';
 import { testSchema } from './fixtures.js';
 import { createDataDir, createTestDatabase, type StoreKind, type TestDatabase } from './stores.js';
+import type { Logger } from '../../src/observe/index.js';
 
 export const TOKENS = 'alice:alice-secret-1,ci:ci-secret-22';
 export const ALICE = 'alice-secret-1';
@@ -32,7 +33,7 @@ export interface TestRegistryGateway {
  */
 export async function startTestRegistryGateway(
   kind: StoreKind,
-  options: { tokens?: string; seed?: boolean; limits?: Partial<RegistryLimits>; log?: (line: string) => void; settings?: Partial<GatewaySettings> } = {},
+  options: { tokens?: string; seed?: boolean; limits?: Partial<RegistryLimits>; logger?: Logger; settings?: Partial<GatewaySettings> } = {},
 ): Promise<TestRegistryGateway> {
   const demo: DemoUpstreams = await startDemoUpstreams({ delayMs: 0 });
   const database = kind === 'postgres' ? await createTestDatabase() : undefined;
@@ -49,7 +50,7 @@ export async function startTestRegistryGateway(
       graphs: { urls: demo.urls },
       limits: options.limits,
       settings: options.settings,
-      log: options.log,
+      logger: options.logger,
       warn: () => {},
     });
   } catch (error) {

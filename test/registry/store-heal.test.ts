@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoSource } from './fixtures.js';
 import { startTestRegistryGateway, type TestRegistryGateway } from './harness.js';
 import { PG_SERVER } from './stores.js';
+import { captureLog } from '../helpers/log-capture.js';
 
 async function onServer(sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: `${PG_SERVER}/postgres` });
@@ -16,9 +17,9 @@ async function onServer(sql: string): Promise<void> {
 
 describe('a registry database re-created empty under a running gateway', () => {
   let gw: TestRegistryGateway;
-  const logged: string[] = [];
+  const log = captureLog();
   beforeAll(async () => {
-    gw = await startTestRegistryGateway('postgres', { log: (line) => logged.push(line) });
+    gw = await startTestRegistryGateway('postgres', { logger: log.logger });
   });
   afterAll(() => gw?.close());
 
@@ -31,7 +32,7 @@ describe('a registry database re-created empty under a running gateway', () => {
     expect(gone.errors?.[0].extensions?.code).toBe('REGISTRY_UNAVAILABLE');
     expect(gone.errors?.[0].message).toMatch(/^the registry's store is unavailable \(.*does not exist.*\); the gateway logged it with this request id$/);
     const requestId = gone.errors?.[0].extensions?.requestId;
-    expect(logged.some((line) => line.includes(`admin request ${requestId}: store failure`))).toBe(true);
+    expect(log.entries().some((entry) => entry.request_id === requestId && entry.msg === 'admin request: store failure')).toBe(true);
 
     await onServer(`create database ${name}`);
     expect(await (await fetch(`${gw.origin}/readyz`)).json()).toMatchObject({ status: 'ready' });

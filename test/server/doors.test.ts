@@ -6,6 +6,7 @@ import { createFastLane } from '../../src/server/fast-lane.js';
 import { createResultFinisher } from '../../src/server/finish-result.js';
 import { startRecordingUpstream, type RecordingUpstream } from '../helpers/recording-upstream.js';
 import { DOORS, graphOfSchema, startTestGateway, type Door, type TestGateway } from '../helpers/gateway.js';
+import { captureLog } from '../helpers/log-capture.js';
 
 // /graphql has two doors into one pipeline: the fast lane (plain JSON POSTs from
 // programs) and yoga (everything, and every request when the lane is off). Whatever door
@@ -46,7 +47,8 @@ describe('both doors of /graphql answer alike, byte for byte', () => {
   let upstream: RecordingUpstream;
   const rest = {} as Record<Door, TestGateway>;
   const bugs = {} as Record<Door, RunningGateway>;
-  const logged: string[] = [];
+  const log = captureLog();
+  const logged = log.lines;
 
   beforeAll(async () => {
     upstream = await startRecordingUpstream({
@@ -62,7 +64,7 @@ describe('both doors of /graphql answer alike, byte for byte', () => {
         port: 0,
         host: '127.0.0.1',
         settings: { ...LIMITS, fastLane: via === 'lane' },
-        log: (line) => logged.push(line),
+        logger: log.logger,
       });
     }
   });
@@ -181,7 +183,7 @@ describe('both doors of /graphql answer alike, byte for byte', () => {
 
 describe('the fast lane and plugins it cannot honour', () => {
   const build = (plugin: GatewayPlugin) => () =>
-    createFastLane({ yoga: {} as never, plugins: [plugin], finish: createResultFinisher(undefined, { maxResponseBytes: 1 << 20 }), log: () => {} });
+    createFastLane({ yoga: {} as never, plugins: [plugin], finish: createResultFinisher(undefined, { maxResponseBytes: 1 << 20 }), logger: captureLog().logger });
 
   it('refuses, naming the plugin and the hook, a plugin with a request hook', () => {
     expect(build({ name: 'audit-log', onRequest: () => {} })).toThrow(/cannot run the onRequest hook of plugin "audit-log"/);

@@ -6,6 +6,7 @@ import { parseRateLimit } from '../../src/composite/index.js';
 import type { GatewaySettings } from '../../src/server/index.js';
 import { startRecordingUpstream, type RecordingUpstream } from '../helpers/recording-upstream.js';
 import { DOORS, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { captureLog, type CapturedLog } from '../helpers/log-capture.js';
 
 // Rate limits per client, alike at /graphql (both doors), /api and /soap: over the limit
 // a request is answered 429 with Retry-After and RATE_LIMITED and calls no upstream. A
@@ -30,9 +31,9 @@ let prefixes = 0;
 const prefix = () => `skein-test:${process.pid}:${Date.now()}:${++prefixes}`;
 const opened: TestGateway[] = [];
 
-async function gateway(settings: Partial<GatewaySettings>, via: 'lane' | 'yoga' = 'lane', log?: (line: string) => void): Promise<TestGateway> {
+async function gateway(settings: Partial<GatewaySettings>, via: 'lane' | 'yoga' = 'lane', log: CapturedLog = captureLog()): Promise<TestGateway> {
   const files = { sources: { 'shop.graphql': SOURCE(upstream.url) }, composites: COMPOSITES };
-  const started = await startTestGateway(files, {}, { settings, via, log: log ?? (() => {}) });
+  const started = await startTestGateway(files, {}, { settings, via, logger: log.logger });
   opened.push(started);
   return started;
 }
@@ -157,8 +158,9 @@ describe('counters in Redis', () => {
 
   it('with Redis unreachable from the start, counts in memory, logs it once, and /readyz says so while staying 200', async () => {
     const port = await closedPort();
-    const logged: string[] = [];
-    const g = await gateway({ rateLimit: parseRateLimit('2/h', 'test'), redisUrl: `redis://:s3cret@127.0.0.1:${port}`, redisKeyPrefix: prefix() }, 'lane', (l) => logged.push(l));
+    const log = captureLog();
+    const logged = log.lines;
+    const g = await gateway({ rateLimit: parseRateLimit('2/h', 'test'), redisUrl: `redis://:s3cret@127.0.0.1:${port}`, redisKeyPrefix: prefix() }, 'lane', log);
     expect((await g.query(QUERY)).status).toBe(200);
     expect((await g.query(QUERY)).status).toBe(200);
     expect((await g.query(QUERY)).status).toBe(429);
@@ -173,8 +175,9 @@ describe('counters in Redis', () => {
 
   it('with Redis going away mid-run, goes on limiting in memory and /readyz says so', async () => {
     const proxy = await startTcpProxy(6379);
-    const logged: string[] = [];
-    const g = await gateway({ rateLimit: parseRateLimit('2/h', 'test'), redisUrl: `redis://127.0.0.1:${proxy.port}`, redisKeyPrefix: prefix() }, 'lane', (l) => logged.push(l));
+    const log = captureLog();
+    const logged = log.lines;
+    const g = await gateway({ rateLimit: parseRateLimit('2/h', 'test'), redisUrl: `redis://127.0.0.1:${proxy.port}`, redisKeyPrefix: prefix() }, 'lane', log);
     expect((await g.query(QUERY)).status).toBe(200); // counted in Redis
     await proxy.stop(); // Redis gone: connections cut, new ones refused
     // In memory now, from zero: two more, then refused (not open, not closed).

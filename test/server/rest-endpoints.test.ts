@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRecordingUpstream, type RecordingUpstream } from '../helpers/recording-upstream.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { captureLog } from '../helpers/log-capture.js';
 
 // A composite's REST endpoint answers as REST callers expect: the upstream's "not found"
 // as 404, a required parameter given no value as 400 before anything is called, errors
@@ -24,7 +25,8 @@ describe('composites as REST endpoints', () => {
   let upstream: RecordingUpstream;
   let gateway: TestGateway;
   let origin: string;
-  const logged: string[] = [];
+  const log = captureLog();
+  const logged = log.lines;
 
   beforeAll(async () => {
     upstream = await startRecordingUpstream({
@@ -36,7 +38,7 @@ describe('composites as REST endpoints', () => {
     gateway = await startTestGateway(
       { sources: { 'shop.graphql': SOURCE(upstream.url) }, composites: { 'orderPage.graphql': COMPOSITE } },
       {},
-      { log: (line) => logged.push(line) },
+      { logger: log.logger },
     );
     origin = new URL(gateway.url).origin;
   });

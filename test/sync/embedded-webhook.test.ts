@@ -1,3 +1,4 @@
+import { loggerTo } from '../helpers/log-capture.js';
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRegistryGateway, type RunningRegistryGateway } from '../../src/server/index.js';
@@ -29,7 +30,7 @@ describe('sync jobs on the embedded store', () => {
       port: 0,
       host: '127.0.0.1',
       warn: () => {},
-      log: () => {},
+      logger: loggerTo(),
       sync: { manualSchedule: true, clock: { now: () => now }, backoffMs: 5, engine: { pollMs: 100 } },
     });
     await gateway.registry.registerSource(BY, { sdl: peopleSDL(people.url) });

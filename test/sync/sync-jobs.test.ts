@@ -1,3 +1,4 @@
+import { loggerTo } from '../helpers/log-capture.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startRegistryGateway, type RunningRegistryGateway } from '../../src/server/index.js';
 import { RegistryError } from '../../src/registry/index.js';
@@ -18,7 +19,7 @@ async function gatewayOn(database: TestDatabase, urls: { people: string; crm: st
     host: '127.0.0.1',
     pollMs: 200,
     warn: () => {},
-    log: () => {},
+    logger: loggerTo(),
     sync: { manualSchedule: true, clock, backoffMs: 5, leaseMs: 30_000, engine: { pollMs: 500, expireSeconds: 60, retryDelaySeconds: 1, retryLimit: 20 } },
   });
   await gateway.registry.registerSource(BY, { sdl: peopleSDL(urls.people) });

@@ -32,6 +32,7 @@ interface ServeOptions extends Partial<Record<Exclude<NumericSetting, 'shutdownT
   jwtSecret?: string;
   jwtIssuer?: string;
   jwtAudience?: string;
+  logLevel?: string;
   registry: boolean;
   maxSourceBytes?: string;
   maxSourceFields?: string;
@@ -81,6 +82,7 @@ export function registerServe(program: Command): void {
     .option('--max-composite-steps <n>', 'steps of one composite (env SKEIN_MAX_COMPOSITE_STEPS; default 200)')
     .option('--check-memory-mb <n>', 'heap of the thread that checks admin changes, in MiB (env SKEIN_CHECK_MEMORY_MB; default 2048)')
     .option('--expose-upstream-errors', "show clients upstream body excerpts, SOAP Fault detail and why a source is unavailable (env SKEIN_EXPOSE_UPSTREAM_ERRORS=on; on with --dev)")
+    .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent; logs are JSON lines on standard error (env SKEIN_LOG_LEVEL; default info)')
     .option('--shutdown-timeout <ms>', 'on SIGTERM, how long to wait for requests in flight (env SKEIN_SHUTDOWN_TIMEOUT_MS; default 10000)')
     .addHelpText(
       'after',
@@ -127,10 +129,14 @@ SIGTERM or SIGINT: stop accepting, finish requests in flight within the shutdown
         const databaseUrl = process.env.DATABASE_URL || undefined;
         const dataDir = options.data ?? process.env.SKEIN_DATA_DIR ?? DEFAULT_DATA_DIR;
         const persistedFile = options.persistedOperations ?? (process.env.SKEIN_PERSISTED_OPERATIONS || undefined);
+        const { createLogger, logLevelFrom, tracingSettingsFromEnvironment } = await import('../../observe/index.js');
+        const logger = createLogger({ level: logLevelFrom(options.logLevel) });
         const settings = {
           ...settingsFromEnvironment({ ...options, shutdownTimeoutMs: options.shutdownTimeout, requestTimeoutMs: options.requestTimeout, csrf: options.csrf }),
           persistedOperations: persistedFile ? readPersistedOperations(persistedFile) : undefined,
           jwt: jwtSettingsFromEnvironment(options),
+          // The standard OTEL_* variables; off without an OTLP endpoint.
+          tracing: tracingSettingsFromEnvironment(),
           graphiqlExample: demoModule?.DEMO_GRAPHIQL_EXAMPLE,
           // On a developer's machine the catalog may show where sources live (never their credentials).
           showSourceUrls: dev,
@@ -139,7 +145,7 @@ SIGTERM or SIGINT: stop accepting, finish requests in flight within the shutdown
         const graphOptions = {
           urls: demo?.urls,
           onSourceError: 'degrade',
-          warn: (message: string) => console.warn(`skein: ${message}`),
+          warn: (message: string) => logger.warn(message),
           exposeUpstreamErrors: exposeUpstreamErrors(options.exposeUpstreamErrors, dev),
         } as const;
         let gateway: RunningGateway;
@@ -155,9 +161,10 @@ SIGTERM or SIGINT: stop accepting, finish requests in flight within the shutdown
             allowedHosts,
             limits,
             graphs: graphOptions,
-            warn: (message) => console.warn(`skein: ${message}`),
+            warn: (message) => logger.warn(message),
             settings,
             sync: (await import('../../sync/index.js')).syncSettingsFromEnvironment(),
+            logger,
           });
           const store = databaseUrl ? `PostgreSQL ${redactUrl(databaseUrl)}` : `embedded registry in ${dataDir}`;
           console.log(`Skein is serving the ${store} at ${served.url}`);
@@ -171,7 +178,7 @@ SIGTERM or SIGINT: stop accepting, finish requests in flight within the shutdown
         } else {
           // Immutable deployments: the folder is the whole truth, built once, never changed at run time.
           const graph = await buildGraph(folder(options.schema), graphOptions);
-          gateway = await startGateway({ graph, port, host, allowedHosts, settings });
+          gateway = await startGateway({ graph, port, host, allowedHosts, settings, logger });
           console.log(`Skein is serving ${options.schema}/ (no registry) at ${gateway.url}`);
           console.log(`  open it in a browser for GraphiQL`);
           printGraph(graph, gateway.apiUrl, gateway.mcpUrl);

@@ -3,6 +3,7 @@ import { flowOf } from '../explain/plan-flow.js';
 import type { CompositePlan, PlanStep } from '../plan.js';
 import { exportValue } from './export-values.js';
 import { PlanTrace, type CompositeTrace } from './plan-trace.js';
+import { CompositeSpans } from './composite-spans.js';
 import { placeError } from './step-errors.js';
 
 export interface PlanRun {
@@ -29,7 +30,13 @@ type Outcome =
  * with an error naming the missing input and where it should have come from.
  * Returns the merged result in document order, each error recorded at its place.
  */
-export async function executePlan(run: PlanRun): Promise<Record<string, unknown>> {
+export function executePlan(run: PlanRun): Promise<Record<string, unknown>> {
+  // Spans of the composite and each step, when the request is traced (OpenTelemetry).
+  const spans = CompositeSpans.start(run.plan, run.context);
+  return spans ? spans.around(() => runPlan(run, spans)) : runPlan(run, undefined);
+}
+
+async function runPlan(run: PlanRun, spans: CompositeSpans | undefined): Promise<Record<string, unknown>> {
   const { plan, schema, context } = run;
   const byKey = stepsByKey(plan);
   const variables: Record<string, unknown> = { ...run.variables };
@@ -62,7 +69,7 @@ export async function executePlan(run: PlanRun): Promise<Record<string, unknown>
     const inputs = await Promise.all(step.dependsOn.map((key) => start(byKey.get(key)!).then((o) => [key, o] as const)));
     if (step.after) await start(byKey.get(step.after)!);
     const startedAt = traced ? trace!.now() : 0;
-    const outcome = await attempt(step, new Map(inputs));
+    const outcome = spans ? await spans.step(step, () => attempt(step, new Map(inputs))) : await attempt(step, new Map(inputs));
     traced?.steps.push({
       step: step.key,
       field: step.field,
@@ -116,6 +123,7 @@ export async function executePlan(run: PlanRun): Promise<Record<string, unknown>
   }
   for (const { error, key } of errors) placeError(merged, error, key);
   if (traced) traced.flow = flowOf(plan, new Map(traced.steps.map((step) => [step.step, FLOW_STATUS[step.status]])));
+  spans?.failures(errors.length + results.filter(([, outcome]) => outcome.status === 'skipped' && outcome.error).length);
   return merged;
 }
 

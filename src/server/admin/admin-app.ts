@@ -1,3 +1,4 @@
+import { createLogger, requestFields, type Logger } from '../../observe/index.js';
 import type http from 'node:http';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { GRAPHIQL_STORAGE_NAMESPACES, graphiqlRenderer } from '../render-graphiql.js';
@@ -34,8 +35,8 @@ export interface AdminOptions {
   readonly maxBodyBytes?: number;
   /** Told about every request refused for its token (the /metrics counter). */
   readonly onDenied?: () => void;
-  /** Where store failures and unexpected errors are logged, with their request id; console.error by default. */
-  readonly log?: (line: string) => void;
+  /** Where store failures and unexpected errors are logged, with their request id; standard error by default. */
+  readonly logger?: Logger;
 }
 
 /** The admin route, and how to write what it gathered before the gateway stops. */
@@ -62,7 +63,7 @@ export function createAdminHandler(options: AdminOptions): AdminHandler {
   const schema = makeExecutableSchema({ typeDefs: adminSDL, resolvers: adminResolvers as never });
   const changed = () => options.served.refresh();
   const denied = new DeniedAttempts({ record: (detail) => options.registry.recordDenied(detail), onDenied: options.onDenied });
-  const log = options.log ?? ((line: string) => console.error(line));
+  const logger = options.logger ?? createLogger();
   const yoga = createYoga<{ actor: string; requestId: string }, AdminContext>({
     schema,
     graphqlEndpoint: ADMIN_ENDPOINT,
@@ -72,7 +73,7 @@ export function createAdminHandler(options: AdminOptions): AdminHandler {
     maskedErrors: { isDev: false },
     cors: false,
     // Bearer tokens already keep browsers out, but a --dev admin API has none.
-    plugins: [useCsrfPrevention(), useAdminErrors(log)],
+    plugins: [useCsrfPrevention(), useAdminErrors(logger)],
     graphiql: {
       title: 'Skein admin',
       defaultQuery: EXAMPLE,
@@ -117,7 +118,7 @@ export function createAdminHandler(options: AdminOptions): AdminHandler {
  * failure says so (REGISTRY_UNAVAILABLE), anything else is masked (INTERNAL_SERVER_ERROR);
  * both carry the request id and are logged with it, so an operator can find the cause.
  */
-function useAdminErrors(log: (line: string) => void): Plugin<AdminContext> {
+function useAdminErrors(logger: Logger): Plugin<AdminContext> {
   return {
     onExecute({ args }) {
       return {
@@ -131,8 +132,10 @@ function useAdminErrors(log: (line: string) => void): Plugin<AdminContext> {
             errors: errors.map((error) => {
               const original = error.originalError;
               if (!original || isGraphQLError(original)) return error;
-              const where = error.path ? ` at ${error.path.join('.')}` : '';
-              log(`skein: admin request ${requestId}: ${original instanceof RegistryUnavailableError ? 'store failure' : 'unexpected error'}${where}: ${original.stack ?? original.message}`);
+              logger.error(
+                { ...requestFields(requestId), ...(error.path ? { path: error.path.join('.') } : {}), err: original },
+                original instanceof RegistryUnavailableError ? 'admin request: store failure' : 'admin request: unexpected error',
+              );
               const unavailable = original instanceof RegistryUnavailableError;
               return new GraphQLError(
                 unavailable

@@ -1,3 +1,4 @@
+import { createLogger, type Logger } from '../../observe/index.js';
 import type http from 'node:http';
 import type { ExecutionResult, GraphQLField } from 'graphql';
 import type { Graph } from '../../graph/index.js';
@@ -18,6 +19,8 @@ export interface SoapOptions {
   readonly execute: (operation: TrustedOperation) => Promise<ExecutionResult>;
   /** The largest request envelope, in bytes (SKEIN_MAX_BODY_BYTES, as /graphql and /api). */
   readonly maxBodyBytes: number;
+  /** Where the gateway's own failures are logged; standard error by default. */
+  readonly logger?: Logger;
 }
 
 export const SOAP_PREFIX = '/soap';
@@ -119,7 +122,7 @@ export function createSoapHandler(options: SoapOptions): RouteHandler {
     } catch (error) {
       if (error instanceof FaultError) return sendFault(res, version, error.fault);
       // Resolver errors are masked by the pipeline; this is the gateway's own failure.
-      console.error('skein: SOAP request failed', error);
+      (options.logger ?? createLogger()).error({ path: req.url?.split('?')[0], err: error }, 'SOAP request failed');
       if (res.headersSent) return void res.end();
       return sendFault(res, version, { kind: 'server', errors: [{ code: 'INTERNAL_SERVER_ERROR', message: 'Unexpected error.' }] });
     }

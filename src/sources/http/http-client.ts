@@ -2,9 +2,11 @@
 import type { GraphQLError } from 'graphql';
 import { BrokenCircuitError, BulkheadRejectedError, IsolatedCircuitError, TaskCancelledError } from 'cockatiel';
 import { Agent, request, errors as undiciErrors } from 'undici';
+import type { TraceScope } from '../../observe/index.js';
 import type { SourceConfig } from '../protocol.js';
 import { UpstreamError, UpstreamErrorCode } from '../upstream-error.js';
 import { AttemptFailure } from './attempt-failure.js';
+import { CallSpan } from './call-span.js';
 import { DEADLINE_PASSED, Deadline } from './deadline.js';
 import type { CallCache } from './call-cache.js';
 import type { RequestBudget } from './request-budget.js';
@@ -34,6 +36,8 @@ export interface HttpCall {
   readonly budget?: RequestBudget;
   /** Where a read-only call's answer may already be (the request's, when the gateway caches). */
   readonly cache?: CallCache;
+  /** The traced operation that caused the call; absent when tracing is off. */
+  readonly trace?: TraceScope;
 }
 
 export interface HttpAnswer {
@@ -87,30 +91,44 @@ export class HttpClient {
    */
   async send(call: HttpCall): Promise<HttpAnswer> {
     const cache = call.idempotent ? call.cache : undefined;
-    if (!cache) return this.#send(call);
+    if (!cache) return this.#call(call);
     const cached = await cache.read(call);
     if (cached) {
       // Not a call (no slot, no breaker, no count), but what it hands the request still counts.
       call.budget?.received(cached.body.length);
       return cached;
     }
-    const answer = await this.#send(call);
+    const answer = await this.#call(call);
     if (answer.status >= 200 && answer.status <= 299) cache.write(call, answer);
     return answer;
   }
 
-  async #send(call: HttpCall): Promise<HttpAnswer> {
+  /** One call as the upstream sees it: admitted by the budget, counted, traced, retried. */
+  async #call(call: HttpCall): Promise<HttpAnswer> {
     const guard = this.#guard;
     const budget = call.budget;
     // Throws when the request may start no further call; then nothing is sent or counted.
     budget?.admit(call.label);
     guard.calls++;
     const deadline = new Deadline(budget ? Math.min(this.#policy.timeoutMs, budget.left()) : this.#policy.timeoutMs, call.signal);
+    if (!call.trace) return this.#send(call, deadline, undefined);
+    const span = new CallSpan(call.trace, this.#source, call);
     try {
-      if (call.idempotent && guard.retry) {
-        return await guard.retry.execute(() => this.#attempt(call, deadline));
+      const answer = await this.#send({ ...call, headers: span.headers(call.headers) }, deadline, span);
+      span.answered(answer.status, guard);
+      return answer;
+    } catch (error) {
+      span.failed(error, guard);
+      throw error;
+    }
+  }
+
+  async #send(call: HttpCall, deadline: Deadline, span: CallSpan | undefined): Promise<HttpAnswer> {
+    try {
+      if (call.idempotent && this.#guard.retry) {
+        return await this.#guard.retry.execute(() => this.#attempt(call, deadline, span));
       }
-      return await this.#attempt(call, deadline);
+      return await this.#attempt(call, deadline, span);
     } catch (error) {
       if (error instanceof AttemptFailure) {
         if (error.answer) return error.answer as HttpAnswer;
@@ -127,13 +145,14 @@ export class HttpClient {
     await this.#agent.close();
   }
 
-  #attempt(call: HttpCall, deadline: Deadline): Promise<HttpAnswer> {
+  #attempt(call: HttpCall, deadline: Deadline, span: CallSpan | undefined): Promise<HttpAnswer> {
     if (deadline.cancelled) return Promise.reject(this.#cancelled(call));
     if (deadline.left() === 0) return Promise.reject(this.#timeout(call));
-    return this.#guard.run(() => this.#exchange(call, deadline), deadline);
+    return this.#guard.run(() => this.#exchange(call, deadline, span), deadline);
   }
 
-  async #exchange(call: HttpCall, deadline: Deadline): Promise<HttpAnswer> {
+  async #exchange(call: HttpCall, deadline: Deadline, span: CallSpan | undefined): Promise<HttpAnswer> {
+    span?.attempt();
     let answer: HttpAnswer;
     const left = Math.max(1, deadline.left());
     // One native timer per attempt enforces the deadline, before and after the headers;

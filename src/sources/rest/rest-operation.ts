@@ -147,6 +147,7 @@ export function compileRestOperation(definition: OperationDefinition<HttpClient>
         signal: context.request?.signal,
         budget: context.budget,
         cache: context.callCache,
+        trace: context.trace,
         idempotent,
       });
       if (answer.status < 200 || answer.status > 299) {

@@ -72,6 +72,7 @@ export function compileSoapOperation(definition: OperationDefinition<SoapClient>
         signal: context.request?.signal,
         budget: context.budget,
         cache: context.callCache,
+        trace: context.trace,
         idempotent: safe,
         isReply: isFaultAnswer,
       });

@@ -1,0 +1,51 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { trace, type Context, type Span, type SpanOptions } from '@opentelemetry/api';
+import type { Tracing } from './tracing.js';
+
+/**
+ * The composite step running now, if any. A step's upstream calls go through the
+ * request's shared loaders (DataLoader batches them), so the step cannot hand its span
+ * down as an argument; the step's async work carries it instead. Only composite steps of
+ * a traced request enter it: with tracing off nothing ever does, and Node installs no hook.
+ */
+const currentStep = new AsyncLocalStorage<Context>();
+
+/**
+ * What a traced GraphQL operation carries in its context (`RequestContext.trace`): the
+ * gateway's tracing and the operation's span. Composite steps start their spans under it,
+ * the transport its upstream calls (under the step running, else the operation).
+ * Absent when tracing is off, so everything that traces first asks whether it exists.
+ */
+export class TraceScope {
+  constructor(
+    readonly tracing: Tracing,
+    /** The operation's span, as the parent of what it causes. */
+    readonly context: Context,
+  ) {}
+
+  /** The parent of a span starting now: the composite step running, else the operation. */
+  current(): Context {
+    return currentStep.getStore() ?? this.context;
+  }
+
+  /** Starts a span under `parent` (by default, what runs now). */
+  start(name: string, options: SpanOptions, parent: Context = this.current()): { readonly span: Span; readonly context: Context } {
+    return this.tracing.start(name, options, parent);
+  }
+
+  /** Runs `work` with `context` as the parent of the spans it starts (a composite step's). */
+  within<T>(context: Context, work: () => T): T {
+    return currentStep.run(context, work);
+  }
+
+  /** `traceparent` and `tracestate` for an upstream call made under `context`. */
+  inject(context: Context, headers: Record<string, string>): void {
+    this.tracing.inject(context, headers);
+  }
+
+  /** The ids logs carry: the trace, and the span running now. */
+  ids(): { readonly traceId: string; readonly spanId: string } {
+    const spanContext = trace.getSpanContext(this.current())!;
+    return { traceId: spanContext.traceId, spanId: spanContext.spanId };
+  }
+}
