@@ -73,7 +73,7 @@ type Query { one: String @rest(source: "a", path: "/one") }`,
     });
     const result = await skeinIn(dir, 'check', '--schema', '.');
     expect(result.code).toBe(1);
-    expect(result.stderr.trim()).toBe('sources/a.graphql:1:40: @source(kind: RESTT): expected one of REST, SOAP');
+    expect(result.stderr.trim()).toBe('sources/a.graphql:1:40: @source(kind: RESTT): expected one of REST, SOAP, GRAPHQL, NATS, MQTT');
   });
 
   it('reports every link error of a composite, each with file:line:column, counted in words', async () => {

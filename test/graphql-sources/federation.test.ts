@@ -186,7 +186,7 @@ describe.each(DOORS)('federation subgraphs joined with REST and SOAP (%s)', (via
   it('runs composites whose steps are subgraph fields, with exports both ways', async () => {
     const stay = graph.plans.get('stayReport')!;
     expect(stay.stages).toEqual([['order'], ['listing', 'hotel']]);
-    expect(explainPlan(stay, 'mermaid')).toContain('listing');
+    expect(await explainPlan(stay, 'mermaid')).toContain('listing');
     const answer = await query(`{ stayReport(orderId: "7") { order { id } listing { title pricePerNight averageRating } hotel { name } } reviewDigest(reviewId: "9a") { review { text } hotel { name } } }`);
     expect(answer.errors).toBeUndefined();
     // Order 7 is at hotel 8: its listing costs 180, its reviews are rated 4 and 5.
