@@ -1,9 +1,9 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { GraphQLImport } from '../../sources/graphql/importer/import-graphql.js';
 import { reportFailure } from '../report.js';
 import { commaList, count, seconds } from '../format.js';
+import { saveAndCheckSdl } from './imported-sdl.js';
 
 interface ImportGraphQLOptions {
   source: string;
@@ -67,7 +67,6 @@ export function registerImportGraphQL(parent: Command): void {
           headers[header.slice(0, colon).trim()] = header.slice(colon + 1).trim();
         }
         const { importGraphQL } = await import('../../sources/graphql/importer/import-graphql.js');
-        const { buildGraph } = await import('../../graph/index.js');
         const out = options.out ?? path.join('schema', 'sources', `${options.source}.graphql`);
         const result = await importGraphQL({
           location,
@@ -83,18 +82,10 @@ export function registerImportGraphQL(parent: Command): void {
         if (!/^https?:\/\//i.test(location) && !options.url) {
           console.error('  note: an SDL file does not say where the API answers: give the endpoint with --url, or set url on the @source');
         }
-        if (out !== '-') {
-          await mkdir(path.dirname(path.resolve(out)), { recursive: true });
-          await writeFile(out, result.sdl);
-        }
-        const buildStarted = performance.now();
-        const file = { path: out === '-' ? '<stdout>' : out, text: result.sdl, documents: 'anywhere' as const };
-        if (result.sdl.includes('url:')) {
-          const built = await buildGraph({ sources: [file], composites: [] }, { onSourceError: 'fail' });
-          await built.close();
-        }
+        // Without a url (an SDL file and no --url) there is nothing to build against yet.
+        const buildMs = await saveAndCheckSdl(result.sdl, out, result.sdl.includes('url:'));
         if (out === '-') process.stdout.write(result.sdl);
-        printSummary(location, out, result, importMs, performance.now() - buildStarted);
+        printSummary(location, out, result, importMs, buildMs);
       } catch (error) {
         reportFailure(error);
       }

@@ -1,4 +1,3 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { Note, OpenAPIImport } from '../../sources/rest/openapi/index.js';
@@ -6,6 +5,7 @@ import { formatWarning } from '../../sources/rest/openapi/import-warnings.js';
 import { formatClassifications } from '../../sources/classify-operation.js';
 import { reportFailure } from '../report.js';
 import { commaList, count, seconds } from '../format.js';
+import { saveAndCheckSdl } from './imported-sdl.js';
 
 interface ImportOpenAPIOptions {
   source: string;
@@ -56,7 +56,6 @@ export function registerImportOpenAPI(parent: Command): void {
         const started = performance.now();
         await checkOptions(options);
         const { importOpenAPI } = await import('../../sources/rest/openapi/index.js');
-        const { buildGraph } = await import('../../graph/index.js');
         const result = await importOpenAPI(location, {
           source: options.source,
           url: options.url,
@@ -68,17 +67,8 @@ export function registerImportOpenAPI(parent: Command): void {
           onProgress: (_step, detail) => progress.show(detail),
         });
         const out = options.out ?? path.join('schema', 'sources', `${options.source}.graphql`);
-        // Written before the check, so that a problem it reports can be looked at in the file.
-        if (out !== '-') {
-          await mkdir(path.dirname(path.resolve(out)), { recursive: true });
-          await writeFile(out, result.sdl);
-        }
         progress.show('checking that the SDL builds');
-        const buildStarted = performance.now();
-        const file = { path: out === '-' ? '<stdout>' : out, text: result.sdl };
-        const built = await buildGraph({ sources: [file], composites: [] }, { onSourceError: 'fail' });
-        await built.close();
-        const buildMs = performance.now() - buildStarted;
+        const buildMs = await saveAndCheckSdl(result.sdl, out);
         progress.clear();
         if (out === '-') process.stdout.write(result.sdl);
         printSummary(location, out, result, performance.now() - started, buildMs);

@@ -1,4 +1,3 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { WsdlImport } from '../../sources/soap/importer/import-wsdl.js';
@@ -6,6 +5,7 @@ import type { SoapVersion } from '../../sources/soap/wsdl/wsdl-model.js';
 import { formatClassifications, type NameClassification } from '../../sources/classify-operation.js';
 import { reportFailure } from '../report.js';
 import { commaList, count, seconds } from '../format.js';
+import { saveAndCheckSdl } from './imported-sdl.js';
 
 interface ImportWsdlOptions {
   source: string;
@@ -64,7 +64,6 @@ export function registerImportWsdl(parent: Command): void {
         const soapVersion = await checkOptions(options);
         const { importWsdl } = await import('../../sources/soap/importer/import-wsdl.js');
         const { isUrl } = await import('../../sources/soap/wsdl/load-documents.js');
-        const { buildGraph } = await import('../../graph/index.js');
         const out = options.out ?? path.join('schema', 'sources', `${options.source}.graphql`);
         const auth = options.wsdlUser ? { username: options.wsdlUser, password: process.env[options.wsdlPasswordEnv!]! } : undefined;
         const result = await importWsdl({
@@ -81,18 +80,10 @@ export function registerImportWsdl(parent: Command): void {
           authVariable: options.wsdlPasswordEnv,
         });
         const importMs = performance.now() - started;
-        if (out !== '-') {
-          await mkdir(path.dirname(path.resolve(out)), { recursive: true });
-          await writeFile(out, result.sdl);
-        }
         // The check builds the SDL as `skein serve` would; the WSDL is read again, from where the SDL says.
-        const buildStarted = performance.now();
-        // The operator's own shell: the WSDL may be anywhere on this machine (a gateway reads only inside its schema folder).
-        const file = { path: out === '-' ? '<stdout>' : out, text: result.sdl, documents: 'anywhere' as const };
-        const built = await buildGraph({ sources: [file], composites: [] }, { onSourceError: 'fail' });
-        await built.close();
+        const buildMs = await saveAndCheckSdl(result.sdl, out);
         if (out === '-') process.stdout.write(result.sdl);
-        printSummary(location, out, result, importMs, performance.now() - buildStarted);
+        printSummary(location, out, result, importMs, buildMs);
       } catch (error) {
         reportFailure(error);
       }

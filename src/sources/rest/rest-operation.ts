@@ -230,10 +230,12 @@ function appendParam(search: URLSearchParams, param: CompiledParam, value: unkno
     search.append(param.name, queryText(value));
     return;
   }
-  const entries = Object.entries(value).filter(([, item]) => item !== undefined && item !== null);
   if (param.style === 'DEEP_OBJECT') {
     appendDeep(search, param.name, value);
-  } else if (param.explode) {
+    return;
+  }
+  const entries = Object.entries(value).filter(([, item]) => item !== undefined && item !== null);
+  if (param.explode) {
     for (const [key, item] of entries) {
       if (Array.isArray(item)) for (const member of item) search.append(key, queryText(member));
       else search.append(key, queryText(item));
