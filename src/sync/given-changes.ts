@@ -65,7 +65,6 @@ export async function readGivenChanges(body: unknown, definition: SyncDefinition
   let where = 'records';
   if (Array.isArray(body)) {
     records = body;
-    where = '';
   } else if (typeof body === 'object') {
     const fields = Object.keys(body);
     if (fields.length === 0) return undefined;
@@ -88,7 +87,7 @@ export async function readGivenChanges(body: unknown, definition: SyncDefinition
     throw bad(`${SHAPE}; found ${describe(body)}`);
   }
 
-  const name = (index: number) => (where === 'record' ? 'the record' : where === '' ? `[${index}]` : `records[${index}]`);
+  const name = (index: number) => (where === 'record' ? 'the record' : `records[${index}]`);
   const problems: string[] = [];
   records.forEach((record, index) => {
     if (record === null || typeof record !== 'object' || Array.isArray(record)) problems.push(`${name(index)} must be a record object, not ${describe(record)}`);
@@ -97,15 +96,21 @@ export async function readGivenChanges(body: unknown, definition: SyncDefinition
 
   const mapper = recordMapper(definition, schema);
   const result = await execute({ schema: mapper.schema, document: mapper.document, rootValue: { records } });
-  for (const error of result.errors ?? []) problems.push(describeError(error, name));
+  const keyless = (index: number) =>
+    `${name(index)} has no ${mapper.keySource === definition.key ? `"${definition.key}"` : `"${mapper.keySource}" (the job's key "${definition.key}")`}, the key of the job's records`;
+  for (const error of result.errors ?? []) {
+    const [, index, field, deeper] = error.path ?? [];
+    // A key the type requires is missing: say it as for a nullable key.
+    if (typeof index === 'number' && field === definition.key && deeper === undefined && error.message.startsWith('Cannot return null')) problems.push(keyless(index));
+    else problems.push(describeError(error, name));
+  }
   const mapped = ((result.data as { records?: (Record<string, unknown> | null)[] } | null)?.records ?? []).map((r) => (r ? { ...r } : null));
   const keys = new Set<string>();
   mapped.forEach((record, index) => {
     if (!record) return; // its problem is listed already
     const key = record[definition.key];
-    if (key === undefined || key === null) {
-      problems.push(`${name(index)} has no ${mapper.keySource === definition.key ? `"${definition.key}"` : `"${mapper.keySource}" (the job's key "${definition.key}")`}, the key of the job's records`);
-    } else keys.add(String(key));
+    if (key === undefined || key === null) problems.push(keyless(index));
+    else keys.add(String(key));
   });
   const deletedKeys: string[] = [];
   deleted.forEach((key, index) => {
