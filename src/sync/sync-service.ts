@@ -222,10 +222,13 @@ export class SyncService {
     return { run, given };
   }
 
-  /** A run for a change notification (a webhook): the one still waiting to start, else a new one. */
+  /** A run for a change notification (a webhook, a message): the one reading the source still waiting to start, else a new one. */
   async triggerCoalesced(name: string, trigger: string): Promise<SyncRunRecord> {
-    const waiting = (await this.store.runs({ job: name, limit: 5 })).find((r) => r.state === 'queued' && r.trigger === trigger);
-    return waiting ?? this.trigger(name, trigger);
+    for (const run of await this.store.runs({ job: name, limit: 5 })) {
+      // A run applying given changes reads nothing: a notification does not join it.
+      if (run.state === 'queued' && run.trigger === trigger && !(await this.store.given(run.id))) return run;
+    }
+    return this.trigger(name, trigger);
   }
 
   /** The webhook a job's live version declares, if any. */
