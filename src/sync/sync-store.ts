@@ -172,6 +172,15 @@ export class SyncStore {
     });
   }
 
+  /** How many records and deleted keys a run was given, without reading them (undefined: the run reads its source). */
+  async givenSize(runId: number): Promise<{ records: number; deleted: number } | undefined> {
+    const [row] = await this.db.query<{ records: number; deleted: number }>(
+      `select jsonb_array_length(changes->'records') as records, jsonb_array_length(changes->'deleted') as deleted from skein_sync_given where run_id = $1`,
+      [runId],
+    );
+    return row && { records: Number(row.records), deleted: Number(row.deleted) };
+  }
+
   /** The changes a run was made to apply (a webhook call's or a message's), or undefined for a run that reads its source. */
   async given(runId: number): Promise<GivenChanges | undefined> {
     const [row] = await this.db.query<{ changes: GivenChanges | string }>(`select changes from skein_sync_given where run_id = $1`, [runId]);
