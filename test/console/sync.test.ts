@@ -91,7 +91,7 @@ describe.skipIf(SKIP_WITHOUT_BROWSER)('the console: sync jobs, in Chromium', () 
     expect(syncRun).toEqual({ trigger: 'manual', state: 'SUCCEEDED', read: 45, written: 44, skipped: 0, failed: 1, deleted: 0 });
     expect(await runCell(runId, 'read')).toBe('45');
     expect(await runCell(runId, 'written')).toBe('44');
-    expect(await runCell(runId, 'failed')).toBe('1');
+    expect(await runCell(runId, 'failed')).toMatch(/^1\s*show$/);
     expect(await page.locator(`tr[data-run="${runId}"]`).innerText()).toMatch(/manual\s+succeeded/);
     expect(await page.locator(`tr[data-run="${runId}"] progress`).getAttribute('aria-label')).toBe(`Run ${runId}: 45 of 45 records handled`);
     expect(crm.contacts.size).toBe(44);
@@ -105,7 +105,7 @@ describe.skipIf(SKIP_WITHOUT_BROWSER)('the console: sync jobs, in Chromium', () 
     await refused.waitFor();
     const cells = await refused.locator('th, td').allInnerTexts();
     expect(cells.slice(0, 4)).toEqual(['00007', 'upsert', 'Upstream "crm" answered HTTP 422 to Mutation.upsertContact', '1']);
-    expect(JSON.parse(cells[4])).toEqual({ id: '00007', fullName: 'Person 7', email: 'p7@example.test', origin: 'skein' });
+    expect(cells[4].split('\n').sort()).toEqual(['email: "p7@example.test"', 'fullName: "Person 7"', 'id: "00007"', 'origin: "skein"']);
     await browser.screenshot(page, 'sync-failed-records');
 
     crm.refuse.clear();

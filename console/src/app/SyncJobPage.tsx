@@ -69,7 +69,7 @@ export function SyncJobPage({ name }: { name: string }) {
         'mutation($name: String!, $action: SyncJobAction!) { changeSyncJob(name: $name, action: $action) { state liveVersion } }',
         { name, action },
       );
-      return `${name}: ${done}; now ${changeSyncJob.state.toLowerCase()}${changeSyncJob.liveVersion ? `, running v${changeSyncJob.liveVersion}` : ''}.`;
+      return `${name}: ${done}; now ${changeSyncJob.state.toLowerCase()}${changeSyncJob.liveVersion ? `, live v${changeSyncJob.liveVersion}` : ''}.`;
     });
   const runNow = () =>
     act('run now', async () => {
@@ -102,7 +102,7 @@ export function SyncJobPage({ name }: { name: string }) {
       </div>
       <p className="facts">
         {job.rule} · v{job.version}
-        {job.liveVersion ? ` · running v${job.liveVersion}` : ''} · runs on {job.strategies.join(', ')}
+        {job.liveVersion ? ` · live v${job.liveVersion}` : ''} · runs on {job.strategies.join(', ')}
         {job.cursor ? ` · cursor ${job.cursor}` : ''} · changed <time dateTime={job.updatedAt}>{when(job.updatedAt)}</time>
       </p>
 
@@ -164,13 +164,12 @@ export function SyncJobPage({ name }: { name: string }) {
                     <td className="number" data-count="written">{run.written}</td>
                     <td className="number" data-count="skipped">{run.skipped}</td>
                     <td className={`number${run.failed ? ' failed-count' : ''}`} data-count="failed">
+                      {run.failed}
                       {run.failed ? (
-                        <button type="button" className="secondary" onClick={() => setSelected(run.id)} aria-pressed={run.id === selected} aria-label={`Show the ${run.failed} failed records of run ${run.id}`}>
-                          {run.failed}
+                        <button type="button" className="link" onClick={() => setSelected(run.id)} aria-pressed={run.id === selected} aria-label={`Show the ${run.failed} failed records of run ${run.id}`}>
+                          show
                         </button>
-                      ) : (
-                        0
-                      )}
+                      ) : null}
                     </td>
                     <td className="number" data-count="deleted">{run.deleted}</td>
                     <td>
@@ -200,7 +199,7 @@ export function SyncJobPage({ name }: { name: string }) {
           <div className="page-head">
             <h2 id="failed-title">Failed records of run {selected}</h2>
             <button type="button" disabled={busy || !shown || shown.failedRecords.length === 0} onClick={() => replay(selected)}>
-              Replay
+              Replay{shown && shown.failedRecords.length ? ` ${shown.failedRecords.length} record${shown.failedRecords.length > 1 ? 's' : ''}` : ''}
             </button>
           </div>
           {failed.error ? <p role="alert" className="error">{failed.error}</p> : null}
@@ -225,7 +224,7 @@ export function SyncJobPage({ name }: { name: string }) {
                       <td className="run-error">{record.error}</td>
                       <td className="number">{record.attempts}</td>
                       <td>
-                        <code className="record">{record.record === null ? '—' : JSON.stringify(record.record)}</code>
+                        <code className="record">{fieldsOf(record.record)}</code>
                       </td>
                     </tr>
                   ))}
@@ -244,4 +243,12 @@ export function SyncJobPage({ name }: { name: string }) {
       </section>
     </article>
   );
+}
+
+/** A kept record as one `field: value` line per field, in the order its fields were written. */
+function fieldsOf(record: unknown): string {
+  if (record === null || typeof record !== 'object') return record === null ? '—' : JSON.stringify(record);
+  return Object.entries(record as Record<string, unknown>)
+    .map(([field, value]) => `${field}: ${JSON.stringify(value)}`)
+    .join('\n');
 }
