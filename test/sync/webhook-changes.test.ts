@@ -110,8 +110,8 @@ describe('sync jobs applying the changes a webhook call or a message carries', (
     expect(crm.contacts.get('00002')).toEqual({ id: '00002', fullName: 'Pushed Two', email: null, origin: 'skein' });
 
     // Progress through the admin API, as for any run.
-    const { data } = await admin('query($id: Int!) { syncRun(id: $id) { trigger state read written failed deleted } }', { id: run.id });
-    expect(data.syncRun).toEqual({ trigger: 'webhook', state: 'SUCCEEDED', read: 3, written: 2, failed: 1, deleted: 1 });
+    const { data } = await admin('query($id: Int!) { syncRun(id: $id) { trigger state read written failed deleted given { records deleted } failedRecords { key } } }', { id: run.id });
+    expect(data.syncRun).toEqual({ trigger: 'webhook', state: 'SUCCEEDED', read: 3, written: 2, failed: 1, deleted: 1, given: { records: 3, deleted: 1 }, failedRecords: [{ key: '00003' }] });
 
     const [refused] = await gateway.sync!.store.failedRecords('pushed', run.id);
     expect(refused).toMatchObject({ key: '00003', operation: 'upsert', record: { id: '00003', fullName: 'Refused Three', origin: 'skein' } });
