@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdminTokens, startRegistryGateway, type RunningRegistryGateway } from '../../src/server/index.js';
@@ -9,6 +10,7 @@ import { contactsJob, crmSDL, peopleSDL, startCrm, startPeopleApi } from '../syn
 import { ALICE_TOKEN } from './console-gateway.js';
 
 const BY = { actor: 'seed', via: 'admin' } as const;
+const SECRET_VARIABLE = 'SKEIN_SYNC_CONSOLE_TEST_SECRET';
 
 // The console's Sync pages in a real Chromium: a job runs against a real people API and CRM
 // (which refuses one record), and the page shows what the admin API says of the run.
@@ -51,11 +53,13 @@ describe.skipIf(SKIP_WITHOUT_BROWSER)('the console: sync jobs, in Chromium', () 
     await gateway.registry.registerSource(BY, { sdl: peopleSDL(people.url) });
     await gateway.registry.registerSource(BY, { sdl: crmSDL(crm.url) });
     await gateway.served.refresh();
-    await gateway.sync!.save(BY, contactsJob({ name: 'contacts', size: 10, schedule: '*/15 * * * *' }), { publish: true });
+    process.env[SECRET_VARIABLE] = 'console-webhook-secret';
+    await gateway.sync!.save(BY, contactsJob({ name: 'contacts', size: 10, schedule: '*/15 * * * *', extra: `webhook: { secretEnv: "${SECRET_VARIABLE}" }` }), { publish: true });
     browser = await launchChromium();
     page = await browser.newPage();
   });
   afterAll(async () => {
+    delete process.env[SECRET_VARIABLE];
     await browser?.close();
     await gateway?.close();
     await Promise.all([people?.close(), crm?.close()]);
@@ -69,7 +73,7 @@ describe.skipIf(SKIP_WITHOUT_BROWSER)('the console: sync jobs, in Chromium', () 
     await page.getByRole('heading', { name: 'Sync jobs' }).waitFor();
     const row = page.locator('tr[data-sync-job="contacts"]');
     await row.waitFor();
-    expect(await row.innerText()).toMatch(/contacts\s+published\s+FULL\s+schedule \*\/15 \* \* \* \* \(Europe\/Berlin\)\s+on demand\s+v1\s+never run/);
+    expect(await row.innerText()).toMatch(/contacts\s+published\s+FULL\s+schedule \*\/15 \* \* \* \* \(Europe\/Berlin\)\s+webhook \/sync\/contacts\/webhook\s+on demand\s+v1\s+never run/);
     expect(await page.getByRole('link', { name: 'Sync' }).getAttribute('aria-current')).toBe('page');
   });
 
@@ -136,5 +140,21 @@ describe.skipIf(SKIP_WITHOUT_BROWSER)('the console: sync jobs, in Chromium', () 
     await row.waitFor();
     expect(await row.innerText()).toMatch(/succeeded.*\s+45\s+45\s+0\s+/s);
     await browser.screenshot(page, 'sync-jobs');
+  });
+
+  it('shows a run of records sent to the webhook, with how many were sent', async () => {
+    const body = JSON.stringify({ records: [{ id: '00001', name: 'Sent by the source' }, { id: '00002', name: 'Also sent' }] });
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const signature = `sha256=${createHmac('sha256', 'console-webhook-secret').update(`${timestamp}.${body}`).digest('hex')}`;
+    const sent = await fetch(`${origin}/sync/contacts/webhook`, { method: 'POST', body, headers: { 'x-skein-timestamp': timestamp, 'x-skein-signature': signature } });
+    expect(sent.status).toBe(202);
+    const { runId } = await sent.json();
+    await page.getByRole('link', { name: 'contacts' }).click();
+    const row = page.locator(`tr[data-run="${runId}"]`);
+    // Opened while the run may still be queued: the page follows it to the end.
+    await eventually(() => row.getAttribute('data-state')).toBe('SUCCEEDED');
+    expect(await row.innerText()).toMatch(/^\d+\s+webhook\s+2 records sent\s+succeeded\s+2\s+2\s+0\s+0\s+0\s+2\/2/);
+    expect(crm.contacts.get('00001')).toMatchObject({ fullName: 'Sent by the source' });
+    await browser.screenshot(page, 'sync-webhook-run');
   });
 });

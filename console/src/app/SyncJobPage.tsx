@@ -91,6 +91,8 @@ export function SyncJobPage({ name }: { name: string }) {
   if (!job) return <p role="alert" className="error">There is no sync job named {name}.</p>;
 
   const canPublish = job.state === 'DRAFT' || job.state === 'PAUSED' || (job.state === 'PUBLISHED' && job.liveVersion !== job.version);
+  // The error column only when a run has one: it is the widest, and usually empty.
+  const anyError = job.runs.some((run) => run.error !== null);
   const shown = failed.data?.syncRun && failed.data.syncRun.id === selected ? failed.data.syncRun : undefined;
   return (
     <article className="sync-job" data-sync-job={job.name} data-state={job.state}>
@@ -146,7 +148,7 @@ export function SyncJobPage({ name }: { name: string }) {
                   <th scope="col">Progress</th>
                   <th scope="col">Duration</th>
                   <th scope="col">Started</th>
-                  <th scope="col">Error</th>
+                  {anyError ? <th scope="col">Error</th> : null}
                 </tr>
               </thead>
               <tbody>
@@ -155,7 +157,11 @@ export function SyncJobPage({ name }: { name: string }) {
                     <th scope="row">{run.id}</th>
                     <td>
                       {run.trigger}
-                      {run.given ? <span className="muted"> ({run.given.records} sent, {run.given.deleted} deleted)</span> : null}
+                      {run.given ? (
+                        <span className="muted given">
+                          {run.given.records} record{run.given.records === 1 ? '' : 's'} sent{run.given.deleted ? `, ${run.given.deleted} to delete` : ''}
+                        </span>
+                      ) : null}
                     </td>
                     <td>
                       <RunState state={run.state} />
@@ -177,15 +183,17 @@ export function SyncJobPage({ name }: { name: string }) {
                     </td>
                     <td>{duration(run.durationMs)}</td>
                     <td>{run.startedAt ? <time dateTime={run.startedAt}>{when(run.startedAt)}</time> : <span className="muted">waiting</span>}</td>
-                    <td className="run-error">
-                      {run.error ?? ''}
-                      {run.resumeAt ? (
-                        <>
-                          {' '}
-                          (resumes <time dateTime={run.resumeAt}>{when(run.resumeAt)}</time>)
-                        </>
-                      ) : null}
-                    </td>
+                    {anyError ? (
+                      <td className="run-error">
+                        {run.error ?? ''}
+                        {run.resumeAt ? (
+                          <>
+                            {' '}
+                            (resumes <time dateTime={run.resumeAt}>{when(run.resumeAt)}</time>)
+                          </>
+                        ) : null}
+                      </td>
+                    ) : null}
                   </tr>
                 ))}
               </tbody>
@@ -211,7 +219,7 @@ export function SyncJobPage({ name }: { name: string }) {
                   <tr>
                     <th scope="col">Key</th>
                     <th scope="col">Write</th>
-                    <th scope="col">Error</th>
+                    {anyError ? <th scope="col">Error</th> : null}
                     <th scope="col" className="number">Attempts</th>
                     <th scope="col">Record</th>
                   </tr>
