@@ -136,6 +136,18 @@ describe('sync jobs applying the changes a webhook call or a message carries', (
     expect(crm.contacts.get('00002')).toMatchObject({ fullName: 'Pushed Two, renamed' });
   });
 
+  it('a notification never joins a waiting run of given changes (that run reads nothing)', async () => {
+    const job = (await gateway.sync!.store.job('pushedNoDelete'))!;
+    // Made, not queued: it waits for as long as this test looks.
+    const waiting = await gateway.sync!.store.createRun(job, 'webhook', 'FULL', undefined, { records: [{ id: '00020', fullName: 'Waiting' }], deleted: [] });
+    const notified = await post('pushedNoDelete', '');
+    expect(notified.status).toBe(202);
+    const { runId } = await notified.json();
+    expect(runId).not.toBe(waiting.id);
+    expect(await gateway.sync!.store.given(runId)).toBeUndefined();
+    expect(await finished(runId)).toMatchObject({ trigger: 'webhook', read: people.people.size });
+  });
+
   it('a bad body is refused with 400 saying what and where, deletions a job cannot make with 422; nothing is queued', async () => {
     const runsBefore = (await gateway.sync!.store.runs({ limit: 100 })).length;
     const requestsBefore = crm.requests();
