@@ -66,9 +66,14 @@ export interface CachePolicy {
   readonly calls: ReadonlyMap<string, AnswerPolicy>;
   /**
    * A fingerprint of every source as built (SDL and resolved configuration): part of every
-   * key, so a change to any source starts every answer and call afresh.
+   * answer's key, so a change to any source starts every answer afresh.
    */
   readonly sourcesVersion: string;
+  /**
+   * A fingerprint of each source (its file and resolved configuration), by name: part of
+   * the key of each upstream call to it, so a change to one source starts only its calls afresh.
+   */
+  readonly sourceVersions: ReadonlyMap<string, string>;
   /**
    * A fingerprint of each composite (by field coordinate): its definition, steps, paused
    * state and the composites it uses. Part of the key of every answer that runs it, so a
@@ -78,7 +83,13 @@ export interface CachePolicy {
 }
 
 /** A schema without any hint: every answer is not cacheable, and nothing is computed per request. */
-export const EMPTY_CACHE_POLICY: CachePolicy = { types: new Map(), fields: new Map(), calls: new Map(), sourcesVersion: '', composites: new Map() };
+export const EMPTY_CACHE_POLICY: CachePolicy = { types: new Map(), fields: new Map(), calls: new Map(), sourcesVersion: '', sourceVersions: new Map(), composites: new Map() };
+
+/** The sources' fingerprints as graph/ computes them: all together, and each one's. */
+export interface SourceFingerprints {
+  readonly all: string;
+  readonly bySource: ReadonlyMap<string, string>;
+}
 
 /**
  * Reads every `@cacheControl` of a built schema. A composite's field gets the hint of its
@@ -92,7 +103,7 @@ export function compileCachePolicy(
   schema: GraphQLSchema,
   composites: readonly CompositeCacheInput[] = [],
   guarded: Iterable<string> = [],
-  sourcesVersion = '',
+  sources: SourceFingerprints = { all: '', bySource: new Map() },
 ): CachePolicy {
   const directive = schema.getDirective(CACHE_CONTROL_DIRECTIVE);
   if (!directive) return EMPTY_CACHE_POLICY;
@@ -117,7 +128,7 @@ export function compileCachePolicy(
   // an answer that reads it is kept per subject and scopes, so a cached answer never reaches
   // a request that may not read it, nor one another caller's upstream answered.
   for (const coordinate of guarded) fields.set(coordinate, { ...fields.get(coordinate), scope: 'PRIVATE' });
-  const policy: CachePolicy = { types, fields, calls, sourcesVersion, composites: fingerprints };
+  const policy: CachePolicy = { types, fields, calls, sourcesVersion: sources.all, sourceVersions: sources.bySource, composites: fingerprints };
   // In the order they were compiled: a composite that uses another comes after it.
   for (const composite of composites) {
     for (const name of composite.resultTypes) {

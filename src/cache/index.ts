@@ -10,6 +10,7 @@ export {
   type DocumentPolicy,
   type CachePolicy,
   type CompositeCacheInput,
+  type SourceFingerprints,
 } from './cache-policy.js';
 export type { CacheStore } from './cache-store.js';
 export { createMemoryStore } from './memory-store.js';

@@ -18,7 +18,7 @@ import { compileDelegatedFields, hasCallerHeaders, type DelegatedField, type Ope
 import type { EventBrokers } from '../sources/events/index.js';
 import { bindResolvers } from './bind-resolvers.js';
 import { publicSchemaOf } from './public-schema.js';
-import { cacheControlDirectiveSDL, compileCachePolicy, type CachePolicy } from '../cache/index.js';
+import { cacheControlDirectiveSDL, compileCachePolicy, type CachePolicy, type SourceFingerprints } from '../cache/index.js';
 import { authorizationDirectivesSDL, compileAuthorization, guardFields, type AuthorizationMap } from '../server/auth/authorization.js';
 
 /** Everything one version of the served graph is made of. Immutable once built. */
@@ -113,7 +113,7 @@ export async function buildGraph(input: SchemaInput, options: GraphOptions = {})
         paused: options.pausedComposites?.has(c.plan.name) ?? false,
       })),
       guarded: [...authorization.keys(), ...perCallerFields(base.operations, joins)],
-      sourcesVersion: sourcesFingerprint(input, base.sources),
+      sources: sourcesFingerprints(input, base.sources),
     };
     let cachePolicy: CachePolicy | undefined;
     return {
@@ -129,7 +129,7 @@ export async function buildGraph(input: SchemaInput, options: GraphOptions = {})
       protocols: majorityProtocols(plans, base.operations, overrides),
       authorization,
       get cachePolicy() {
-        return (cachePolicy ??= compileCachePolicy(schema, cacheInputs.composites, cacheInputs.guarded, cacheInputs.sourcesVersion));
+        return (cachePolicy ??= compileCachePolicy(schema, cacheInputs.composites, cacheInputs.guarded, cacheInputs.sources));
       },
       paused: options.pausedComposites ?? new Set(),
       close: base.close,
@@ -153,17 +153,22 @@ function perCallerFields(operations: ReadonlyMap<string, Operation>, joins: read
 }
 
 /**
- * What the sources are, as built: every source file and each source's resolved
- * configuration (its URL after overrides, headers), hashed. Cached answers and calls are
- * keyed by it, so any change to a source starts them afresh.
+ * What the sources are, as built: each source's file and resolved configuration (its URL
+ * after overrides, headers), hashed, and every source file together. A cached upstream
+ * call is keyed by its own source's, so a change to one source starts only its calls
+ * afresh; a cached answer, which may read any source, by all of them together.
  */
-function sourcesFingerprint(input: SchemaInput, sources: ReadonlyMap<string, SourceConfig>): string {
-  const hash = createHash('sha256');
-  for (const file of [...input.sources].sort((a, b) => a.path.localeCompare(b.path))) hash.update(`${file.path}\0${file.text}\0`);
+function sourcesFingerprints(input: SchemaInput, sources: ReadonlyMap<string, SourceConfig>): SourceFingerprints {
+  const texts = new Map(input.sources.map((file) => [file.path, file.text]));
+  const all = createHash('sha256');
+  for (const file of [...input.sources].sort((a, b) => a.path.localeCompare(b.path))) all.update(`${file.path}\0${file.text}\0`);
+  const bySource = new Map<string, string>();
   for (const source of [...sources.values()].sort((a, b) => a.name.localeCompare(b.name))) {
-    hash.update(JSON.stringify([source.name, source.kind, source.url, source.headers, source.forwardHeaders, source.timeoutMs]));
+    const configuration = JSON.stringify([source.name, source.kind, source.url, source.headers, source.forwardHeaders, source.timeoutMs, source.options]);
+    all.update(configuration);
+    bySource.set(source.name, createHash('sha256').update(`${source.file}\0${texts.get(source.file) ?? ''}\0${configuration}`).digest('base64url'));
   }
-  return hash.digest('base64url');
+  return { all: all.digest('base64url'), bySource };
 }
 
 function collect<T>(errors: SchemaError[], build: () => T, fallback: T): T {

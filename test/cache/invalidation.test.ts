@@ -4,11 +4,16 @@ import { startTestRegistryGateway, type TestRegistryGateway } from '../registry/
 
 // A registry change invalidates what it affects: a composite published anew or paused
 // starts its own answers afresh and leaves the others cached; a changed source starts
-// every answer afresh. The next request after a change calls its upstream.
+// every answer afresh, and its own upstream calls, while the calls of the other sources
+// stay cached. The next request after a change calls its upstream.
 
 const SHOP = (url: string, extra = '') => `extend schema @source(name: "shop", kind: REST, url: "${url}")
 type Reading @cacheControl(maxAge: 300) { id: ID! value: Float! ${extra} }
 type Query { reading(id: ID!): Reading @rest(source: "shop", path: "/readings/{id}") }
+`;
+const GRID = (url: string, extra = '') => `extend schema @source(name: "grid", kind: REST, url: "${url}")
+type Meter @cacheControl(maxAge: 300) { id: ID! ${extra} }
+type Query { meter(id: ID!): Meter @rest(source: "grid", path: "/meters/{id}") }
 `;
 const LATEST = 'query latestReading($id: ID!) @cacheControl(maxAge: 300) { reading(id: $id) { id value } }';
 const LATEST_V2 = '# Now with the unit.\nquery latestReading($id: ID!) @cacheControl(maxAge: 300) { reading(id: $id) { id value } }';
@@ -19,7 +24,10 @@ describe('invalidation on registry changes', () => {
   let upstream: RecordingUpstream;
 
   beforeAll(async () => {
-    upstream = await startRecordingUpstream({ 'GET /readings/*': (r) => ({ json: { id: r.path.split('/').pop(), value: 1.5, unit: 'kWh' } }) });
+    upstream = await startRecordingUpstream({
+      'GET /readings/*': (r) => ({ json: { id: r.path.split('/').pop(), value: 1.5, unit: 'kWh' } }),
+      'GET /meters/*': (r) => ({ json: { id: r.path.split('/').pop(), site: 'north' } }),
+    });
     gw = await startTestRegistryGateway('embedded', { seed: false, settings: { cache: true } });
     const registered = await gw.admin('mutation($s: String!) { registerSource(input: { sdl: $s }) { name } }', { s: SHOP(upstream.url) });
     expect(registered.errors).toBeUndefined();
@@ -66,6 +74,24 @@ describe('invalidation on registry changes', () => {
     for (const query of [OTHER, SOURCE_FIELD]) expect((await ask(query)).age).not.toBeNull();
     expect(calls()).toBe(3);
     expect((await gw.admin('mutation { resume(name: "latestReading") { state } }')).data.resume.state).toBe('PUBLISHED');
+  });
+
+  it('keeps the calls of the other sources when one source changes: their answers are made again without calling them', async () => {
+    const added = await gw.admin('mutation($s: String!) { registerSource(input: { sdl: $s }) { name } }', { s: GRID(upstream.url) });
+    expect(added.errors).toBeUndefined();
+    await ask(SOURCE_FIELD);
+    expect((await ask(SOURCE_FIELD)).age).not.toBeNull();
+    const shopCalls = () => upstream.received.filter((r) => r.path.startsWith('/readings/')).length;
+    const before = shopCalls();
+
+    const changed = await gw.admin('mutation($s: String!) { registerSource(input: { sdl: $s }) { name } }', { s: GRID(upstream.url, 'site: String') });
+    expect(changed.errors).toBeUndefined();
+    const after = await ask(SOURCE_FIELD);
+    // The answer is made afresh (any source may feed an answer), from shop's call still cached.
+    expect(after.age).toBeNull();
+    expect(after.data).toEqual({ reading: { value: 1.5 } });
+    expect(shopCalls()).toBe(before);
+    expect((await ask('{ meter(id: "7") { site } }')).data).toEqual({ meter: { site: 'north' } });
   });
 
   it('starts every answer afresh when a source changes', async () => {

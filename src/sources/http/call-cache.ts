@@ -9,7 +9,7 @@ import type { HttpAnswer, HttpCall } from './http-client.js';
  */
 export interface CallCache {
   /** A fresh answer to the same call, or undefined. */
-  read(call: HttpCall): Promise<HttpAnswer | undefined>;
+  read(call: HttpCall, source: string): Promise<HttpAnswer | undefined>;
   /** Offers a 2xx answer to `call`; never waits for the store. */
-  write(call: HttpCall, answer: HttpAnswer): void;
+  write(call: HttpCall, answer: HttpAnswer, source: string): void;
 }

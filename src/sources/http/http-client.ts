@@ -92,14 +92,14 @@ export class HttpClient {
   async send(call: HttpCall): Promise<HttpAnswer> {
     const cache = call.idempotent ? call.cache : undefined;
     if (!cache) return this.#call(call);
-    const cached = await cache.read(call);
+    const cached = await cache.read(call, this.#source.name);
     if (cached) {
       // Not a call (no slot, no breaker, no count), but what it hands the request still counts.
       call.budget?.received(cached.body.length);
       return cached;
     }
     const answer = await this.#call(call);
-    if (answer.status >= 200 && answer.status <= 299) cache.write(call, answer);
+    if (answer.status >= 200 && answer.status <= 299) cache.write(call, answer, this.#source.name);
     return answer;
   }
 
