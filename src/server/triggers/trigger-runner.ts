@@ -150,7 +150,14 @@ async function runOnce(graph: Graph, trigger: CompositeTrigger, broker: EventBro
     throw error;
   }
 
-  const result = (await options.execute({ graph, document: documentFor(graph, plan.operation, field), variables })) as ExecutionResult<Record<string, unknown>>;
+  // The trigger's declared headers are its request's: its identity for the token check, rate limits and cache, and what sources may forward.
+  const result = (await options.execute({
+    graph,
+    document: documentFor(graph, plan.operation, field),
+    variables,
+    headers: trigger.headers,
+    client: `trigger:${name}`,
+  })) as ExecutionResult<Record<string, unknown>>;
   const errors: readonly GraphQLError[] = result.errors ?? [];
   const passing = errors.filter(isRetryable);
   if (passing.length > 0) {
