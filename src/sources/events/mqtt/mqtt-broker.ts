@@ -9,7 +9,7 @@ import type {
   PublishReceipt,
   SubscribeOptions,
 } from '../event-broker.js';
-import { brokerRefused, brokerTimeout, brokerUnavailable, redeliveryDelayMs } from '../broker-errors.js';
+import { authenticationFailed, brokerRefused, brokerTimeout, brokerUnavailable, redeliveryDelayMs } from '../broker-errors.js';
 import { safeReason } from '../safe-reason.js';
 import { topicMatches } from './topic-filter.js';
 
@@ -31,6 +31,9 @@ export interface MqttBrokerOptions {
   readonly retryMs?: number;
   readonly log?: (message: string) => void;
 }
+
+/** CONNACK reason codes that refuse the credentials: MQTT 3.1.1's 4 and 5, MQTT 5's 134 and 135. */
+const AUTH_REFUSALS: ReadonlySet<number> = new Set([4, 5, 134, 135]);
 
 interface MqttSubscription extends EventSubscription {
   markReady(): void;
@@ -59,6 +62,7 @@ export class MqttBroker implements EventBroker {
   readonly #publisher: MqttClient;
   #publisherConnected = false;
   #status: EventBrokerStatus = 'connecting';
+  #connectedOnce = false;
   #lastError: string | undefined;
   #closed = false;
   readonly #subscriptions = new Set<MqttSubscription>();
@@ -78,20 +82,21 @@ export class MqttBroker implements EventBroker {
       resubscribe: true,
       // Publishes are refused while disconnected (never queued for later), so nothing waits offline.
       queueQoSZero: false,
+      // A refused connection (bad credentials) is tried again too: the broker's accounts may be fixed.
+      reconnectOnConnackError: true,
     };
     this.#client = mqtt.connect(options.url, clientOptions);
     this.#publisher = mqtt.connect(options.url, { ...clientOptions, clientId: `${options.clientId ?? `skein_${options.source}_${random}`}_pub`, clean: true });
     this.#publisher.on('connect', () => {
       this.#publisherConnected = true;
     });
-    this.#publisher.on('error', (error) => {
-      this.#lastError = safeReason(error);
-    });
+    this.#publisher.on('error', (error) => this.#failed(error));
     this.#client.handleMessage = (packet, callback) => {
       void this.#deliver(packet).then(() => callback(), () => callback());
     };
     this.#client.on('connect', () => {
-      const first = this.#status === 'connecting';
+      const first = !this.#connectedOnce;
+      this.#connectedOnce = true;
       this.#status = 'up';
       this.#lastError = undefined;
       this.#log(`source "${this.source}": ${first ? 'connected' : 'reconnected'} to MQTT`);
@@ -99,14 +104,25 @@ export class MqttBroker implements EventBroker {
       if (first) for (const subscription of this.#subscriptions) void this.#sendSubscribe(subscription);
     });
     this.#client.on('close', () => {
-      if (this.#closed || this.#status === 'connecting') return;
+      // Said once, when a connection that was up is lost; the attempts after it close quietly.
+      if (this.#closed || this.#status !== 'up') return;
       this.#status = 'down';
       this.#lastError ??= 'the connection to the MQTT broker was lost';
       this.#log(`source "${this.source}": ${this.#lastError}; reconnecting`);
     });
-    this.#client.on('error', (error) => {
-      this.#lastError = safeReason(error);
-    });
+    this.#client.on('error', (error) => this.#failed(error));
+  }
+
+  /** An error of either connection: kept for lastError(); a refusal of the credentials makes the broker down. */
+  #failed(error: Error & { code?: unknown }): void {
+    if (typeof error.code === 'number' && AUTH_REFUSALS.has(error.code)) {
+      const reason = authenticationFailed('MQTT', safeReason(error), 'username and password');
+      if (reason !== this.#lastError) this.#log(`source "${this.source}": ${reason}`);
+      this.#status = 'down';
+      this.#lastError = reason;
+      return;
+    }
+    this.#lastError = safeReason(error);
   }
 
   /** Up when both connections are. */

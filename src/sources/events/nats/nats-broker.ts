@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import {
   AckPolicy,
   connect,
+  credsAuthenticator,
   DeliverPolicy,
   Events,
   headers as natsHeaders,
@@ -22,7 +24,7 @@ import type {
   PublishReceipt,
   SubscribeOptions,
 } from '../event-broker.js';
-import { brokerRefused, brokerTimeout, brokerUnavailable, redeliveryDelayMs } from '../broker-errors.js';
+import { authenticationFailed, brokerRefused, brokerTimeout, brokerUnavailable, redeliveryDelayMs } from '../broker-errors.js';
 import { safeReason } from '../safe-reason.js';
 
 export interface NatsBrokerOptions {
@@ -40,6 +42,8 @@ export interface NatsBrokerOptions {
   readonly user?: string;
   readonly pass?: string;
   readonly token?: string;
+  /** A credentials file (user JWT and NKey seed), read again at each connection, so a rotated file is picked up. */
+  readonly credsFile?: string;
   /** Pause between first-connection attempts while the server cannot be reached (doubles up to 5 s). */
   readonly retryMs?: number;
   /** Told when the connection is lost, re-established, or a consumer fails. */
@@ -138,9 +142,19 @@ export class NatsBroker implements EventBroker {
         user: this.#options.user,
         pass: this.#options.pass,
         token: this.#options.token,
+        authenticator: this.#options.credsFile ? credsAuthenticator(() => readFileSync(this.#options.credsFile!)) : undefined,
       });
     } catch (error) {
-      this.#lastError = safeReason(error);
+      const code = (error as { code?: string }).code;
+      if (code === 'AUTHORIZATION_VIOLATION' || code === 'AUTHENTICATION_EXPIRED') {
+        // Refused, not unreachable: down, and saying so, while it keeps trying (the server's accounts may be fixed).
+        const reason = authenticationFailed('NATS', safeReason(error), 'user and password, token or credsFile');
+        if (reason !== this.#lastError) this.#log(`source "${this.source}": ${reason}`);
+        this.#status = 'down';
+        this.#lastError = reason;
+      } else {
+        this.#lastError = safeReason(error);
+      }
       if (this.#closed) return;
       await new Promise<void>((resolve) => {
         this.#endPause = resolve;
