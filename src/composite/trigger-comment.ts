@@ -34,6 +34,22 @@ export interface CompositeTrigger {
    * composite was compiled (the values are secrets: never logged). Empty when none is declared.
    */
   readonly headers: Readonly<Record<string, string>>;
+  /**
+   * How many deliveries a message whose run keeps failing for a reason that may pass gets
+   * before it is dead-lettered with that reason; undefined: the default of the source's kind
+   * (`defaultMaxDeliveries`).
+   */
+  readonly maxDeliveries: number | undefined;
+}
+
+/**
+ * The bound when `# @trigger` gives none: MQTT 10 (it has no negative acknowledgement, so a
+ * failing message is retried in place and holds up the source's later messages; ten
+ * deliveries take about two and a half minutes of backoff), NATS none (JetStream redelivers
+ * it later while the next messages run, so it may wait out a long outage).
+ */
+export function defaultMaxDeliveries(kind: string): number | undefined {
+  return kind === 'MQTT' ? 10 : undefined;
 }
 
 const LINE = /^@(trigger|publishTo)\b(.*)$/;
@@ -56,15 +72,16 @@ export function compositeTrigger(name: string, description: string | undefined):
     if (found.publishTo) throw new Error(`composite ${name}: "# @publishTo" needs a "# @trigger" line saying which messages run it`);
     return undefined;
   }
-  const { strings: trigger, headers } = found.trigger;
+  const { strings: trigger, headers, maxDeliveries } = found.trigger;
   for (const key of Object.keys(trigger)) {
-    if (!['source', 'subject', 'deadLetter'].includes(key)) throw new Error(`composite ${name}: "# @trigger" has no argument "${key}"; it takes source, subject, deadLetter and headers`);
+    if (!['source', 'subject', 'deadLetter'].includes(key)) throw new Error(`composite ${name}: "# @trigger" has no argument "${key}"; it takes source, subject, deadLetter, headers and maxDeliveries`);
   }
   const publishTo = found.publishTo?.strings;
   for (const key of Object.keys(publishTo ?? {})) {
     if (!['source', 'subject'].includes(key)) throw new Error(`composite ${name}: "# @publishTo" has no argument "${key}"; it takes source and subject`);
   }
   if (found.publishTo?.headers) throw new Error(`composite ${name}: "# @publishTo" has no argument "headers"; a trigger's headers go on "# @trigger"`);
+  if (found.publishTo?.maxDeliveries !== undefined) throw new Error(`composite ${name}: "# @publishTo" has no argument "maxDeliveries"; it goes on "# @trigger"`);
   return {
     composite: name,
     source: required(name, 'trigger', trigger, 'source'),
@@ -77,6 +94,7 @@ export function compositeTrigger(name: string, description: string | undefined):
         fillEnvTemplate(header.value, `composite ${name}: "# @trigger" header ${header.name}`, { secret: isCredentialHeader(header.name) }),
       ]),
     ),
+    maxDeliveries,
   };
 }
 
@@ -84,6 +102,8 @@ interface CommentArguments {
   readonly strings: Record<string, string>;
   /** `headers: [{ name: "…", value: "…" }]`, the one argument that is not a string. */
   readonly headers?: readonly { readonly name: string; readonly value: string }[];
+  /** `maxDeliveries: 5`, an Int. */
+  readonly maxDeliveries?: number;
 }
 
 /** `(source: "orders", subject: "orders.placed")` → `{ source: 'orders', subject: 'orders.placed' }`, read by graphql-js's parser. */
@@ -98,15 +118,22 @@ function commentArguments(name: string, which: string, text: string): CommentArg
   }
   const strings: Record<string, string> = {};
   let headers: { name: string; value: string }[] | undefined;
+  let maxDeliveries: number | undefined;
   for (const arg of args) {
     if (arg.name.value === 'headers') {
       headers = headerList(name, which, arg.value);
       continue;
     }
+    if (arg.name.value === 'maxDeliveries') {
+      const value = arg.value.kind === Kind.INT ? Number(arg.value.value) : NaN;
+      if (!(value >= 1)) throw new Error(`composite ${name}: "# @${which}" maxDeliveries must be a whole number of at least 1, such as maxDeliveries: 5; found ${print(arg.value)}`);
+      maxDeliveries = value;
+      continue;
+    }
     if (arg.value.kind !== Kind.STRING) throw new Error(`composite ${name}: "# @${which}" argument ${arg.name.value} must be a string in double quotes`);
     strings[arg.name.value] = arg.value.value;
   }
-  return { strings, headers };
+  return { strings, headers, maxDeliveries };
 }
 
 /** `[{ name: "authorization", value: "Bearer {env.X}" }]`, each name given once. */

@@ -57,10 +57,15 @@ export class OwnBroker {
     public auth: BrokerAuth | undefined,
   ) {}
 
-  static async create(kind: 'NATS' | 'MQTT', auth?: BrokerAuth): Promise<OwnBroker> {
+  /** `mqttAcl`: the lines of a mosquitto ACL file (`topic readwrite ok/#`), for a broker that refuses some topics. */
+  static async create(kind: 'NATS' | 'MQTT', auth?: BrokerAuth, options: { mqttAcl?: string } = {}): Promise<OwnBroker> {
     if (kind === 'MQTT' && auth && 'token' in auth) throw new Error('MQTT has no tokens; give a user and a password');
-    return new OwnBroker(kind, await freePort(), auth);
+    const broker = new OwnBroker(kind, await freePort(), auth);
+    broker.#mqttAcl = options.mqttAcl;
+    return broker;
   }
+
+  #mqttAcl: string | undefined;
 
   get url(): string {
     return `${this.kind === 'NATS' ? 'nats' : 'mqtt'}://127.0.0.1:${this.port}`;
@@ -78,6 +83,11 @@ export class OwnBroker {
         writeFileSync(passwords, mosquittoPasswordLine(this.auth.user, this.auth.password), { mode: 0o600 });
         // Run as whoever runs the test: mosquitto started as root would drop to its own user, who cannot read the test's private folder.
         access = `user ${os.userInfo().username}\nallow_anonymous false\npassword_file ${passwords}\n`;
+      }
+      if (this.#mqttAcl !== undefined) {
+        const acl = path.join(this.#dir, 'acl');
+        writeFileSync(acl, `${this.#mqttAcl}\n`);
+        access += `${access.startsWith('user ') ? '' : `user ${os.userInfo().username}\n`}acl_file ${acl}\n`;
       }
       writeFileSync(config, `listener ${this.port} 127.0.0.1\n${access}persistence false\n`);
       this.#process = spawn('mosquitto', ['-c', config], { stdio: 'ignore' });
