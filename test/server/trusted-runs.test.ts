@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { startRecordingUpstream, type RecordingUpstream } from '../helpers/recording-upstream.js';
 import { loggerTo } from '../helpers/log-capture.js';
+import { startOtlpReceiver, tracingTo } from '../helpers/otlp-receiver.js';
 import { parseRateLimit } from '../../src/composite/index.js';
 
 // RunningGateway.execute (a sync job's reads and writes) goes through the pipeline's one door
@@ -91,6 +92,33 @@ describe('RunningGateway.execute and the response cache', () => {
     } finally {
       await gateway.close();
       await cart.close();
+    }
+  });
+});
+
+describe('RunningGateway.execute and tracing', () => {
+  it('continues the trace a traceparent among its headers names: the operation span is that span’s child', async () => {
+    const receiver = await startOtlpReceiver();
+    const shop = await startRecordingUpstream({ 'GET /orders/*': (r) => ({ json: { id: r.path.split('/')[2] } }) });
+    const gateway = await startTestGateway(
+      { sources: { 'shop.graphql': `extend schema @source(name: "shop", kind: REST, url: "${shop.url}")\ntype Order { id: ID! }\ntype Query { order(id: ID!): Order @rest(source: "shop", path: "/orders/{id}") }` } },
+      {},
+      { settings: { tracing: tracingTo(receiver.url) }, logger: loggerTo() },
+    );
+    try {
+      const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+      const spanId = '00f067aa0ba902b7';
+      const result = await gateway.gateway.execute(parse('query syncRead { order(id: "1") { id } }'), {}, { headers: { traceparent: `00-${traceId}-${spanId}-01` }, client: 'sync:orders' });
+      expect(result.data).toEqual({ order: { id: '1' } });
+      const spans = await receiver.waitFor((all) => all.some((s) => s.traceId === traceId && s.name === 'query syncRead'));
+      const operation = spans.find((s) => s.traceId === traceId && s.name === 'query syncRead')!;
+      expect(operation.parentSpanId).toBe(spanId);
+      // The upstream call carries the same trace on.
+      expect(String(shop.received.at(-1)!.headers.traceparent)).toContain(traceId);
+    } finally {
+      await gateway.close();
+      await shop.close();
+      await receiver.close();
     }
   });
 });
