@@ -88,7 +88,7 @@ export interface RunningGateway {
    * (`GraphQLPipeline.execute`, as /api's and triggers'), on the graph served now: the
    * sources' resilience, the request budget and error masking apply. `caller.headers` are
    * read as a request's would be (a bearer token, forwarded headers, `x-request-id`);
-   * `caller.client` is who the rate limits count it as (`sync:<job>`).
+   * `caller.client` is who the rate limits count it as (sync jobs run as `sync`).
    */
   execute(document: DocumentNode, variables: Record<string, unknown>, caller?: Pick<TrustedOperation, 'headers' | 'client'>): Promise<ExecutionResult>;
 }

@@ -12,7 +12,7 @@ import { readBody, withBody } from './read-body.js';
 import type { GatewayPlugin } from './gateway-plugin.js';
 import { DEFAULT_SETTINGS, type GatewaySettings } from './gateway-settings.js';
 import type { GatewayMetrics } from './metrics.js';
-import { trustedRequest } from './trusted-run.js';
+import { trustedRequest, type TrustedCaller } from './trusted-run.js';
 import { useCsrfPrevention } from './use-csrf-prevention.js';
 import { useDocumentCache } from './use-document-cache.js';
 import { useErrorBodies } from './use-error-bodies.js';
@@ -64,22 +64,7 @@ const GUIDE = `# Welcome to Skein: every field here calls an upstream API (REST 
  * composite triggers and sync jobs (`RunningGateway.execute`) with no exchange, only the
  * headers they are declared to carry.
  */
-export interface TrustedOperation {
-  /** The HTTP exchange that asked for it; absent when the gateway runs it on its own (a message or a sync job). */
-  readonly req?: http.IncomingMessage;
-  readonly res?: http.ServerResponse;
-  /**
-   * The request headers of a run no HTTP exchange asked for (a trigger's declared headers, a
-   * sync job's), read wherever a request's headers are: the bearer token (`{jwt.*}` header
-   * templates, authorization, the rate-limit client, PRIVATE cache scope), `forwardHeaders`,
-   * `x-request-id`, `traceparent`, `Skein-Expose-Plan`. Ignored when `req` is given.
-   */
-  readonly headers?: Readonly<Record<string, string>>;
-  /**
-   * Who a run without an HTTP exchange is, for the rate limits, when its headers carry no
-   * verified token saying so: `trigger:<composite>`, `sync:<job>`. Without it, one anonymous client.
-   */
-  readonly client?: string;
+export interface TrustedOperation extends TrustedCaller {
   readonly graph: Graph;
   readonly document: DocumentNode;
   readonly variables: Record<string, unknown>;

@@ -6,15 +6,26 @@ import { headersOf, NodeRequest } from './node-request.js';
 export interface TrustedRunContext {
   /** Its request headers, lower-case names (tracing continues a `traceparent` among them). */
   readonly trustedHeaders?: Readonly<Record<string, string>>;
-  /** Who it runs as for the rate limits when no verified token says (`trigger:<composite>`, `sync:<job>`). */
+  /** Who it runs as for the rate limits when no verified token says (`trigger:<composite>`, `sync`). */
   readonly trustedClient?: string;
 }
 
-/** Who asked for a trusted run: an HTTP exchange (/api, /soap, /mcp), or declared headers and a client name (a trigger, a sync job). */
+/** Who asked for a trusted run (`TrustedOperation`): an HTTP exchange (/api, /soap, /mcp), or declared headers and a client name (a trigger, a sync job). */
 export interface TrustedCaller {
+  /** The HTTP exchange that asked for it; absent when the gateway runs it on its own (a message or a sync job). */
   readonly req?: http.IncomingMessage;
   readonly res?: http.ServerResponse;
+  /**
+   * The request headers of a run no HTTP exchange asked for (a trigger's declared headers, a
+   * sync job's), read wherever a request's headers are: the bearer token (`{jwt.*}` header
+   * templates, authorization, the rate-limit client, PRIVATE cache scope), `forwardHeaders`,
+   * `x-request-id`, `traceparent`, `Skein-Expose-Plan`. Ignored when `req` is given.
+   */
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * Who a run without an HTTP exchange is, for the rate limits, when its headers carry no
+   * verified token saying so: `trigger:<composite>`, `sync`. Without it, one anonymous client.
+   */
   readonly client?: string;
 }
 
