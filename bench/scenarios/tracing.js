@@ -67,7 +67,7 @@ export async function tracing(ctx) {
   const ratio = on.cpuUsPerRequest / raw[0].cpuUsPerRequest;
   const markdown = section({
     title: '12. Tracing: JWT and OpenTelemetry on the pass-through path',
-    what: `\`${PASS_THROUGH}\` through \`skein serve --no-registry\` at ${connections} connections. On: every request with a bearer token (HS256), and three spans per request (request, operation, upstream call) exported over OTLP/HTTP (protobuf) to a receiver in the bench process. ${settings.duration} s measured after ${settings.warmup} s warm-up per row.`,
+    what: `\`${PASS_THROUGH}\` through \`skein serve --no-registry\` at ${connections} connections. On: every request with a bearer token (HS256), and two spans per request (the request, named after its operation, and the upstream call) exported over OTLP/HTTP (protobuf) to a receiver in the bench process. ${settings.duration} s measured after ${settings.warmup} s warm-up per row.`,
     baseline: 'the same gateway and query with JWT and tracing off, in the same run.',
     body: table(['variant', 'req/s', 'p50 ms', 'p99 ms', 'gw CPU %', 'gw CPU µs/request', 'CPU vs off'], rows),
     notes: [

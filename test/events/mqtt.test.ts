@@ -3,7 +3,7 @@ import { loggerTo } from '../helpers/log-capture.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { startRecordingUpstream, type RecordingUpstream } from '../helpers/recording-upstream.js';
 import { OwnBroker, SHARED_MQTT_URL, uniqueSuffix, until } from '../helpers/brokers.js';
-import { subscribeOverSse, subscribeOverWebSocket } from '../helpers/subscription-clients.js';
+import { subscribeOverSse, subscribeOverWebSocket, type SubscriptionReader } from '../helpers/subscription-clients.js';
 import { MqttBroker, type EventMessage } from '../../src/sources/events/index.js';
 
 // MQTT on its own, against the real Mosquitto on 127.0.0.1:1883, and brokers the tests start
@@ -74,7 +74,7 @@ describe('MQTT subscriptions and publishing', () => {
 
     expect((await gateway.query('mutation { report(input: { device: "hall1", celsius: 17, room: "hall" }) }')).data).toEqual({ report: true });
     expect((await gateway.query('mutation { report(input: { device: "oven", celsius: 210.5, room: "kitchen" }) }')).data).toEqual({ report: true });
-    const skipWarmUp = async (reader: typeof overSse) => {
+    const skipWarmUp = async (reader: SubscriptionReader) => {
       for (;;) {
         const event = await reader.next();
         if (!String(event.data?.kitchenReadings?.device).startsWith('warm')) return event;
