@@ -115,6 +115,24 @@ describe('a trigger with headers', () => {
     expect(shop.received.find((r) => r.path === '/orders/2')!.headers).not.toHaveProperty('x-caller');
   });
 
+  it('dead-letters a message whose trigger carries a token that fails its check, with UNAUTHENTICATED as the reason', async () => {
+    const id = uniqueSuffix();
+    process.env.SKEIN_SOURCE_SHIPPING_TOKEN = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('svc-shipping').setExpirationTime('10m')
+      .sign(new TextEncoder().encode('not-the-gateway-secret-but-32-bytes!!'));
+    const shop = await startRecordingUpstream({ 'GET /orders/*': (r) => ({ json: { id: r.path.split('/')[2], total: 1 } }) });
+    open.push(shop);
+    const gateway = await serve(files(id, shop.url, `, headers: [{ name: "Authorization", value: "Bearer {env.SKEIN_SOURCE_SHIPPING_TOKEN}" }]`));
+    const bus = await observer(id);
+    await until(() => gateway.logs.some((l) => l.includes('composite shipOrder runs on messages')));
+
+    await bus.publish(`i${id}.orders.placed`, encode({ orderId: '3' }));
+    await until(() => bus.seen(`i${id}.orders.placed.dlq`).length === 1);
+    const [dead] = bus.seen(`i${id}.orders.placed.dlq`);
+    expect(dead.headers['Skein-Dead-Letter-Reason']).toMatch(/^shipOrder answered no data: UNAUTHENTICATED: /);
+    expect(dead.headers['Skein-Dead-Letter-Reason']).not.toContain(process.env.SKEIN_SOURCE_SHIPPING_TOKEN);
+    expect(shop.received).toHaveLength(0);
+  });
+
   it('refuses headers naming a variable sources may not read, or one that is not set, saying where', async () => {
     const id = uniqueSuffix();
     const located = (error: unknown) => schemaErrorsOf(error).map((e) => e.format()).join('\n');
