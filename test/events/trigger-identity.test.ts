@@ -1,4 +1,7 @@
+import { parse } from 'graphql';
 import { SignJWT } from 'jose';
+import { parseRateLimit } from '../../src/composite/index.js';
+import type { GatewaySettings } from '../../src/server/index.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loggerTo } from '../helpers/log-capture.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
@@ -61,9 +64,9 @@ async function observer(id: string): Promise<NatsBroker & { seen: (subject: stri
   return Object.assign(broker, { seen: (subject: string) => messages.filter((m) => m.subject === subject) });
 }
 
-async function serve(input: ReturnType<typeof files>): Promise<TestGateway & { logs: string[] }> {
+async function serve(input: ReturnType<typeof files>, settings: Partial<GatewaySettings> = {}): Promise<TestGateway & { logs: string[] }> {
   const logs: string[] = [];
-  const gateway = await startTestGateway(input, { warn: (m) => logs.push(m) }, { logger: loggerTo((line) => logs.push(line)), settings: { jwt: { secret: SECRET } } });
+  const gateway = await startTestGateway(input, { warn: (m) => logs.push(m) }, { logger: loggerTo((line) => logs.push(line)), settings: { jwt: { secret: SECRET }, ...settings } });
   open.push(gateway);
   return Object.assign(gateway, { logs });
 }
@@ -99,16 +102,19 @@ describe('a trigger with headers', () => {
     expect(gateway.logs.join('\n')).not.toContain(process.env.SKEIN_SOURCE_SHIPPING_TOKEN);
   });
 
-  it('without headers, each trigger is a client of its own for the rate limits, not every anonymous caller', async () => {
+  it('without headers, each trigger is a client of its own for the rate limits, not every run without a connection', async () => {
     const id = uniqueSuffix();
     const shop = await startRecordingUpstream({ 'GET /orders/*': (r) => ({ json: { id: r.path.split('/')[2], total: 1 } }) });
     open.push(shop);
-    const gateway = await serve(files(id, shop.url, ''));
+    const input = files(id, shop.url, '');
+    input.composites['shipOrder.graphql'] = input.composites['shipOrder.graphql'].replace('# @rateLimit 1/min', '# Ships an order.');
+    const gateway = await serve(input, { rateLimit: parseRateLimit('1/min', 'test') });
     const bus = await observer(id);
     await until(() => gateway.logs.some((l) => l.includes('composite shipOrder runs on messages')));
-    // An anonymous client over HTTP uses the one call a minute...
-    expect((await gateway.query('{ shipOrder(orderId: "1") { order { id } } }')).data).toEqual({ shipOrder: { order: { id: '1' } } });
-    // ...and the trigger still runs: it is "trigger:shipOrder", not that client.
+    // A run of the gateway's own that names no client (no connection, no token) uses the gateway's one call a minute...
+    expect((await gateway.gateway.execute(parse('{ order(id: "1") { id } }'), {})).data).toEqual({ order: { id: '1' } });
+    expect((await gateway.gateway.execute(parse('{ order(id: "1") { id } }'), {})).errors?.[0].extensions?.code).toBe('RATE_LIMITED');
+    // ...and the trigger still runs: it is "trigger:shipOrder", not that anonymous client.
     await bus.publish(`i${id}.orders.placed`, encode({ orderId: '2' }));
     await until(() => bus.seen(`i${id}.orders.shipped`).length === 1);
     expect(decode(bus.seen(`i${id}.orders.shipped`)[0]).data.order.id).toBe('2');
