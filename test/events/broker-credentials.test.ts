@@ -1,7 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { loggerTo } from '../helpers/log-capture.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { OwnBroker, until, type BrokerAuth } from '../helpers/brokers.js';
+import { NatsOperator } from '../helpers/nats-operator.js';
 import { schemaErrorsOf } from '../../src/errors/schema-error.js';
 
 // Broker credentials given as @source arguments, from the environment, not only in the URL:
@@ -93,6 +97,34 @@ describe('NATS credentials', () => {
     await until(() => bus.status() === 'down');
     expect(bus.lastError()).toMatch(/^authentication failed: the NATS broker/);
     expect(bus.lastError()).not.toContain('not-the-token-4444');
+  });
+});
+
+describe('NATS credentials files', () => {
+  it('connects with a credentials file the operator names through the environment; a user of an unknown account is refused', async () => {
+    const operator = new NatsOperator();
+    const server = await broker('NATS', { operator });
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'skein-creds-'));
+    try {
+      writeFileSync(path.join(folder, 'app.creds'), operator.userCreds(), { mode: 0o600 });
+      const stranger = operator.strangerCreds();
+      writeFileSync(path.join(folder, 'stranger.creds'), stranger, { mode: 0o600 });
+      process.env.SKEIN_SOURCE_CRED_FILE = path.join(folder, 'app.creds');
+      const good = await gatewayOn('NATS', server.url, 'credsFile: "{env.SKEIN_SOURCE_CRED_FILE}"');
+      await until(() => good.graph.brokers.require('bus').status() === 'up');
+      expect((await good.query('mutation { ping(n: 1) }')).data).toEqual({ ping: true });
+
+      process.env.SKEIN_SOURCE_CRED_STRANGER = path.join(folder, 'stranger.creds');
+      const bad = await gatewayOn('NATS', server.url, 'credsFile: "{env.SKEIN_SOURCE_CRED_STRANGER}"');
+      const bus = bad.graph.brokers.require('bus');
+      await until(() => bus.status() === 'down');
+      expect(bus.lastError()).toMatch(/^authentication failed: the NATS broker refused the source's credentials/);
+      // The seed stays in its file.
+      const seed = stranger.split('\n').find((line) => line.startsWith('SU'))!;
+      for (const text of [bus.lastError()!, bad.logs.join('\n'), await readiness(bad)]) expect(text).not.toContain(seed.slice(0, 20));
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });
 

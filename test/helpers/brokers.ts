@@ -5,6 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { connect } from 'nats';
+import type { NatsOperator } from './nats-operator.js';
 
 /** The brokers every machine of the project runs (.ci/run starts them). */
 export const SHARED_NATS_URL = process.env.SKEIN_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
@@ -44,7 +45,7 @@ export async function freePort(): Promise<number> {
  * store stays between restarts, as on a real server.
  */
 /** Who may connect to an OwnBroker: anyone (by default), one user with a password, or (NATS) a token. */
-export type BrokerAuth = { readonly user: string; readonly password: string } | { readonly token: string };
+export type BrokerAuth = { readonly user: string; readonly password: string } | { readonly token: string } | { readonly operator: NatsOperator };
 
 export class OwnBroker {
   #process: ChildProcess | undefined;
@@ -59,7 +60,7 @@ export class OwnBroker {
 
   /** `mqttAcl`: the lines of a mosquitto ACL file (`topic readwrite ok/#`), for a broker that refuses some topics. */
   static async create(kind: 'NATS' | 'MQTT', auth?: BrokerAuth, options: { mqttAcl?: string } = {}): Promise<OwnBroker> {
-    if (kind === 'MQTT' && auth && 'token' in auth) throw new Error('MQTT has no tokens; give a user and a password');
+    if (kind === 'MQTT' && auth && !('user' in auth)) throw new Error('MQTT has no tokens nor operators; give a user and a password');
     const broker = new OwnBroker(kind, await freePort(), auth);
     broker.#mqttAcl = options.mqttAcl;
     return broker;
@@ -72,8 +73,13 @@ export class OwnBroker {
   }
 
   async start(): Promise<void> {
-    if (this.kind === 'NATS') {
-      const auth = !this.auth ? [] : 'token' in this.auth ? ['--auth', this.auth.token] : ['--user', this.auth.user, '--pass', this.auth.password];
+    if (this.kind === 'NATS' && this.auth && 'operator' in this.auth) {
+      // Credentials files only: the operator's accounts, in a configuration file (they do not fit flags).
+      const config = path.join(this.#dir, 'nats.conf');
+      writeFileSync(config, `listen: 127.0.0.1:${this.port}\njetstream { store_dir: ${JSON.stringify(path.join(this.#dir, 'js'))} }\n${this.auth.operator.serverConfig()}\n`);
+      this.#process = spawn('nats-server', ['-c', config], { stdio: 'ignore' });
+    } else if (this.kind === 'NATS') {
+      const auth = !this.auth ? [] : 'token' in this.auth ? ['--auth', this.auth.token] : 'user' in this.auth ? ['--user', this.auth.user, '--pass', this.auth.password] : [];
       this.#process = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', path.join(this.#dir, 'js'), ...auth], { stdio: 'ignore' });
     } else {
       const config = path.join(this.#dir, 'mosquitto.conf');
