@@ -1,5 +1,5 @@
 import type http from 'node:http';
-import { SpanKind, SpanStatusCode, type Context, type Span } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import type { Tracing } from './tracing.js';
 import { SEMCONV } from './attributes.js';
 
@@ -25,22 +25,18 @@ const requestSpans = new WeakMap<http.IncomingMessage, RequestSpan>();
 export function traceRequests(tracing: Tracing, route: string, handle: Handler): Handler {
   return (req, res) => {
     const method = req.method ?? 'GET';
-    const parent = tracing.extract(req.headers);
-    const { span, context } = tracing.start(
-      `${method} ${route}`,
-      {
-        kind: SpanKind.SERVER,
-        attributes: {
-          [SEMCONV.httpRequestMethod]: method,
-          [SEMCONV.httpRoute]: route,
-          [SEMCONV.urlPath]: (req.url ?? '/').split('?')[0],
-          [SEMCONV.urlScheme]: 'http',
-          ...(req.headers['user-agent'] ? { [SEMCONV.userAgentOriginal]: req.headers['user-agent'] } : {}),
-          ...(req.socket.remoteAddress ? { [SEMCONV.clientAddress]: req.socket.remoteAddress } : {}),
-        },
-      },
-      parent,
-    );
+    const url = req.url ?? '/';
+    const query = url.indexOf('?');
+    const attributes: Attributes = {
+      [SEMCONV.httpRequestMethod]: method,
+      [SEMCONV.httpRoute]: route,
+      [SEMCONV.urlPath]: query < 0 ? url : url.slice(0, query),
+      [SEMCONV.urlScheme]: 'http',
+    };
+    const userAgent = req.headers['user-agent'];
+    if (userAgent) attributes[SEMCONV.userAgentOriginal] = userAgent;
+    if (req.socket.remoteAddress) attributes[SEMCONV.clientAddress] = req.socket.remoteAddress;
+    const { span, context } = tracing.start(`${method} ${route}`, { kind: SpanKind.SERVER, attributes }, tracing.extract(req.headers));
     requestSpans.set(req, { span, context, claimed: false });
     res.once('close', () => {
       const status = res.headersSent ? res.statusCode : 0;

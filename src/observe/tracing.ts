@@ -1,4 +1,4 @@
-import { isSpanContextValid, ROOT_CONTEXT, SpanKind, trace, TraceFlags, type Context, type Span, type SpanOptions } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, trace, TraceFlags, type Context, type Span, type SpanOptions } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as ProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
@@ -68,6 +68,8 @@ export class Tracing {
    * when that parses, else the root, so a new trace starts. A malformed header is ignored.
    */
   extract(headers: HeaderCarrier): Context {
+    // Most requests carry none: skip the propagator.
+    if (headers.traceparent === undefined) return ROOT_CONTEXT;
     return this.#propagator.extract(ROOT_CONTEXT, headers, headerGetter);
   }
 
@@ -83,8 +85,9 @@ export class Tracing {
    * `options.attributes` is owned by the span from now on.
    */
   start(name: string, options: SpanOptions, parent: Context): { readonly span: Span; readonly context: Context } {
-    const parentContext = trace.getSpanContext(parent);
-    const parentSpanContext = parentContext && isSpanContextValid(parentContext) ? parentContext : undefined;
+    // A parent is valid by construction, so it is not checked again: the propagator returns
+    // only valid remote ones, and Skein's own spans get their ids from the id generator.
+    const parentSpanContext = trace.getSpanContext(parent);
     const traceId = parentSpanContext?.traceId ?? this.#ids.generateTraceId();
     const kind = options.kind ?? SpanKind.INTERNAL;
     const attributes = options.attributes ?? {};

@@ -219,7 +219,7 @@ export function SyncJobPage({ name }: { name: string }) {
                   <tr>
                     <th scope="col">Key</th>
                     <th scope="col">Write</th>
-                    {anyError ? <th scope="col">Error</th> : null}
+                    <th scope="col">Error</th>
                     <th scope="col" className="number">Attempts</th>
                     <th scope="col">Record</th>
                   </tr>

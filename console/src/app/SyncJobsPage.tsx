@@ -71,7 +71,9 @@ export function SyncJobsPage() {
                   {job.lastRun ? (
                     <>
                       <td>
-                        <RunState state={job.lastRun.state} /> <time dateTime={job.lastRun.queuedAt}>{when(job.lastRun.queuedAt)}</time>
+                        <RunState state={job.lastRun.state} />
+                        <br />
+                        <time dateTime={job.lastRun.queuedAt}>{when(job.lastRun.queuedAt)}</time>
                       </td>
                       <td className="number">{job.lastRun.read}</td>
                       <td className="number">{job.lastRun.written}</td>
