@@ -11,5 +11,5 @@ export { explainPlan, planToJSON, planToText, PLAN_FORMATS, type PlanFormat } fr
 export { flowOf } from './explain/plan-flow.js';
 export { planEdges, type PlanEdge } from './explain/plan-edges.js';
 export { compositeRateLimit, parseRateLimit, type RateLimitSpec } from './rate-limit-comment.js';
-export { compositeTrigger, type CompositeTrigger } from './trigger-comment.js';
+export { compositeTrigger, defaultMaxDeliveries, type CompositeTrigger } from './trigger-comment.js';
 export { checkTriggers } from './compile/check-triggers.js';

@@ -212,6 +212,8 @@ export interface SourceDirectiveArgs {
   circuitBreaker?: SourceCircuitBreaker | null;
   /** MQTT: a fixed client id makes the session persistent: QoS 1 messages that arrive while the gateway is away are kept for it. */
   clientId?: string | null;
+  /** NATS: a credentials file (the user JWT and NKey seed nsc writes): a file in the source's folder, or a path the operator gives as "{env.NAME}". */
+  credsFile?: string | null;
   /** GRAPHQL: the source is an Apollo Federation subgraph; its @entity types are resolved through _entities. */
   federation: boolean;
   /** Incoming request headers that may be passed on to this source (an allowlist). */
@@ -226,6 +228,8 @@ export interface SourceDirectiveArgs {
   maxResponseBytes: number;
   /** Unique name that fields refer to. */
   name: string;
+  /** NATS (with user) and MQTT (with username): the password; may name environment variables: "{env.SKEIN_SOURCE_BUS_PASSWORD}". Never shown in a log, an error or /readyz. */
+  password?: string | null;
   /** Retries of idempotent calls (GET, HEAD, SOAP operations marked safe) after a retryable failure: connection refused or reset, HTTP 500, 502, 503 or 504. Never past timeoutMs. */
   retry?: SourceRetry | null;
   /** SOAP: XML elements written into the soap:Header of every call; each declares its namespaces. {env.X} values are XML-escaped. */
@@ -238,8 +242,14 @@ export interface SourceDirectiveArgs {
   streamSubjects?: ReadonlyArray<string> | null;
   /** Time allowed for a whole call, in milliseconds: retries, queueing and reading the body included. */
   timeoutMs: number;
+  /** NATS: an authentication token; may name environment variables. */
+  token?: string | null;
   /** Base URL (REST), service endpoint (SOAP) or broker (NATS: nats://host:4222, MQTT: mqtt://host:1883). */
   url?: string | null;
+  /** NATS: the user to connect as (with password); may name environment variables: "{env.SKEIN_SOURCE_BUS_USER}". Wins over a user in the url. */
+  user?: string | null;
+  /** MQTT: the user name to connect with (with password); may name environment variables. Wins over a user in the url. */
+  username?: string | null;
   /** SOAP: a WS-Security UsernameToken for every call. */
   wsSecurity?: WsSecurity | null;
   /** SOAP: the WSDL, a file (relative to this schema file) or an http(s) URL. Without it, the WSDL is read from url + ?wsdl. */

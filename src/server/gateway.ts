@@ -1,12 +1,10 @@
-import http from 'node:http';
-import { Socket } from 'node:net';
 import type { DocumentNode, ExecutionResult } from 'graphql';
 import type { Graph } from '../graph/index.js';
 import { ADMIN_ENDPOINT, createAdminHandler, type AdminHandler, type AdminOptions } from './admin/index.js';
 import { CAPABILITIES_PREFIX, createCapabilitiesHandler } from './capabilities/index.js';
 import { createCors } from './cors.js';
 import { DEFAULT_SETTINGS, type GatewaySettings } from './gateway-settings.js';
-import { createGraphQLPipeline } from './pipeline.js';
+import { createGraphQLPipeline, type TrustedOperation } from './pipeline.js';
 import { createRateLimits } from './rate-limits.js';
 import { createMemoryStore, createRedisStore, ResponseCache } from '../cache/index.js';
 import { createHealthHandlers, HEALTH_PATH, READY_PATH, type ReadinessCheck } from './health.js';
@@ -86,10 +84,13 @@ export interface RunningGateway {
   close(deadlineMs?: number): Promise<void>;
   /**
    * Runs a document the gateway wrote itself, with no client behind it (a sync job's
-   * reads and writes), through the pipeline like /api's, on the graph served now: the
-   * sources' resilience, the request budget and error masking apply.
+   * reads and writes), through the pipeline's one door for such runs
+   * (`GraphQLPipeline.execute`, as /api's and triggers'), on the graph served now: the
+   * sources' resilience, the request budget and error masking apply. `caller.headers` are
+   * read as a request's would be (a bearer token, forwarded headers, `x-request-id`);
+   * `caller.client` is who the rate limits count it as (sync jobs run as `sync`).
    */
-  execute(document: DocumentNode, variables: Record<string, unknown>, headers?: http.IncomingHttpHeaders): Promise<ExecutionResult>;
+  execute(document: DocumentNode, variables: Record<string, unknown>, caller?: Pick<TrustedOperation, 'headers' | 'client'>): Promise<ExecutionResult>;
 }
 
 /**
@@ -242,10 +243,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     metrics,
     shutdown,
     close: async (deadlineMs) => void (await shutdown(deadlineMs)),
-    async execute(document, variables, headers = {}) {
+    async execute(document, variables, caller = {}) {
       const lease = live.acquire();
       try {
-        return await graphql.execute({ ...internalRequest(headers), graph: lease.graph, document, variables });
+        return await graphql.execute({ headers: caller.headers, client: caller.client, graph: lease.graph, document, variables });
       } finally {
         lease.release();
       }
@@ -272,14 +273,6 @@ function cacheReadiness(cache: ResponseCache): ReadinessCheck {
       return true;
     },
   };
-}
-
-/** A request of the gateway's own, on no connection: what the pipeline reads of a request (method, headers) and nothing else. */
-function internalRequest(headers: http.IncomingHttpHeaders): { req: http.IncomingMessage; res: http.ServerResponse } {
-  const req = new http.IncomingMessage(new Socket());
-  req.method = 'POST';
-  req.headers = { 'user-agent': 'skein-internal', ...headers };
-  return { req, res: new http.ServerResponse(req) };
 }
 
 function isLiveGraph(graph: Graph | LiveGraph): graph is LiveGraph {

@@ -12,7 +12,7 @@ import { readBody, withBody } from './read-body.js';
 import type { GatewayPlugin } from './gateway-plugin.js';
 import { DEFAULT_SETTINGS, type GatewaySettings } from './gateway-settings.js';
 import type { GatewayMetrics } from './metrics.js';
-import { headersOf, NodeRequest } from './node-request.js';
+import { trustedRequest, type TrustedCaller } from './trusted-run.js';
 import { useCsrfPrevention } from './use-csrf-prevention.js';
 import { useDocumentCache } from './use-document-cache.js';
 import { useErrorBodies } from './use-error-bodies.js';
@@ -58,11 +58,13 @@ const GUIDE = `# Welcome to Skein: every field here calls an upstream API (REST 
 # Add the header {"Skein-Expose-Plan": "true"} to see each composite step's timings.
 `;
 
-/** What a door other than /graphql asks the pipeline to run: a document of the gateway's own. */
-export interface TrustedOperation {
-  /** The HTTP exchange that asked for it; absent when the gateway runs it on its own (a message triggered it). */
-  readonly req?: http.IncomingMessage;
-  readonly res?: http.ServerResponse;
+/**
+ * What a door other than /graphql asks the pipeline to run: a document of the gateway's own.
+ * The one way in for every such run: /api, /soap and /mcp with the HTTP exchange that asked;
+ * composite triggers and sync jobs (`RunningGateway.execute`) with no exchange, only the
+ * headers they are declared to carry.
+ */
+export interface TrustedOperation extends TrustedCaller {
   readonly graph: Graph;
   readonly document: DocumentNode;
   readonly variables: Record<string, unknown>;
@@ -72,8 +74,8 @@ export interface GraphQLPipeline {
   /** The /graphql endpoint as a Node handler, serving the graph the request leased. */
   handle(req: http.IncomingMessage, res: http.ServerResponse, graph: Graph): Promise<void>;
   /**
-   * Runs a document the gateway wrote itself (a composite's REST endpoint under /api)
-   * through the pipeline's context and execution hooks: error masking, plans, and
+   * Runs a document the gateway wrote itself (a composite under /api, /soap, /mcp; a
+   * triggered composite; a sync job's reads and writes) through the pipeline's context and execution hooks: error masking, plans, and
    * whatever later acts there. Parse and validation hooks (the client's limits) are for
    * documents clients write, so they do not apply.
    */
@@ -143,10 +145,10 @@ export function createGraphQLPipeline(options: PipelineOptions): GraphQLPipeline
       if (lane?.accepts(req)) return lane.handle(req, res, { graph, budget, stopping }, body);
       await yoga(withBody(req, body), res, { graph, budget, stopping });
     },
-    async execute({ req, res, graph, document, variables }) {
-      const request: IncomingRequest = req && res ? new NodeRequest(req, res) : { headers: headersOf({}) };
+    async execute({ req, res, headers, client, graph, document, variables }) {
+      const { request, context } = trustedRequest({ req, res, headers, client });
       const budget = new RequestBudget(settings);
-      const enveloped = yoga.getEnveloped({ req, res, graph, budget, request, params: { variables } });
+      const enveloped = yoga.getEnveloped({ req, res, graph, budget, request, params: { variables }, ...context });
       let contextValue: unknown;
       try {
         contextValue = await enveloped.contextFactory();

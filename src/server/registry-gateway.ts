@@ -105,7 +105,8 @@ export async function startRegistryGateway(options: RegistryGatewayOptions): Pro
     let seededSync: string[] = [];
     if (sync) {
       seededSync = await seedSyncJobs(sync, options.seed?.sync ?? []);
-      await sync.begin((document, variables) => gateway.execute(document, variables));
+      // Sync runs count as one client of their own for the rate limits, not as every anonymous client.
+      await sync.begin((document, variables) => gateway.execute(document, variables, { client: 'sync' }));
       await sync.resumeUnfinished();
     }
     const shutdown = async (deadlineMs?: number) => {

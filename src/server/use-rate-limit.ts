@@ -5,9 +5,13 @@ import { compositeRateLimit, type RateLimitSpec } from '../composite/index.js';
 import type { Graph } from '../graph/index.js';
 import type { GatewayPlugin } from './gateway-plugin.js';
 import type { RateLimits } from './rate-limits.js';
+import type { TrustedRunContext } from './trusted-run.js';
 
-/** What the rate limit reads from an operation's context: the JWT's claims when a token was verified, and the request. */
-export interface ClientContext {
+/**
+ * What the rate limit reads from an operation's context: the JWT's claims when a token was
+ * verified, the request, and for a run of the gateway's own (a trigger, a sync job) who it runs as.
+ */
+export interface ClientContext extends Pick<TrustedRunContext, 'trustedClient'> {
   readonly jwt?: { readonly sub?: unknown };
   readonly req?: http.IncomingMessage;
   readonly graph?: Graph;
@@ -15,12 +19,14 @@ export interface ClientContext {
 
 /**
  * Who a request counts against: the JWT subject when a verified token gives one, else the
- * address the connection comes from. The one place to change it (a trusted proxy's
- * X-Forwarded-For, an API key).
+ * address the connection comes from, else (a run of the gateway's own, with no connection)
+ * the client it runs as (`run:trigger:<composite>`). The one place to change it (a trusted
+ * proxy's X-Forwarded-For, an API key).
  */
 export function clientKeyOf(context: ClientContext): string {
   const sub = context.jwt?.sub;
   if (typeof sub === 'string' && sub !== '') return `sub:${sub}`;
+  if (!context.req && context.trustedClient) return `run:${context.trustedClient}`;
   return `addr:${context.req?.socket?.remoteAddress ?? 'unknown'}`;
 }
 

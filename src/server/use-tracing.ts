@@ -5,6 +5,7 @@ import { requestSpanOf, SEMCONV, TraceScope, type Tracing } from '../observe/ind
 import type { IncomingRequest } from '../sources/index.js';
 import { isGraphQLError } from './finish-result.js';
 import type { GatewayPlugin } from './gateway-plugin.js';
+import type { TrustedRunContext } from './trusted-run.js';
 import { requestIdOf } from './request-id.js';
 
 export const REQUEST_ID_ATTRIBUTE = 'skein.request_id';
@@ -20,7 +21,7 @@ export function useTracing(tracing: Tracing): GatewayPlugin {
   return {
     name: 'tracing',
     onExecute({ args, extendContext }) {
-      const context = args.contextValue as { req?: http.IncomingMessage; request?: IncomingRequest };
+      const context = args.contextValue as { req?: http.IncomingMessage; request?: IncomingRequest } & TrustedRunContext;
       const operation = getOperationAST(args.document, args.operationName);
       const type = operation?.operation ?? 'query';
       const name = operation?.name?.value;
@@ -42,7 +43,9 @@ export function useTracing(tracing: Tracing): GatewayPlugin {
         span.updateName(spanName);
         span.setAttributes(attributes);
       } else {
-        ({ span, context: spanContext } = tracing.start(spanName, { attributes }, request?.context ?? ROOT_CONTEXT));
+        // A run of the gateway's own continues the trace its headers carry (a sync job's, a trigger's).
+        const parent = request?.context ?? (context.trustedHeaders ? tracing.extract(context.trustedHeaders) : ROOT_CONTEXT);
+        ({ span, context: spanContext } = tracing.start(spanName, { attributes }, parent));
       }
       const owned = span !== request?.span;
       extendContext({ trace: new TraceScope(tracing, spanContext) });

@@ -51,3 +51,5 @@ export function sourcesSDL(): string {
 }
 export { enumValueName, fieldName, isValidGraphQLName, NameRegistry, typeName } from './naming.js';
 export { envRefusal, isGatewaySecret } from './env-access.js';
+export { fillEnvTemplate } from './env-template.js';
+export { isCredentialHeader } from './http/secrets.js';

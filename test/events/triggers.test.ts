@@ -132,6 +132,23 @@ describe('composites triggered by NATS messages', () => {
     expect(gateway.logs.some((l) => /failed \(delivery 1\); redelivered in 1000 ms: orderView could not run now: UPSTREAM_HTTP_ERROR/.test(l))).toBe(true);
   });
 
+  it('with maxDeliveries, dead-letters a message whose run keeps failing once it was delivered that many times', async () => {
+    const id = uniqueSuffix();
+    const shop = await upstreams();
+    shop.on('GET /orders/*', (request) => (request.path === '/orders/66' ? { status: 503, json: { error: 'busy' } } : { json: { id: request.path.split('/')[2], userId: 'u1', total: 1 } }));
+    const gateway = await serve(files(id, shop.url, SHARED_NATS_URL, ', maxDeliveries: 2'));
+    const bus = await observer(id);
+    await until(() => gateway.logs.some((l) => l.includes('composite orderView runs on messages')));
+
+    await bus.publish(`e${id}.orders.placed`, encode({ orderId: '66' }));
+    await until(() => bus.seen(`e${id}.orders.placed.dlq`).length === 1);
+    const [dead] = bus.seen(`e${id}.orders.placed.dlq`);
+    expect(decode(dead)).toEqual({ orderId: '66' });
+    // Each delivery's calls count towards the source's breaker too: what the last delivery met is either.
+    expect(dead.headers['Skein-Dead-Letter-Reason']).toMatch(/^gave up after 2 deliveries \(maxDeliveries 2\): orderView could not run now: UPSTREAM_(HTTP_ERROR|CIRCUIT_OPEN)/);
+    expect(bus.seen(`e${id}.orders.viewed`)).toHaveLength(0);
+  });
+
   it('refuses a trigger on a source that is not an event source, or whose result would trigger it again, saying where', async () => {
     const id = uniqueSuffix();
     const input = files(id, 'http://127.0.0.1:9');

@@ -1,9 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { pbkdf2Sync, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { connect } from 'nats';
+import type { NatsOperator } from './nats-operator.js';
 
 /** The brokers every machine of the project runs (.ci/run starts them). */
 export const SHARED_NATS_URL = process.env.SKEIN_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
@@ -42,6 +44,9 @@ export async function freePort(): Promise<number> {
  * port, which it can stop and start again to play a broker restarting mid-run. The JetStream
  * store stays between restarts, as on a real server.
  */
+/** Who may connect to an OwnBroker: anyone (by default), one user with a password, or (NATS) a token. */
+export type BrokerAuth = { readonly user: string; readonly password: string } | { readonly token: string } | { readonly operator: NatsOperator };
+
 export class OwnBroker {
   #process: ChildProcess | undefined;
   readonly #dir = mkdtempSync(path.join(os.tmpdir(), 'skein-broker-'));
@@ -49,22 +54,48 @@ export class OwnBroker {
   private constructor(
     readonly kind: 'NATS' | 'MQTT',
     readonly port: number,
+    /** Who may connect from the next start() on (a test may change it between a stop and a start). */
+    public auth: BrokerAuth | undefined,
   ) {}
 
-  static async create(kind: 'NATS' | 'MQTT'): Promise<OwnBroker> {
-    return new OwnBroker(kind, await freePort());
+  /** `mqttAcl`: the lines of a mosquitto ACL file (`topic readwrite ok/#`), for a broker that refuses some topics. */
+  static async create(kind: 'NATS' | 'MQTT', auth?: BrokerAuth, options: { mqttAcl?: string } = {}): Promise<OwnBroker> {
+    if (kind === 'MQTT' && auth && !('user' in auth)) throw new Error('MQTT has no tokens nor operators; give a user and a password');
+    const broker = new OwnBroker(kind, await freePort(), auth);
+    broker.#mqttAcl = options.mqttAcl;
+    return broker;
   }
+
+  #mqttAcl: string | undefined;
 
   get url(): string {
     return `${this.kind === 'NATS' ? 'nats' : 'mqtt'}://127.0.0.1:${this.port}`;
   }
 
   async start(): Promise<void> {
-    if (this.kind === 'NATS') {
-      this.#process = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', path.join(this.#dir, 'js')], { stdio: 'ignore' });
+    if (this.kind === 'NATS' && this.auth && 'operator' in this.auth) {
+      // Credentials files only: the operator's accounts, in a configuration file (they do not fit flags).
+      const config = path.join(this.#dir, 'nats.conf');
+      writeFileSync(config, `listen: 127.0.0.1:${this.port}\njetstream { store_dir: ${JSON.stringify(path.join(this.#dir, 'js'))} }\n${this.auth.operator.serverConfig()}\n`);
+      this.#process = spawn('nats-server', ['-c', config], { stdio: 'ignore' });
+    } else if (this.kind === 'NATS') {
+      const auth = !this.auth ? [] : 'token' in this.auth ? ['--auth', this.auth.token] : 'user' in this.auth ? ['--user', this.auth.user, '--pass', this.auth.password] : [];
+      this.#process = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', path.join(this.#dir, 'js'), ...auth], { stdio: 'ignore' });
     } else {
       const config = path.join(this.#dir, 'mosquitto.conf');
-      writeFileSync(config, `listener ${this.port} 127.0.0.1\nallow_anonymous true\npersistence false\n`);
+      let access = 'allow_anonymous true\n';
+      if (this.auth && 'user' in this.auth) {
+        const passwords = path.join(this.#dir, 'passwords');
+        writeFileSync(passwords, mosquittoPasswordLine(this.auth.user, this.auth.password), { mode: 0o600 });
+        // Run as whoever runs the test: mosquitto started as root would drop to its own user, who cannot read the test's private folder.
+        access = `user ${os.userInfo().username}\nallow_anonymous false\npassword_file ${passwords}\n`;
+      }
+      if (this.#mqttAcl !== undefined) {
+        const acl = path.join(this.#dir, 'acl');
+        writeFileSync(acl, `${this.#mqttAcl}\n`);
+        access += `${access.startsWith('user ') ? '' : `user ${os.userInfo().username}\n`}acl_file ${acl}\n`;
+      }
+      writeFileSync(config, `listener ${this.port} 127.0.0.1\n${access}persistence false\n`);
       this.#process = spawn('mosquitto', ['-c', config], { stdio: 'ignore' });
     }
     await waitForPort(this.port);
@@ -84,6 +115,16 @@ export class OwnBroker {
     await this.stop();
     rmSync(this.#dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * One line of a mosquitto password file, made as mosquitto_passwd makes it (which a machine
+ * may lack): `user:$7$<iterations>$<salt>$<hash>`, PBKDF2-SHA512 over the password.
+ */
+function mosquittoPasswordLine(user: string, password: string): string {
+  const salt = randomBytes(12);
+  const hash = pbkdf2Sync(password, salt, 101, 64, 'sha512');
+  return `${user}:$7$101$${salt.toString('base64')}$${hash.toString('base64')}\n`;
 }
 
 async function waitForPort(port: number): Promise<void> {

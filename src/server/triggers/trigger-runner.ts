@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ExecutionResult, GraphQLError, GraphQLField } from 'graphql';
-import type { CompositeTrigger } from '../../composite/index.js';
+import { defaultMaxDeliveries, type CompositeTrigger } from '../../composite/index.js';
 import type { Graph } from '../../graph/index.js';
 import {
   deadLetterSubject,
@@ -103,7 +103,7 @@ async function startFor(graph: Graph, options: TriggerRunnerOptions): Promise<Ev
     try {
       const broker = graph.brokers.require(trigger.source);
       const name = consumerName(trigger);
-      const handler = (message: EventMessage) => runOnce(graph, trigger, broker, message, options);
+      const handler = (message: EventMessage) => runBounded(graph, trigger, broker, message, options);
       const subscription = await broker.subscribe(trigger.subject, handler, { durable: name, queue: name });
       subscriptions.push(subscription);
       void subscription.ready.then(() =>
@@ -124,6 +124,23 @@ async function startFor(graph: Graph, options: TriggerRunnerOptions): Promise<Ev
 export function consumerName(trigger: CompositeTrigger): string {
   const hash = createHash('sha256').update(`${trigger.source}\n${trigger.subject}`).digest('hex').slice(0, 8);
   return `skein_${trigger.composite.replace(/[^A-Za-z0-9_-]/g, '_')}_${hash}`;
+}
+
+/**
+ * One delivery of a message: its run, and when that fails (the message is to come again)
+ * after the trigger's maxDeliveries, its dead letter with the reason instead, so a message
+ * that keeps failing does not hold up an MQTT source's later messages for ever.
+ */
+async function runBounded(graph: Graph, trigger: CompositeTrigger, broker: EventBroker, message: EventMessage, options: TriggerRunnerOptions): Promise<void> {
+  try {
+    await runOnce(graph, trigger, broker, message, options);
+  } catch (error) {
+    const bound = trigger.maxDeliveries ?? defaultMaxDeliveries(broker.kind);
+    if (bound === undefined || message.deliveryCount < bound) throw error;
+    const reason = `gave up after ${message.deliveryCount} deliveries (maxDeliveries ${bound}): ${(error as Error).message}`;
+    // When dead-lettering fails too, this rejects and the message comes again.
+    await deadLetter(trigger, broker, message, reason, options);
+  }
 }
 
 async function runOnce(graph: Graph, trigger: CompositeTrigger, broker: EventBroker, message: EventMessage, options: TriggerRunnerOptions): Promise<void> {
@@ -150,7 +167,14 @@ async function runOnce(graph: Graph, trigger: CompositeTrigger, broker: EventBro
     throw error;
   }
 
-  const result = (await options.execute({ graph, document: documentFor(graph, plan.operation, field), variables })) as ExecutionResult<Record<string, unknown>>;
+  // The trigger's declared headers are its request's: its identity for the token check, rate limits and cache, and what sources may forward.
+  const result = (await options.execute({
+    graph,
+    document: documentFor(graph, plan.operation, field),
+    variables,
+    headers: trigger.headers,
+    client: `trigger:${name}`,
+  })) as ExecutionResult<Record<string, unknown>>;
   const errors: readonly GraphQLError[] = result.errors ?? [];
   const passing = errors.filter(isRetryable);
   if (passing.length > 0) {

@@ -30,6 +30,11 @@ export function brokerTimeout(broker: Pick<EventBroker, 'kind' | 'source'>, subj
   );
 }
 
+/** Why a broker is down when it refused the source's credentials: for lastError() and the log, naming what to check, never a credential. */
+export function authenticationFailed(kind: string, detail: string, settings: string): string {
+  return `authentication failed: the ${kind} broker refused the source's credentials (${detail}); check the source's ${settings}`;
+}
+
 /** The delay before a message whose handler failed is delivered again: 1 s, doubling, at most 30 s. */
 export function redeliveryDelayMs(deliveryCount: number): number {
   return Math.min(1_000 * 2 ** Math.max(0, deliveryCount - 1), 30_000);

@@ -9,7 +9,11 @@ import {
   type GraphQLNamedType,
   type GraphQLOutputType,
 } from 'graphql';
+import { accessSync, constants } from 'node:fs';
+import path from 'node:path';
 import { SchemaError } from '../../errors/schema-error.js';
+import { DocumentRefused, isHttpUrl, resolveDocument } from '../document-scope.js';
+import { fillEnvTemplate } from '../env-template.js';
 import type { Operation, OperationDefinition, Protocol, SourceConfig, SubscriptionOperation } from '../protocol.js';
 import { lookup, parseTemplate, type Template } from '../template.js';
 import type { EventBroker, EventBrokerKind } from './event-broker.js';
@@ -79,17 +83,28 @@ export const natsProtocol = eventProtocol('NATS', {
     'stream: String',
     '"NATS: when the stream does not exist, it is created with these subjects."',
     'streamSubjects: [String!]',
+    '"NATS: the user to connect as (with password); may name environment variables: \\"{env.SKEIN_SOURCE_BUS_USER}\\". Wins over a user in the url."',
+    'user: String',
+    '"NATS (with user) and MQTT (with username): the password; may name environment variables: \\"{env.SKEIN_SOURCE_BUS_PASSWORD}\\". Never shown in a log, an error or /readyz."',
+    'password: String',
+    '"NATS: an authentication token; may name environment variables."',
+    'token: String',
+    '"NATS: a credentials file (the user JWT and NKey seed nsc writes): a file in the source\'s folder, or a path the operator gives as \\"{env.NAME}\\"."',
+    'credsFile: String',
   ].join('\n  '),
   urlSchemes: ['nats', 'tls'],
   connect(source, warn) {
     const stream = source.options.stream as string | null | undefined;
     if (!stream) throw new SchemaError(`source "${source.name}" (NATS) needs stream: the JetStream stream its messages are stored in`, source.location);
     const url = new URL(source.url!);
+    const fromUrl = urlCredentials(url);
     return new NatsBroker({
       source: source.name,
       url: `${url.protocol}//${url.host}`,
-      user: url.username ? decodeURIComponent(url.username) : undefined,
-      pass: url.password ? decodeURIComponent(url.password) : undefined,
+      user: credential(source, 'user', false) ?? fromUrl.username,
+      pass: credential(source, 'password', true) ?? fromUrl.password,
+      token: credential(source, 'token', true),
+      credsFile: credsFileOf(source),
       stream,
       streamSubjects: (source.options.streamSubjects as string[] | null | undefined) ?? undefined,
       timeoutMs: source.timeoutMs,
@@ -102,25 +117,71 @@ export const mqttProtocol = eventProtocol('MQTT', {
   sourceArguments: [
     '"MQTT: a fixed client id makes the session persistent: QoS 1 messages that arrive while the gateway is away are kept for it."',
     'clientId: String',
+    '"MQTT: the user name to connect with (with password); may name environment variables. Wins over a user in the url."',
+    'username: String',
   ].join('\n  '),
   urlSchemes: ['mqtt', 'mqtts', 'ws', 'wss'],
   connect(source, warn) {
     const url = new URL(source.url!);
-    const username = url.username ? decodeURIComponent(url.username) : undefined;
-    const password = url.password ? decodeURIComponent(url.password) : undefined;
+    const fromUrl = urlCredentials(url);
     url.username = '';
     url.password = '';
     return new MqttBroker({
       source: source.name,
       url: url.toString(),
-      username,
-      password,
+      username: credential(source, 'username', false) ?? fromUrl.username,
+      password: credential(source, 'password', true) ?? fromUrl.password,
       clientId: (source.options.clientId as string | null | undefined) ?? undefined,
       timeoutMs: source.timeoutMs,
       log: warn,
     });
   },
 });
+
+/** The user and password written in a broker URL (`nats://user:pass@host`), decoded. */
+function urlCredentials(url: URL): { username?: string; password?: string } {
+  return {
+    username: url.username ? decodeURIComponent(url.username) : undefined,
+    password: url.password ? decodeURIComponent(url.password) : undefined,
+  };
+}
+
+/** A credential argument of `@source`, `{env.NAME}` filled in (a secret when `secret`: never shown); undefined when not given. */
+function credential(source: SourceConfig, argument: string, secret: boolean): string | undefined {
+  const text = source.options[argument] as string | null | undefined;
+  if (text === null || text === undefined) return undefined;
+  try {
+    return fillEnvTemplate(text, `source "${source.name}" (${source.kind}), ${argument}`, { secret });
+  } catch (error) {
+    throw new SchemaError((error as Error).message, source.location);
+  }
+}
+
+/**
+ * The absolute path of a NATS source's credentials file, checked to be readable: in the
+ * source's folder when written as a path, anywhere when the operator's environment names it
+ * (`{env.NAME}`), as a schema author with an admin token must not point a source at any file.
+ */
+function credsFileOf(source: SourceConfig): string | undefined {
+  const text = source.options.credsFile as string | null | undefined;
+  if (!text) return undefined;
+  const fromEnvironment = /\{\s*env\./.test(text);
+  const written = credential(source, 'credsFile', false)!;
+  let file: string;
+  try {
+    file = fromEnvironment ? path.resolve(written) : resolveDocument(written, source.file, source.documents);
+  } catch (error) {
+    if (!(error instanceof DocumentRefused)) throw error;
+    throw new SchemaError(`source "${source.name}" (NATS), credsFile: ${error.message}; name a file elsewhere through {env.NAME}`, source.location);
+  }
+  if (isHttpUrl(file)) throw new SchemaError(`source "${source.name}" (NATS), credsFile: "${written}" is a URL; it must be a file`, source.location);
+  try {
+    accessSync(file, constants.R_OK);
+  } catch {
+    throw new SchemaError(`source "${source.name}" (NATS), credsFile: the file "${file}" cannot be read; give a credentials file (nsc writes them) the gateway may read`, source.location);
+  }
+  return file;
+}
 
 function compilePublish(kind: EventBrokerKind, { field, parentType, node, directiveArgs, source, client }: OperationDefinition<EventClient>): Operation {
   const name = `${parentType}.${field.name}`;

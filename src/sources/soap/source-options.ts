@@ -1,9 +1,8 @@
 import { SchemaError } from '../../errors/schema-error.js';
 import type { SourceConfig } from '../protocol.js';
 import { registerSecret } from '../http/secrets.js';
-import { parseTemplate } from '../template.js';
 import { DocumentRefused, resolveDocument } from '../document-scope.js';
-import { envRefusal } from '../env-access.js';
+import { fillEnvTemplate } from '../env-template.js';
 import type { BasicCredentials } from './wsdl/load-documents.js';
 import type { PortChoice } from './wsdl/select-port.js';
 import { parseXml, XmlSyntaxError } from './xml/xml-tree.js';
@@ -40,19 +39,11 @@ export function readSoapOptions(source: SourceConfig, env: Readonly<Record<strin
   const options = source.options;
   const fail = (message: string) => new SchemaError(`source "${source.name}": ${message}`, source.location);
   const fill = (text: string, what: string, escape?: (value: string) => string): string => {
-    let template;
     try {
-      template = parseTemplate(text);
+      return fillEnvTemplate(text, what, { env, escape });
     } catch (error) {
-      throw fail(`${what}: ${(error as Error).message}`);
+      throw fail((error as Error).message);
     }
-    for (const placeholder of template.placeholders) {
-      if (placeholder.length !== 2 || placeholder[0] !== 'env') throw fail(`${what}: only {env.NAME} placeholders are allowed`);
-      const refused = envRefusal(placeholder[1], env);
-      if (refused) throw fail(`${what}: ${refused}`);
-      if (env[placeholder[1]] === undefined) throw fail(`${what}: environment variable ${placeholder[1]} is not set`);
-    }
-    return template.render({ env }, escape) ?? '';
   };
 
   let wsdl = options.wsdl as string | null | undefined;

@@ -10,6 +10,7 @@ import type {
   SubscribeOptions,
 } from '../event-broker.js';
 import { brokerRefused, brokerTimeout, brokerUnavailable, redeliveryDelayMs } from '../broker-errors.js';
+import { BrokerState, readySignal } from '../broker-state.js';
 import { safeReason } from '../safe-reason.js';
 import { topicMatches } from './topic-filter.js';
 
@@ -31,6 +32,9 @@ export interface MqttBrokerOptions {
   readonly retryMs?: number;
   readonly log?: (message: string) => void;
 }
+
+/** CONNACK reason codes that refuse the credentials: MQTT 3.1.1's 4 and 5, MQTT 5's 134 and 135. */
+const AUTH_REFUSALS: ReadonlySet<number> = new Set([4, 5, 134, 135]);
 
 interface MqttSubscription extends EventSubscription {
   markReady(): void;
@@ -58,14 +62,14 @@ export class MqttBroker implements EventBroker {
   readonly #client: MqttClient;
   readonly #publisher: MqttClient;
   #publisherConnected = false;
-  #status: EventBrokerStatus = 'connecting';
-  #lastError: string | undefined;
+  readonly #state: BrokerState;
   #closed = false;
   readonly #subscriptions = new Set<MqttSubscription>();
 
   constructor(options: MqttBrokerOptions) {
     this.source = options.source;
     this.#options = options;
+    this.#state = new BrokerState('MQTT', options.source, options.log);
     const random = Math.random().toString(36).slice(2, 10);
     const clientOptions: IClientOptions = {
       protocolVersion: 5,
@@ -78,45 +82,45 @@ export class MqttBroker implements EventBroker {
       resubscribe: true,
       // Publishes are refused while disconnected (never queued for later), so nothing waits offline.
       queueQoSZero: false,
+      // A refused connection (bad credentials) is tried again too: the broker's accounts may be fixed.
+      reconnectOnConnackError: true,
     };
     this.#client = mqtt.connect(options.url, clientOptions);
     this.#publisher = mqtt.connect(options.url, { ...clientOptions, clientId: `${options.clientId ?? `skein_${options.source}_${random}`}_pub`, clean: true });
     this.#publisher.on('connect', () => {
       this.#publisherConnected = true;
     });
-    this.#publisher.on('error', (error) => {
-      this.#lastError = safeReason(error);
-    });
+    this.#publisher.on('error', (error) => this.#failed(error));
     this.#client.handleMessage = (packet, callback) => {
       void this.#deliver(packet).then(() => callback(), () => callback());
     };
     this.#client.on('connect', () => {
-      const first = this.#status === 'connecting';
-      this.#status = 'up';
-      this.#lastError = undefined;
-      this.#log(`source "${this.source}": ${first ? 'connected' : 'reconnected'} to MQTT`);
+      const first = this.#state.up();
       // Subscriptions made before the first connection are sent now; later ones mqtt.js re-sends.
       if (first) for (const subscription of this.#subscriptions) void this.#sendSubscribe(subscription);
     });
     this.#client.on('close', () => {
-      if (this.#closed || this.#status === 'connecting') return;
-      this.#status = 'down';
-      this.#lastError ??= 'the connection to the MQTT broker was lost';
-      this.#log(`source "${this.source}": ${this.#lastError}; reconnecting`);
+      if (!this.#closed) this.#state.lost();
     });
-    this.#client.on('error', (error) => {
-      this.#lastError = safeReason(error);
-    });
+    this.#client.on('error', (error) => this.#failed(error));
+  }
+
+  /** An error of either connection: kept for lastError(); a refusal of the credentials makes the broker down. */
+  #failed(error: Error & { code?: unknown }): void {
+    if (typeof error.code === 'number' && AUTH_REFUSALS.has(error.code)) this.#state.refused(safeReason(error), 'username and password');
+    else this.#state.failed(safeReason(error));
   }
 
   /** Up when both connections are. */
   status(): EventBrokerStatus {
-    if (this.#status === 'up' && !this.#publisher.connected) return this.#publisherConnected ? 'down' : 'connecting';
-    return this.#status;
+    const status = this.#state.status;
+    if (status === 'up' && !this.#publisher.connected) return this.#publisherConnected ? 'down' : 'connecting';
+    return status;
   }
 
   lastError(): string | undefined {
-    return this.status() === 'up' ? undefined : this.#lastError;
+    // The publishing connection's trouble too, while the subscribing one is up.
+    return this.status() === 'up' ? undefined : this.#state.reason;
   }
 
   async publish(subject: string, payload: Uint8Array, headers: Readonly<Record<string, string>> = {}, options: PublishOptions = {}): Promise<PublishReceipt> {
@@ -140,7 +144,7 @@ export class MqttBroker implements EventBroker {
       return { subject, duplicate: false };
     } catch (error) {
       if ((error as { extensions?: unknown }).extensions) throw error;
-      if (this.#status !== 'up') throw brokerUnavailable(this, subject);
+      if (this.#state.status !== 'up') throw brokerUnavailable(this, subject);
       throw brokerRefused(this, subject, safeReason(error));
     } finally {
       clearTimeout(timer);
@@ -150,10 +154,7 @@ export class MqttBroker implements EventBroker {
   async subscribe(subject: string, handler: EventHandler, options: SubscribeOptions = {}): Promise<EventSubscription> {
     if (this.#closed) throw new Error(`source "${this.source}" is closed`);
     const wireTopic = options.queue ? `$share/${options.queue}/${subject}` : subject;
-    let markReady!: () => void;
-    const ready = new Promise<void>((resolve) => {
-      markReady = resolve;
-    });
+    const { ready, markReady } = readySignal();
     const subscription: MqttSubscription = {
       subject,
       ready,
@@ -168,7 +169,7 @@ export class MqttBroker implements EventBroker {
       },
     };
     this.#subscriptions.add(subscription);
-    if (this.#status === 'up') await this.#sendSubscribe(subscription);
+    if (this.#state.status === 'up') await this.#sendSubscribe(subscription);
     return subscription;
   }
 
@@ -185,9 +186,9 @@ export class MqttBroker implements EventBroker {
       (grants) => {
         const refused = grants.find((g) => g.qos >= 128);
         if (!refused) subscription.markReady();
-        if (refused) this.#log(`source "${this.source}": the broker refused the subscription to "${subscription.subject}" (reason code ${refused.qos})`);
+        if (refused) this.#state.log(`the broker refused the subscription to "${subscription.subject}" (reason code ${refused.qos})`);
       },
-      (error) => this.#log(`source "${this.source}": subscribing to "${subscription.subject}" failed: ${safeReason(error)}`),
+      (error) => this.#state.log(`subscribing to "${subscription.subject}" failed: ${safeReason(error)}`),
     );
   }
 
@@ -208,14 +209,10 @@ export class MqttBroker implements EventBroker {
           break;
         } catch (error) {
           const delay = redeliveryDelayMs(deliveryCount);
-          this.#log(`source "${this.source}": a message on "${topic}" failed (delivery ${deliveryCount}); retried in ${delay} ms: ${safeReason(error)}`);
+          this.#state.log(`a message on "${topic}" failed (delivery ${deliveryCount}); retried in ${delay} ms: ${safeReason(error)}`);
           await new Promise((resolve) => setTimeout(resolve, delay));
         }
       }
     }
-  }
-
-  #log(message: string): void {
-    this.#options.log?.(message);
   }
 }

@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import {
   AckPolicy,
   connect,
+  credsAuthenticator,
   DeliverPolicy,
   Events,
   headers as natsHeaders,
@@ -23,6 +25,7 @@ import type {
   SubscribeOptions,
 } from '../event-broker.js';
 import { brokerRefused, brokerTimeout, brokerUnavailable, redeliveryDelayMs } from '../broker-errors.js';
+import { BrokerState, readySignal } from '../broker-state.js';
 import { safeReason } from '../safe-reason.js';
 
 export interface NatsBrokerOptions {
@@ -40,6 +43,8 @@ export interface NatsBrokerOptions {
   readonly user?: string;
   readonly pass?: string;
   readonly token?: string;
+  /** A credentials file (user JWT and NKey seed), read again at each connection, so a rotated file is picked up. */
+  readonly credsFile?: string;
   /** Pause between first-connection attempts while the server cannot be reached (doubles up to 5 s). */
   readonly retryMs?: number;
   /** Told when the connection is lost, re-established, or a consumer fails. */
@@ -59,8 +64,7 @@ export class NatsBroker implements EventBroker {
   readonly #options: NatsBrokerOptions;
   #connection: NatsConnection | undefined;
   #jetstream: JetStreamClient | undefined;
-  #status: EventBrokerStatus = 'connecting';
-  #lastError: string | undefined;
+  readonly #state: BrokerState;
   #closed = false;
   readonly #subscriptions = new Set<NatsSubscription>();
   #retryTimer: NodeJS.Timeout | undefined;
@@ -71,20 +75,21 @@ export class NatsBroker implements EventBroker {
   constructor(options: NatsBrokerOptions) {
     this.source = options.source;
     this.#options = options;
+    this.#state = new BrokerState('NATS', options.source, options.log);
     this.#connecting = this.#connect(options.retryMs ?? 250);
   }
 
   status(): EventBrokerStatus {
-    return this.#status;
+    return this.#state.status;
   }
 
   lastError(): string | undefined {
-    return this.#status === 'up' ? undefined : this.#lastError;
+    return this.#state.lastError;
   }
 
   async publish(subject: string, payload: Uint8Array, headers: Readonly<Record<string, string>> = {}, options: PublishOptions = {}): Promise<PublishReceipt> {
     const jetstream = this.#jetstream;
-    if (this.#status !== 'up' || !jetstream) throw brokerUnavailable(this, subject);
+    if (this.#state.status !== 'up' || !jetstream) throw brokerUnavailable(this, subject);
     try {
       const ack = await jetstream.publish(subject, payload, {
         headers: toNatsHeaders(headers),
@@ -96,18 +101,18 @@ export class NatsBroker implements EventBroker {
       const code = (error as { code?: string }).code;
       if (code === '503') throw brokerRefused(this, subject, `no JetStream stream stores subjects like "${subject}"`);
       if (code === 'TIMEOUT') throw brokerTimeout(this, subject, this.#options.timeoutMs);
-      if (this.#status !== 'up') throw brokerUnavailable(this, subject);
+      if (this.#state.status !== 'up') throw brokerUnavailable(this, subject);
       throw brokerRefused(this, subject, safeReason(error));
     }
   }
 
   async subscribe(subject: string, handler: EventHandler, options: SubscribeOptions = {}): Promise<EventSubscription> {
     if (this.#closed) throw new Error(`source "${this.source}" is closed`);
-    const subscription = new NatsSubscription(subject, handler, options, this.#options, (message) => this.#log(message), () => {
+    const subscription = new NatsSubscription(subject, handler, options, this.#options, (message) => this.#state.log(message), () => {
       this.#subscriptions.delete(subscription);
     });
     this.#subscriptions.add(subscription);
-    if (this.#connection && this.#status === 'up') await subscription.attach(this.#connection, this.#jetstream!);
+    if (this.#connection && this.#state.status === 'up') await subscription.attach(this.#connection, this.#jetstream!);
     return subscription;
   }
 
@@ -138,9 +143,13 @@ export class NatsBroker implements EventBroker {
         user: this.#options.user,
         pass: this.#options.pass,
         token: this.#options.token,
+        authenticator: this.#options.credsFile ? credsAuthenticator(() => readFileSync(this.#options.credsFile!)) : undefined,
       });
     } catch (error) {
-      this.#lastError = safeReason(error);
+      const code = (error as { code?: string }).code;
+      // Refused, not unreachable: down, and saying so, while it keeps trying (the server's accounts may be fixed).
+      if (code === 'AUTHORIZATION_VIOLATION' || code === 'AUTHENTICATION_EXPIRED') this.#state.refused(safeReason(error), 'user and password, token or credsFile');
+      else this.#state.failed(safeReason(error));
       if (this.#closed) return;
       await new Promise<void>((resolve) => {
         this.#endPause = resolve;
@@ -156,13 +165,11 @@ export class NatsBroker implements EventBroker {
       await this.#ensureStream(await connection.jetstreamManager({ timeout: this.#options.timeoutMs }));
     } catch (error) {
       // A server without JetStream, or a stream that cannot be made: publishing says so; keep connected.
-      this.#lastError = safeReason(error);
-      this.#log(`source "${this.source}": JetStream stream "${this.#options.stream}" is not usable: ${this.#lastError}`);
+      this.#state.log(`JetStream stream "${this.#options.stream}" is not usable: ${safeReason(error)}`);
     }
     this.#connection = connection;
     this.#jetstream = connection.jetstream({ timeout: this.#options.timeoutMs });
-    this.#status = 'up';
-    this.#log(`source "${this.source}": connected to NATS`);
+    this.#state.up();
     for (const subscription of this.#subscriptions) void subscription.attach(connection, this.#jetstream);
     void this.#watch(connection);
   }
@@ -170,21 +177,16 @@ export class NatsBroker implements EventBroker {
   async #watch(connection: NatsConnection): Promise<void> {
     (async () => {
       for await (const status of connection.status()) {
-        if (status.type === Events.Disconnect) {
-          this.#status = 'down';
-          this.#lastError = 'the connection to the NATS server was lost';
-          this.#log(`source "${this.source}": ${this.#lastError}; reconnecting`);
-        } else if (status.type === Events.Reconnect) {
-          this.#status = 'up';
-          this.#log(`source "${this.source}": reconnected to NATS`);
-        }
+        if (status.type === Events.Disconnect) this.#state.lost('the connection to the NATS server was lost');
+        else if (status.type === Events.Reconnect) this.#state.up();
       }
     })().catch(() => undefined);
     const closedWith = await connection.closed();
     if (this.#closed || this.#connection !== connection) return;
     // The client gave up (it does not with unlimited attempts, but a server can close it): start over.
-    this.#status = 'down';
-    this.#lastError = closedWith ? safeReason(closedWith) : 'the connection was closed';
+    const reason = closedWith ? safeReason(closedWith) : 'the connection was closed';
+    this.#state.lost(reason);
+    this.#state.failed(reason);
     this.#connection = undefined;
     this.#jetstream = undefined;
     for (const subscription of this.#subscriptions) subscription.detach();
@@ -200,18 +202,14 @@ export class NatsBroker implements EventBroker {
       if (!streamSubjects?.length || !/not found/i.test(String((error as Error).message))) throw error;
     }
     await manager.streams.add({ name: stream, subjects: [...streamSubjects] });
-    this.#log(`source "${this.source}": created JetStream stream "${stream}" for ${streamSubjects.join(', ')}`);
-  }
-
-  #log(message: string): void {
-    this.#options.log?.(message);
+    this.#state.log(`created JetStream stream "${stream}" for ${streamSubjects.join(', ')}`);
   }
 }
 
 /** One subscription: a core NATS subscription, or a durable JetStream consumer. Re-attached after a new connection. */
 class NatsSubscription implements EventSubscription {
   readonly ready: Promise<void>;
-  #markReady!: () => void;
+  readonly #markReady: () => void;
   #core: Subscription | undefined;
   #consumer: ConsumerMessages | undefined;
   #closed = false;
@@ -224,9 +222,9 @@ class NatsSubscription implements EventSubscription {
     private readonly log: (message: string) => void,
     private readonly onClose: () => void,
   ) {
-    this.ready = new Promise((resolve) => {
-      this.#markReady = resolve;
-    });
+    const signal = readySignal();
+    this.ready = signal.ready;
+    this.#markReady = signal.markReady;
   }
 
   /** Resolves once the server has the subscription (or the consumer), so what is published next is seen. */
@@ -263,7 +261,7 @@ class NatsSubscription implements EventSubscription {
           await this.handler(fromCore(message));
         } catch (error) {
           // Core NATS has no redelivery: the handler's failure is the handler's to report.
-          this.log(`source "${this.broker.source}": a handler of "${this.subject}" failed: ${safeReason(error)}`);
+          this.log(`a handler of "${this.subject}" failed: ${safeReason(error)}`);
         }
       }
     })();
@@ -307,13 +305,13 @@ class NatsSubscription implements EventSubscription {
           await message.ackAck().catch(() => message.ack());
         } catch (error) {
           const delay = redeliveryDelayMs(event.deliveryCount);
-          this.log(`source "${this.broker.source}": message ${message.seq} on "${message.subject}" failed (delivery ${event.deliveryCount}); redelivered in ${delay} ms: ${safeReason(error)}`);
+          this.log(`message ${message.seq} on "${message.subject}" failed (delivery ${event.deliveryCount}); redelivered in ${delay} ms: ${safeReason(error)}`);
           message.nak(delay);
         }
       }
     } catch (error) {
       if (this.#closed) return;
-      this.log(`source "${this.broker.source}": durable consumer "${durable}" on stream "${stream}" stopped: ${safeReason(error)}; retrying`);
+      this.log(`durable consumer "${durable}" on stream "${stream}" stopped: ${safeReason(error)}; retrying`);
       // Whoever waits for the start is not held up by a broker that refuses: the retries go on in the background.
       started();
       await new Promise((resolve) => setTimeout(resolve, 1_000));
