@@ -50,8 +50,8 @@ export function bindResolvers({ schema, operations, subscriptions, batchForms, j
   for (const [name, subscription] of subscriptions) {
     const [type, fieldName] = name.split('.');
     const field = fieldOf(schema, type, fieldName);
-    field.subscribe = (_root, args, context) =>
-      subscription.subscribe(args, context && typeof context === 'object' ? (context as RequestContext) : {});
+    field.subscribe = (_root, args, context, info) =>
+      subscription.subscribe(args, context && typeof context === 'object' ? (context as RequestContext) : {}, info);
     field.resolve = (event) => subscription.resolve(event);
   }
   for (const join of joins) fieldOf(schema, join.parentType, join.fieldName).resolve = join.resolver(load);

@@ -10,7 +10,7 @@ import {
   type GraphQLSchema,
   type SelectionSetNode,
 } from 'graphql';
-import type { Operation, RequestContext, SourceConfig } from '../protocol.js';
+import type { Operation, RequestContext, SourceConfig, SubscriptionOperation } from '../protocol.js';
 import { UpstreamError, UpstreamErrorCode } from '../upstream-error.js';
 import { wireNameOf } from '../wire-names.js';
 import { delegationPlanOf, parseFieldSet, type DelegationPlan } from './delegation-plan.js';
@@ -38,7 +38,7 @@ export function rememberClient(source: SourceConfig, client: GraphQLClient): voi
 
 /**
  * The resolvers of the fields of every object type whose values come from GraphQL
- * sources: the types their root fields return (and what those reach), and every
+ * sources: the types their root fields return, Subscription ones included (and what those reach), and every
  * `@entity` type. A field reads the parent's value under the client's response key (the
  * upstream answered with the client's aliases); a field the parent's source left out
  * because another subgraph owns it is fetched from that subgraph through `_entities`,
@@ -50,11 +50,12 @@ export function compileDelegatedFields(
   schema: GraphQLSchema,
   sources: ReadonlyMap<string, SourceConfig>,
   operations: ReadonlyMap<string, Operation>,
+  subscriptions: ReadonlyMap<string, SubscriptionOperation> = new Map(),
 ): DelegatedField[] {
   throwIfAny(entityErrors(schema, sources));
   const plan = delegationPlanOf(schema);
   const roots: GraphQLNamedType[] = [];
-  for (const [name, operation] of operations) {
+  for (const [name, operation] of [...operations, ...subscriptions]) {
     if (operation.source.kind !== 'GRAPHQL') continue;
     const [typeName, fieldName] = name.split('.');
     const type = schema.getType(typeName);
@@ -141,7 +142,7 @@ function reachableObjectTypes(schema: GraphQLSchema, plan: DelegationPlan, roots
     if (seen.has(type.name)) continue;
     seen.add(type.name);
     if (isAbstractType(type)) queue.push(...schema.getPossibleTypes(type));
-    if (!isObjectType(type) || type === schema.getQueryType() || type === schema.getMutationType()) continue;
+    if (!isObjectType(type) || type === schema.getQueryType() || type === schema.getMutationType() || type === schema.getSubscriptionType()) continue;
     out.push(type);
     for (const field of Object.values(type.getFields())) {
       if (!plan.joinInputsOf(type.name, field.name)) queue.push(getNamedType(field.type));

@@ -3,8 +3,8 @@ import { Kind, print, type FieldNode, type OperationDefinitionNode, type Variabl
 import type { RequestContext } from '../protocol.js';
 import { UpstreamError, UpstreamErrorCode } from '../upstream-error.js';
 import type { DelegationPlan } from './delegation-plan.js';
-import type { GraphQLAnswer, GraphQLClient, GraphQLRequest, UpstreamGraphQLError } from './graphql-client.js';
-import { adopt, placeError, upstreamGraphQLError } from './upstream-result.js';
+import type { GraphQLAnswer, GraphQLClient, GraphQLRequest } from './graphql-client.js';
+import { adopt, placeAll, rootFieldOfAnswer } from './upstream-result.js';
 import { name, prefixed, variableDefinition, type UpstreamFetch } from './upstream-fetch.js';
 
 /** A field to fetch for one entity: the entity's representation and the field, rewritten for the subgraph. */
@@ -88,21 +88,8 @@ async function sendRootFields(
   const request = operationRequest(operation, operationName(fetches), definitions, fields, variables);
   const answer = await sendOrError(client, request, label, context, operation === 'query');
   if (answer instanceof Error) return fetches.map(() => answer);
-  const source = client.source.name;
-  const unplaced = answer.errors.filter((e) => !e.path || !fields.some((_, i) => e.path![0] === `f${i}`));
-  return fetches.map((_, i) => {
-    const alias = `f${i}`;
-    const data = answer.data as Record<string, unknown> | null;
-    const value = data?.[alias];
-    adopt(value, source, plan);
-    const mine = answer.errors.filter((e) => e.path?.[0] === alias);
-    if (value === null || value === undefined) {
-      const reason = mine[0] ?? unplaced[0];
-      return reason ? upstreamGraphQLError(reason, source) : null;
-    }
-    placeAll(data!, mine, source);
-    return value;
-  });
+  const aliases = fetches.map((_, i) => `f${i}`);
+  return aliases.map((alias) => rootFieldOfAnswer(answer, alias, aliases, client.source.name, plan));
 }
 
 async function sendEntityFields(
@@ -190,10 +177,6 @@ async function sendEntityFields(
   });
 }
 
-function placeAll(data: Record<string, unknown>, errors: readonly UpstreamGraphQLError[], source: string): void {
-  for (const error of errors) if (error.path) placeError(data, error.path, upstreamGraphQLError(error, source));
-}
-
 async function sendOrError(client: GraphQLClient, request: GraphQLRequest, label: string, context: RequestContext, idempotent: boolean): Promise<GraphQLAnswer | Error> {
   try {
     return await client.send(request, label, context, idempotent);
@@ -202,8 +185,9 @@ async function sendOrError(client: GraphQLClient, request: GraphQLRequest, label
   }
 }
 
-function operationRequest(
-  operation: 'query' | 'mutation',
+/** One upstream operation of the given fields, named `operationName`, printed. */
+export function operationRequest(
+  operation: 'query' | 'mutation' | 'subscription',
   operationName: string,
   definitions: VariableDefinitionNode[],
   fields: FieldNode[],
@@ -220,7 +204,7 @@ function operationRequest(
 }
 
 /** `Skein_Query_product`, or `Skein_Query_product_Query_user` for a merged operation. */
-function operationName(fetches: readonly UpstreamFetch[]): string {
+export function operationName(fetches: readonly UpstreamFetch[]): string {
   const names = [...new Set(fetches.map((f) => f.label.replace(/\./g, '_')))];
   return `Skein_${names.slice(0, 4).join('_')}${names.length > 4 ? '_etc' : ''}`;
 }
