@@ -18,6 +18,7 @@ export type {
 } from './protocol.js';
 export type { CallCache } from './http/call-cache.js';
 export { hasCallerHeaders } from './source-headers.js';
+export { loaderScope } from './loader-scope.js';
 export type { HttpAnswer, HttpCall } from './http/http-client.js';
 export { realClock, type Clock } from './http/clock.js';
 export { RequestBudget, BudgetCode, responseTooLarge, type BudgetLimits } from './http/request-budget.js';

@@ -205,7 +205,7 @@ function fetchFromOwner(
   const scope = scopeOf(plan, owner, info);
   const field = type.getFields()[info.fieldName];
   const fetch = entityFieldFetch(plan, upstreamField(scope, field, info.fieldNodes), info, scope);
-  return loadEntityField(client, plan, type.name, { ...fetch, representation }, context);
+  return loadEntityField(client, plan, type.name, { ...fetch, representation }, context, info);
 }
 
 /** `{ __typename, …key fields }` read from the parent, or what is missing. */

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
-import { Kind, print, type FieldNode, type OperationDefinitionNode, type VariableDefinitionNode } from 'graphql';
+import { Kind, print, type FieldNode, type GraphQLResolveInfo, type OperationDefinitionNode, type VariableDefinitionNode } from 'graphql';
 import type { RequestContext } from '../protocol.js';
+import { loaderScope } from '../loader-scope.js';
 import { UpstreamError, UpstreamErrorCode } from '../upstream-error.js';
 import type { DelegationPlan } from './delegation-plan.js';
 import type { GraphQLAnswer, GraphQLClient, GraphQLRequest } from './graphql-client.js';
@@ -21,7 +22,7 @@ const perRequest = new WeakMap<object, Loaders>();
  * the upstream's errors at their paths. Identical fetches in a request are sent once.
  */
 export function loadRootField(client: GraphQLClient, plan: DelegationPlan, fetch: UpstreamFetch, context: RequestContext): Promise<unknown> {
-  return loaderOf(context, `root ${client.source.name}`, () => new DataLoader(
+  return loaderOf(loaderScope(context, undefined), `root ${client.source.name}`, () => new DataLoader(
     (fetches: readonly UpstreamFetch[]) => sendRootFields(client, plan, fetches, 'query', context),
     { cacheKeyFn: (f) => f.key },
   )).load(fetch);
@@ -45,20 +46,21 @@ export function loadEntityField(
   typeName: string,
   fetch: EntityFetch,
   context: RequestContext,
+  info: GraphQLResolveInfo,
 ): Promise<unknown> {
-  return loaderOf(context, `entities ${client.source.name} ${typeName}`, () => new DataLoader(
+  return loaderOf(loaderScope(context, info), `entities ${client.source.name} ${typeName}`, () => new DataLoader(
     (fetches: readonly UpstreamFetch[]) => sendEntityFields(client, plan, typeName, fetches as readonly EntityFetch[], context),
     { cacheKeyFn: (f) => `${JSON.stringify((f as EntityFetch).representation)} ${f.key}` },
   )).load(fetch);
 }
 
-function loaderOf(context: RequestContext, id: string, create: () => DataLoader<UpstreamFetch, unknown, string>): DataLoader<UpstreamFetch, unknown, string> {
+function loaderOf(scope: object | undefined, id: string, create: () => DataLoader<UpstreamFetch, unknown, string>): DataLoader<UpstreamFetch, unknown, string> {
   // Without a request object there is nothing to batch within.
-  if (!context || typeof context !== 'object') return create();
-  let loaders = perRequest.get(context);
+  if (!scope) return create();
+  let loaders = perRequest.get(scope);
   if (!loaders) {
     loaders = new Map();
-    perRequest.set(context, loaders);
+    perRequest.set(scope, loaders);
   }
   let loader = loaders.get(id);
   if (!loader) {
