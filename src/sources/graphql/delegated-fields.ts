@@ -19,7 +19,7 @@ import { directiveValues } from '../source-directive.js';
 import type { GraphQLClient } from './graphql-client.js';
 import { loadEntityField } from './request-batches.js';
 import { entityFieldFetch, scopeOf } from './upstream-fetch.js';
-import { upstreamField } from './upstream-selection.js';
+import { ownFieldOf, upstreamField } from './upstream-selection.js';
 import { ORIGIN } from './upstream-result.js';
 
 /** A resolver to set on one field of a type whose objects come from GraphQL sources. */
@@ -220,18 +220,18 @@ function representationOf(
   return typeof values === 'string' ? values : { __typename: plan.upstreamTypeName(type), ...values };
 }
 
-function keyValues(type: GraphQLObjectType, key: SelectionSetNode, parent: Record<string | symbol, unknown>, fromGraphQL: boolean): Record<string, unknown> | string {
+function keyValues(type: GraphQLObjectType, key: SelectionSetNode, parent: Record<string | symbol, unknown>, fromGraphQL: boolean, top = true): Record<string, unknown> | string {
   const out: Record<string, unknown> = {};
   for (const selection of key.selections) {
     if (selection.kind !== Kind.FIELD) continue;
     const name = selection.name.value;
     const field = type.getFields()[name];
-    const value = parent[fromGraphQL || !field ? name : (wireNameOf(field) ?? name)];
+    const value = fromGraphQL || !field ? (top ? ownFieldOf(parent as Record<string, unknown>, name) : parent[name]) : parent[wireNameOf(field) ?? name];
     if (value === undefined || value === null) return `the ${type.name} it was given has no ${name}`;
     if (selection.selectionSet) {
       const inner = field && getNamedType(field.type);
       if (!isObjectType(inner) || typeof value !== 'object') return `${type.name}.${name} is not an object`;
-      const nested = keyValues(inner, selection.selectionSet, value as Record<string, unknown>, fromGraphQL);
+      const nested = keyValues(inner, selection.selectionSet, value as Record<string, unknown>, fromGraphQL, false);
       if (typeof nested === 'string') return nested;
       out[name] = nested;
     } else {

@@ -26,3 +26,4 @@ export const graphqlProtocol: Protocol<GraphQLClient> = {
 
 export { compileDelegatedFields, type DelegatedField } from './delegated-fields.js';
 export type { GraphQLClient } from './graphql-client.js';
+export { ownFieldOf } from './upstream-selection.js';
