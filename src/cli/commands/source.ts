@@ -53,8 +53,12 @@ export function registerSource(program: Command): void {
         const name = options.name;
         if (!name) throw new Error(`--name is required with ${options.openapi ? '--openapi' : options.wsdl ? '--wsdl' : '--graphql'}: the name of the @source the imported fields call`);
         if (options.graphql) {
-          const { importGraphQL } = await import('../../sources/graphql/importer/import-graphql.js');
-          input.sdl = (await importGraphQL({ location: options.graphql, source: name, url: options.url })).sdl;
+          // The schema is read here (introspection, _service { sdl } or the file), never by the gateway; the gateway imports it.
+          const { loadUpstreamSDL } = await import('../../sources/graphql/importer/load-upstream-sdl.js');
+          const upstream = await loadUpstreamSDL(options.graphql);
+          const url = options.url ?? (/^https?:\/\//i.test(options.graphql) ? options.graphql : undefined);
+          if (!url) throw new Error(`--url is required with an SDL file: the GraphQL endpoint the gateway sends "${name}" its operations to`);
+          Object.assign(input, { graphql: upstream.sdl, url, federation: upstream.federation });
         } else if (options.openapi) {
           const { importOpenAPI } = await import('../../sources/rest/openapi/index.js');
           const { formatWarning } = await import('../../sources/rest/openapi/import-warnings.js');
