@@ -7,7 +7,7 @@ import type { GraphQLAnswer, GraphQLClient } from './graphql-client.js';
 import { operationName, operationRequest } from './request-batches.js';
 import { name as nameNode, rootFieldFetch } from './upstream-fetch.js';
 import { rootFieldOfAnswer } from './upstream-result.js';
-import { openUpstreamSubscription, type SubscriptionProtocol } from './upstream-subscription.js';
+import { openUpstreamSubscription, type SubscriptionProtocol, type UpstreamEvent } from './upstream-subscription.js';
 
 /** The response key the forwarded field is sent under, as the merged query fields are (`f0`). */
 const ALIAS = 'f0';
@@ -99,7 +99,7 @@ function endingSignal(context: RequestContext): AbortSignal | undefined {
 }
 
 /** The upstream's events as the field's events; ending either side ends the other. */
-function forwarded(upstream: AsyncIterableIterator<GraphQLAnswer | UpstreamError>, plan: DelegationPlan, signal: AbortSignal | undefined): AsyncIterableIterator<unknown> {
+function forwarded(upstream: AsyncIterableIterator<UpstreamEvent>, plan: DelegationPlan, signal: AbortSignal | undefined): AsyncIterableIterator<unknown> {
   const stop = () => void upstream.return?.();
   if (signal?.aborted) stop();
   signal?.addEventListener('abort', stop, { once: true });

@@ -1,6 +1,8 @@
 import { createClient as createSseClient, NetworkError } from 'graphql-sse';
 import { createClient as createWsClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import type { GraphQLError } from 'graphql';
+import { MAX_PENDING_EVENTS, subscriberTooSlow } from '../events/event-stream.js';
 import type { SourceConfig } from '../protocol.js';
 import { UpstreamError, UpstreamErrorCode } from '../upstream-error.js';
 import { responseProblem, type GraphQLAnswer, type GraphQLRequest } from './graphql-client.js';
@@ -9,7 +11,7 @@ import { responseProblem, type GraphQLAnswer, type GraphQLRequest } from './grap
 export type SubscriptionProtocol = 'WS' | 'SSE';
 
 /** What one upstream subscription delivers: each result, then at most one error that ends it. */
-export type UpstreamEvent = GraphQLAnswer | UpstreamError;
+export type UpstreamEvent = GraphQLAnswer | GraphQLError;
 
 export interface UpstreamSubscriptionOptions {
   readonly source: SourceConfig;
@@ -29,7 +31,8 @@ export interface UpstreamSubscriptionOptions {
  * the connection, so an upstream that is unreachable, refuses or does not answer within
  * the source's timeout rejects here with an UpstreamError naming the source. Afterwards
  * the iterator yields each result; an upstream that closes mid-stream, or sends what is
- * not a GraphQL result, yields one UpstreamError and ends. Ending the iterator
+ * not a GraphQL result, yields one UpstreamError and ends; so does a client that falls
+ * MAX_PENDING_EVENTS behind (SUBSCRIPTION_TOO_SLOW, as for event sources). Ending the iterator
  * (`return()`) ends the upstream subscription and closes its connection.
  */
 export async function openUpstreamSubscription(options: UpstreamSubscriptionOptions): Promise<AsyncIterableIterator<UpstreamEvent>> {
@@ -40,7 +43,7 @@ export async function openUpstreamSubscription(options: UpstreamSubscriptionOpti
   let timer: ReturnType<typeof setTimeout> | undefined;
   let ended = false;
   let opened = false;
-  let settleOpen!: (error?: UpstreamError) => void;
+  let settleOpen!: (error?: GraphQLError) => void;
   const opening = new Promise<void>((resolve, reject) => {
     settleOpen = (error) => (error ? reject(error) : resolve());
   });
@@ -50,7 +53,7 @@ export async function openUpstreamSubscription(options: UpstreamSubscriptionOpti
     clearTimeout(timer);
     settleOpen();
   };
-  const end = (error?: UpstreamError) => {
+  const end = (error?: GraphQLError) => {
     if (ended) return;
     if (!opened) {
       clearTimeout(timer);
@@ -72,6 +75,11 @@ export async function openUpstreamSubscription(options: UpstreamSubscriptionOpti
       const problem = responseProblem(value);
       if (problem) {
         end(new UpstreamError(UpstreamErrorCode.BAD_RESPONSE, `Upstream "${source.name}" sent ${label} an event that is not a GraphQL result: ${problem}`, { source: source.name }));
+        return;
+      }
+      if (pending.length >= MAX_PENDING_EVENTS) {
+        // A client that does not read must not make the gateway's memory grow: it is ended, as for event sources.
+        end(subscriberTooSlow(`source "${source.name}" (${label})`, source.name));
         return;
       }
       const result = value as { data?: Record<string, unknown> | null; errors?: GraphQLAnswer['errors'] };
