@@ -84,15 +84,6 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
-    version: 4,
-    name: 'sources imported from a GraphQL API',
-    sql: /* SQL */ `
-      -- graphql: registered from a GraphQL API's SDL (registerSource(input: { graphql })).
-      alter table skein_source_versions drop constraint if exists skein_source_versions_origin_check;
-      alter table skein_source_versions add constraint skein_source_versions_origin_check check (origin in ('sdl', 'openapi', 'wsdl', 'graphql'));
-    `,
-  },
-  {
     version: 3,
     name: 'sync jobs: versions, runs, per-record outcomes, key hashes, checkpoints, the embedded job queue',
     sql: /* SQL */ `
@@ -180,6 +171,15 @@ export const MIGRATIONS: readonly Migration[] = [
         run_after     timestamptz not null default now(),
         locked_until  timestamptz
       );
+    `,
+  },
+  {
+    version: 4,
+    name: 'sources imported from a GraphQL API',
+    sql: /* SQL */ `
+      -- graphql: registered from a GraphQL API's SDL (registerSource(input: { graphql })).
+      alter table skein_source_versions drop constraint if exists skein_source_versions_origin_check;
+      alter table skein_source_versions add constraint skein_source_versions_origin_check check (origin in ('sdl', 'openapi', 'wsdl', 'graphql'));
     `,
   },
 ];

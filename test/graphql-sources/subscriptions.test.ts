@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SignJWT } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { SchemaError } from '../../src/errors/schema-error.js';
 import { importGraphQL } from '../../src/sources/graphql/importer/import-graphql.js';
 import { until } from '../helpers/brokers.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
@@ -200,5 +201,26 @@ describe('a GraphQL source whose subscription endpoint cannot be reached', () =>
     } finally {
       await gateway.close();
     }
+  });
+});
+
+describe('subscription settings that cannot work', () => {
+  it('refuses a subscriptionUrl of the wrong scheme and operation: on a Subscription field, at the file and line', async () => {
+    const sdl = /* GraphQL */ `extend schema @source(name: "feed", kind: GRAPHQL, url: "http://127.0.0.1:9/graphql", subscriptionProtocol: SSE, subscriptionUrl: "ws://127.0.0.1:9/graphql")
+type Query { ping: Int @graphql(source: "feed") }
+type Subscription {
+  ticks: Int @graphql(source: "feed", operation: QUERY)
+}
+`;
+    const misplaced = await startTestGateway({ sources: { 'feed.graphql': sdl } }).catch((error: SchemaError) => error);
+    expect(misplaced).toBeInstanceOf(SchemaError);
+    expect((misplaced as SchemaError).format()).toMatch(
+      /^feed\.graphql:4:\d+: @graphql on Subscription\.ticks: operation: moves a Query or Mutation field between roots; a Subscription field is always forwarded as a subscription, so leave it out$/,
+    );
+    const wrongScheme = await startTestGateway({ sources: { 'feed.graphql': sdl.replace(', operation: QUERY', '') } }).catch((error: SchemaError) => error);
+    expect(wrongScheme).toBeInstanceOf(SchemaError);
+    expect((wrongScheme as SchemaError).format()).toMatch(
+      /^feed\.graphql:1:\d+: source "feed": subscriptionUrl "ws:\/\/127\.0\.0\.1:9\/graphql" has scheme ws:, but subscriptionProtocol SSE needs http:\/\/ or https:\/\/$/,
+    );
   });
 });

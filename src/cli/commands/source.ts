@@ -31,7 +31,7 @@ export function registerSource(program: Command): void {
       .argument('[file]', 'source SDL declaring one @source (a relative wsdl: file is uploaded with it)')
       .option('--openapi <file>', 'an OpenAPI 2.0/3.x document (JSON or YAML) to import')
       .option('--wsdl <file>', 'a WSDL to import (stored with the source)')
-      .option('--graphql <url-or-file>', "a GraphQL API or federation subgraph to import (its URL, or an SDL file with --url)")
+      .option('--graphql <url-or-file>', "a GraphQL API or federation subgraph to import (its URL, or an SDL file with --url); its SDL is read here and uploaded")
       .option('-n, --name <name>', 'the source name (required with --openapi, --wsdl and --graphql)')
       .option('--url <url>', 'base URL or endpoint to write into an imported @source')
       .option('--strict', 'refuse an OpenAPI document that is not valid OpenAPI (by default it imports, each problem a warning)'),
