@@ -1,7 +1,8 @@
 import { printSchema } from 'graphql';
 import { printSubgraphSchema } from '@apollo/subgraph';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestRegistryGateway, type TestRegistryGateway } from '../registry/harness.js';
+import { skein } from '../helpers/cli.js';
+import { ALICE, startTestRegistryGateway, type TestRegistryGateway } from '../registry/harness.js';
 import { STORE_KINDS } from '../registry/stores.js';
 import { listingsSubgraph, serveGraphQL, weatherApi, type GraphQLUpstream } from './upstreams.js';
 
@@ -42,6 +43,18 @@ describe.each(STORE_KINDS)('registering GraphQL sources through the admin API (%
     expect(added.data.registerSource.sdl).toContain('federation: true');
     expect(added.data.registerSource.sdl).toContain('type Listing @entity(source: "listings", key: "hotelId")');
     expect((await gw.graphql('{ listing(hotelId: "4") { title } }')).data).toEqual({ listing: { title: 'Listing 4' } });
+  });
+
+  it('registers one with skein source add --graphql <url>, the schema read by the CLI', async () => {
+    // The same API under another name: the first registration goes, or their root fields would clash.
+    expect((await gw.admin('mutation { removeSource(name: "weather") { state } }')).data.removeSource.state).toBe('REMOVED');
+    const result = await skein('source', 'add', '--graphql', weather.url, '--name', 'forecasts', '--gateway', gw.origin, '--token', ALICE);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`source forecasts (GRAPHQL): v1, active, ${weather.url}`);
+    const versions = await gw.admin('{ source(name: "forecasts") { versions { origin } } }');
+    expect(versions.data.source.versions).toEqual([{ origin: 'GRAPHQL' }]);
+    expect((await gw.graphql('{ forecast(place: { city: "Turin" }) { city } }')).data).toEqual({ forecast: { city: 'Turin' } });
   });
 
   it('refuses an upload without the endpoint, or SDL that does not parse, saying what to give', async () => {
