@@ -3,7 +3,7 @@
 // Vite (hashed file names under assets/), then writes a brotli and a gzip copy of every
 // text file beside it, so the gateway sends compressed bytes without compressing per
 // request. `npm run build` runs it after tsc; it returns at once when nothing it reads
-// changed since the last build (console/, src/drawing/, the lock file).
+// changed since the last build (console/, src/drawing/, src/composite/execute/plan-report.ts, the lock file).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -13,7 +13,7 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 const root = path.resolve(import.meta.dirname, '..');
 const out = path.join(root, 'dist', 'console');
 const stamp = path.join(out, '.built');
-const inputs = ['console', 'src/drawing', 'package-lock.json', 'scripts/build-console.js'].map((p) => path.join(root, p));
+const inputs = ['console', 'src/drawing', 'src/composite/execute/plan-report.ts', 'package-lock.json', 'scripts/build-console.js'].map((p) => path.join(root, p));
 
 /** The newest modification time of a file, or of any file under a folder. */
 function newest(file) {

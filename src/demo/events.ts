@@ -43,5 +43,5 @@ query hotelOrderPlaced($orderId: ID!) {
 }
 `,
   };
-  return { sources: [...input.sources, source], composites: [...input.composites, composite] };
+  return { ...input, sources: [...input.sources, source], composites: [...input.composites, composite] };
 }

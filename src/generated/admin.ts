@@ -583,6 +583,12 @@ export type SyncFailedRecord = {
   runId: Scalars['Int']['output'];
 };
 
+export type SyncGiven = {
+  __typename?: 'SyncGiven';
+  deleted: Scalars['Int']['output'];
+  records: Scalars['Int']['output'];
+};
+
 /** A sync job: reads records from the graph, maps them, writes them to target mutations by key (schema/sync/<name>.graphql). */
 export type SyncJob = {
   __typename?: 'SyncJob';
@@ -591,6 +597,8 @@ export type SyncJob = {
   document: Scalars['String']['output'];
   /** Records a target refused, kept with their error for replay. */
   failedRecords: Array<SyncFailedRecord>;
+  /** The newest run. */
+  lastRun: Maybe<SyncRun>;
   liveVersion: Maybe<Scalars['Int']['output']>;
   name: Scalars['String']['output'];
   /** FULL, INCREMENTAL or DIFF. */
@@ -600,6 +608,8 @@ export type SyncJob = {
   schedule: Maybe<Scalars['String']['output']>;
   /** Published jobs run (on their schedule, by webhook, on demand); paused ones do not. */
   state: CompositeState;
+  /** What starts its runs: schedule <cron (zone)>, webhook /sync/<name>/webhook, event <source>: <subject>, and always on demand. */
+  strategies: Array<Scalars['String']['output']>;
   updatedAt: Scalars['String']['output'];
   version: Scalars['Int']['output'];
   versions: Array<SyncJobVersion>;
@@ -647,7 +657,11 @@ export type SyncRun = {
   durationMs: Maybe<Scalars['Float']['output']>;
   error: Maybe<Scalars['String']['output']>;
   failed: Scalars['Int']['output'];
+  /** Records of this run the target refused, kept with their error for replay. */
+  failedRecords: Array<SyncFailedRecord>;
   finishedAt: Maybe<Scalars['String']['output']>;
+  /** For a webhook call's or message's changes: how many records and deleted keys it carried (null for a run that reads its source). */
+  given: Maybe<SyncGiven>;
   id: Scalars['Int']['output'];
   job: Scalars['String']['output'];
   /** The gateway working on it. */
@@ -660,10 +674,16 @@ export type SyncRun = {
   skipped: Scalars['Int']['output'];
   startedAt: Maybe<Scalars['String']['output']>;
   state: SyncRunState;
-  /** schedule <time>, manual, webhook, replay. */
+  /** schedule <time>, manual, webhook, event <subject>. */
   trigger: Scalars['String']['output'];
   version: Scalars['Int']['output'];
   written: Scalars['Int']['output'];
+};
+
+
+/** One run of a sync job, with its progress. */
+export type SyncRunFailedRecordsArgs = {
+  limit?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type SyncRunState =
@@ -807,6 +827,7 @@ export type ResolversTypes = {
   StoreKind: StoreKind;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   SyncFailedRecord: ResolverTypeWrapper<FailedRecordModel>;
+  SyncGiven: ResolverTypeWrapper<SyncGiven>;
   SyncJob: ResolverTypeWrapper<SyncJobRecordModel>;
   SyncJobAction: SyncJobAction;
   SyncJobVersion: ResolverTypeWrapper<SyncJobVersionModel>;
@@ -845,6 +866,7 @@ export type ResolversParentTypes = {
   StepMatch: StepMatch;
   String: Scalars['String']['output'];
   SyncFailedRecord: FailedRecordModel;
+  SyncGiven: SyncGiven;
   SyncJob: SyncJobRecordModel;
   SyncJobVersion: SyncJobVersionModel;
   SyncReplay: SyncReplay;
@@ -1041,16 +1063,23 @@ export type SyncFailedRecordResolvers<ContextType = AdminContext, ParentType ext
   runId?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type SyncGivenResolvers<ContextType = AdminContext, ParentType extends ResolversParentTypes['SyncGiven'] = ResolversParentTypes['SyncGiven']> = {
+  deleted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  records?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type SyncJobResolvers<ContextType = AdminContext, ParentType extends ResolversParentTypes['SyncJob'] = ResolversParentTypes['SyncJob']> = {
   cursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   document?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   failedRecords?: Resolver<Array<ResolversTypes['SyncFailedRecord']>, ParentType, ContextType, RequireFields<SyncJobFailedRecordsArgs, 'limit'>>;
+  lastRun?: Resolver<Maybe<ResolversTypes['SyncRun']>, ParentType, ContextType>;
   liveVersion?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   rule?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   runs?: Resolver<Array<ResolversTypes['SyncRun']>, ParentType, ContextType, RequireFields<SyncJobRunsArgs, 'limit'>>;
   schedule?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   state?: Resolver<ResolversTypes['CompositeState'], ParentType, ContextType>;
+  strategies?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   versions?: Resolver<Array<ResolversTypes['SyncJobVersion']>, ParentType, ContextType>;
@@ -1076,7 +1105,9 @@ export type SyncRunResolvers<ContextType = AdminContext, ParentType extends Reso
   durationMs?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   failed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  failedRecords?: Resolver<Array<ResolversTypes['SyncFailedRecord']>, ParentType, ContextType, RequireFields<SyncRunFailedRecordsArgs, 'limit'>>;
   finishedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  given?: Resolver<Maybe<ResolversTypes['SyncGiven']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   job?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   leaseOwner?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1123,6 +1154,7 @@ export type Resolvers<ContextType = AdminContext> = {
   Status?: StatusResolvers<ContextType>;
   StepMatch?: StepMatchResolvers<ContextType>;
   SyncFailedRecord?: SyncFailedRecordResolvers<ContextType>;
+  SyncGiven?: SyncGivenResolvers<ContextType>;
   SyncJob?: SyncJobResolvers<ContextType>;
   SyncJobVersion?: SyncJobVersionResolvers<ContextType>;
   SyncReplay?: SyncReplayResolvers<ContextType>;

@@ -1,12 +1,20 @@
 import type http from 'node:http';
-import { SpanKind, SpanStatusCode, type Context } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import type { Tracing } from './tracing.js';
 import { SEMCONV } from './attributes.js';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>;
 
-/** Each traced request's span, as the parent of its GraphQL operations. */
-const requestSpans = new WeakMap<http.IncomingMessage, Context>();
+/** A traced request's span, and whether a GraphQL operation has taken it as its own. */
+export interface RequestSpan {
+  readonly span: Span;
+  readonly context: Context;
+  /** Set by the first operation of the request, which the span then stands for. */
+  claimed: boolean;
+}
+
+/** Each traced request's span, for the GraphQL operations it runs. */
+const requestSpans = new WeakMap<http.IncomingMessage, RequestSpan>();
 
 /**
  * The request span of one route: a SERVER span per HTTP request, continuing the client's
@@ -17,23 +25,19 @@ const requestSpans = new WeakMap<http.IncomingMessage, Context>();
 export function traceRequests(tracing: Tracing, route: string, handle: Handler): Handler {
   return (req, res) => {
     const method = req.method ?? 'GET';
-    const parent = tracing.extract(req.headers);
-    const { span, context } = tracing.start(
-      `${method} ${route}`,
-      {
-        kind: SpanKind.SERVER,
-        attributes: {
-          [SEMCONV.httpRequestMethod]: method,
-          [SEMCONV.httpRoute]: route,
-          [SEMCONV.urlPath]: (req.url ?? '/').split('?')[0],
-          [SEMCONV.urlScheme]: 'http',
-          ...(req.headers['user-agent'] ? { [SEMCONV.userAgentOriginal]: req.headers['user-agent'] } : {}),
-          ...(req.socket.remoteAddress ? { [SEMCONV.clientAddress]: req.socket.remoteAddress } : {}),
-        },
-      },
-      parent,
-    );
-    requestSpans.set(req, context);
+    const url = req.url ?? '/';
+    const query = url.indexOf('?');
+    const attributes: Attributes = {
+      [SEMCONV.httpRequestMethod]: method,
+      [SEMCONV.httpRoute]: route,
+      [SEMCONV.urlPath]: query < 0 ? url : url.slice(0, query),
+      [SEMCONV.urlScheme]: 'http',
+    };
+    const userAgent = req.headers['user-agent'];
+    if (userAgent) attributes[SEMCONV.userAgentOriginal] = userAgent;
+    if (req.socket.remoteAddress) attributes[SEMCONV.clientAddress] = req.socket.remoteAddress;
+    const { span, context } = tracing.start(`${method} ${route}`, { kind: SpanKind.SERVER, attributes }, tracing.extract(req.headers));
+    requestSpans.set(req, { span, context, claimed: false });
     res.once('close', () => {
       const status = res.headersSent ? res.statusCode : 0;
       if (status > 0) span.setAttribute(SEMCONV.httpResponseStatusCode, status);
@@ -47,7 +51,7 @@ export function traceRequests(tracing: Tracing, route: string, handle: Handler):
   };
 }
 
-/** The context of the request's span, when the request was traced. */
-export function requestSpanOf(req: http.IncomingMessage | undefined): Context | undefined {
+/** The request's span, when the request was traced. */
+export function requestSpanOf(req: http.IncomingMessage | undefined): RequestSpan | undefined {
   return req ? requestSpans.get(req) : undefined;
 }

@@ -1,4 +1,4 @@
-import { ROOT_CONTEXT, trace, type Context, type Span, type SpanOptions, type Tracer } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, trace, TraceFlags, type Context, type Span, type SpanOptions } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as ProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
@@ -6,12 +6,14 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   AlwaysOffSampler,
   AlwaysOnSampler,
-  BasicTracerProvider,
   BatchSpanProcessor,
   ParentBasedSampler,
+  RandomIdGenerator,
+  SamplingDecision,
   TraceIdRatioBasedSampler,
   type Sampler,
 } from '@opentelemetry/sdk-trace-base';
+import { RecordedSpan, type SpanSink } from './recorded-span.js';
 import type { SamplerSetting, TracingSettings } from './tracing-settings.js';
 import type { Logger } from './logger.js';
 import { ReportingExporter } from './reporting-exporter.js';
@@ -29,16 +31,18 @@ const headerSetter = {
 };
 
 /**
- * The gateway's tracer: its own provider (not the process-wide global, so two gateways in
- * one process, as in tests, export to their own collectors), the W3C Trace Context
- * propagator, and a batch processor in front of the OTLP/HTTP exporter. The batch
- * processor queues finished spans (at most `maxQueueSize`; more are dropped) and exports
- * them off the request path, so a collector that is down or slow costs requests nothing.
- * Context is passed explicitly (`TraceScope`), never through a global context manager.
+ * The gateway's tracing: the SDK's sampler, batch processor and OTLP/HTTP exporter (not
+ * the process-wide global provider, so two gateways in one process, as in tests, export
+ * to their own collectors), the W3C Trace Context propagator, and Skein's own spans
+ * (`RecordedSpan`, cheaper than the SDK's). The batch processor queues finished spans (at
+ * most `maxQueueSize`; more are dropped) and exports them off the request path, so a
+ * collector that is down or slow costs requests nothing. Context is passed explicitly
+ * (`TraceScope`), never through a global context manager.
  */
 export class Tracing {
-  readonly tracer: Tracer;
-  readonly #provider: BasicTracerProvider;
+  readonly #sampler: Sampler;
+  readonly #ids = new RandomIdGenerator();
+  readonly #sink: SpanSink;
   readonly #propagator = new W3CTraceContextPropagator();
 
   /** `logger` hears when the collector stops (and starts again) taking spans. */
@@ -46,19 +50,17 @@ export class Tracing {
     const exporterOptions = { url: settings.endpoint, headers: { ...settings.headers }, timeoutMillis: settings.exportTimeoutMs };
     const otlp = settings.protocol === 'http/json' ? new JsonExporter(exporterOptions) : new ProtobufExporter(exporterOptions);
     const exporter = new ReportingExporter(otlp, settings.endpoint, logger);
-    this.#provider = new BasicTracerProvider({
+    this.#sampler = samplerOf(settings.sampler);
+    this.#sink = {
       resource: resourceFromAttributes({ ...settings.resourceAttributes, [SEMCONV.serviceName]: settings.serviceName, [SEMCONV.serviceVersion]: version }),
-      sampler: samplerOf(settings.sampler),
-      spanProcessors: [
-        new BatchSpanProcessor(exporter, {
-          maxQueueSize: settings.maxQueueSize,
-          maxExportBatchSize: Math.min(settings.maxExportBatchSize, settings.maxQueueSize),
-          scheduledDelayMillis: settings.scheduledDelayMs,
-          exportTimeoutMillis: settings.exportTimeoutMs,
-        }),
-      ],
-    });
-    this.tracer = this.#provider.getTracer('skein', version);
+      scope: { name: 'skein', version },
+      processor: new BatchSpanProcessor(exporter, {
+        maxQueueSize: settings.maxQueueSize,
+        maxExportBatchSize: Math.min(settings.maxExportBatchSize, settings.maxQueueSize),
+        scheduledDelayMillis: settings.scheduledDelayMs,
+        exportTimeoutMillis: settings.exportTimeoutMs,
+      }),
+    };
   }
 
   /**
@@ -66,6 +68,8 @@ export class Tracing {
    * when that parses, else the root, so a new trace starts. A malformed header is ignored.
    */
   extract(headers: HeaderCarrier): Context {
+    // Most requests carry none: skip the propagator.
+    if (headers.traceparent === undefined) return ROOT_CONTEXT;
     return this.#propagator.extract(ROOT_CONTEXT, headers, headerGetter);
   }
 
@@ -74,20 +78,42 @@ export class Tracing {
     this.#propagator.inject(context, headers, headerSetter);
   }
 
-  /** Starts a span under `parent`; returns it with the context its children start under. */
+  /**
+   * Starts a span under `parent` (a new trace when it has no valid span); returns it with
+   * the context its children start under. The sampler decides as the SDK's tracer would:
+   * a span it drops is a non-recording span that still carries the trace to upstreams.
+   * `options.attributes` is owned by the span from now on.
+   */
   start(name: string, options: SpanOptions, parent: Context): { readonly span: Span; readonly context: Context } {
-    const span = this.tracer.startSpan(name, options, parent);
+    // A parent is valid by construction, so it is not checked again: the propagator returns
+    // only valid remote ones, and Skein's own spans get their ids from the id generator.
+    const parentSpanContext = trace.getSpanContext(parent);
+    const traceId = parentSpanContext?.traceId ?? this.#ids.generateTraceId();
+    const kind = options.kind ?? SpanKind.INTERNAL;
+    const attributes = options.attributes ?? {};
+    const sampling = this.#sampler.shouldSample(parent, traceId, name, kind, attributes, []);
+    const spanContext = {
+      traceId,
+      spanId: this.#ids.generateSpanId(),
+      traceFlags: sampling.decision === SamplingDecision.RECORD_AND_SAMPLED ? TraceFlags.SAMPLED : TraceFlags.NONE,
+      traceState: sampling.traceState ?? parentSpanContext?.traceState,
+    };
+    if (sampling.attributes) Object.assign(attributes, sampling.attributes);
+    const span =
+      sampling.decision === SamplingDecision.NOT_RECORD
+        ? trace.wrapSpanContext(spanContext)
+        : new RecordedSpan(this.#sink, { name, kind, spanContext, parentSpanContext, attributes, parent });
     return { span, context: trace.setSpan(parent, span) };
   }
 
   /** Exports what is queued. */
   flush(): Promise<void> {
-    return this.#provider.forceFlush();
+    return this.#sink.processor.forceFlush();
   }
 
   /** Exports what is queued and stops; spans ended later are dropped. */
   shutdown(): Promise<void> {
-    return this.#provider.shutdown();
+    return this.#sink.processor.shutdown();
   }
 }
 

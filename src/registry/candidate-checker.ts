@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { compiledFile } from '../compiled-file.js';
 import type { Candidate, GraphFactoryOptions } from './candidate.js';
 import { valueOf, type CheckOutcome, type CheckTask } from './check-tasks.js';
 import type { CompositeHeader, SourceHeader } from './documents.js';
@@ -77,7 +76,7 @@ export class ThreadChecker implements CandidateChecker {
   #start(): Worker {
     // Only plain data crosses to the thread: `warn` stays here (a check does not warn; serving does).
     const { attachmentsDir, urls, env, onSourceError } = this.graphOptions;
-    const worker = new Worker(workerFile(), {
+    const worker = new Worker(compiledFile(import.meta.url, './check-worker.js', "the registry's checking thread"), {
       workerData: { graphOptions: { attachmentsDir, urls, env, onSourceError }, limits: this.limits },
       resourceLimits: { maxOldGenerationSizeMb: this.limits.checkMemoryMb },
     });
@@ -126,14 +125,3 @@ function describe(error: Error): string {
   return `failed: ${error.message}`;
 }
 
-/**
- * The compiled worker beside this file; when this file runs from the TypeScript sources
- * (the tests), the one `npm run build` put in dist/, since a thread loads plain JavaScript.
- */
-function workerFile(): URL {
-  const here = new URL('./check-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(here))) return here;
-  const compiled = new URL(here.href.replace(/\/src\/registry\/check-worker\.js$/, '/dist/registry/check-worker.js'));
-  if (existsSync(fileURLToPath(compiled))) return compiled;
-  throw new Error(`the registry's checking thread is not compiled: ${fileURLToPath(compiled)} is missing; run npm run build`);
-}

@@ -175,6 +175,17 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 4,
+    name: 'the changes a webhook call or a message carried, for its sync run to apply',
+    sql: /* SQL */ `
+      -- A run made for given changes applies these (records mapped, keys to delete) instead of reading the source.
+      create table skein_sync_given (
+        run_id   bigint primary key references skein_sync_runs (id),
+        changes  jsonb not null
+      );
+    `,
+  },
+  {
+    version: 5,
     name: 'sources imported from a GraphQL API',
     sql: /* SQL */ `
       -- graphql: registered from a GraphQL API's SDL (registerSource(input: { graphql })).

@@ -186,7 +186,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     version: skeinVersion(),
   });
   routes.push({ prefix: MCP_PATH, handle: traced(MCP_PATH, mcp.handle), maxBodyBytes: settings.maxBodyBytes });
-  if (options.sync) routes.push({ prefix: SYNC_WEBHOOK_PREFIX, handle: createSyncWebhookHandler(options.sync, settings.maxBodyBytes), maxBodyBytes: settings.maxBodyBytes });
+  if (options.sync) routes.push({ prefix: SYNC_WEBHOOK_PREFIX, handle: createSyncWebhookHandler(options.sync, settings.maxBodyBytes, logger), maxBodyBytes: settings.maxBodyBytes });
   let gatewayName = 'skein';
   let admin: AdminHandler | undefined;
   if (options.admin) {

@@ -1,7 +1,11 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type http from 'node:http';
 import { envRefusal, isGatewaySecret } from '../sources/index.js';
-import type { SyncService } from '../sync/index.js';
+import { GivenChangesError, type SyncService } from '../sync/index.js';
+import { SchemaError } from '../errors/schema-error.js';
+import { parseJsonText } from '../errors/json-text.js';
+import type { Logger } from '../observe/index.js';
+import { RegistryError } from '../registry/index.js';
 import type { RouteHandler } from './http-server.js';
 import { readBody } from './read-body.js';
 
@@ -11,17 +15,27 @@ export const SYNC_WEBHOOK_PREFIX = '/sync/';
 const TOLERANCE_SECONDS = 300;
 
 /**
- * `POST /sync/<name>/webhook`: a source system tells Skein that records changed, and a run
- * of the job is queued (one: while a webhook run waits, more calls join it). The body is
- * signed with the job's secret (`webhook: { secretEnv }`):
+ * `POST /sync/<name>/webhook`: a source system sends Skein the records that changed, and
+ * a run of the job applies exactly those. The body is JSON (README: Sync jobs):
+ *
+ *     { "records": [ {…}, … ], "deleted": [ "<key>", … ] }   (one record object, or a bare array of records, also do)
+ *
+ * each record in the shape the job's read operation returns, mapped by the job's selection
+ * and written by key; each deleted key deleted (a job with a delete call only). An empty
+ * body or `{}` is a change notification: a run that reads the source is queued (one: while
+ * such a run waits, more calls join it). The body is signed with the job's secret
+ * (`webhook: { secretEnv }`):
  *
  *     X-Skein-Timestamp: <unix seconds>
  *     X-Skein-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<body>">
  *
- * 202 with the run's id; 401 for a missing, wrong or stale signature; 404 for a job
- * without a webhook; 409 for a job that is not published.
+ * 202 with the run's id (follow it with the admin API's `syncRun(id:)`); 400 BAD_CHANGES for
+ * a body that is not JSON (with line and column) or not of that shape (with the record's
+ * index); 422 DELETE_NOT_SUPPORTED for deleted keys of a job without a delete call; 401 for
+ * a missing, wrong or stale signature; 404 for a job without a webhook; 409 for a job that
+ * is not published.
  */
-export function createSyncWebhookHandler(sync: () => SyncService | undefined, maxBodyBytes: number): RouteHandler {
+export function createSyncWebhookHandler(sync: () => SyncService | undefined, maxBodyBytes: number, logger: Logger): RouteHandler {
   return async (req, res) => {
     const match = /^\/sync\/([^/?]+)\/webhook(?:\?.*)?$/.exec(req.url ?? '');
     if (!match) return answer(res, 404, { error: 'NOT_FOUND', message: 'webhooks are at POST /sync/<job>/webhook' });
@@ -38,14 +52,32 @@ export function createSyncWebhookHandler(sync: () => SyncService | undefined, ma
     const secret = allowed ? process.env[webhook.secretEnv] : undefined;
     if (!secret) {
       // The operator's setting is missing; say so in the log, not to the caller.
-      console.error(`skein: the webhook of sync job ${name} has no secret: set ${webhook.secretEnv} (a SKEIN_SYNC_* variable, or one SKEIN_ENV_ALLOW lists)`);
+      logger.error({ job: name, variable: webhook.secretEnv }, `the webhook of sync job ${name} has no secret: set ${webhook.secretEnv} (a SKEIN_SYNC_* variable, or one SKEIN_ENV_ALLOW lists)`);
       return answer(res, 503, { error: 'WEBHOOK_NOT_CONFIGURED', message: `the webhook of ${name} has no secret configured on this gateway` });
     }
     const problem = signatureProblem(req, body, secret);
     if (problem) return answer(res, 401, { error: 'BAD_SIGNATURE', message: problem });
     if (job.state !== 'published') return answer(res, 409, { error: 'NOT_PUBLISHED', message: `sync job ${name} is ${job.state}; it runs when published` });
-    const run = await service.triggerCoalesced(name, 'webhook');
-    answer(res, 202, { runId: run.id, state: run.state });
+    const text = body.toString('utf8');
+    let changes: unknown;
+    try {
+      changes = text.trim() === '' ? undefined : parseJsonText(text, 'body');
+    } catch (error) {
+      if (!(error instanceof SchemaError)) throw error;
+      return answer(res, 400, { error: 'BAD_CHANGES', message: `the body is ${error.format().replace(/^body:(\d+):(\d+): not valid JSON/, 'not valid JSON at line $1, column $2')}` });
+    }
+    try {
+      const { run, given } = await service.receive(name, 'webhook', changes);
+      logger.info(
+        { job: name, run: run.id, records: given?.records.length, deleted: given?.deleted.length },
+        given ? `sync job ${name}: run ${run.id} queued for ${given.records.length} record(s) and ${given.deleted.length} deletion(s) sent to its webhook` : `sync job ${name}: run ${run.id} queued by its webhook`,
+      );
+      answer(res, 202, { runId: run.id, state: run.state, ...(given ? { records: given.records.length, deleted: given.deleted.length } : {}) });
+    } catch (error) {
+      if (error instanceof GivenChangesError) return answer(res, error.status, { error: error.code, message: error.message });
+      if (error instanceof RegistryError && error.code === 'INVALID_TRANSITION') return answer(res, 409, { error: 'NOT_PUBLISHED', message: error.message });
+      throw error;
+    }
   };
 }
 

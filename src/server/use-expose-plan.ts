@@ -1,9 +1,6 @@
 import type { GatewayPlugin } from './gateway-plugin.js';
-import { PlanTrace } from '../composite/index.js';
+import { EXPOSE_PLAN_HEADER, PlanTrace } from '../composite/index.js';
 import type { IncomingRequest } from '../sources/index.js';
-
-/** The request header that asks for composite plans and step timings in the response. */
-export const EXPOSE_PLAN_HEADER = 'skein-expose-plan';
 
 /**
  * With `Skein-Expose-Plan: true`, the response's `extensions.plan` lists each composite

@@ -1,5 +1,5 @@
 import type http from 'node:http';
-import { ROOT_CONTEXT, SpanStatusCode } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanStatusCode, type Context, type Span } from '@opentelemetry/api';
 import { getOperationAST, type GraphQLError } from 'graphql';
 import { requestSpanOf, SEMCONV, TraceScope, type Tracing } from '../observe/index.js';
 import type { IncomingRequest } from '../sources/index.js';
@@ -24,17 +24,27 @@ export function useTracing(tracing: Tracing): GatewayPlugin {
       const operation = getOperationAST(args.document, args.operationName);
       const type = operation?.operation ?? 'query';
       const name = operation?.name?.value;
-      const { span, context: spanContext } = tracing.start(
-        name ? `${type} ${name}` : type,
-        {
-          attributes: {
-            [SEMCONV.graphqlOperationType]: type,
-            ...(name ? { [SEMCONV.graphqlOperationName]: name } : {}),
-            ...(context.request ? { [REQUEST_ID_ATTRIBUTE]: requestIdOf(context.request) } : {}),
-          },
-        },
-        requestSpanOf(context.req) ?? ROOT_CONTEXT,
-      );
+      const attributes = {
+        [SEMCONV.graphqlOperationType]: type,
+        ...(name ? { [SEMCONV.graphqlOperationName]: name } : {}),
+        ...(context.request ? { [REQUEST_ID_ATTRIBUTE]: requestIdOf(context.request) } : {}),
+      };
+      const spanName = name ? `${type} ${name}` : type;
+      // The request's own span stands for its (first) operation: one span, not two, per
+      // request, named after the operation. A second operation of a batch, or one run
+      // without an HTTP request (a trigger, a sync run), gets a span of its own.
+      const request = requestSpanOf(context.req);
+      let span: Span;
+      let spanContext: Context;
+      if (request && !request.claimed) {
+        request.claimed = true;
+        ({ span, context: spanContext } = request);
+        span.updateName(spanName);
+        span.setAttributes(attributes);
+      } else {
+        ({ span, context: spanContext } = tracing.start(spanName, { attributes }, request?.context ?? ROOT_CONTEXT));
+      }
+      const owned = span !== request?.span;
       extendContext({ trace: new TraceScope(tracing, spanContext) });
       return {
         onExecuteDone({ result }) {
@@ -44,7 +54,8 @@ export function useTracing(tracing: Tracing): GatewayPlugin {
             span.setAttribute(SEMCONV.errorType, codeOf(errors[0]));
             span.setStatus({ code: SpanStatusCode.ERROR, message: where.join('; ') });
           }
-          span.end();
+          // The request span ends with the HTTP answer (request-span.ts).
+          if (owned) span.end();
         },
       };
     },

@@ -5,3 +5,4 @@ export { SyncService, type SyncServiceOptions } from './sync-service.js';
 export { CronScheduler, type SchedulerClock, type ScheduledJob } from './cron-schedule.js';
 export { DEFAULT_ENGINE_SETTINGS, SYNC_QUEUE, type JobEngine, type JobEngineSettings, type SyncJobRequest } from './job-engine.js';
 export { syncSettingsFromEnvironment, SYNC_VARIABLES } from './sync-settings.js';
+export { readGivenChanges, GivenChangesError, type GivenChanges } from './given-changes.js';

@@ -5,8 +5,6 @@ export interface SyncJobRequest {
   readonly job: string;
   readonly trigger: string;
   readonly runId?: number;
-  /** What a webhook or an event carried, for the run to read. */
-  readonly payload?: unknown;
 }
 
 /**

@@ -3,6 +3,7 @@ import { parse, type DocumentNode, type ExecutionResult, type GraphQLSchema } fr
 import { readSyncDefinition, syncPath, type SyncDefinition } from './sync-definition.js';
 import type { OutcomeInput, SyncRunRecord, SyncStore } from './sync-store.js';
 import { writeOperation } from './write-operation.js';
+import type { GivenChanges } from './given-changes.js';
 
 /** Runs a document of the gateway's own through its one pipeline (sources' resilience, budgets and limits apply). */
 export type GraphExecutor = (document: DocumentNode, variables: Record<string, unknown>) => Promise<ExecutionResult>;
@@ -40,6 +41,9 @@ interface Position {
   readonly done: boolean;
 }
 
+/** The job's write calls as mutation (and, for verify, query) documents typed by the served schema. */
+type CompiledWrites = Readonly<Partial<Record<'create' | 'update' | 'delete' | 'upsert' | 'verify', DocumentNode>>>;
+
 interface WriteFailure {
   readonly message: string;
   readonly retryable: boolean;
@@ -75,8 +79,10 @@ export class SyncRunner {
     if (!run) return { kind: 'busy' };
     const [version] = (await store.versions(run.job)).filter((v) => v.version === run.version);
     const definition = readSyncDefinition(version.document, syncPath(run.job));
-    const read = parse(definition.read);
     const writes = this.#compileWrites(definition);
+    const given = await store.given(run.id);
+    if (given) return this.#applyGiven(run, definition, writes, given);
+    const read = parse(definition.read);
     let position = (run.checkpoint as Position | null) ?? { at: firstPosition(definition), done: false };
     let cursorFrom = run.cursorFrom;
     if (!run.checkpoint && definition.cursor) {
@@ -84,7 +90,6 @@ export class SyncRunner {
       await store.setCursorFrom(run.id, cursorFrom);
     }
     let cursorTo = run.cursorTo;
-    let knownKeys = new Map<string, string>();
     while (!position.done) {
       const variables: Record<string, unknown> = {};
       if (definition.paging.variable && position.at !== null) variables[definition.paging.variable] = position.at;
@@ -96,72 +101,108 @@ export class SyncRunner {
         await store.pause(run.id, page.error, resumeAt);
         return { kind: 'paused', resumeAt, error: page.error };
       }
-      // The cursor field is read for the checkpoint, not written (select it twice, aliased, to write it too).
-      const records = page.records.map((record) => withoutField({ ...record, ...definition.constants }, definition.cursor?.field));
-      const byKey = new Map<string, Record<string, unknown>>();
-      for (const record of records) {
-        const key = record[definition.key];
-        if (key === undefined || key === null) continue;
-        byKey.set(String(key), record);
-      }
-      const keys = [...byKey.keys()];
-      const handled = await store.handled(run.id, keys);
-      knownKeys = await store.hashes(run.job, keys);
-      let consecutive = 0;
-      let pausedWith: string | undefined;
-      // Outcomes are stored together at the end of the page, before its checkpoint (see the class comment).
-      const outcomes: OutcomeInput[] = [];
-      const retryableFailures: OutcomeInput[] = [];
-      const pending = keys.filter((key) => !handled.has(key));
-      await eachLimited(pending, this.options.concurrency, async (key) => {
-        if (pausedWith) return;
-        const record = byKey.get(key)!;
-        const hash = contentHash(record);
-        const previous = knownKeys.get(key);
-        if (definition.rule === 'DIFF' && previous === hash) {
-          outcomes.push({ key, outcome: 'unchanged', counter: 'skipped', hash });
-          return;
-        }
-        const kind = writes.upsert ? 'upsert' : previous === undefined ? 'create' : 'update';
-        const failure =
-          (await this.#write(writes[kind]!, { record, key: record[definition.key], idempotencyKey: `${run.job}:${run.uid}:${key}` }, definition.retries)) ??
-          (writes.verify ? await this.#verify(writes.verify, record, record[definition.key]) : undefined);
-        if (!failure) {
-          consecutive = 0;
-          outcomes.push({ key, outcome: 'written', counter: 'written', operation: kind, hash });
-        } else if (failure.retryable) {
-          // Decided at the end of the page: kept for replay, or (the target is down) left for the resumed run.
-          retryableFailures.push({ key, outcome: 'failed', counter: 'failed', operation: kind, record, hash, error: failure.message });
-          if (++consecutive >= definition.pauseAfter) pausedWith = failure.message;
-        } else {
-          consecutive = 0;
-          outcomes.push({ key, outcome: 'failed', counter: 'failed', operation: kind, record, hash, error: failure.message });
-        }
-      });
-      if (pausedWith) {
-        await store.recordOutcomes(run, outcomes);
-        const resumeAt = new Date(Date.now() + this.options.backoffMs * 8);
-        await store.pause(run.id, `the target failed ${definition.pauseAfter} records in a row; paused until ${resumeAt.toISOString()}: ${pausedWith}`, resumeAt);
-        return { kind: 'paused', resumeAt, error: pausedWith };
-      }
-      await store.recordOutcomes(run, [...outcomes, ...retryableFailures]);
+      const written = await this.#writePage(run, definition, writes, page.records);
+      if ('kind' in written) return written;
       if (definition.cursor) {
         for (const record of page.records) cursorTo = later(cursorTo, record[definition.cursor.field]);
       }
-      await store.countRead(run.id, pending.length);
       position = nextPosition(definition, position, page.records.length, page.next);
       if (!(await store.checkpoint(run.id, owner, position, leaseMs, cursorTo))) return { kind: 'lost' };
     }
-    if (definition.rule === 'DIFF' && writes.delete) {
-      for (const key of await store.vanished(run.job, run.id)) {
-        const failure = await this.#write(writes.delete, { key, idempotencyKey: `${run.job}:${run.uid}:${key}:delete` }, definition.retries);
-        if (failure) await store.recordOutcome(run, { key, outcome: 'failed', counter: 'failed', operation: 'delete', error: failure.message });
-        else await store.recordOutcome(run, { key, outcome: 'deleted', counter: 'deleted', operation: 'delete' });
-      }
-    }
+    if (definition.rule === 'DIFF' && writes.delete) await this.#deleteKeys(run, writes.delete, await store.vanished(run.job, run.id), definition.retries);
     if (definition.cursor && cursorTo !== null) await store.setCursor(run.job, cursorTo);
     await store.finish(run.id, 'succeeded');
     return { kind: 'finished', run: (await store.run(run.id))! };
+  }
+
+  /**
+   * A run for changes a webhook call or a message carried: one page given instead of read,
+   * written as a read page is, then the keys it deletes. The job's incremental cursor does
+   * not move: what was pushed says nothing about what the source holds before it.
+   */
+  async #applyGiven(run: SyncRunRecord, definition: SyncDefinition, writes: CompiledWrites, given: GivenChanges): Promise<RunEnd> {
+    const { store, owner, leaseMs } = this.options;
+    const written = await this.#writePage(run, definition, writes, given.records);
+    if ('kind' in written) return written;
+    if (given.deleted.length && writes.delete) {
+      const handled = await store.handled(run.id, given.deleted);
+      await this.#deleteKeys(run, writes.delete, given.deleted.filter((key) => !handled.has(key)), definition.retries);
+    }
+    if (!(await store.checkpoint(run.id, owner, { at: null, done: true }, leaseMs))) return { kind: 'lost' };
+    await store.finish(run.id, 'succeeded');
+    return { kind: 'finished', run: (await store.run(run.id))! };
+  }
+
+  /**
+   * Maps and writes one page of records by key, skipping keys this run handled already
+   * (it resumed), and stores the page's outcomes and read count together. Paused when
+   * `pauseAfter` records in a row failed with a retryable error (the target is down).
+   */
+  async #writePage(
+    run: SyncRunRecord,
+    definition: SyncDefinition,
+    writes: CompiledWrites,
+    page: readonly Record<string, unknown>[],
+  ): Promise<{ readonly pending: number } | Extract<RunEnd, { kind: 'paused' }>> {
+    const { store } = this.options;
+    const byKey = new Map<string, Record<string, unknown>>();
+    for (const record of page.map((r) => mapRecord(r, definition))) {
+      const key = record[definition.key];
+      if (key === undefined || key === null) continue;
+      byKey.set(String(key), record);
+    }
+    const keys = [...byKey.keys()];
+    const handled = await store.handled(run.id, keys);
+    const knownKeys = await store.hashes(run.job, keys);
+    let consecutive = 0;
+    let pausedWith: string | undefined;
+    // Outcomes are stored together at the end of the page, before its checkpoint (see the class comment).
+    const outcomes: OutcomeInput[] = [];
+    const retryableFailures: OutcomeInput[] = [];
+    const pending = keys.filter((key) => !handled.has(key));
+    await eachLimited(pending, this.options.concurrency, async (key) => {
+      if (pausedWith) return;
+      const record = byKey.get(key)!;
+      const hash = contentHash(record);
+      const previous = knownKeys.get(key);
+      if (definition.rule === 'DIFF' && previous === hash) {
+        outcomes.push({ key, outcome: 'unchanged', counter: 'skipped', hash });
+        return;
+      }
+      const kind = writes.upsert ? 'upsert' : previous === undefined ? 'create' : 'update';
+      const failure =
+        (await this.#write(writes[kind]!, { record, key: record[definition.key], idempotencyKey: `${run.job}:${run.uid}:${key}` }, definition.retries)) ??
+        (writes.verify ? await this.#verify(writes.verify, record, record[definition.key]) : undefined);
+      if (!failure) {
+        consecutive = 0;
+        outcomes.push({ key, outcome: 'written', counter: 'written', operation: kind, hash });
+      } else if (failure.retryable) {
+        // Decided at the end of the page: kept for replay, or (the target is down) left for the resumed run.
+        retryableFailures.push({ key, outcome: 'failed', counter: 'failed', operation: kind, record, hash, error: failure.message });
+        if (++consecutive >= definition.pauseAfter) pausedWith = failure.message;
+      } else {
+        consecutive = 0;
+        outcomes.push({ key, outcome: 'failed', counter: 'failed', operation: kind, record, hash, error: failure.message });
+      }
+    });
+    if (pausedWith) {
+      await store.recordOutcomes(run, outcomes);
+      const resumeAt = new Date(Date.now() + this.options.backoffMs * 8);
+      await store.pause(run.id, `the target failed ${definition.pauseAfter} records in a row; paused until ${resumeAt.toISOString()}: ${pausedWith}`, resumeAt);
+      return { kind: 'paused', resumeAt, error: pausedWith };
+    }
+    await store.recordOutcomes(run, [...outcomes, ...retryableFailures]);
+    await store.countRead(run.id, pending.length);
+    return { pending: pending.length };
+  }
+
+  /** Deletes keys from the target (DIFF: gone from the source; given: the caller said so), each outcome stored. */
+  async #deleteKeys(run: SyncRunRecord, document: DocumentNode, keys: readonly string[], retries: number): Promise<void> {
+    for (const key of keys) {
+      const failure = await this.#write(document, { key, idempotencyKey: `${run.job}:${run.uid}:${key}:delete` }, retries);
+      if (failure) await this.options.store.recordOutcome(run, { key, outcome: 'failed', counter: 'failed', operation: 'delete', error: failure.message });
+      else await this.options.store.recordOutcome(run, { key, outcome: 'deleted', counter: 'deleted', operation: 'delete' });
+    }
   }
 
   /** Writes a record a target refused once more (`skein sync replay`); its outcome becomes `replayed` when it goes through. */
@@ -196,9 +237,9 @@ export class SyncRunner {
     return { replayed, failed };
   }
 
-  #compileWrites(definition: SyncDefinition): Partial<Record<'create' | 'update' | 'delete' | 'upsert' | 'verify', DocumentNode>> {
+  #compileWrites(definition: SyncDefinition): CompiledWrites {
     const schema = this.options.schema();
-    const compiled: Partial<Record<'create' | 'update' | 'delete' | 'upsert' | 'verify', DocumentNode>> = {};
+    const compiled: { -readonly [K in keyof CompiledWrites]: CompiledWrites[K] } = {};
     for (const kind of ['create', 'update', 'delete', 'upsert', 'verify'] as const) {
       const call = definition.writes[kind];
       if (call) compiled[kind] = writeOperation(call, schema, `${definition.file} (${kind})`, kind === 'verify' ? 'query' : 'mutation');
@@ -312,6 +353,15 @@ function later(current: string | null, value: unknown): string | null {
   if (current === null) return text;
   if (typeof value === 'number' && !Number.isNaN(Number(current))) return value > Number(current) ? text : current;
   return text > current ? text : current;
+}
+
+/**
+ * A record as it is written: the selection's mapping (done by the read, or for given
+ * changes by readGivenChanges), the constants added, and the cursor field taken off
+ * (it is read for the checkpoint, not written: select it twice, aliased, to write it too).
+ */
+function mapRecord(record: Record<string, unknown>, definition: SyncDefinition): Record<string, unknown> {
+  return withoutField({ ...record, ...definition.constants }, definition.cursor?.field);
 }
 
 function withoutField(record: Record<string, unknown>, field: string | undefined): Record<string, unknown> {

@@ -5,7 +5,8 @@ import { RegistryError, type ChangeAuthor, type RegistryDatabase, type SourceRec
 import { SchemaError, schemaErrorsOf } from '../errors/schema-error.js';
 import { CronScheduler, type SchedulerClock } from './cron-schedule.js';
 import { embeddedEngine } from './embedded-engine.js';
-import { DEFAULT_ENGINE_SETTINGS, type JobEngine, type JobEngineSettings, type SyncJobRequest } from './job-engine.js';
+import { DEFAULT_ENGINE_SETTINGS, stableUuid, type JobEngine, type JobEngineSettings, type SyncJobRequest } from './job-engine.js';
+import { readGivenChanges, type GivenChanges } from './given-changes.js';
 import { startPgBossEngine } from './pg-boss-engine.js';
 import { readSyncDefinition, syncPath, type SyncDefinition } from './sync-definition.js';
 import { SyncRunner, type GraphExecutor, type RunEnd } from './sync-runner.js';
@@ -78,7 +79,7 @@ export class SyncService {
     });
     await this.engine.work((request, queueId) => this.#handle(request, queueId));
     if (!this.options.manualSchedule) this.scheduler.start();
-    this.#events = new SyncEventListener((job, trigger) => this.triggerCoalesced(job, trigger), this.options.warn ?? ((m) => console.error(m)));
+    this.#events = new SyncEventListener((job, trigger, body, once) => this.receive(job, trigger, body, once), this.options.warn ?? ((m) => console.error(m)));
     await this.followEvents();
     // Jobs published on another gateway, and graphs rebuilt, are followed within seconds.
     this.#eventTimer = setInterval(() => void this.followEvents(), 2_000);
@@ -196,18 +197,38 @@ export class SyncService {
   // ── runs ────────────────────────────────────────────────────────────────
 
   /** Queues a run of a published job now (`skein sync run`, the admin mutation, a webhook); the run, to follow. */
-  async trigger(name: string, trigger: string, payload?: unknown): Promise<SyncRunRecord> {
+  async trigger(name: string, trigger: string): Promise<SyncRunRecord> {
     const job = await this.#runnable(name);
     const definition = readSyncDefinition(job.liveDocument!, syncPath(name));
     const run = await this.store.createRun(job, trigger, definition.rule);
-    await this.engine.send({ job: name, trigger, runId: run.id, payload });
+    await this.engine.send({ job: name, trigger, runId: run.id });
     return run;
   }
 
-  /** A run for a change notification (a webhook): the one still waiting to start, else a new one. */
+  /**
+   * What a webhook call or a message carried (its JSON body, see readGivenChanges): with
+   * records or deleted keys, a run that applies exactly those (checked and mapped now, so a
+   * bad body is refused before anything is queued: a GivenChangesError); without, a change
+   * notification, which queues a run that reads the source (joining one still waiting).
+   * `once` (a message's id) makes a redelivered message the same run, not a second one.
+   */
+  async receive(name: string, trigger: string, body: unknown, once?: string): Promise<{ run: SyncRunRecord; given?: GivenChanges }> {
+    const job = await this.#runnable(name);
+    const definition = readSyncDefinition(job.liveDocument!, syncPath(name));
+    const given = await readGivenChanges(body, definition, this.options.graph().schema);
+    if (!given) return { run: await this.triggerCoalesced(name, trigger) };
+    const run = await this.store.createRun(job, trigger, definition.rule, once && `given:${name}:${once}`, given);
+    await this.engine.send({ job: name, trigger, runId: run.id }, once ? { id: stableUuid(`given:${name}:${once}`) } : {});
+    return { run, given };
+  }
+
+  /** A run for a change notification (a webhook, a message): the one reading the source still waiting to start, else a new one. */
   async triggerCoalesced(name: string, trigger: string): Promise<SyncRunRecord> {
-    const waiting = (await this.store.runs({ job: name, limit: 5 })).find((r) => r.state === 'queued' && r.trigger === trigger);
-    return waiting ?? this.trigger(name, trigger);
+    for (const run of await this.store.runs({ job: name, limit: 5 })) {
+      // A run applying given changes reads nothing: a notification does not join it.
+      if (run.state === 'queued' && run.trigger === trigger && !(await this.store.given(run.id))) return run;
+    }
+    return this.trigger(name, trigger);
   }
 
   /** The webhook a job's live version declares, if any. */

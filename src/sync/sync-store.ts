@@ -1,5 +1,6 @@
 import type { ChangeAuthor, CompositeState, RegistryDatabase, SqlExecutor } from '../registry/index.js';
 import { RegistryError, transition } from '../registry/index.js';
+import type { GivenChanges } from './given-changes.js';
 
 export type SyncJobState = CompositeState;
 export type SyncRunState = 'queued' | 'running' | 'paused' | 'succeeded' | 'failed';
@@ -155,15 +156,36 @@ export class SyncStore {
   // ── runs ────────────────────────────────────────────────────────────────
 
   /** A new run of the job's live version; with `queueId`, the run that queue job made, once (a tick sent by two gateways is one run). */
-  async createRun(job: SyncJobRecord, trigger: string, rule: string, queueId?: string): Promise<SyncRunRecord> {
-    const [row] = await this.db.query<RunRow>(
-      `insert into skein_sync_runs (job, version, trigger, state, rule, queue_id) values ($1, $2, $3, 'queued', $4, $5)
-       on conflict (queue_id) do nothing returning *`,
-      [job.name, job.liveVersion ?? job.version, trigger, rule, queueId ?? null],
+  async createRun(job: SyncJobRecord, trigger: string, rule: string, queueId?: string, given?: GivenChanges): Promise<SyncRunRecord> {
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx.query<RunRow>(
+        `insert into skein_sync_runs (job, version, trigger, state, rule, queue_id) values ($1, $2, $3, 'queued', $4, $5)
+         on conflict (queue_id) do nothing returning *`,
+        [job.name, job.liveVersion ?? job.version, trigger, rule, queueId ?? null],
+      );
+      if (!row) {
+        const [made] = await tx.query<RunRow>(`select * from skein_sync_runs where queue_id = $1`, [queueId]);
+        return toRun(made);
+      }
+      if (given) await tx.query(`insert into skein_sync_given (run_id, changes) values ($1, $2)`, [row.id, JSON.stringify(given)]);
+      return toRun(row);
+    });
+  }
+
+  /** How many records and deleted keys a run was given, without reading them (undefined: the run reads its source). */
+  async givenSize(runId: number): Promise<{ records: number; deleted: number } | undefined> {
+    const [row] = await this.db.query<{ records: number; deleted: number }>(
+      `select jsonb_array_length(changes->'records') as records, jsonb_array_length(changes->'deleted') as deleted from skein_sync_given where run_id = $1`,
+      [runId],
     );
-    if (row) return toRun(row);
-    const [made] = await this.db.query<RunRow>(`select * from skein_sync_runs where queue_id = $1`, [queueId]);
-    return toRun(made);
+    return row && { records: Number(row.records), deleted: Number(row.deleted) };
+  }
+
+  /** The changes a run was made to apply (a webhook call's or a message's), or undefined for a run that reads its source. */
+  async given(runId: number): Promise<GivenChanges | undefined> {
+    const [row] = await this.db.query<{ changes: GivenChanges | string }>(`select changes from skein_sync_given where run_id = $1`, [runId]);
+    if (!row) return undefined;
+    return typeof row.changes === 'string' ? (JSON.parse(row.changes) as GivenChanges) : row.changes;
   }
 
   async run(id: number): Promise<SyncRunRecord | undefined> {

@@ -101,6 +101,24 @@ describe('skein serve --demo', () => {
       const graphiql = await fetch(url, { headers: { accept: 'text/html' } });
       expect(graphiql.status).toBe(200);
       expect(await graphiql.text()).toContain('<title>Skein</title>');
+
+      // The demo's sync job (schema/sync/crmContacts.graphql) is seeded, published, and a run
+      // writes the users API's people into the demo CRM.
+      const admin = async (query: string) => {
+        const answer = await fetch(url.replace(/\/graphql$/, '/admin/graphql'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+        return (await answer.json()) as { data: any; errors?: unknown };
+      };
+      const jobs = await admin('{ syncJobs { name state } }');
+      expect(jobs.data.syncJobs).toEqual([{ name: 'crmContacts', state: 'PUBLISHED' }]);
+      const queued = await admin('mutation { runSyncJob(name: "crmContacts") { id } }');
+      const runId = queued.data.runSyncJob.id;
+      let run: { state: string; written: number; failed: number } | undefined;
+      for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 200))) {
+        run = (await admin(`{ syncRun(id: ${runId}) { state written failed } }`)).data.syncRun;
+        if (run && run.state !== 'QUEUED' && run.state !== 'RUNNING') break;
+      }
+      expect(run).toMatchObject({ state: 'SUCCEEDED', failed: 0 });
+      expect(run!.written).toBeGreaterThan(0);
     } finally {
       child.kill('SIGTERM');
     }

@@ -56,7 +56,7 @@ describe('tracing, exported over OTLP/HTTP', () => {
     receiver.waitFor((spans) => spans.filter((s) => s.traceId === traceId).length >= count).then((spans) => spans.filter((s) => s.traceId === traceId));
 
   describe.each(DOORS)('through /graphql (%s)', (via) => {
-    it('continues the client\'s trace: request → operation → composite → steps (stage 2 overlapping) → upstream calls, and upstreams get the trace', async () => {
+    it('continues the client\'s trace: request (named after its operation) → composite → steps (stage 2 overlapping) → upstream calls, and upstreams get the trace', async () => {
       const gateway = gateways.get(via)!;
       const client = clientTraceparent();
       // The three calls of stage 2 are answered only once all three are in flight: made in parallel, their spans overlap.
@@ -72,19 +72,24 @@ describe('tracing, exported over OTLP/HTTP', () => {
       expect(answer.errors).toBeUndefined();
       expect(answer.data.hotelOrder.user.name).toBeTruthy();
 
-      // request 1 + operation 1 + composite 1 + steps 4 + upstream calls 4
-      const spans = await traceOf(client.traceId, 11);
+      // request (the operation's span too) 1 + composite 1 + steps 4 + upstream calls 4
+      const spans = await traceOf(client.traceId, 10);
       const request = spans.find((s) => s.kind === SERVER)!;
-      expect(request).toMatchObject({ name: 'POST /graphql', parentSpanId: client.spanId });
-      expect(request.attributes).toMatchObject({ 'http.request.method': 'POST', 'http.route': '/graphql', 'url.path': '/graphql', 'http.response.status_code': 200 });
+      expect(request).toMatchObject({ name: 'query hotelOrder', parentSpanId: client.spanId });
+      expect(request.attributes).toMatchObject({
+        'http.request.method': 'POST',
+        'http.route': '/graphql',
+        'url.path': '/graphql',
+        'http.response.status_code': 200,
+        'graphql.operation.type': 'query',
+        'graphql.operation.name': 'hotelOrder',
+      });
+      expect(request.attributes['skein.request_id']).toBe(response.headers.get('x-request-id'));
       expect(request.resource).toMatchObject({ 'service.name': 'skein-test', 'deployment.environment': 'test' });
+      // One span per request, not a request span and an operation span.
+      expect(spans.filter((s) => s.attributes['graphql.operation.type'])).toHaveLength(1);
 
-      const [operation] = childrenOf(spans, request);
-      expect(operation.name).toBe('query hotelOrder');
-      expect(operation.attributes).toMatchObject({ 'graphql.operation.type': 'query', 'graphql.operation.name': 'hotelOrder' });
-      expect(operation.attributes['skein.request_id']).toBe(response.headers.get('x-request-id'));
-
-      const [composite] = childrenOf(spans, operation);
+      const [composite] = childrenOf(spans, request);
       expect(composite).toMatchObject({ name: 'composite hotelOrder', attributes: { 'skein.composite': 'hotelOrder' } });
       const steps = childrenOf(spans, composite);
       const step = (key: string) => steps.find((s) => s.attributes['skein.composite.step'] === key)!;
@@ -103,7 +108,9 @@ describe('tracing, exported over OTLP/HTTP', () => {
       for (const key of ['order', 'user', 'hotel', 'room']) {
         const [call] = childrenOf(spans, step(key));
         expect(call.kind).toBe(CLIENT);
-        expect(call.attributes).toMatchObject({ 'http.response.status_code': 200, 'skein.upstream.attempts': 1, 'skein.upstream.breaker_state': 'closed' });
+        expect(call.attributes).toMatchObject({ 'http.response.status_code': 200, 'skein.upstream.attempts': 1 });
+        // A closed breaker is the normal state: only an open or half-open one is recorded.
+        expect(call.attributes['skein.upstream.breaker_state']).toBeUndefined();
         calls.set(key, call);
       }
       expect(calls.get('order')!.attributes).toMatchObject({ 'skein.source': 'orders', 'skein.source.kind': 'REST', 'skein.operation': 'Query.order', 'http.request.method': 'GET' });
@@ -134,8 +141,8 @@ describe('tracing, exported over OTLP/HTTP', () => {
         expect((await response.json()).data.order.id).toBe('2');
         const requestId = response.headers.get('x-request-id');
         const spans = await receiver.waitFor((all) => all.some((s) => s.attributes['skein.request_id'] === requestId));
-        const operation = spans.find((s) => s.attributes['skein.request_id'] === requestId)!;
-        const request = spans.find((s) => s.spanId === operation.parentSpanId)!;
+        const request = spans.find((s) => s.attributes['skein.request_id'] === requestId)!;
+        expect(request.kind).toBe(SERVER);
         expect(request.parentSpanId).toBeUndefined();
         expect(request.traceId).toMatch(/^[0-9a-f]{32}$/);
         expect(request.traceId).not.toBe('0'.repeat(32));
@@ -146,7 +153,30 @@ describe('tracing, exported over OTLP/HTTP', () => {
     });
   });
 
-  it('traces /api, /soap and /mcp like /graphql: a request span of the route, the operation under it', async () => {
+  it('gives the second operation of a batched request a span of its own, under the request span', async () => {
+    const gateway = gateways.get('yoga')!;
+    const client = clientTraceparent();
+    const response = await fetch(gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', traceparent: client.header },
+      body: JSON.stringify([{ query: 'query first { order(id: "1") { id } }' }, { query: 'query second { order(id: "2") { id } }' }]),
+    });
+    const answers = await response.json();
+    expect(answers.map((a: any) => a.data.order.id)).toEqual(['1', '2']);
+    const spans = await traceOf(client.traceId, 4);
+    const request = spans.find((s) => s.kind === SERVER)!;
+    const operations = spans.filter((s) => s.attributes['graphql.operation.type']);
+    expect(operations.map((s) => s.attributes['graphql.operation.name']).sort()).toEqual(['first', 'second']);
+    // The request stands for the operation that claimed it first; the other is its child.
+    const child = operations.find((s) => s !== request)!;
+    expect(child.parentSpanId).toBe(request.spanId);
+    expect(child.kind).not.toBe(SERVER);
+    expect(child.name).toBe(`query ${child.attributes['graphql.operation.name']}`);
+    // Each operation's upstream call is under its own span.
+    for (const operation of operations) expect(childrenOf(spans, operation).filter((s) => s.kind === CLIENT)).toHaveLength(1);
+  });
+
+  it('traces /api, /soap and /mcp like /graphql: a request span of the route, named after its operation', async () => {
     const gateway = gateways.get('lane')!;
     const origin = new URL(gateway.url).origin;
     const doors: [string, (traceparent: string) => Promise<Response>][] = [
@@ -181,12 +211,12 @@ describe('tracing, exported over OTLP/HTTP', () => {
       const spans = await receiver
         .waitFor((all) => all.filter((s) => s.traceId === client.traceId && s.kind === CLIENT).length >= 4)
         .then((all) => all.filter((s) => s.traceId === client.traceId));
-      const operation = spans.find((s) => s.attributes['graphql.operation.type'])!;
-      const request = spans.find((s) => s.spanId === operation.parentSpanId)!;
+      const request = spans.find((s) => s.attributes['graphql.operation.type'])!;
       expect(request.kind, route).toBe(SERVER);
+      expect(request.parentSpanId, route).toBe(client.spanId);
       expect(request.attributes['http.route'], route).toBe(route);
-      expect(operation.attributes['graphql.operation.type'], route).toBe('query');
-      expect(childrenOf(spans, operation)[0].name, route).toBe('composite hotelOrder');
+      expect(request.attributes['graphql.operation.type'], route).toBe('query');
+      expect(childrenOf(spans, request)[0].name, route).toBe('composite hotelOrder');
     }
   });
 
@@ -224,7 +254,7 @@ describe('tracing, exported over OTLP/HTTP', () => {
         body: JSON.stringify({ query: '{ thing(id: "7", apiKey: "query-secret-123456") { id } }' }),
       });
       expect((await response.json()).errors[0].extensions.code).toBe('UPSTREAM_HTTP_ERROR');
-      const spans = await traceOf(client.traceId, 3);
+      const spans = await traceOf(client.traceId, 2);
       const call = spans.find((s) => s.kind === CLIENT)!;
       // Retried twice after the first 503: three attempts, the status, an error.
       expect(call.attributes).toMatchObject({ 'http.response.status_code': 503, 'skein.upstream.attempts': 3, 'http.request.resend_count': 2, 'error.type': '503' });

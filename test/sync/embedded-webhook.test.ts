@@ -67,7 +67,8 @@ describe('sync jobs on the embedded store', () => {
 
   it('a webhook signed with the job secret queues a run; a wrong or missing signature is refused with 401', async () => {
     const url = gateway.url.replace('/graphql', '/sync/realtime/webhook');
-    const body = JSON.stringify({ changed: ['00001'] });
+    // No records: a change notification, on which the job reads its source (webhook-changes.test.ts sends records).
+    const body = '{}';
     const timestamp = String(Math.floor(Date.now() / 1000));
     const sign = (secret: string) => `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 
@@ -129,7 +130,8 @@ describe('sync jobs on the embedded store', () => {
           const consumers = await (await connection.jetstreamManager()).consumers.list(stream).next().catch(() => []);
           return consumers.length > 0;
         }, 30_000);
-        await connection.jetstream().publish(`s${id}.people.changed`, new TextEncoder().encode(JSON.stringify({ id: '00002' })));
+        // No records: a change notification (webhook-changes.test.ts sends messages with records).
+        await connection.jetstream().publish(`s${id}.people.changed`, new TextEncoder().encode('{}'));
       } finally {
         await connection.close();
       }

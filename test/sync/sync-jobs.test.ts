@@ -132,6 +132,31 @@ describe('sync jobs on PostgreSQL (pg-boss)', () => {
     for (const id of people.people.keys()) expect((crm.applied.get(id) ?? 0) - (appliedBefore.get(id) ?? 0)).toBe(1);
   });
 
+  it('changes given to a run (a webhook call\'s, a message\'s) are stored with it: paused by a down target, it resumes and applies each once', async () => {
+    await gateway.sync!.save(BY, contactsJob({ name: 'given', rule: 'DIFF', extra: 'pauseAfter: 2, retries: 1' }), { publish: true });
+    crm.contacts.set('00103', { id: '00103', fullName: 'Gone soon' });
+    crm.setDown(true);
+    const readsBefore = people.reads();
+    const { run } = await gateway.sync!.receive('given', 'webhook', {
+      records: [
+        { id: '00100', name: 'Given A' },
+        { id: '00101', name: 'Given B', email: 'b@example.test' },
+        { id: '00102', name: 'Given C' },
+      ],
+      deleted: ['00103'],
+    });
+    await until(async () => (await gateway.sync!.store.run(run.id))?.state === 'paused', 60_000);
+    const appliedBefore = new Map(crm.applied);
+    crm.setDown(false);
+    breakers.clock.advance(120_000); // the source's circuit breaker, opened by the 503s, may close again
+    const done = await finished(gateway, run.id);
+    expect(done).toMatchObject({ trigger: 'webhook', state: 'succeeded', read: 3, written: 3, failed: 0, deleted: 1 });
+    for (const id of ['00100', '00101', '00102']) expect((crm.applied.get(id) ?? 0) - (appliedBefore.get(id) ?? 0)).toBe(1);
+    expect(crm.contacts.get('00101')).toEqual({ id: '00101', fullName: 'Given B', email: 'b@example.test', origin: 'skein' });
+    expect(crm.contacts.has('00103')).toBe(false);
+    expect(people.reads()).toBe(readsBefore);
+  });
+
   it('verification reads each written record back: one the target stored otherwise fails with what differs', async () => {
     crm.mangle.add('00005');
     await gateway.sync!.save(BY, contactsJob({ name: 'verified', size: 200, extra: 'verify: "contact(id: $key) { id fullName email origin }"' }), { publish: true });

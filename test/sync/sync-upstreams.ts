@@ -53,6 +53,8 @@ export async function startCrm(options: { delayMs?: number } = {}): Promise<{
   setDown(down: boolean): void;
   /** Writes in flight now, and the most at once. */
   inFlight: { now: number; max: number };
+  /** Answers wait (requests are taken, not answered) until the function returned is called. */
+  holdAnswers(): () => void;
   close(): Promise<void>;
 }> {
   const contacts = new Map<string, Record<string, unknown>>();
@@ -64,6 +66,7 @@ export async function startCrm(options: { delayMs?: number } = {}): Promise<{
   const inFlight = { now: 0, max: 0 };
   let down = false;
   let requests = 0;
+  let held: (() => void)[] | undefined;
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk));
@@ -77,8 +80,9 @@ export async function startCrm(options: { delayMs?: number } = {}): Promise<{
           res.writeHead(status, { 'content-type': 'application/json' });
           res.end(JSON.stringify(value));
         };
-        if (options.delayMs) setTimeout(send, options.delayMs);
-        else send();
+        const go = () => (options.delayMs ? void setTimeout(send, options.delayMs) : send());
+        if (held) held.push(go);
+        else go();
       };
       if (down) return answer(503, { error: 'maintenance' });
       const id = decodeURIComponent(req.url!.replace(/^\/contacts\//, ''));
@@ -114,6 +118,14 @@ export async function startCrm(options: { delayMs?: number } = {}): Promise<{
     mangle,
     setDown: (value) => void (down = value),
     inFlight,
+    holdAnswers: () => {
+      held ??= [];
+      return () => {
+        const waiting = held ?? [];
+        held = undefined;
+        for (const go of waiting) go();
+      };
+    },
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

@@ -7,6 +7,8 @@ import { CompositesPage } from './CompositesPage';
 import { hrefOf, useRoute, type Route } from './hash-route';
 import { SignIn } from './SignIn';
 import { SourcesPage } from './SourcesPage';
+import { SyncJobPage } from './SyncJobPage';
+import { SyncJobsPage } from './SyncJobsPage';
 
 // GraphiQL is most of the console's code: loaded when the Explorer is opened, not on the first visit.
 const ExplorerPage = lazy(() => import('./ExplorerPage'));
@@ -20,6 +22,7 @@ const PAGES: readonly { route: Route; label: string }[] = [
   { route: { page: 'composites' }, label: 'Composites' },
   { route: { page: 'compose' }, label: 'Compose' },
   { route: { page: 'sources' }, label: 'Sources' },
+  { route: { page: 'sync' }, label: 'Sync' },
   { route: { page: 'explorer' }, label: 'Explorer' },
 ];
 
@@ -59,7 +62,7 @@ export function ConsoleApp() {
       />
     );
   }
-  const current = route.page === 'composite' ? 'composites' : route.page;
+  const current = route.page === 'composite' ? 'composites' : route.page === 'syncJob' ? 'sync' : route.page;
   return (
     <AdminContext.Provider value={client}>
       <a className="skip-link" href="#main" onClick={(e) => (e.preventDefault(), document.getElementById('main')?.focus())}>
@@ -94,6 +97,8 @@ export function ConsoleApp() {
         {route.page === 'composite' ? <CompositePage key={route.name} name={route.name} /> : null}
         {route.page === 'compose' ? <ComposePage /> : null}
         {route.page === 'sources' ? <SourcesPage /> : null}
+        {route.page === 'sync' ? <SyncJobsPage /> : null}
+        {route.page === 'syncJob' ? <SyncJobPage key={route.name} name={route.name} /> : null}
         {route.page === 'explorer' ? (
           <Suspense fallback={<p className="muted" aria-busy="true">Loading GraphiQL…</p>}>
             <ExplorerPage />

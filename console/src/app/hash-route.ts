@@ -1,11 +1,13 @@
 import { useEffect, useState } from 'react';
 
-/** The console's pages live in the URL's fragment (`/console#/composites/hotelOrder`): one served page, links that reload well. */
+/** The console's pages live in the URL's fragment (`/console#/composites/hotelOrder`, `#/sync/crmContacts`): one served page, links that reload well. */
 export type Route =
   | { page: 'composites' }
   | { page: 'composite'; name: string }
   | { page: 'compose' }
   | { page: 'sources' }
+  | { page: 'sync' }
+  | { page: 'syncJob'; name: string }
   | { page: 'explorer' };
 
 export function routeOf(hash: string): Route {
@@ -13,6 +15,8 @@ export function routeOf(hash: string): Route {
   switch (parts[0]) {
     case 'composites':
       return parts[1] ? { page: 'composite', name: parts[1] } : { page: 'composites' };
+    case 'sync':
+      return parts[1] ? { page: 'syncJob', name: parts[1] } : { page: 'sync' };
     case 'compose':
     case 'sources':
     case 'explorer':
@@ -23,7 +27,9 @@ export function routeOf(hash: string): Route {
 }
 
 export function hrefOf(route: Route): string {
-  return route.page === 'composite' ? `#/composites/${encodeURIComponent(route.name)}` : `#/${route.page}`;
+  if (route.page === 'composite') return `#/composites/${encodeURIComponent(route.name)}`;
+  if (route.page === 'syncJob') return `#/sync/${encodeURIComponent(route.name)}`;
+  return `#/${route.page}`;
 }
 
 export function useRoute(): Route {

@@ -5,7 +5,7 @@ import { postGraphQL } from '../shared/graphql-request';
 import { GuideTab } from './GuideTab';
 import { namespacedStorage } from './namespaced-storage';
 import { PlanTab, type PlanLookup } from './PlanTab';
-import { compositeRuns, EXPOSE_PLAN_HEADER } from './plan-trace';
+import { compositeTraces, EXPOSE_PLAN_HEADER } from '../../../src/composite/execute/plan-report';
 import { RunStore } from './run-store';
 import '../styles/explorer.css';
 
@@ -58,7 +58,7 @@ export function Explorer(props: ExplorerProps): ReactNode {
         const introspection = params.operationName === 'IntrospectionQuery';
         if (planTab && !introspection) headers[EXPOSE_PLAN_HEADER] = 'true';
         const { answer } = await postGraphQL(endpoint, params as never, headers);
-        if (planTab && !introspection) store.recordRun(compositeRuns(answer.extensions));
+        if (planTab && !introspection) store.recordRun(compositeTraces(answer.extensions));
         return answer as never;
       },
     [endpoint, planTab, store],

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { FlowInput } from '../../../src/drawing/index';
 import { FlowPicture } from '../shared/FlowPicture';
-import { EXPOSE_PLAN_HEADER } from './plan-trace';
+import { EXPOSE_PLAN_HEADER } from '../../../src/composite/execute/plan-report';
 import { useExplorerState, type RunStore } from './run-store';
 import { Waterfall } from './Waterfall';
 

@@ -1,10 +1,10 @@
-import type { CompositeRun } from './plan-trace';
+import type { CompositeTrace } from '../../../src/composite/execute/plan-report';
 
 /**
  * Each step of a run as a bar from its start to its end, on one time axis for the whole
  * composite: steps that overlap ran in parallel. Steps on the critical path are marked.
  */
-export function Waterfall({ run }: { run: CompositeRun }) {
+export function Waterfall({ run }: { run: CompositeTrace }) {
   const end = Math.max(1e-6, ...run.steps.map((s) => s.endMs));
   const critical = new Set(run.criticalPath);
   const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 1)} ms`;

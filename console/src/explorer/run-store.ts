@@ -1,10 +1,10 @@
 import { useSyncExternalStore } from 'react';
-import type { CompositeRun } from './plan-trace';
+import type { CompositeTrace } from '../../../src/composite/execute/plan-report';
 
 /** What the Plan tab shows: the operation in the editor, and what its last run reported. */
 export interface ExplorerState {
   readonly query: string;
-  readonly lastRun?: { readonly at: number; readonly composites: readonly CompositeRun[] };
+  readonly lastRun?: { readonly at: number; readonly composites: readonly CompositeTrace[] };
 }
 
 /**
@@ -27,7 +27,7 @@ export class RunStore {
     if (query !== this.#state.query) this.#set({ ...this.#state, query });
   }
 
-  recordRun(composites: readonly CompositeRun[]): void {
+  recordRun(composites: readonly CompositeTrace[]): void {
     this.#set({ ...this.#state, lastRun: { at: Date.now(), composites } });
   }
 

@@ -2,7 +2,8 @@ import { execute, GraphQLError, type GraphQLSchema } from 'graphql';
 import { flowOf } from '../explain/plan-flow.js';
 import type { CompositePlan, PlanStep } from '../plan.js';
 import { exportValue } from './export-values.js';
-import { PlanTrace, type CompositeTrace } from './plan-trace.js';
+import type { CompositeTrace } from './plan-report.js';
+import { PlanTrace } from './plan-trace.js';
 import { CompositeSpans } from './composite-spans.js';
 import { placeError } from './step-errors.js';
 

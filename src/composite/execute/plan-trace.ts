@@ -1,24 +1,4 @@
-import { performance } from 'node:perf_hooks';
-import type { FlowInput } from '../../drawing/index.js';
-
-/** One step's run, as reported with `Skein-Expose-Plan: true`. Times are ms since the request began. */
-export interface StepTrace {
-  readonly step: string;
-  readonly field: string;
-  readonly dependsOn: readonly string[];
-  readonly status: 'done' | 'failed' | 'skipped';
-  readonly startMs: number;
-  readonly endMs: number;
-}
-
-export interface CompositeTrace {
-  readonly composite: string;
-  readonly stages: readonly (readonly string[])[];
-  readonly criticalPath: readonly string[];
-  readonly steps: StepTrace[];
-  /** The plan as the drawing's input, each step's status after the run: a page draws it with src/drawing. */
-  flow?: FlowInput;
-}
+import type { CompositeTrace } from './plan-report.js';
 
 const TRACE = Symbol('skein.planTrace');
 

@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { compiledFile } from '../../compiled-file.js';
 import type { ElkNode } from 'elkjs/lib/elk-api.js';
 
 export type DrawingTask =
@@ -36,7 +35,7 @@ function run<T>(task: DrawingTask): Promise<T> {
 }
 
 function start(): Worker {
-  const thread = new Worker(workerFile(), { resourceLimits: { maxOldGenerationSizeMb: DRAWING_MEMORY_MB } });
+  const thread = new Worker(compiledFile(import.meta.url, './drawing-thread.js', 'the drawing thread'), { resourceLimits: { maxOldGenerationSizeMb: DRAWING_MEMORY_MB } });
   thread.unref();
   thread.on('message', (message: { id: number; result?: unknown; error?: string }) => {
     const waiting = settle(message.id);
@@ -65,14 +64,3 @@ function settle(id: number) {
   return waiting;
 }
 
-/**
- * The compiled thread beside this file; when this file runs from the TypeScript sources
- * (the tests), the one `npm run build` put in dist/, since a thread loads plain JavaScript.
- */
-function workerFile(): URL {
-  const here = new URL('./drawing-thread.js', import.meta.url);
-  if (existsSync(fileURLToPath(here))) return here;
-  const compiled = new URL(here.href.replace(/\/src\/composite\/explain\/drawing-thread\.js$/, '/dist/composite/explain/drawing-thread.js'));
-  if (existsSync(fileURLToPath(compiled))) return compiled;
-  throw new Error(`the drawing thread is not compiled: ${fileURLToPath(compiled)} is missing; run npm run build`);
-}

@@ -195,6 +195,17 @@ export const adminResolvers: Resolvers = {
       const schedule = definitionOf(job.liveDocument ?? job.document, job.name)?.schedule;
       return schedule ? `${schedule.cron} (${schedule.timeZone})` : null;
     },
+    strategies: (job) => {
+      const definition = definitionOf(job.liveDocument ?? job.document, job.name);
+      if (!definition) return ['on demand'];
+      return [
+        ...(definition.schedule ? [`schedule ${definition.schedule.cron} (${definition.schedule.timeZone})`] : []),
+        ...(definition.webhook ? [`webhook /sync/${encodeURIComponent(job.name)}/webhook`] : []),
+        ...(definition.event ? [`event ${definition.event.source}: ${definition.event.subject}`] : []),
+        'on demand',
+      ];
+    },
+    lastRun: async (job, _args, { sync }) => (await guard(() => syncOf(sync).store.runs({ job: job.name, limit: 1 })))[0] ?? null,
     cursor: (job, _args, { sync }) => guard(() => syncOf(sync).store.cursor(job.name)),
     versions: (job, _args, { sync }) => guard(() => syncOf(sync).store.versions(job.name)),
     runs: (job, { limit }, { sync }) => guard(() => syncOf(sync).store.runs({ job: job.name, limit: limit ?? 10 })),
@@ -203,6 +214,8 @@ export const adminResolvers: Resolvers = {
 
   SyncRun: {
     state: (run) => run.state.toUpperCase() as 'QUEUED' | 'RUNNING' | 'PAUSED' | 'SUCCEEDED' | 'FAILED',
+    given: async (run, _args, { sync }) => (await guard(() => syncOf(sync).store.givenSize(run.id))) ?? null,
+    failedRecords: async (run, { limit }, { sync }) => (await guard(() => syncOf(sync).store.failedRecords(run.job, run.id))).slice(0, limit ?? 100),
   },
 
   Plan: {

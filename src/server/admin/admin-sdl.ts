@@ -379,6 +379,10 @@ type SyncJob {
   rule: String!
   "The cron expression and time zone, when scheduled."
   schedule: String
+  "What starts its runs: schedule <cron (zone)>, webhook /sync/<name>/webhook, event <source>: <subject>, and always on demand."
+  strategies: [String!]!
+  "The newest run."
+  lastRun: SyncRun
   "The incremental cursor reached (the highest cursor field value written)."
   cursor: String
   updatedAt: String!
@@ -401,7 +405,7 @@ type SyncRun {
   id: Int!
   job: String!
   version: Int!
-  "schedule <time>, manual, webhook, replay."
+  "schedule <time>, manual, webhook, event <subject>."
   trigger: String!
   state: SyncRunState!
   rule: String!
@@ -421,6 +425,15 @@ type SyncRun {
   "The gateway working on it."
   leaseOwner: String
   resumeAt: String
+  "For a webhook call's or message's changes: how many records and deleted keys it carried (null for a run that reads its source)."
+  given: SyncGiven
+  "Records of this run the target refused, kept with their error for replay."
+  failedRecords(limit: Int = 100): [SyncFailedRecord!]!
+}
+
+type SyncGiven {
+  records: Int!
+  deleted: Int!
 }
 
 type SyncFailedRecord {

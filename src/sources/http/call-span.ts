@@ -80,7 +80,8 @@ export class CallSpan {
   #end(guard: SourceGuard): void {
     this.#span.setAttribute(UPSTREAM_ATTRIBUTES.attempts, this.#attempts);
     if (this.#attempts > 1) this.#span.setAttribute(SEMCONV.httpRequestResendCount, this.#attempts - 1);
-    this.#span.setAttribute(UPSTREAM_ATTRIBUTES.breaker, guard.breakerState);
+    // Only news: a closed breaker is the normal state (and /metrics has it per source).
+    if (guard.breakerState !== 'closed') this.#span.setAttribute(UPSTREAM_ATTRIBUTES.breaker, guard.breakerState);
     this.#span.end();
   }
 }

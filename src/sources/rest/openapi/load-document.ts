@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseTree, parse as parseJsonTolerantly, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import { parseTree, type Node as JsonNode } from 'jsonc-parser';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document as YamlDocument, type Node as YamlNode } from 'yaml';
 import { SchemaError, type SchemaLocation } from '../../../errors/schema-error.js';
+import { lineStarts, parseJsonText, positionAt } from '../../../errors/json-text.js';
 
 /**
  * An API description read from a file or an http(s) URL and parsed, JSON or YAML, with
@@ -68,12 +69,7 @@ interface Parsed {
 }
 
 function parseJson(text: string, name: string): Parsed {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw jsonSyntaxError(text, name, error as Error);
-  }
+  const value = parseJsonText(text, name);
   let tree: JsonNode | undefined;
   const lines = lineStarts(text);
   return {
@@ -85,39 +81,6 @@ function parseJson(text: string, name: string): Parsed {
     },
   };
 }
-
-/** JSON.parse says what is wrong but not always where; a tolerant parser finds the place. */
-function jsonSyntaxError(text: string, name: string, error: Error): SchemaError {
-  const problems: ParseError[] = [];
-  parseJsonTolerantly(text, problems, { allowTrailingComma: false, disallowComments: true });
-  const first = problems[0];
-  const offset = first?.offset ?? Number(/at position (\d+)/.exec(error.message)?.[1] ?? text.length);
-  const found = text.slice(offset, offset + 20).split('\n')[0];
-  const what = first ? JSON_PROBLEMS[printParseErrorCode(first.error)] ?? printParseErrorCode(first.error) : error.message;
-  return new SchemaError(
-    `not valid JSON: ${what}, found ${found ? `'${found}'` : 'the end of the file'}`,
-    { file: name, ...positionAt(lineStarts(text)(), offset) },
-  );
-}
-
-const JSON_PROBLEMS: Record<string, string> = {
-  InvalidSymbol: 'expected a JSON value',
-  InvalidNumberFormat: 'expected a number',
-  PropertyNameExpected: 'expected a property name in double quotes',
-  ValueExpected: 'expected a value',
-  ColonExpected: 'expected ":" after the property name',
-  CommaExpected: 'expected "," before the next item',
-  CloseBraceExpected: 'expected "," or "}"',
-  CloseBracketExpected: 'expected "," or "]"',
-  EndOfFileExpected: 'expected the end of the document after the top-level value',
-  InvalidCommentToken: 'comments are not allowed in JSON',
-  UnexpectedEndOfComment: 'comments are not allowed in JSON',
-  UnexpectedEndOfString: 'expected the closing quote of a string',
-  UnexpectedEndOfNumber: 'expected more digits',
-  InvalidUnicode: 'expected four hex digits after \\u',
-  InvalidEscapeCharacter: 'expected a valid escape after \\',
-  InvalidCharacter: 'expected no control characters inside a string',
-};
 
 function parseYaml(text: string, name: string): Parsed {
   const lineCounter = new LineCounter();
@@ -196,29 +159,6 @@ async function download(url: string, timeoutMs: number): Promise<string> {
   }
   if (!response.ok) throw new SchemaError(`cannot download ${url}: the server answered HTTP ${response.status}`);
   return response.text();
-}
-
-/** A function giving the offsets where lines start, computed once. */
-function lineStarts(text: string): () => number[] {
-  let starts: number[] | undefined;
-  return () => {
-    if (!starts) {
-      starts = [0];
-      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-    }
-    return starts;
-  };
-}
-
-function positionAt(starts: readonly number[], offset: number): { line: number; column: number } {
-  let low = 0;
-  let high = starts.length - 1;
-  while (low < high) {
-    const middle = (low + high + 1) >> 1;
-    if (starts[middle] <= offset) low = middle;
-    else high = middle - 1;
-  }
-  return { line: low + 1, column: offset - starts[low] + 1 };
 }
 
 function stripBom(text: string): string {

@@ -1,0 +1,83 @@
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags } from '@opentelemetry/api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger, startTracing, type Tracing } from '../../src/observe/index.js';
+import { startOtlpReceiver, tracingTo, type OtlpReceiver } from '../helpers/otlp-receiver.js';
+
+// Skein's own spans (recorded-span.ts), exported by the SDK's batch processor and OTLP
+// exporter to a receiver: what a collector gets must be what the API calls said.
+
+describe('recorded spans, as a collector receives them', () => {
+  let receiver: OtlpReceiver;
+  let tracing: Tracing;
+  const logger = createLogger({ level: 'silent' });
+
+  beforeAll(async () => {
+    receiver = await startOtlpReceiver();
+    tracing = await startTracing(tracingTo(receiver.url), '1.2.3', logger);
+  });
+  afterAll(async () => {
+    await tracing?.shutdown();
+    await receiver?.close();
+  });
+
+  it('carries wall-clock start and end times, the parent, kind, attributes, status and the last name given', async () => {
+    const before = BigInt(Date.now()) * 1_000_000n;
+    const root = tracing.start('first name', { kind: SpanKind.SERVER, attributes: { 'a.string': 'x', 'a.number': 7 } }, ROOT_CONTEXT);
+    const child = tracing.start('child', { kind: SpanKind.CLIENT, attributes: { 'a.list': ['p', 'q'] } }, root.context);
+    child.span.setAttribute('later', true);
+    child.span.setAttribute('ignored', undefined as never);
+    child.span.setStatus({ code: SpanStatusCode.ERROR, message: 'it failed' });
+    // UNSET never overrides a status that was set.
+    child.span.setStatus({ code: SpanStatusCode.UNSET });
+    child.span.end();
+    // Nothing changes an ended span.
+    child.span.setAttribute('after.end', 1);
+    child.span.updateName('renamed after end');
+    root.span.updateName('second name');
+    root.span.setStatus({ code: SpanStatusCode.OK });
+    root.span.setStatus({ code: SpanStatusCode.ERROR, message: 'too late: OK is final' });
+    root.span.end();
+    const after = BigInt(Date.now() + 1) * 1_000_000n;
+
+    const traceId = root.span.spanContext().traceId;
+    const spans = await receiver.waitFor((all) => all.filter((s) => s.traceId === traceId).length === 2).then((all) => all.filter((s) => s.traceId === traceId));
+    const exportedRoot = spans.find((s) => s.spanId === root.span.spanContext().spanId)!;
+    const exportedChild = spans.find((s) => s.spanId === child.span.spanContext().spanId)!;
+
+    expect(exportedRoot).toMatchObject({ name: 'second name', kind: 2, parentSpanId: undefined, status: { code: 1 }, attributes: { 'a.string': 'x', 'a.number': 7 } });
+    expect(exportedRoot.resource).toMatchObject({ 'service.name': 'skein-test', 'service.version': '1.2.3' });
+    expect(exportedChild).toMatchObject({ name: 'child', kind: 3, parentSpanId: exportedRoot.spanId, status: { code: 2, message: 'it failed' } });
+    expect(exportedChild.attributes).toEqual({ 'a.list': ['p', 'q'], later: true });
+    for (const span of [exportedRoot, exportedChild]) {
+      expect(span.start).toBeGreaterThanOrEqual(before - 1_000_000n);
+      expect(span.end).toBeGreaterThanOrEqual(span.start);
+      expect(span.end).toBeLessThanOrEqual(after);
+    }
+    // The child lies within its parent.
+    expect(exportedChild.start).toBeGreaterThanOrEqual(exportedRoot.start);
+    expect(exportedChild.end).toBeLessThanOrEqual(exportedRoot.end);
+  });
+
+  it('continues a remote parent\'s trace, and a parent-based sampler follows an unsampled parent without recording', async () => {
+    const sampledParent = trace.setSpanContext(ROOT_CONTEXT, { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), traceFlags: TraceFlags.SAMPLED, isRemote: true });
+    const continued = tracing.start('continued', {}, sampledParent);
+    expect(continued.span.spanContext().traceId).toBe('a'.repeat(32));
+    expect(continued.span.isRecording()).toBe(true);
+    continued.span.end();
+
+    const unsampledParent = trace.setSpanContext(ROOT_CONTEXT, { traceId: 'c'.repeat(32), spanId: 'd'.repeat(16), traceFlags: TraceFlags.NONE, isRemote: true });
+    const dropped = tracing.start('dropped', {}, unsampledParent);
+    // Not recorded, but it still carries the trace (and its own id) to upstreams.
+    expect(dropped.span.isRecording()).toBe(false);
+    expect(dropped.span.spanContext()).toMatchObject({ traceId: 'c'.repeat(32), traceFlags: TraceFlags.NONE });
+    const headers: Record<string, string> = {};
+    tracing.inject(dropped.context, headers);
+    expect(headers.traceparent).toMatch(new RegExp(`^00-${'c'.repeat(32)}-[0-9a-f]{16}-00$`));
+    dropped.span.end();
+
+    const spans = await receiver.waitFor((all) => all.some((s) => s.traceId === 'a'.repeat(32)));
+    expect(spans.find((s) => s.traceId === 'a'.repeat(32))).toMatchObject({ name: 'continued', parentSpanId: 'b'.repeat(16) });
+    await tracing.flush();
+    expect(receiver.spans.some((s) => s.traceId === 'c'.repeat(32))).toBe(false);
+  });
+});
