@@ -489,11 +489,16 @@ export type SourceHealth = {
 
 /**
  * A source to register or update. Give exactly one of sdl (source SDL with one @source),
- * openapi (an OpenAPI 2.0/3.x document, JSON or YAML) or wsdl (a WSDL document); the
- * last two are imported into SDL first and need name.
+ * openapi (an OpenAPI 2.0/3.x document, JSON or YAML), wsdl (a WSDL document) or graphql
+ * (a GraphQL API's SDL, or a federation subgraph's _service { sdl }); the last three are
+ * imported into SDL first and need name; graphql needs url too (the endpoint the gateway calls).
  */
 export type SourceInput = {
   attachments?: InputMaybe<Array<AttachmentInput>>;
+  /** With graphql: true insists that the SDL is a federation subgraph's; false imports it as a plain API. Detected from its directives when left out. */
+  federation?: InputMaybe<Scalars['Boolean']['input']>;
+  /** A GraphQL API's SDL: its Query, Mutation and Subscription fields become @graphql fields; federation directives (@key) make it a subgraph. */
+  graphql?: InputMaybe<Scalars['String']['input']>;
   name?: InputMaybe<Scalars['String']['input']>;
   openapi?: InputMaybe<Scalars['String']['input']>;
   sdl?: InputMaybe<Scalars['String']['input']>;
@@ -506,6 +511,7 @@ export type SourceInput = {
 
 /** What the source SDL was made from. */
 export type SourceOrigin =
+  | 'GRAPHQL'
   | 'OPENAPI'
   | 'SDL'
   | 'WSDL';

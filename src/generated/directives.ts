@@ -118,6 +118,13 @@ export type SourceRetry = {
   readonly maxDelayMs?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** How a GraphQL source's Subscription fields are forwarded to it. */
+export type SubscriptionProtocol =
+  /** GraphQL over Server-Sent Events, one response per subscription (distinct connections mode, as graphql-yoga serves it). */
+  | 'SSE'
+  /** graphql-ws (the graphql-transport-ws WebSocket protocol). */
+  | 'WS';
+
 /** The root type an upstream field is on. */
 export type UpstreamOperation =
   | 'MUTATION'
@@ -165,7 +172,7 @@ export interface EntityDirectiveArgs {
 export interface GraphqlDirectiveArgs {
   /** The upstream's root field, when this field is named differently (an import with --prefix). */
   field?: string | null;
-  /** The upstream root the field is on, when it was moved (an import with --query or --mutation); by default the same as here. */
+  /** The upstream root the field is on, when it was moved (an import with --query or --mutation); by default the same as here. Not on Subscription fields. */
   operation?: UpstreamOperation | null;
   /** Name of an @source of kind GRAPHQL. */
   source: string;
@@ -240,6 +247,10 @@ export interface SourceDirectiveArgs {
   stream?: string | null;
   /** NATS: when the stream does not exist, it is created with these subjects. */
   streamSubjects?: ReadonlyArray<string> | null;
+  /** GRAPHQL: how Subscription fields are forwarded: WS (graphql-ws, the default) or SSE. */
+  subscriptionProtocol: SubscriptionProtocol;
+  /** GRAPHQL: where Subscription fields are forwarded: a ws(s):// URL for WS, http(s):// for SSE. By default the url (its ws:// form for WS). */
+  subscriptionUrl?: string | null;
   /** Time allowed for a whole call, in milliseconds: retries, queueing and reading the body included. */
   timeoutMs: number;
   /** NATS: an authentication token; may name environment variables. */

@@ -7,7 +7,7 @@ import {
   type CompiledComposite,
 } from '../composite/index.js';
 import type { Join } from '../joins/index.js';
-import type { DelegatedField, Operation, RequestContext, SubscriptionOperation } from '../sources/index.js';
+import { loaderScope, type DelegatedField, type Operation, type RequestContext, type SubscriptionOperation } from '../sources/index.js';
 
 export interface Bindings {
   readonly schema: GraphQLSchema;
@@ -29,17 +29,18 @@ export interface Bindings {
  */
 export function bindResolvers({ schema, operations, subscriptions, batchForms, joins, composites, delegatedFields, paused }: Bindings): void {
   const perRequest = new WeakMap<object, RequestLoaders>();
-  const loadersOf = (context: unknown): RequestLoaders => {
-    if (!context || typeof context !== 'object') return new RequestLoaders(batchForms, {});
-    let loaders = perRequest.get(context);
+  const loadersOf = (context: unknown, info: GraphQLResolveInfo | undefined): RequestLoaders => {
+    const scope = loaderScope(context, info);
+    if (!scope) return new RequestLoaders(batchForms, {});
+    let loaders = perRequest.get(scope);
     if (!loaders) {
-      loaders = new RequestLoaders(batchForms, context as RequestContext);
-      perRequest.set(context, loaders);
+      loaders = new RequestLoaders(batchForms, (context && typeof context === 'object' ? context : {}) as RequestContext);
+      perRequest.set(scope, loaders);
     }
     return loaders;
   };
   const load = (operation: Operation, args: Readonly<Record<string, unknown>>, context: unknown, info: GraphQLResolveInfo) =>
-    loadersOf(context).load(operation, args, info);
+    loadersOf(context, info).load(operation, args, info);
 
   for (const [name, operation] of operations) {
     const [type, field] = name.split('.');
@@ -50,8 +51,8 @@ export function bindResolvers({ schema, operations, subscriptions, batchForms, j
   for (const [name, subscription] of subscriptions) {
     const [type, fieldName] = name.split('.');
     const field = fieldOf(schema, type, fieldName);
-    field.subscribe = (_root, args, context) =>
-      subscription.subscribe(args, context && typeof context === 'object' ? (context as RequestContext) : {});
+    field.subscribe = (_root, args, context, info) =>
+      subscription.subscribe(args, context && typeof context === 'object' ? (context as RequestContext) : {}, info);
     field.resolve = (event) => subscription.resolve(event);
   }
   for (const join of joins) fieldOf(schema, join.parentType, join.fieldName).resolve = join.resolver(load);

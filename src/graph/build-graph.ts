@@ -83,7 +83,7 @@ export async function buildGraph(input: SchemaInput, options: GraphOptions = {})
     const joins = collect(errors, () => compileJoins(base.schema, base.operations), [] as Join[]);
     throwIfAny(errors);
     const { schema, composites } = compileComposites(input.composites, base.schema);
-    const delegatedFields = collect(errors, () => compileDelegatedFields(schema, base.sources, base.operations), [] as DelegatedField[]);
+    const delegatedFields = collect(errors, () => compileDelegatedFields(schema, base.sources, base.operations, base.subscriptions), [] as DelegatedField[]);
     throwIfAny(errors);
     throwIfAny(checkTriggers(composites, base.sources));
     bindResolvers({

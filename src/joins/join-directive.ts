@@ -9,7 +9,7 @@ import {
 } from 'graphql';
 import { parseCallExpression } from '../batching/index.js';
 import { SchemaError, throwIfAny } from '../errors/schema-error.js';
-import { directiveValues, wireNameOf, type Operation } from '../sources/index.js';
+import { directiveValues, ownFieldOf, wireNameOf, type Operation } from '../sources/index.js';
 
 export const joinDirectiveSDL = /* GraphQL */ `
 """
@@ -111,9 +111,12 @@ function compileJoin(
     resolver: (load) => (source, args, context, info) => {
       const values: Record<string, unknown> = {};
       for (const input of inputs) {
+        // A GraphQL source answered the input under a private key, apart from the client's aliases.
         const value = input.fromArgument
           ? (args as Record<string, unknown>)[input.key]
-          : (source as Record<string, unknown> | null)?.[input.key];
+          : source !== null && typeof source === 'object'
+            ? ownFieldOf(source as Record<string, unknown>, input.key)
+            : undefined;
         values[input.variable] = value;
       }
       const callArgs = call.argumentsFor(values);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { SchemaError, SchemaErrors } from '../errors/schema-error.js';
 import { importOpenAPI } from '../sources/rest/openapi/index.js';
 import { importWsdl } from '../sources/soap/importer/import-wsdl.js';
+import { importGraphQL } from '../sources/graphql/importer/import-graphql.js';
 import { RegistryError } from './errors.js';
 import type { SourceInput } from './registry.js';
 
@@ -13,6 +14,10 @@ export interface DescribedSource {
   readonly openapi?: string;
   /** A WSDL document (self-contained: relative imports are not uploaded with it). */
   readonly wsdl?: string;
+  /** A GraphQL API's SDL (a subgraph's `_service { sdl }` included); needs `url`. */
+  readonly graphql?: string;
+  /** With `graphql`: insist on a federation subgraph (true) or a plain API (false); detected when absent. */
+  readonly federation?: boolean;
   /** Base URL or endpoint to write into the generated `@source`. */
   readonly url?: string;
   /** Refuse an OpenAPI document that is not valid OpenAPI, as `--strict` does; by default it imports with warnings. */
@@ -20,8 +25,8 @@ export interface DescribedSource {
 }
 
 /**
- * Turns an uploaded API description into source SDL with the importers `skein import`
- * uses. A WSDL is kept with the SDL as an attachment, `<name>.wsdl`, which the SDL's
+ * Turns an uploaded API description (OpenAPI, WSDL, a GraphQL API's SDL) into source SDL
+ * with the importers `skein import` uses. A WSDL is kept with the SDL as an attachment, `<name>.wsdl`, which the SDL's
  * `@source(wsdl:)` names, so every gateway can read it.
  */
 export async function sourceFromDescription(input: DescribedSource): Promise<SourceInput> {
@@ -47,7 +52,13 @@ export async function sourceFromDescription(input: DescribedSource): Promise<Sou
       );
       return { name: input.name, sdl: result.sdl, origin: 'wsdl', attachments: { [wsdlFile]: input.wsdl } };
     }
-    throw new RegistryError('BAD_INPUT', 'give the source as sdl, openapi or wsdl');
+    if (input.graphql !== undefined) {
+      if (!input.url) throw new RegistryError('BAD_INPUT', `a GraphQL source needs url: the endpoint the gateway sends "${input.name}" its operations to`);
+      const location = `the GraphQL SDL uploaded for "${input.name}"`;
+      const result = await located(() => importGraphQL({ location, text: input.graphql, source: input.name, url: input.url, federation: input.federation }), 'the GraphQL SDL');
+      return { name: input.name, sdl: result.sdl, origin: 'graphql' };
+    }
+    throw new RegistryError('BAD_INPUT', 'give the source as sdl, openapi, wsdl or graphql');
   } finally {
     await rm(folder, { recursive: true, force: true });
   }

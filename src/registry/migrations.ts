@@ -184,6 +184,15 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    name: 'sources imported from a GraphQL API',
+    sql: /* SQL */ `
+      -- graphql: registered from a GraphQL API's SDL (registerSource(input: { graphql })).
+      alter table skein_source_versions drop constraint if exists skein_source_versions_origin_check;
+      alter table skein_source_versions add constraint skein_source_versions_origin_check check (origin in ('sdl', 'openapi', 'wsdl', 'graphql'));
+    `,
+  },
 ];
 
 /** Lock key that serializes migrations and registry changes across gateways. */

@@ -4,7 +4,7 @@
 export type CompositeState = 'draft' | 'published' | 'paused' | 'deleted';
 export type SourceState = 'active' | 'removed';
 /** What the source SDL was made from: written by hand, or imported from OpenAPI or a WSDL. */
-export type SourceOrigin = 'sdl' | 'openapi' | 'wsdl';
+export type SourceOrigin = 'sdl' | 'openapi' | 'wsdl' | 'graphql';
 
 export interface SourceVersion {
   readonly name: string;

@@ -18,6 +18,7 @@ export type {
 } from './protocol.js';
 export type { CallCache } from './http/call-cache.js';
 export { hasCallerHeaders } from './source-headers.js';
+export { loaderScope } from './loader-scope.js';
 export type { HttpAnswer, HttpCall } from './http/http-client.js';
 export { realClock, type Clock } from './http/clock.js';
 export { RequestBudget, BudgetCode, responseTooLarge, type BudgetLimits } from './http/request-budget.js';
@@ -26,7 +27,7 @@ export { directiveValues, readSources, sourceUrlVariable, type SourceReadOptions
 export { DocumentRefused, resolveDocument, type DocumentScope } from './document-scope.js';
 export { wireNameOf, WIRE_DIRECTIVE } from './wire-names.js';
 export { parseTemplate, lookup, type Template } from './template.js';
-export { compileDelegatedFields, type DelegatedField } from './graphql/index.js';
+export { compileDelegatedFields, ownFieldOf, type DelegatedField } from './graphql/index.js';
 
 /** Every protocol Skein speaks, by the `kind` written in `@source`. */
 export const protocols: ReadonlyMap<SourceKind, Protocol> = new Map<SourceKind, Protocol>([

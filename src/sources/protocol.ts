@@ -89,14 +89,18 @@ export interface Operation {
 
 /**
  * A Subscription field bound to a stream of upstream events (`@subscribe` on an event
- * source). `subscribe` gives the events; `resolve` turns one into the field's value.
+ * source, `@graphql` on a GraphQL source's). `subscribe` gives the events; `resolve` turns
+ * one into the field's value.
  */
 export interface SubscriptionOperation {
   /** `Subscription.orderPlaced` */
   readonly name: string;
   readonly source: SourceConfig;
-  /** The events for these arguments; rejects with an UpstreamError when the source cannot deliver any now. */
-  subscribe(args: Readonly<Record<string, unknown>>, context: RequestContext): Promise<AsyncIterableIterator<unknown>>;
+  /**
+   * The events for these arguments; rejects with an UpstreamError when the source cannot deliver any now.
+   * `info` is the field's: what the client selected below it (a GraphQL source forwards it).
+   */
+  subscribe(args: Readonly<Record<string, unknown>>, context: RequestContext, info?: GraphQLResolveInfo): Promise<AsyncIterableIterator<unknown>>;
   /** One event as the field's value; throws a GraphQLError for one that cannot be (the stream goes on). */
   resolve(event: unknown): unknown;
 }

@@ -163,7 +163,7 @@ describe.each(STORE_KINDS)('admin API on the %s store', (kind) => {
     const removed = await gw.admin('mutation { removeSource(name: "pets") { state versions { version origin } } }');
     expect(removed.data.removeSource).toEqual({ state: 'REMOVED', versions: [{ version: 1, origin: 'OPENAPI' }] });
     const neither = await gw.admin('mutation { registerSource(input: { name: "x" }) { name } }');
-    expect(neither.errors?.[0]).toMatchObject({ message: 'give exactly one of sdl, openapi or wsdl; 0 were given', extensions: { code: 'BAD_INPUT' } });
+    expect(neither.errors?.[0]).toMatchObject({ message: 'give exactly one of sdl, openapi, wsdl or graphql; 0 were given', extensions: { code: 'BAD_INPUT' } });
   });
 
   it('registers a SOAP source from a WSDL, kept with its SDL', async () => {

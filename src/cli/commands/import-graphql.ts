@@ -26,7 +26,9 @@ A URL is asked for _service { sdl } first: a federation subgraph answers it, and
 become @entity types (resolved through _entities, batched per request). Import every subgraph
 into its own file: the files declare the same entity, each with its own fields. Otherwise the
 URL is introspected; where introspection is turned off, export the SDL and import that file
-with --url for the endpoint. Subscriptions and @requires fields are left out and listed.
+with --url for the endpoint. Subscription fields are kept and forwarded as subscriptions
+(over graphql-ws by default; see subscriptionUrl and subscriptionProtocol on @source).
+@requires fields are left out and listed.
 
 Examples:
   skein import graphql https://api.internal/graphql --source catalog
@@ -97,7 +99,7 @@ function printSummary(location: string, out: string, result: GraphQLImport, impo
   const log = out === '-' ? console.error : console.log;
   log(
     `${location} (${result.federation ? 'federation subgraph' : 'GraphQL API'}, read by ${result.via}): ` +
-      `${count(result.queries, 'Query field')}, ${count(result.mutations, 'Mutation field')}, ${count(result.types, 'type')}` +
+      `${count(result.queries, 'Query field')}, ${count(result.mutations, 'Mutation field')}, ${result.subscriptions > 0 ? `${count(result.subscriptions, 'Subscription field')}, ` : ''}${count(result.types, 'type')}` +
       `${result.entities.length > 0 ? `, entities ${result.entities.join(', ')}` : ''} → ${out === '-' ? 'standard output' : out}`,
   );
   log(`  ${seconds(importMs)} to read the schema and write the SDL, ${seconds(buildMs)} to check that it builds`);

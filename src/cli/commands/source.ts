@@ -31,7 +31,7 @@ export function registerSource(program: Command): void {
       .argument('[file]', 'source SDL declaring one @source (a relative wsdl: file is uploaded with it)')
       .option('--openapi <file>', 'an OpenAPI 2.0/3.x document (JSON or YAML) to import')
       .option('--wsdl <file>', 'a WSDL to import (stored with the source)')
-      .option('--graphql <url-or-file>', "a GraphQL API or federation subgraph to import (its URL, or an SDL file with --url)")
+      .option('--graphql <url-or-file>', "a GraphQL API or federation subgraph to import (its URL, or an SDL file with --url); its SDL is read here and uploaded")
       .option('-n, --name <name>', 'the source name (required with --openapi, --wsdl and --graphql)')
       .option('--url <url>', 'base URL or endpoint to write into an imported @source')
       .option('--strict', 'refuse an OpenAPI document that is not valid OpenAPI (by default it imports, each problem a warning)'),
@@ -53,8 +53,12 @@ export function registerSource(program: Command): void {
         const name = options.name;
         if (!name) throw new Error(`--name is required with ${options.openapi ? '--openapi' : options.wsdl ? '--wsdl' : '--graphql'}: the name of the @source the imported fields call`);
         if (options.graphql) {
-          const { importGraphQL } = await import('../../sources/graphql/importer/import-graphql.js');
-          input.sdl = (await importGraphQL({ location: options.graphql, source: name, url: options.url })).sdl;
+          // The schema is read here (introspection, _service { sdl } or the file), never by the gateway; the gateway imports it.
+          const { loadUpstreamSDL } = await import('../../sources/graphql/importer/load-upstream-sdl.js');
+          const upstream = await loadUpstreamSDL(options.graphql);
+          const url = options.url ?? (/^https?:\/\//i.test(options.graphql) ? options.graphql : undefined);
+          if (!url) throw new Error(`--url is required with an SDL file: the GraphQL endpoint the gateway sends "${name}" its operations to`);
+          Object.assign(input, { graphql: upstream.sdl, url, federation: upstream.federation });
         } else if (options.openapi) {
           const { importOpenAPI } = await import('../../sources/rest/openapi/index.js');
           const { formatWarning } = await import('../../sources/rest/openapi/import-warnings.js');

@@ -62,8 +62,8 @@ export const adminResolvers: Resolvers = {
 
   Mutation: {
     registerSource: async (_root, { input }, context) => {
-      const given = [input.sdl, input.openapi, input.wsdl].filter((x) => x !== undefined && x !== null).length;
-      if (given !== 1) throw toGraphQLError(new RegistryError('BAD_INPUT', `give exactly one of sdl, openapi or wsdl; ${given} were given`));
+      const given = [input.sdl, input.openapi, input.wsdl, input.graphql].filter((x) => x !== undefined && x !== null).length;
+      if (given !== 1) throw toGraphQLError(new RegistryError('BAD_INPUT', `give exactly one of sdl, openapi, wsdl or graphql; ${given} were given`));
       let source: SourceInput;
       if (input.sdl !== undefined && input.sdl !== null) {
         source = { sdl: input.sdl, name: input.name ?? undefined, origin: 'sdl', attachments: attachments(input.attachments) };
@@ -74,6 +74,8 @@ export const adminResolvers: Resolvers = {
             name: input.name!,
             openapi: input.openapi ?? undefined,
             wsdl: input.wsdl ?? undefined,
+            graphql: input.graphql ?? undefined,
+            federation: input.federation ?? undefined,
             url: input.url ?? undefined,
             strict: input.strict ?? undefined,
           }),

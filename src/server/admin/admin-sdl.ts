@@ -39,6 +39,7 @@ enum SourceOrigin {
   SDL
   OPENAPI
   WSDL
+  GRAPHQL
 }
 
 """
@@ -323,14 +324,19 @@ input AttachmentInput {
 
 """
 A source to register or update. Give exactly one of sdl (source SDL with one @source),
-openapi (an OpenAPI 2.0/3.x document, JSON or YAML) or wsdl (a WSDL document); the
-last two are imported into SDL first and need name.
+openapi (an OpenAPI 2.0/3.x document, JSON or YAML), wsdl (a WSDL document) or graphql
+(a GraphQL API's SDL, or a federation subgraph's _service { sdl }); the last three are
+imported into SDL first and need name; graphql needs url too (the endpoint the gateway calls).
 """
 input SourceInput {
   name: String
   sdl: String
   openapi: String
   wsdl: String
+  "A GraphQL API's SDL: its Query, Mutation and Subscription fields become @graphql fields; federation directives (@key) make it a subgraph."
+  graphql: String
+  "With graphql: true insists that the SDL is a federation subgraph's; false imports it as a plain API. Detected from its directives when left out."
+  federation: Boolean
   "Base URL or endpoint to write into an imported @source."
   url: String
   "Refuse an OpenAPI document that is not valid OpenAPI; by default it imports, each problem a warning."

@@ -5,6 +5,14 @@ import { decodeJsonMessage, MalformedMessage } from './message-json.js';
 /** How many events may wait for a slow subscriber before its subscription is ended. */
 export const MAX_PENDING_EVENTS = 1_000;
 
+/** The error that ends a subscription whose client fell MAX_PENDING_EVENTS behind `what` (a subject, an upstream subscription). */
+export function subscriberTooSlow(what: string, source: string): GraphQLError {
+  return new GraphQLError(
+    `This subscription fell ${MAX_PENDING_EVENTS} events behind ${what} and was ended; read events faster, or subscribe with a narrower filter`,
+    { extensions: { code: 'SUBSCRIPTION_TOO_SLOW', source } },
+  );
+}
+
 /**
  * The messages on `subject` as an async iterator of decoded events, for one GraphQL
  * subscription: `accept` says which decoded messages it wants (a malformed one is always
@@ -28,10 +36,7 @@ export async function eventStream(
     const event = decodeJsonMessage(message);
     if (!(event instanceof MalformedMessage) && !accept(event)) return;
     if (pending.length >= MAX_PENDING_EVENTS) {
-      failure = new GraphQLError(
-        `This subscription fell ${MAX_PENDING_EVENTS} events behind "${subject}" and was ended; read events faster, or subscribe with a narrower filter`,
-        { extensions: { code: 'SUBSCRIPTION_TOO_SLOW', source: broker.source } },
-      );
+      failure = subscriberTooSlow(`"${subject}"`, broker.source);
       void finish();
     } else {
       pending.push(event);

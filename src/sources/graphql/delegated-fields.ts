@@ -10,7 +10,7 @@ import {
   type GraphQLSchema,
   type SelectionSetNode,
 } from 'graphql';
-import type { Operation, RequestContext, SourceConfig } from '../protocol.js';
+import type { Operation, RequestContext, SourceConfig, SubscriptionOperation } from '../protocol.js';
 import { UpstreamError, UpstreamErrorCode } from '../upstream-error.js';
 import { wireNameOf } from '../wire-names.js';
 import { delegationPlanOf, parseFieldSet, type DelegationPlan } from './delegation-plan.js';
@@ -19,7 +19,7 @@ import { directiveValues } from '../source-directive.js';
 import type { GraphQLClient } from './graphql-client.js';
 import { loadEntityField } from './request-batches.js';
 import { entityFieldFetch, scopeOf } from './upstream-fetch.js';
-import { upstreamField } from './upstream-selection.js';
+import { ownFieldOf, upstreamField } from './upstream-selection.js';
 import { ORIGIN } from './upstream-result.js';
 
 /** A resolver to set on one field of a type whose objects come from GraphQL sources. */
@@ -38,7 +38,7 @@ export function rememberClient(source: SourceConfig, client: GraphQLClient): voi
 
 /**
  * The resolvers of the fields of every object type whose values come from GraphQL
- * sources: the types their root fields return (and what those reach), and every
+ * sources: the types their root fields return, Subscription ones included (and what those reach), and every
  * `@entity` type. A field reads the parent's value under the client's response key (the
  * upstream answered with the client's aliases); a field the parent's source left out
  * because another subgraph owns it is fetched from that subgraph through `_entities`,
@@ -50,11 +50,12 @@ export function compileDelegatedFields(
   schema: GraphQLSchema,
   sources: ReadonlyMap<string, SourceConfig>,
   operations: ReadonlyMap<string, Operation>,
+  subscriptions: ReadonlyMap<string, SubscriptionOperation> = new Map(),
 ): DelegatedField[] {
   throwIfAny(entityErrors(schema, sources));
   const plan = delegationPlanOf(schema);
   const roots: GraphQLNamedType[] = [];
-  for (const [name, operation] of operations) {
+  for (const [name, operation] of [...operations, ...subscriptions]) {
     if (operation.source.kind !== 'GRAPHQL') continue;
     const [typeName, fieldName] = name.split('.');
     const type = schema.getType(typeName);
@@ -141,7 +142,7 @@ function reachableObjectTypes(schema: GraphQLSchema, plan: DelegationPlan, roots
     if (seen.has(type.name)) continue;
     seen.add(type.name);
     if (isAbstractType(type)) queue.push(...schema.getPossibleTypes(type));
-    if (!isObjectType(type) || type === schema.getQueryType() || type === schema.getMutationType()) continue;
+    if (!isObjectType(type) || type === schema.getQueryType() || type === schema.getMutationType() || type === schema.getSubscriptionType()) continue;
     out.push(type);
     for (const field of Object.values(type.getFields())) {
       if (!plan.joinInputsOf(type.name, field.name)) queue.push(getNamedType(field.type));
@@ -204,7 +205,7 @@ function fetchFromOwner(
   const scope = scopeOf(plan, owner, info);
   const field = type.getFields()[info.fieldName];
   const fetch = entityFieldFetch(plan, upstreamField(scope, field, info.fieldNodes), info, scope);
-  return loadEntityField(client, plan, type.name, { ...fetch, representation }, context);
+  return loadEntityField(client, plan, type.name, { ...fetch, representation }, context, info);
 }
 
 /** `{ __typename, …key fields }` read from the parent, or what is missing. */
@@ -219,18 +220,18 @@ function representationOf(
   return typeof values === 'string' ? values : { __typename: plan.upstreamTypeName(type), ...values };
 }
 
-function keyValues(type: GraphQLObjectType, key: SelectionSetNode, parent: Record<string | symbol, unknown>, fromGraphQL: boolean): Record<string, unknown> | string {
+function keyValues(type: GraphQLObjectType, key: SelectionSetNode, parent: Record<string | symbol, unknown>, fromGraphQL: boolean, top = true): Record<string, unknown> | string {
   const out: Record<string, unknown> = {};
   for (const selection of key.selections) {
     if (selection.kind !== Kind.FIELD) continue;
     const name = selection.name.value;
     const field = type.getFields()[name];
-    const value = parent[fromGraphQL || !field ? name : (wireNameOf(field) ?? name)];
+    const value = fromGraphQL || !field ? (top ? ownFieldOf(parent as Record<string, unknown>, name) : parent[name]) : parent[wireNameOf(field) ?? name];
     if (value === undefined || value === null) return `the ${type.name} it was given has no ${name}`;
     if (selection.selectionSet) {
       const inner = field && getNamedType(field.type);
       if (!isObjectType(inner) || typeof value !== 'object') return `${type.name}.${name} is not an object`;
-      const nested = keyValues(inner, selection.selectionSet, value as Record<string, unknown>, fromGraphQL);
+      const nested = keyValues(inner, selection.selectionSet, value as Record<string, unknown>, fromGraphQL, false);
       if (typeof nested === 'string') return nested;
       out[name] = nested;
     } else {

@@ -120,7 +120,7 @@ export class GraphQLClient {
 }
 
 /** What makes a parsed body not a GraphQL response (the spec: an object with `data` and/or a non-empty `errors` list). */
-function responseProblem(body: unknown): string | undefined {
+export function responseProblem(body: unknown): string | undefined {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     return `expected an object with "data" or "errors", got ${Array.isArray(body) ? 'a list' : body === null ? 'null' : `a ${typeof body}`}`;
   }

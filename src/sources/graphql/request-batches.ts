@@ -1,10 +1,11 @@
 import DataLoader from 'dataloader';
-import { Kind, print, type FieldNode, type OperationDefinitionNode, type VariableDefinitionNode } from 'graphql';
+import { Kind, print, type FieldNode, type GraphQLResolveInfo, type OperationDefinitionNode, type VariableDefinitionNode } from 'graphql';
 import type { RequestContext } from '../protocol.js';
+import { loaderScope } from '../loader-scope.js';
 import { UpstreamError, UpstreamErrorCode } from '../upstream-error.js';
 import type { DelegationPlan } from './delegation-plan.js';
-import type { GraphQLAnswer, GraphQLClient, GraphQLRequest, UpstreamGraphQLError } from './graphql-client.js';
-import { adopt, placeError, upstreamGraphQLError } from './upstream-result.js';
+import type { GraphQLAnswer, GraphQLClient, GraphQLRequest } from './graphql-client.js';
+import { adopt, placeAll, rootFieldOfAnswer } from './upstream-result.js';
 import { name, prefixed, variableDefinition, type UpstreamFetch } from './upstream-fetch.js';
 
 /** A field to fetch for one entity: the entity's representation and the field, rewritten for the subgraph. */
@@ -21,7 +22,7 @@ const perRequest = new WeakMap<object, Loaders>();
  * the upstream's errors at their paths. Identical fetches in a request are sent once.
  */
 export function loadRootField(client: GraphQLClient, plan: DelegationPlan, fetch: UpstreamFetch, context: RequestContext): Promise<unknown> {
-  return loaderOf(context, `root ${client.source.name}`, () => new DataLoader(
+  return loaderOf(loaderScope(context, undefined), `root ${client.source.name}`, () => new DataLoader(
     (fetches: readonly UpstreamFetch[]) => sendRootFields(client, plan, fetches, 'query', context),
     { cacheKeyFn: (f) => f.key },
   )).load(fetch);
@@ -45,20 +46,21 @@ export function loadEntityField(
   typeName: string,
   fetch: EntityFetch,
   context: RequestContext,
+  info: GraphQLResolveInfo,
 ): Promise<unknown> {
-  return loaderOf(context, `entities ${client.source.name} ${typeName}`, () => new DataLoader(
+  return loaderOf(loaderScope(context, info), `entities ${client.source.name} ${typeName}`, () => new DataLoader(
     (fetches: readonly UpstreamFetch[]) => sendEntityFields(client, plan, typeName, fetches as readonly EntityFetch[], context),
     { cacheKeyFn: (f) => `${JSON.stringify((f as EntityFetch).representation)} ${f.key}` },
   )).load(fetch);
 }
 
-function loaderOf(context: RequestContext, id: string, create: () => DataLoader<UpstreamFetch, unknown, string>): DataLoader<UpstreamFetch, unknown, string> {
+function loaderOf(scope: object | undefined, id: string, create: () => DataLoader<UpstreamFetch, unknown, string>): DataLoader<UpstreamFetch, unknown, string> {
   // Without a request object there is nothing to batch within.
-  if (!context || typeof context !== 'object') return create();
-  let loaders = perRequest.get(context);
+  if (!scope) return create();
+  let loaders = perRequest.get(scope);
   if (!loaders) {
     loaders = new Map();
-    perRequest.set(context, loaders);
+    perRequest.set(scope, loaders);
   }
   let loader = loaders.get(id);
   if (!loader) {
@@ -88,21 +90,8 @@ async function sendRootFields(
   const request = operationRequest(operation, operationName(fetches), definitions, fields, variables);
   const answer = await sendOrError(client, request, label, context, operation === 'query');
   if (answer instanceof Error) return fetches.map(() => answer);
-  const source = client.source.name;
-  const unplaced = answer.errors.filter((e) => !e.path || !fields.some((_, i) => e.path![0] === `f${i}`));
-  return fetches.map((_, i) => {
-    const alias = `f${i}`;
-    const data = answer.data as Record<string, unknown> | null;
-    const value = data?.[alias];
-    adopt(value, source, plan);
-    const mine = answer.errors.filter((e) => e.path?.[0] === alias);
-    if (value === null || value === undefined) {
-      const reason = mine[0] ?? unplaced[0];
-      return reason ? upstreamGraphQLError(reason, source) : null;
-    }
-    placeAll(data!, mine, source);
-    return value;
-  });
+  const aliases = fetches.map((_, i) => `f${i}`);
+  return aliases.map((alias) => rootFieldOfAnswer(answer, alias, aliases, client.source.name, plan));
 }
 
 async function sendEntityFields(
@@ -190,10 +179,6 @@ async function sendEntityFields(
   });
 }
 
-function placeAll(data: Record<string, unknown>, errors: readonly UpstreamGraphQLError[], source: string): void {
-  for (const error of errors) if (error.path) placeError(data, error.path, upstreamGraphQLError(error, source));
-}
-
 async function sendOrError(client: GraphQLClient, request: GraphQLRequest, label: string, context: RequestContext, idempotent: boolean): Promise<GraphQLAnswer | Error> {
   try {
     return await client.send(request, label, context, idempotent);
@@ -202,8 +187,9 @@ async function sendOrError(client: GraphQLClient, request: GraphQLRequest, label
   }
 }
 
-function operationRequest(
-  operation: 'query' | 'mutation',
+/** One upstream operation of the given fields, named `operationName`, printed. */
+export function operationRequest(
+  operation: 'query' | 'mutation' | 'subscription',
   operationName: string,
   definitions: VariableDefinitionNode[],
   fields: FieldNode[],
@@ -220,7 +206,7 @@ function operationRequest(
 }
 
 /** `Skein_Query_product`, or `Skein_Query_product_Query_user` for a merged operation. */
-function operationName(fetches: readonly UpstreamFetch[]): string {
+export function operationName(fetches: readonly UpstreamFetch[]): string {
   const names = [...new Set(fetches.map((f) => f.label.replace(/\./g, '_')))];
   return `Skein_${names.slice(0, 4).join('_')}${names.length > 4 ? '_etc' : ''}`;
 }

@@ -1,7 +1,7 @@
 import type { GraphQLError } from 'graphql';
 import { UpstreamError, UpstreamErrorCode } from '../upstream-error.js';
 import type { DelegationPlan } from './delegation-plan.js';
-import type { UpstreamGraphQLError } from './graphql-client.js';
+import type { GraphQLAnswer, UpstreamGraphQLError } from './graphql-client.js';
 
 /**
  * Marks an object that came from a GraphQL source: its values are keyed by the client's
@@ -57,4 +57,28 @@ export function placeError(container: unknown, path: readonly (string | number)[
     current = value as Record<string | number, unknown>;
   }
   return false;
+}
+
+/**
+ * One aliased root field's part of an upstream answer (`f0` of a merged operation, or a
+ * subscription's one event): the value adopted, with the errors under it placed at their
+ * paths; when the value is null, the error that says why (its own, else one the upstream
+ * put at no field's path among `aliases`), or null when the upstream gave none.
+ */
+export function rootFieldOfAnswer(answer: GraphQLAnswer, alias: string, aliases: readonly string[], source: string, plan: DelegationPlan): unknown {
+  const data = answer.data;
+  const value = data?.[alias];
+  adopt(value, source, plan);
+  const mine = answer.errors.filter((e) => e.path?.[0] === alias);
+  if (value === null || value === undefined) {
+    const reason = mine[0] ?? answer.errors.find((e) => !e.path || !aliases.includes(String(e.path[0])));
+    return reason ? upstreamGraphQLError(reason, source) : null;
+  }
+  placeAll(data!, mine, source);
+  return value;
+}
+
+/** Puts each upstream error that has a path where the client will see it (placeError). */
+export function placeAll(data: Record<string, unknown>, errors: readonly UpstreamGraphQLError[], source: string): void {
+  for (const error of errors) if (error.path) placeError(data, error.path, upstreamGraphQLError(error, source));
 }

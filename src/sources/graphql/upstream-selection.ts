@@ -89,14 +89,14 @@ function collect(scope: SelectionScope, type: GraphQLCompositeType, set: Selecti
         if (isObjectType(type)) {
           const joinInputs = scope.plan.joinInputsOf(type.name, name);
           if (joinInputs) {
-            for (const input of joinInputs) addOnce(out, added, plainField(input));
+            for (const input of joinInputs) addOnce(out, added, injected(plainField(input)));
             continue;
           }
           const owners = scope.plan.ownersOf(type.name, name);
           if (owners.size > 0 && !owners.has(scope.source)) {
             const key = [...owners].map((owner) => scope.plan.keyFor(type.name, owner)).find(Boolean);
             if (key) {
-              for (const keyField of key.fields.selections) addOnce(out, added, keyField as FieldNode);
+              for (const keyField of key.fields.selections) addOnce(out, added, injected(keyField as FieldNode));
               continue;
             }
           }
@@ -149,14 +149,39 @@ function noteVariables(scope: SelectionScope, node: ASTNode): void {
   });
 }
 
-/** Adds a field the gateway needs (a key, a join's input) unless the same plain field is there. */
+/** Adds a field the gateway needs (a key, a join's input) once, under its private response key. */
 function addOnce(out: SelectionNode[], added: Set<string>, field: FieldNode): void {
-  const id = field.selectionSet ? undefined : field.name.value;
-  if (id !== undefined) {
-    if (added.has(id)) return;
-    added.add(id);
-  }
+  const id = field.alias?.value ?? field.name.value;
+  if (added.has(id)) return;
+  added.add(id);
   out.push(field);
+}
+
+/**
+ * The prefix of the response keys the gateway asks its own fields under (a join's
+ * inputs, an entity's key): the client's aliases may use any other name, `id: name`
+ * included, without the two meeting in one upstream selection.
+ */
+const INJECTED_PREFIX = '_skein_';
+
+/** `upc` → `_skein_upc: upc`. */
+function injected(field: FieldNode): FieldNode {
+  return { ...field, alias: { kind: Kind.NAME, value: injectedKey(field.name.value) } };
+}
+
+/** The response key a field the gateway needed for itself was asked under. */
+export function injectedKey(fieldName: string): string {
+  return INJECTED_PREFIX + fieldName;
+}
+
+/**
+ * A field of a parent object the gateway needs (a key field, a join's input): the value
+ * it asked for under its private key when the object came from a GraphQL source, else the
+ * field as the object has it (REST, SOAP, or a GraphQL object the key was not injected in).
+ */
+export function ownFieldOf(parent: Readonly<Record<string, unknown>>, fieldName: string): unknown {
+  const key = injectedKey(fieldName);
+  return key in parent ? parent[key] : parent[fieldName];
 }
 
 function plainField(name: string): FieldNode {

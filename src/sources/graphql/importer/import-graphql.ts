@@ -37,6 +37,7 @@ export interface GraphQLImport {
   readonly via: string;
   readonly queries: number;
   readonly mutations: number;
+  readonly subscriptions: number;
   readonly types: number;
   readonly entities: readonly string[];
   /** What was not imported, and why. */
@@ -53,8 +54,8 @@ const DROPPED_DIRECTIVES = new Set(['shareable', 'extends', 'tag', 'link', 'comp
  * `@graphql(source:)`, the types as the API has them (renamed with --prefix, the upstream
  * name kept with `@wire`). A federation subgraph's `@key` types become `@entity` types,
  * written as the subgraph declares them, so other subgraphs' files declare the same type
- * with their own fields. Subscriptions, `@requires` fields and `@interfaceObject` types
- * are left out and listed.
+ * with their own fields. Subscription fields are kept (forwarded as subscriptions);
+ * `@requires` fields and `@interfaceObject` types are left out and listed.
  */
 export async function importGraphQL(options: GraphQLImportOptions): Promise<GraphQLImport> {
   const upstream = await loadUpstreamSDL(options.location, options);
@@ -105,25 +106,24 @@ function convert(document: DocumentNode, federation: boolean, via: string, url: 
 
   const queryFields: string[] = [];
   const mutationFields: string[] = [];
+  const subscriptionFields: string[] = [];
   const out: string[] = [];
   let typeCount = 0;
   for (const [name, type] of types) {
     if (roots.has(name)) {
       const root = roots.get(name)!;
-      if (root === 'subscription') {
-        for (const field of fieldsOf(type)) leftOut.push({ name: `Subscription.${field.name.value}`, reason: 'subscriptions are not forwarded yet' });
-        continue;
-      }
       for (const field of fieldsOf(type)) {
         const upstreamName = field.name.value;
         if (upstreamName.startsWith('_')) continue; // _entities, _service
-        const moved: 'query' | 'mutation' | 'subscription' = options.queries?.includes(upstreamName) ? 'query' : options.mutations?.includes(upstreamName) ? 'mutation' : root;
+        // A subscription stays one: --query and --mutation move reads and writes, not streams.
+        const moved: 'query' | 'mutation' | 'subscription' =
+          root === 'subscription' ? root : options.queries?.includes(upstreamName) ? 'query' : options.mutations?.includes(upstreamName) ? 'mutation' : root;
         const localName = prefix ? fieldName(`${prefix} ${upstreamName}`) : upstreamName;
         const args = [`source: ${JSON.stringify(options.source)}`];
         if (localName !== upstreamName) args.push(`field: ${JSON.stringify(upstreamName)}`);
         if (moved !== root) args.push(`operation: ${root.toUpperCase()}`);
         const printed = printField({ ...renamed(field, local), name: { kind: Kind.NAME, value: localName }, directives: [] }) + ` @graphql(${args.join(', ')})`;
-        (moved === 'query' ? queryFields : mutationFields).push(printed);
+        (moved === 'query' ? queryFields : moved === 'mutation' ? mutationFields : subscriptionFields).push(printed);
       }
       continue;
     }
@@ -171,12 +171,14 @@ function convert(document: DocumentNode, federation: boolean, via: string, url: 
   lines.push(...out.map((text) => `${text}\n`));
   if (queryFields.length > 0) lines.push(`extend type Query {\n${queryFields.map(indent).join('\n')}\n}\n`);
   if (mutationFields.length > 0) lines.push(`extend type Mutation {\n${mutationFields.map(indent).join('\n')}\n}\n`);
+  if (subscriptionFields.length > 0) lines.push(`extend type Subscription {\n${subscriptionFields.map(indent).join('\n')}\n}\n`);
   return {
     sdl: lines.join('\n'),
     federation,
     via,
     queries: queryFields.length,
     mutations: mutationFields.length,
+    subscriptions: subscriptionFields.length,
     types: typeCount,
     entities,
     leftOut,

@@ -18,6 +18,8 @@ export interface LoadOptions {
   /** true: it must be a subgraph; false: never ask `_service`; undefined: detect. */
   readonly federation?: boolean;
   readonly timeoutMs?: number;
+  /** The SDL itself (an upload to the admin API): nothing is read, `location` only names it. */
+  readonly text?: string;
 }
 
 const FEDERATION_DIRECTIVES = /@key\b|specs\.apollo\.dev\/federation|@extends\b/;
@@ -30,6 +32,7 @@ const FEDERATION_DIRECTIVES = /@key\b|specs\.apollo\.dev\/federation|@extends\b/
  * error says to import an SDL file instead.
  */
 export async function loadUpstreamSDL(location: string, options: LoadOptions = {}): Promise<UpstreamSDL> {
+  if (options.text !== undefined) return { sdl: options.text, federation: options.federation ?? FEDERATION_DIRECTIVES.test(options.text), via: location };
   if (!/^https?:\/\//i.test(location)) {
     let sdl: string;
     try {
