@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Graph } from '../graph/index.js';
-import { deadLetterSubject, decodeJsonMessage, MalformedMessage, type EventBroker, type EventMessage, type EventSubscription } from '../sources/events/index.js';
+import { DEAD_LETTER_REASON_HEADER, deadLetter, decodeJsonMessage, MalformedMessage, type EventBroker, type EventMessage, type EventSubscription } from '../sources/events/index.js';
 import { GivenChangesError } from './given-changes.js';
 
 /** A job that runs on messages: its name, and the subject of which event source. */
@@ -13,7 +13,7 @@ export interface EventDrivenJob {
 /** Headers of a dead letter: why the message could not be applied, and by which job. */
 export const SYNC_DEAD_LETTER_HEADERS = {
   /** The same header composite triggers set: one name for "why" on every dead letter. */
-  reason: 'Skein-Dead-Letter-Reason',
+  reason: DEAD_LETTER_REASON_HEADER,
   job: 'Skein-Dead-Letter-Sync-Job',
   cause: 'Skein-Sync-Subject',
 } as const;
@@ -61,15 +61,10 @@ export class SyncEventListener {
     if (message.headers[SYNC_DEAD_LETTER_HEADERS.reason]) return;
     const problem = await apply(this.receive, job, message);
     if (problem === undefined) return;
-    const subject = deadLetterSubject(broker.kind, message.subject);
-    // A header is one line.
-    const reason = problem.replace(/\s+/g, ' ').slice(0, 1_000);
-    await broker.publish(
-      subject,
-      message.data,
-      { ...message.headers, [SYNC_DEAD_LETTER_HEADERS.reason]: reason, [SYNC_DEAD_LETTER_HEADERS.job]: job.name, [SYNC_DEAD_LETTER_HEADERS.cause]: message.subject },
-      { messageId: message.id ? `dlq:sync:${job.name}:${message.id}` : undefined },
-    );
+    const { subject, reason } = await deadLetter(broker, message, problem, {
+      headers: { [SYNC_DEAD_LETTER_HEADERS.job]: job.name, [SYNC_DEAD_LETTER_HEADERS.cause]: message.subject },
+      idPrefix: `dlq:sync:${job.name}`,
+    });
     this.log(`sync job ${job.name}: a message on "${message.subject}" could not be applied and was put on "${subject}": ${reason}`);
   }
 

@@ -3,7 +3,8 @@ import type { ExecutionResult, GraphQLError, GraphQLField } from 'graphql';
 import { defaultMaxDeliveries, type CompositeTrigger } from '../../composite/index.js';
 import type { Graph } from '../../graph/index.js';
 import {
-  deadLetterSubject,
+  DEAD_LETTER_REASON_HEADER,
+  deadLetter,
   decodeJsonMessage,
   encodeJson,
   MalformedMessage,
@@ -24,7 +25,7 @@ export const TRIGGER_HEADERS = {
   /** On a result and a dead letter: the subject of the message that caused it. */
   cause: 'Skein-Trigger-Subject',
   /** On a dead letter: why the message could not be run. */
-  deadLetterReason: 'Skein-Dead-Letter-Reason',
+  deadLetterReason: DEAD_LETTER_REASON_HEADER,
   deadLetterComposite: 'Skein-Dead-Letter-Composite',
 } as const;
 
@@ -139,7 +140,7 @@ async function runBounded(graph: Graph, trigger: CompositeTrigger, broker: Event
     if (bound === undefined || message.deliveryCount < bound) throw error;
     const reason = `gave up after ${message.deliveryCount} deliveries (maxDeliveries ${bound}): ${(error as Error).message}`;
     // When dead-lettering fails too, this rejects and the message comes again.
-    await deadLetter(trigger, broker, message, reason, options);
+    await putAside(trigger, broker, message, reason, options);
   }
 }
 
@@ -153,9 +154,9 @@ async function runOnce(graph: Graph, trigger: CompositeTrigger, broker: EventBro
   if (!plan || !field) throw new Error(`composite ${name} is not in the served graph`);
 
   const event = decodeJsonMessage(message);
-  if (event instanceof MalformedMessage) return deadLetter(trigger, broker, message, event.reason, options);
+  if (event instanceof MalformedMessage) return putAside(trigger, broker, message, event.reason, options);
   if (event === null || typeof event !== 'object' || Array.isArray(event)) {
-    return deadLetter(trigger, broker, message, `expected a JSON object whose fields are ${name}'s variables, found ${Array.isArray(event) ? 'an array' : JSON.stringify(event)}`, options);
+    return putAside(trigger, broker, message, `expected a JSON object whose fields are ${name}'s variables, found ${Array.isArray(event) ? 'an array' : JSON.stringify(event)}`, options);
   }
   const fields = event as Record<string, unknown>;
   let variables: Record<string, unknown>;
@@ -163,7 +164,7 @@ async function runOnce(graph: Graph, trigger: CompositeTrigger, broker: EventBro
     const named = Object.fromEntries(field.args.filter((a) => a.name in fields).map((a) => [a.name, fields[a.name]]));
     variables = variablesFromBody(name, field.args, named);
   } catch (error) {
-    if (error instanceof BadVariables) return deadLetter(trigger, broker, message, error.message, options);
+    if (error instanceof BadVariables) return putAside(trigger, broker, message, error.message, options);
     throw error;
   }
 
@@ -183,7 +184,7 @@ async function runOnce(graph: Graph, trigger: CompositeTrigger, broker: EventBro
   }
   const value = result.data?.[name];
   if (value === undefined || (value === null && errors.length > 0)) {
-    return deadLetter(trigger, broker, message, `${name} answered no data: ${describeErrors(errors) || 'no result'}`, options);
+    return putAside(trigger, broker, message, `${name} answered no data: ${describeErrors(errors) || 'no result'}`, options);
   }
   if (!trigger.publishTo) return;
   const target = graph.brokers.require(trigger.publishTo.source);
@@ -196,22 +197,13 @@ async function runOnce(graph: Graph, trigger: CompositeTrigger, broker: EventBro
   );
 }
 
-async function deadLetter(trigger: CompositeTrigger, broker: EventBroker, message: EventMessage, reason: string, options: TriggerRunnerOptions): Promise<void> {
-  const subject = trigger.deadLetter ?? deadLetterSubject(broker.kind, message.subject);
-  // A header is one line.
-  const oneLine = reason.replace(/\s+/g, ' ').slice(0, 1_000);
-  await broker.publish(
-    subject,
-    message.data,
-    {
-      ...message.headers,
-      [TRIGGER_HEADERS.deadLetterReason]: oneLine,
-      [TRIGGER_HEADERS.deadLetterComposite]: trigger.composite,
-      [TRIGGER_HEADERS.cause]: message.subject,
-    },
-    { messageId: message.id ? `dlq:${trigger.composite}:${message.id}` : undefined },
-  );
-  options.log(`skein: a message on "${message.subject}" could not run composite ${trigger.composite} and was put on "${subject}": ${oneLine}`);
+async function putAside(trigger: CompositeTrigger, broker: EventBroker, message: EventMessage, reason: string, options: TriggerRunnerOptions): Promise<void> {
+  const put = await deadLetter(broker, message, reason, {
+    headers: { [TRIGGER_HEADERS.deadLetterComposite]: trigger.composite, [TRIGGER_HEADERS.cause]: message.subject },
+    idPrefix: `dlq:${trigger.composite}`,
+    subject: trigger.deadLetter,
+  });
+  options.log(`skein: a message on "${message.subject}" could not run composite ${trigger.composite} and was put on "${put.subject}": ${put.reason}`);
 }
 
 function isRetryable(error: GraphQLError): boolean {
