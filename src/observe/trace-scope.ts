@@ -17,11 +17,32 @@ const currentStep = new AsyncLocalStorage<Context>();
  * Absent when tracing is off, so everything that traces first asks whether it exists.
  */
 export class TraceScope {
+  /**
+   * Whether the operation's span is recorded. When it is not (the sampler left the trace
+   * out), nothing under it would be either, whichever sampler is set (parent-based ones
+   * follow the parent, the others decide by trace or not at all): no span is started under
+   * it, and its upstream calls only pass its trace context on.
+   */
+  readonly recording: boolean;
+  #passedOn: Readonly<Record<string, string>> | undefined;
+
   constructor(
     readonly tracing: Tracing,
     /** The operation's span, as the parent of what it causes. */
     readonly context: Context,
-  ) {}
+  ) {
+    this.recording = trace.getSpan(context)?.isRecording() ?? false;
+  }
+
+  /** An unrecorded operation's call headers: `headers` with its `traceparent` (and `tracestate`), made once. */
+  passOn(headers: Readonly<Record<string, string>>): Record<string, string> {
+    if (!this.#passedOn) {
+      const propagation: Record<string, string> = {};
+      this.tracing.inject(this.context, propagation);
+      this.#passedOn = propagation;
+    }
+    return { ...headers, ...this.#passedOn };
+  }
 
   /** The parent of a span starting now: the composite step running, else the operation. */
   current(): Context {

@@ -389,6 +389,19 @@ describe('sampling and failures on spans', () => {
       expect((await response.json()).data.order.id).toBe('1');
       const [sent] = proxies.calls.slice(before);
       expect(String(sent.headers.traceparent)).toMatch(new RegExp(`^00-${client.traceId}-[0-9a-f]{16}-00$`));
+      // The gateway's own (unrecorded) span is the parent upstreams see, not the client's.
+      expect(String(sent.headers.traceparent)).not.toContain(client.spanId);
+
+      // A composite too: every step's call, REST and SOAP, passes the trace on, unsampled.
+      const composite = await fetch(gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', traceparent: client.header },
+        body: JSON.stringify({ query: HOTEL_ORDER, variables: { orderId: '1' } }),
+      });
+      expect((await composite.json()).data.hotelOrder.room.type).toBeTruthy();
+      const calls = proxies.calls.slice(before + 1);
+      expect(calls.map((call) => call.upstream).sort()).toEqual(['hotels', 'orders', 'rooms', 'users']);
+      for (const call of calls) expect(String(call.headers.traceparent)).toMatch(new RegExp(`^00-${client.traceId}-[0-9a-f]{16}-00$`));
     } finally {
       await gateway.close();
     }

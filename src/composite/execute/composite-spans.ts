@@ -19,8 +19,8 @@ type StepOutcome = { readonly status: 'done' | 'failed' | 'skipped' };
  * The spans of one composite run in a traced request: one for the composite, and under it
  * one per step that starts (composite, step, stage), which is the parent of the step's
  * upstream calls. Steps of one stage run at once, so their spans overlap. The same seam
- * as PlanTrace (the request's context); with tracing off, `start` returns undefined and
- * the plan runs as before.
+ * as PlanTrace (the request's context); with tracing off, or for a trace the sampler left
+ * out, `start` returns undefined and the plan runs as before.
  */
 export class CompositeSpans {
   readonly #scope: TraceScope;
@@ -38,7 +38,7 @@ export class CompositeSpans {
 
   static start(plan: CompositePlan, context: object): CompositeSpans | undefined {
     const scope = (context as RequestContext).trace;
-    return scope ? new CompositeSpans(scope, plan) : undefined;
+    return scope?.recording ? new CompositeSpans(scope, plan) : undefined;
   }
 
   /** Runs one step inside its span: the upstream calls it causes start under it. */

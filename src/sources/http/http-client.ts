@@ -112,6 +112,8 @@ export class HttpClient {
     guard.calls++;
     const deadline = new Deadline(budget ? Math.min(this.#policy.timeoutMs, budget.left()) : this.#policy.timeoutMs, call.signal);
     if (!call.trace) return this.#send(call, deadline, undefined);
+    // A trace the sampler left out: the upstream still gets its context, and no span is made.
+    if (!call.trace.recording) return this.#send({ ...call, headers: call.trace.passOn(call.headers) }, deadline, undefined);
     const span = new CallSpan(call.trace, this.#source, call);
     try {
       const answer = await this.#send({ ...call, headers: span.headers(call.headers) }, deadline, span);
