@@ -105,8 +105,8 @@ export async function startRegistryGateway(options: RegistryGatewayOptions): Pro
     let seededSync: string[] = [];
     if (sync) {
       seededSync = await seedSyncJobs(sync, options.seed?.sync ?? []);
-      // Sync runs count as one client of their own for the rate limits, not as every anonymous client.
-      await sync.begin((document, variables) => gateway.execute(document, variables, { client: 'sync' }));
+      // Each sync job counts as a client of its own for the rate limits, not as every anonymous client.
+      await sync.begin((document, variables, job) => gateway.execute(document, variables, { client: `sync:${job}` }));
       await sync.resumeUnfinished();
     }
     const shutdown = async (deadlineMs?: number) => {

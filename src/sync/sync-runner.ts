@@ -6,7 +6,8 @@ import { writeOperation } from './write-operation.js';
 import type { GivenChanges } from './given-changes.js';
 
 /** Runs a document of the gateway's own through its one pipeline (sources' resilience, budgets and limits apply). */
-export type GraphExecutor = (document: DocumentNode, variables: Record<string, unknown>) => Promise<ExecutionResult>;
+/** Runs a document through the gateway's pipeline for sync job `job` (the rate limits count each job as a client of its own). */
+export type GraphExecutor = (document: DocumentNode, variables: Record<string, unknown>, job: string) => Promise<ExecutionResult>;
 
 export interface SyncRunnerOptions {
   readonly store: SyncStore;
@@ -171,8 +172,8 @@ export class SyncRunner {
       }
       const kind = writes.upsert ? 'upsert' : previous === undefined ? 'create' : 'update';
       const failure =
-        (await this.#write(writes[kind]!, { record, key: record[definition.key], idempotencyKey: `${run.job}:${run.uid}:${key}` }, definition.retries)) ??
-        (writes.verify ? await this.#verify(writes.verify, record, record[definition.key]) : undefined);
+        (await this.#write(run.job, writes[kind]!, { record, key: record[definition.key], idempotencyKey: `${run.job}:${run.uid}:${key}` }, definition.retries)) ??
+        (writes.verify ? await this.#verify(run.job, writes.verify, record, record[definition.key]) : undefined);
       if (!failure) {
         consecutive = 0;
         outcomes.push({ key, outcome: 'written', counter: 'written', operation: kind, hash });
@@ -199,7 +200,7 @@ export class SyncRunner {
   /** Deletes keys from the target (DIFF: gone from the source; given: the caller said so), each outcome stored. */
   async #deleteKeys(run: SyncRunRecord, document: DocumentNode, keys: readonly string[], retries: number): Promise<void> {
     for (const key of keys) {
-      const failure = await this.#write(document, { key, idempotencyKey: `${run.job}:${run.uid}:${key}:delete` }, retries);
+      const failure = await this.#write(run.job, document, { key, idempotencyKey: `${run.job}:${run.uid}:${key}:delete` }, retries);
       if (failure) await this.options.store.recordOutcome(run, { key, outcome: 'failed', counter: 'failed', operation: 'delete', error: failure.message });
       else await this.options.store.recordOutcome(run, { key, outcome: 'deleted', counter: 'deleted', operation: 'delete' });
     }
@@ -219,7 +220,7 @@ export class SyncRunner {
       const document = writes[kind] ?? writes.upsert ?? writes.update;
       if (!document) continue;
       const variables = item.record ? { record: item.record, key: item.record[definition.key] ?? item.key } : { key: item.key };
-      const failure = await this.#write(document, { ...variables, idempotencyKey: `${job}:${item.runUid}:${item.key}:replay` }, definition.retries);
+      const failure = await this.#write(job, document, { ...variables, idempotencyKey: `${job}:${item.runUid}:${item.key}:replay` }, definition.retries);
       const run = { id: item.runId, job };
       if (failure) {
         failed++;
@@ -248,8 +249,8 @@ export class SyncRunner {
   }
 
   /** Reads a written record back (`verify:`); what differs, or undefined when every field read equals the record's. */
-  async #verify(document: DocumentNode, record: Record<string, unknown>, key: unknown): Promise<WriteFailure | undefined> {
-    const result = await this.options.execute(document, { key, record });
+  async #verify(job: string, document: DocumentNode, record: Record<string, unknown>, key: unknown): Promise<WriteFailure | undefined> {
+    const result = await this.options.execute(document, { key, record }, job);
     if (result.errors?.length) return classify(result);
     const value = Object.values(result.data ?? {})[0] as Record<string, unknown> | null | undefined;
     if (value === null || value === undefined) return { message: `verification: the target has no record ${String(key)} after the write`, retryable: false };
@@ -269,7 +270,7 @@ export class SyncRunner {
     let lastError = '';
     for (let attempt = 0; attempt <= definition.retries; attempt++) {
       if (attempt > 0) await this.options.sleep(this.options.backoffMs * 2 ** (attempt - 1));
-      const result = await this.options.execute(read, variables);
+      const result = await this.options.execute(read, variables, definition.name);
       const value = (result.data as Record<string, unknown> | null | undefined)?.[definition.field];
       if (value !== null && value !== undefined && !result.errors?.length) {
         const list = definition.items ? pathOf(value, definition.items) : value;
@@ -281,11 +282,11 @@ export class SyncRunner {
     return { error: `reading ${definition.field} failed: ${lastError}` };
   }
 
-  async #write(document: DocumentNode, variables: Record<string, unknown>, retries: number): Promise<WriteFailure | undefined> {
+  async #write(job: string, document: DocumentNode, variables: Record<string, unknown>, retries: number): Promise<WriteFailure | undefined> {
     let failure: WriteFailure | undefined;
     for (let attempt = 0; attempt <= retries; attempt++) {
       if (attempt > 0) await this.options.sleep(this.options.backoffMs * 2 ** (attempt - 1));
-      const result = await this.options.execute(document, variables);
+      const result = await this.options.execute(document, variables, job);
       if (!result.errors?.length) return undefined;
       failure = classify(result);
       if (!failure.retryable) return failure;
