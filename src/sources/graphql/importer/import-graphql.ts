@@ -229,12 +229,16 @@ function directivesOf(definition: DefinitionNode): readonly ConstDirectiveNode[]
   return ('directives' in definition ? (definition.directives as readonly ConstDirectiveNode[] | undefined) : undefined) ?? [];
 }
 
-/** The field sets of a type's resolvable `@key`s. */
+/**
+ * The field sets of a type's `@key`s. A `resolvable: false` key counts too: the type is this
+ * subgraph's reference to another subgraph's entity (usually the key alone), and as an
+ * `@entity` it composes with the owner's declaration, which answers its other fields; as a
+ * plain type it would clash with it.
+ */
 function keysOf(definition: DefinitionNode): string[] {
   if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.OBJECT_TYPE_EXTENSION) return [];
   return directivesOf(definition)
     .filter((d) => d.name.value === 'key')
-    .filter((d) => !(d.arguments ?? []).some((a) => a.name.value === 'resolvable' && a.value.kind === Kind.BOOLEAN && !a.value.value))
     .map((d) => (d.arguments ?? []).find((a) => a.name.value === 'fields')?.value)
     .filter((v): v is StringValueNode => v?.kind === Kind.STRING)
     .map((v) => v.value);
