@@ -32,6 +32,11 @@ export function envRefusal(name: string, env: Env = process.env): string | undef
   );
 }
 
+/** Why `{env.<name>}` cannot be filled from `env` (a variable sources may not read, or one not set), or undefined when it can. */
+export function envVariableProblem(name: string, env: Env = process.env): string | undefined {
+  return envRefusal(name, env) ?? (env[name] === undefined ? `environment variable ${name} is not set` : undefined);
+}
+
 /** One of the gateway's own secrets (GATEWAY_SECRETS), which nothing a schema declares may use. */
 export function isGatewaySecret(name: string): boolean {
   return GATEWAY_SECRETS.some((pattern) => matches(pattern, name));

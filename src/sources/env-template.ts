@@ -1,4 +1,4 @@
-import { envRefusal } from './env-access.js';
+import { envVariableProblem } from './env-access.js';
 import { registerSecret } from './http/secrets.js';
 import { parseTemplate } from './template.js';
 
@@ -24,9 +24,8 @@ export function fillEnvTemplate(text: string, what: string, options: { env?: Env
     if (placeholder.length !== 2 || placeholder[0] !== 'env') {
       throw new Error(`${what}: {${placeholder.join('.')}} is not a placeholder it can fill; only {env.NAME} placeholders are allowed`);
     }
-    const refused = envRefusal(placeholder[1], env);
-    if (refused) throw new Error(`${what}: ${refused}`);
-    if (env[placeholder[1]] === undefined) throw new Error(`${what}: environment variable ${placeholder[1]} is not set`);
+    const problem = envVariableProblem(placeholder[1], env);
+    if (problem) throw new Error(`${what}: ${problem}`);
   }
   const value = template.render({ env }, options.escape) ?? '';
   if (options.secret || template.placeholders.length > 0) registerSecret(value);

@@ -9,7 +9,7 @@ import {
   type SchemaExtensionNode,
 } from 'graphql';
 import { SchemaError } from '../errors/schema-error.js';
-import { envRefusal } from './env-access.js';
+import { envVariableProblem } from './env-access.js';
 import { isCredentialHeader, registerSecret } from './http/secrets.js';
 import {
   RESILIENCE_DEFAULTS,
@@ -181,11 +181,8 @@ function readSource(
           node,
         );
       }
-      const refused = envRefusal(placeholder[1], env);
-      if (refused) throw new SchemaError(`source "${name}", header ${header.name}: ${refused}`, node);
-      if (env[placeholder[1]] === undefined) {
-        throw new SchemaError(`source "${name}", header ${header.name}: environment variable ${placeholder[1]} is not set`, node);
-      }
+      const problem = envVariableProblem(placeholder[1], env);
+      if (problem) throw new SchemaError(`source "${name}", header ${header.name}: ${problem}`, node);
       envNames.push(placeholder[1]);
       // A value from the environment is a secret, wherever it ends up.
       registerSecret(env[placeholder[1]]!);
