@@ -47,8 +47,10 @@ export interface SourceSchemaOptions extends SourceReadOptions {
    * lets that source's fields answer SOURCE_UNAVAILABLE (skein serve).
    */
   readonly onSourceError?: 'fail' | 'degrade';
-  /** Told about each degraded source. */
+  /** Told about each degraded source, and what needs attention in a source after it is prepared (a broker lost). */
   readonly warn?: (message: string) => void;
+  /** Told what is expected of a source after it is prepared (a broker connected). */
+  readonly info?: (message: string) => void;
   /**
    * Let clients see what upstreams wrote: the body excerpt (`extensions.body`), SOAP
    * Fault `detail`, and why a degraded source could not be prepared. Off by default
@@ -215,7 +217,7 @@ async function connectSources(
     [...sources.values()].map(async (source) => {
       const protocol = protocols.get(source.kind)!;
       try {
-        clients.set(source.name, { protocol, client: await protocol.connect(source, { warn: options.warn }) });
+        clients.set(source.name, { protocol, client: await protocol.connect(source, { warn: options.warn, info: options.info }) });
       } catch (error) {
         const reason = error instanceof SchemaError ? error : new SchemaError(
           `source "${source.name}" could not be prepared: ${(error as Error).message}`,

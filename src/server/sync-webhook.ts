@@ -64,7 +64,8 @@ export function createSyncWebhookHandler(sync: () => SyncService | undefined, ma
       changes = text.trim() === '' ? undefined : parseJsonText(text, 'body');
     } catch (error) {
       if (!(error instanceof SchemaError)) throw error;
-      return answer(res, 400, { error: 'BAD_CHANGES', message: `the body is ${error.format().replace(/^body:(\d+):(\d+): not valid JSON/, 'not valid JSON at line $1, column $2')}` });
+      const at = error.location ? ` at line ${error.location.line}, column ${error.location.column}` : '';
+      return answer(res, 400, { error: 'BAD_CHANGES', message: `the body is ${error.message.replace(/^not valid JSON/, `not valid JSON${at}`)}` });
     }
     try {
       const { run, given } = await service.receive(name, 'webhook', changes);

@@ -119,6 +119,16 @@ export interface OperationDefinition<Client> {
 }
 
 /**
+ * Where a source tells the operator what happens to it after it is prepared: `warn` for
+ * what needs attention (a broker lost or refusing), `info` for what is expected (a broker
+ * connected, a stream created).
+ */
+export interface SourceLog {
+  readonly warn?: (message: string) => void;
+  readonly info?: (message: string) => void;
+}
+
+/**
  * A source kind. Each protocol folder (rest/, soap/) exports one; the schema builder
  * knows protocols only through this contract, so a new kind is a new folder.
  */
@@ -138,7 +148,7 @@ export interface Protocol<Client = unknown> {
   /** Implementations of the custom scalars its SDL declares (`scalar Long` in \`sdl\`). */
   readonly scalars?: readonly GraphQLScalarType[];
   /** Prepares a source once at startup (SOAP reads its WSDL here, not per request). */
-  connect(source: SourceConfig, context?: { readonly warn?: (message: string) => void }): Promise<Client>;
+  connect(source: SourceConfig, context?: SourceLog): Promise<Client>;
   /** Binds one field to its upstream call. Throws a SchemaError that says where. */
   compileOperation(definition: OperationDefinition<Client>): Operation;
   /**

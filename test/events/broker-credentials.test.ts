@@ -32,8 +32,9 @@ async function broker(kind: 'NATS' | 'MQTT', auth: BrokerAuth): Promise<OwnBroke
 }
 
 /** A gateway with one event source `bus` on `url` with these @source arguments, and a mutation publishing to it. */
-async function gatewayOn(kind: 'NATS' | 'MQTT', url: string, credentials: string): Promise<TestGateway & { logs: string[] }> {
+async function gatewayOn(kind: 'NATS' | 'MQTT', url: string, credentials: string): Promise<TestGateway & { logs: string[]; notes: string[] }> {
   const logs: string[] = [];
+  const notes: string[] = [];
   const subject = kind === 'NATS' ? 'cred.ping' : 'cred/ping';
   const stream = kind === 'NATS' ? `, stream: "CRED", streamSubjects: ["cred.>"]` : '';
   const gateway = await startTestGateway(
@@ -46,11 +47,11 @@ async function gatewayOn(kind: 'NATS' | 'MQTT', url: string, credentials: string
         'other.graphql': `extend schema @source(name: "other", kind: REST, url: "http://127.0.0.1:9")\ntype Query { nothing: String @rest(source: "other", path: "/")}`,
       },
     },
-    { onSourceError: 'degrade', warn: (m) => logs.push(m) },
+    { onSourceError: 'degrade', warn: (m) => logs.push(m), info: (m) => notes.push(m) },
     { logger: loggerTo((line) => logs.push(line)) },
   );
   open.push(gateway);
-  return Object.assign(gateway, { logs });
+  return Object.assign(gateway, { logs, notes });
 }
 
 async function readiness(gateway: TestGateway): Promise<string> {
@@ -66,6 +67,9 @@ describe('NATS credentials', () => {
     const good = await gatewayOn('NATS', server.url, 'user: "skein", password: "{env.SKEIN_SOURCE_CRED_GOOD}"');
     await until(() => good.graph.brokers.require('bus').status() === 'up');
     expect((await good.query('mutation { ping(n: 1) }')).data).toEqual({ ping: true });
+    // Connecting is what is expected: said at info, not as a warning.
+    expect(good.notes).toContain('source "bus": connected to NATS');
+    expect(good.logs.join('\n')).not.toContain('connected to NATS');
 
     const bad = await gatewayOn('NATS', server.url, 'user: "skein", password: "{env.SKEIN_SOURCE_CRED_BAD}"');
     const bus = bad.graph.brokers.require('bus');

@@ -146,6 +146,7 @@ SIGTERM or SIGINT: stop accepting, finish requests in flight within the shutdown
           urls: demo?.urls,
           onSourceError: 'degrade',
           warn: (message: string) => logger.warn(message),
+          info: (message: string) => logger.info(message),
           exposeUpstreamErrors: exposeUpstreamErrors(options.exposeUpstreamErrors, dev),
         } as const;
         let gateway: RunningGateway;

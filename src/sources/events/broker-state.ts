@@ -1,3 +1,4 @@
+import type { SourceLog } from '../protocol.js';
 import type { EventBrokerKind, EventBrokerStatus } from './event-broker.js';
 import { authenticationFailed } from './broker-errors.js';
 
@@ -15,7 +16,7 @@ export class BrokerState {
   constructor(
     private readonly kind: EventBrokerKind,
     private readonly source: string,
-    private readonly logTo: ((message: string) => void) | undefined,
+    private readonly logTo: SourceLog | undefined,
   ) {}
 
   get status(): EventBrokerStatus {
@@ -38,7 +39,7 @@ export class BrokerState {
     this.#connectedOnce = true;
     this.#status = 'up';
     this.#lastError = undefined;
-    this.log(`${first ? 'connected' : 'reconnected'} to ${this.kind}`);
+    this.info(`${first ? 'connected' : 'reconnected'} to ${this.kind}`);
     return first;
   }
 
@@ -50,7 +51,7 @@ export class BrokerState {
     if (this.#status !== 'up') return;
     this.#status = 'down';
     this.#lastError = reason ?? this.#lastError ?? `the connection to the ${this.kind} broker was lost`;
-    this.log(`${this.#lastError}; reconnecting`);
+    this.warn(`${this.#lastError}; reconnecting`);
   }
 
   /** A connection attempt failed or the client reported an error: kept as the reason, the status unchanged. */
@@ -61,13 +62,19 @@ export class BrokerState {
   /** The broker refused the source's credentials (`settings` names what to check): down while it keeps trying, said once. */
   refused(detail: string, settings: string): void {
     const reason = authenticationFailed(this.kind, detail, settings);
-    if (reason !== this.#lastError || this.#status !== 'down') this.log(reason);
+    if (reason !== this.#lastError || this.#status !== 'down') this.warn(reason);
     this.#status = 'down';
     this.#lastError = reason;
   }
 
-  log(message: string): void {
-    this.logTo?.(`source "${this.source}": ${message}`);
+  /** Says what needs the operator's attention. */
+  warn(message: string): void {
+    this.logTo?.warn?.(`source "${this.source}": ${message}`);
+  }
+
+  /** Says what is expected (connected, a stream created). */
+  info(message: string): void {
+    this.logTo?.info?.(`source "${this.source}": ${message}`);
   }
 }
 

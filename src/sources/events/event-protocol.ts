@@ -14,7 +14,7 @@ import path from 'node:path';
 import { SchemaError } from '../../errors/schema-error.js';
 import { DocumentRefused, isHttpUrl, resolveDocument } from '../document-scope.js';
 import { fillEnvTemplate } from '../env-template.js';
-import type { Operation, OperationDefinition, Protocol, SourceConfig, SubscriptionOperation } from '../protocol.js';
+import type { Operation, OperationDefinition, Protocol, SourceConfig, SourceLog, SubscriptionOperation } from '../protocol.js';
 import { lookup, parseTemplate, type Template } from '../template.js';
 import type { EventBroker, EventBrokerKind } from './event-broker.js';
 import { eventStream } from './event-stream.js';
@@ -57,7 +57,7 @@ export interface EventClient {
 }
 
 /** The protocol of one broker kind: how a source of that kind connects, and the two directives. */
-function eventProtocol(kind: EventBrokerKind, options: { sourceArguments: string; urlSchemes: readonly string[]; connect: (source: SourceConfig, warn: ((m: string) => void) | undefined) => EventBroker }): Protocol<EventClient> {
+function eventProtocol(kind: EventBrokerKind, options: { sourceArguments: string; urlSchemes: readonly string[]; connect: (source: SourceConfig, log: SourceLog | undefined) => EventBroker }): Protocol<EventClient> {
   return {
     kind,
     directive: 'publish',
@@ -68,7 +68,7 @@ function eventProtocol(kind: EventBrokerKind, options: { sourceArguments: string
     async connect(source, context) {
       if (!source.url) throw new SchemaError(`source "${source.name}" (${kind}) needs a url, such as ${options.urlSchemes[0]}://127.0.0.1`, source.location);
       // Returns at once: the broker connects in the background, so a broker that is down does not hold the gateway up.
-      return { broker: options.connect(source, context?.warn) };
+      return { broker: options.connect(source, context) };
     },
     compileOperation: (definition) => compilePublish(kind, definition),
     compileSubscription: (definition) => compileSubscribe(kind, definition),
@@ -93,7 +93,7 @@ export const natsProtocol = eventProtocol('NATS', {
     'credsFile: String',
   ].join('\n  '),
   urlSchemes: ['nats', 'tls'],
-  connect(source, warn) {
+  connect(source, log) {
     const stream = source.options.stream as string | null | undefined;
     if (!stream) throw new SchemaError(`source "${source.name}" (NATS) needs stream: the JetStream stream its messages are stored in`, source.location);
     const url = new URL(source.url!);
@@ -108,7 +108,7 @@ export const natsProtocol = eventProtocol('NATS', {
       stream,
       streamSubjects: (source.options.streamSubjects as string[] | null | undefined) ?? undefined,
       timeoutMs: source.timeoutMs,
-      log: warn,
+      log,
     });
   },
 });
@@ -121,7 +121,7 @@ export const mqttProtocol = eventProtocol('MQTT', {
     'username: String',
   ].join('\n  '),
   urlSchemes: ['mqtt', 'mqtts', 'ws', 'wss'],
-  connect(source, warn) {
+  connect(source, log) {
     const url = new URL(source.url!);
     const fromUrl = urlCredentials(url);
     url.username = '';
@@ -133,7 +133,7 @@ export const mqttProtocol = eventProtocol('MQTT', {
       password: credential(source, 'password', true) ?? fromUrl.password,
       clientId: (source.options.clientId as string | null | undefined) ?? undefined,
       timeoutMs: source.timeoutMs,
-      log: warn,
+      log,
     });
   },
 });

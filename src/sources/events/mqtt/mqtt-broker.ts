@@ -10,6 +10,7 @@ import type {
   SubscribeOptions,
 } from '../event-broker.js';
 import { brokerRefused, brokerTimeout, brokerUnavailable, redeliveryDelayMs } from '../broker-errors.js';
+import type { SourceLog } from '../../protocol.js';
 import { BrokerState, readySignal } from '../broker-state.js';
 import { safeReason } from '../safe-reason.js';
 import { topicMatches } from './topic-filter.js';
@@ -30,7 +31,8 @@ export interface MqttBrokerOptions {
   readonly timeoutMs: number;
   /** Pause between connection attempts while the broker cannot be reached. */
   readonly retryMs?: number;
-  readonly log?: (message: string) => void;
+  /** Told when the connection is made, lost or refused, or a message fails. */
+  readonly log?: SourceLog;
 }
 
 /** CONNACK reason codes that refuse the credentials: MQTT 3.1.1's 4 and 5, MQTT 5's 134 and 135. */
@@ -186,9 +188,9 @@ export class MqttBroker implements EventBroker {
       (grants) => {
         const refused = grants.find((g) => g.qos >= 128);
         if (!refused) subscription.markReady();
-        if (refused) this.#state.log(`the broker refused the subscription to "${subscription.subject}" (reason code ${refused.qos})`);
+        if (refused) this.#state.warn(`the broker refused the subscription to "${subscription.subject}" (reason code ${refused.qos})`);
       },
-      (error) => this.#state.log(`subscribing to "${subscription.subject}" failed: ${safeReason(error)}`),
+      (error) => this.#state.warn(`subscribing to "${subscription.subject}" failed: ${safeReason(error)}`),
     );
   }
 
@@ -209,7 +211,7 @@ export class MqttBroker implements EventBroker {
           break;
         } catch (error) {
           const delay = redeliveryDelayMs(deliveryCount);
-          this.#state.log(`a message on "${topic}" failed (delivery ${deliveryCount}); retried in ${delay} ms: ${safeReason(error)}`);
+          this.#state.warn(`a message on "${topic}" failed (delivery ${deliveryCount}); retried in ${delay} ms: ${safeReason(error)}`);
           await new Promise((resolve) => setTimeout(resolve, delay));
         }
       }

@@ -25,6 +25,7 @@ import type {
   SubscribeOptions,
 } from '../event-broker.js';
 import { brokerRefused, brokerTimeout, brokerUnavailable, redeliveryDelayMs } from '../broker-errors.js';
+import type { SourceLog } from '../../protocol.js';
 import { BrokerState, readySignal } from '../broker-state.js';
 import { safeReason } from '../safe-reason.js';
 
@@ -47,8 +48,8 @@ export interface NatsBrokerOptions {
   readonly credsFile?: string;
   /** Pause between first-connection attempts while the server cannot be reached (doubles up to 5 s). */
   readonly retryMs?: number;
-  /** Told when the connection is lost, re-established, or a consumer fails. */
-  readonly log?: (message: string) => void;
+  /** Told when the connection is made, lost or refused, or a consumer fails. */
+  readonly log?: SourceLog;
 }
 
 /**
@@ -108,7 +109,7 @@ export class NatsBroker implements EventBroker {
 
   async subscribe(subject: string, handler: EventHandler, options: SubscribeOptions = {}): Promise<EventSubscription> {
     if (this.#closed) throw new Error(`source "${this.source}" is closed`);
-    const subscription = new NatsSubscription(subject, handler, options, this.#options, (message) => this.#state.log(message), () => {
+    const subscription = new NatsSubscription(subject, handler, options, this.#options, (message) => this.#state.warn(message), () => {
       this.#subscriptions.delete(subscription);
     });
     this.#subscriptions.add(subscription);
@@ -165,7 +166,7 @@ export class NatsBroker implements EventBroker {
       await this.#ensureStream(await connection.jetstreamManager({ timeout: this.#options.timeoutMs }));
     } catch (error) {
       // A server without JetStream, or a stream that cannot be made: publishing says so; keep connected.
-      this.#state.log(`JetStream stream "${this.#options.stream}" is not usable: ${safeReason(error)}`);
+      this.#state.warn(`JetStream stream "${this.#options.stream}" is not usable: ${safeReason(error)}`);
     }
     this.#connection = connection;
     this.#jetstream = connection.jetstream({ timeout: this.#options.timeoutMs });
@@ -202,7 +203,7 @@ export class NatsBroker implements EventBroker {
       if (!streamSubjects?.length || !/not found/i.test(String((error as Error).message))) throw error;
     }
     await manager.streams.add({ name: stream, subjects: [...streamSubjects] });
-    this.#state.log(`created JetStream stream "${stream}" for ${streamSubjects.join(', ')}`);
+    this.#state.info(`created JetStream stream "${stream}" for ${streamSubjects.join(', ')}`);
   }
 }
 
