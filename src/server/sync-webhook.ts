@@ -11,6 +11,9 @@ import { readBody } from './read-body.js';
 
 export const SYNC_WEBHOOK_PREFIX = '/sync/';
 
+/** What an `Idempotency-Key` may be: visible ASCII, as header values and keys in logs stay readable. */
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
 /** How far a signed timestamp may be from now, in seconds: an old request cannot be replayed. */
 const TOLERANCE_SECONDS = 300;
 
@@ -28,6 +31,10 @@ const TOLERANCE_SECONDS = 300;
  *
  *     X-Skein-Timestamp: <unix seconds>
  *     X-Skein-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<body>">
+ *
+ * A sender that retries (a timeout, a 5xx on its side) sends the same `Idempotency-Key`
+ * header with each try: changes sent with one key are one run (the first call's), however
+ * often they come and to whichever gateway of a cluster.
  *
  * 202 with the run's id (follow it with the admin API's `syncRun(id:)`); 400 BAD_CHANGES for
  * a body that is not JSON (with line and column) or not of that shape (with the record's
@@ -57,6 +64,10 @@ export function createSyncWebhookHandler(sync: () => SyncService | undefined, ma
     }
     const problem = signatureProblem(req, body, secret);
     if (problem) return answer(res, 401, { error: 'BAD_SIGNATURE', message: problem });
+    const idempotencyKey = header(req, 'idempotency-key');
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      return answer(res, 400, { error: 'BAD_IDEMPOTENCY_KEY', message: 'Idempotency-Key must be 1 to 255 visible ASCII characters (a UUID, say)' });
+    }
     if (job.state !== 'published') return answer(res, 409, { error: 'NOT_PUBLISHED', message: `sync job ${name} is ${job.state}; it runs when published` });
     const text = body.toString('utf8');
     let changes: unknown;
@@ -68,7 +79,7 @@ export function createSyncWebhookHandler(sync: () => SyncService | undefined, ma
       return answer(res, 400, { error: 'BAD_CHANGES', message: `the body is ${error.message.replace(/^not valid JSON/, `not valid JSON${at}`)}` });
     }
     try {
-      const { run, given } = await service.receive(name, 'webhook', changes);
+      const { run, given } = await service.receive(name, 'webhook', changes, idempotencyKey && `webhook:${idempotencyKey}`);
       logger.info(
         { job: name, run: run.id, records: given?.records.length, deleted: given?.deleted.length },
         given ? `sync job ${name}: run ${run.id} queued for ${given.records.length} record(s) and ${given.deleted.length} deletion(s) sent to its webhook` : `sync job ${name}: run ${run.id} queued by its webhook`,

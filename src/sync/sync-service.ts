@@ -210,7 +210,8 @@ export class SyncService {
    * records or deleted keys, a run that applies exactly those (checked and mapped now, so a
    * bad body is refused before anything is queued: a GivenChangesError); without, a change
    * notification, which queues a run that reads the source (joining one still waiting).
-   * `once` (a message's id) makes a redelivered message the same run, not a second one.
+   * `once` (a message's id, a webhook call's Idempotency-Key) makes changes sent again the
+   * same run, not a second one.
    */
   async receive(name: string, trigger: string, body: unknown, once?: string): Promise<{ run: SyncRunRecord; given?: GivenChanges }> {
     const job = await this.#runnable(name);

@@ -54,13 +54,13 @@ describe('sync jobs applying the changes a webhook call or a message carries', (
     data.remove();
   });
 
-  const post = (job: string, body: string) => {
+  const post = (job: string, body: string, headers: Record<string, string> = {}) => {
     const timestamp = String(Math.floor(Date.now() / 1000));
     const signature = `sha256=${createHmac('sha256', SECRET).update(`${timestamp}.${body}`).digest('hex')}`;
     return fetch(gateway.url.replace('/graphql', `/sync/${job}/webhook`), {
       method: 'POST',
       body,
-      headers: { 'content-type': 'application/json', 'x-skein-timestamp': timestamp, 'x-skein-signature': signature },
+      headers: { 'content-type': 'application/json', 'x-skein-timestamp': timestamp, 'x-skein-signature': signature, ...headers },
     });
   };
   const finished = async (runId: number): Promise<SyncRunRecord> => {
@@ -122,6 +122,34 @@ describe('sync jobs applying the changes a webhook call or a message carries', (
     expect((await gateway.sync!.store.run(run.id))!.failed).toBe(0);
 
     expect(log.entries().find((e) => e.run === run.id)).toMatchObject({ level: 'info', job: 'pushed', records: 3, deleted: 1 });
+  });
+
+  it('changes sent again with the same Idempotency-Key are the first call\'s run, written once; a malformed key is refused', async () => {
+    const body = JSON.stringify({ records: [{ id: '00030', name: 'Retried Thirty', updatedAt: 'x' }] });
+    const key = 'delivery-7f3c2a';
+    const first = await post('pushed', body, { 'idempotency-key': key });
+    expect(first.status).toBe(202);
+    const { runId } = await first.json();
+    expect(await finished(runId)).toMatchObject({ state: 'succeeded', written: 1 });
+    const requestsBefore = crm.requests();
+    const runsBefore = (await gateway.sync!.store.runs({ job: 'pushed', limit: 100 })).length;
+
+    // The sender timed out and tries again (twice), after the run has finished.
+    for (let retry = 0; retry < 2; retry++) {
+      const again = await post('pushed', body, { 'idempotency-key': key });
+      expect(again.status).toBe(202);
+      expect((await again.json()).runId).toBe(runId);
+    }
+    expect((await gateway.sync!.store.runs({ job: 'pushed', limit: 100 })).length).toBe(runsBefore);
+    expect(crm.requests()).toBe(requestsBefore);
+    // Another key is another delivery: another run.
+    const other = (await (await post('pushed', body, { 'idempotency-key': 'delivery-8a1b' })).json()).runId;
+    expect(other).not.toBe(runId);
+    expect(await finished(other)).toMatchObject({ state: 'succeeded', skipped: 1 });
+
+    const malformed = await post('pushed', body, { 'idempotency-key': 'has spaces in it' });
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toEqual({ error: 'BAD_IDEMPOTENCY_KEY', message: 'Idempotency-Key must be 1 to 255 visible ASCII characters (a UUID, say)' });
   });
 
   it('DIFF: a record sent again unchanged is skipped, one changed is written; one record object is accepted as the body', async () => {
