@@ -54,6 +54,7 @@ export class Tracing {
     this.#sink = {
       resource: resourceFromAttributes({ ...settings.resourceAttributes, [SEMCONV.serviceName]: settings.serviceName, [SEMCONV.serviceVersion]: version }),
       scope: { name: 'skein', version },
+      plainStrings: settings.protocol !== 'http/json',
       processor: new BatchSpanProcessor(exporter, {
         maxQueueSize: settings.maxQueueSize,
         maxExportBatchSize: Math.min(settings.maxExportBatchSize, settings.maxQueueSize),

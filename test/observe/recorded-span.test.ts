@@ -21,7 +21,11 @@ describe('recorded spans, as a collector receives them', () => {
   });
 
   it('carries wall-clock start and end times, the parent, kind, attributes, status and the last name given', async () => {
-    const before = BigInt(Date.now()) * 1_000_000n;
+    // Span times are the monotonic clock anchored once to the wall clock (as the SDK's are),
+    // so they are compared with that clock: a wall clock being corrected (NTP slewing it by
+    // milliseconds a second, as seen on CI's machines) drifts from it while a process runs.
+    const nowNs = () => BigInt(Math.round((performance.timeOrigin + performance.now()) * 1000)) * 1000n;
+    const before = nowNs();
     const root = tracing.start('first name', { kind: SpanKind.SERVER, attributes: { 'a.string': 'x', 'a.number': 7 } }, ROOT_CONTEXT);
     const child = tracing.start('child', { kind: SpanKind.CLIENT, attributes: { 'a.list': ['p', 'q'] } }, root.context);
     child.span.setAttribute('later', true);
@@ -37,7 +41,7 @@ describe('recorded spans, as a collector receives them', () => {
     root.span.setStatus({ code: SpanStatusCode.OK });
     root.span.setStatus({ code: SpanStatusCode.ERROR, message: 'too late: OK is final' });
     root.span.end();
-    const after = BigInt(Date.now() + 1) * 1_000_000n;
+    const after = nowNs();
 
     const traceId = root.span.spanContext().traceId;
     const spans = await receiver.waitFor((all) => all.filter((s) => s.traceId === traceId).length === 2).then((all) => all.filter((s) => s.traceId === traceId));
@@ -49,13 +53,37 @@ describe('recorded spans, as a collector receives them', () => {
     expect(exportedChild).toMatchObject({ name: 'child', kind: 3, parentSpanId: exportedRoot.spanId, status: { code: 2, message: 'it failed' } });
     expect(exportedChild.attributes).toEqual({ 'a.list': ['p', 'q'], later: true });
     for (const span of [exportedRoot, exportedChild]) {
-      expect(span.start).toBeGreaterThanOrEqual(before - 1_000_000n);
+      expect(span.start).toBeGreaterThanOrEqual(before - 1_000n);
+      // A wall-clock time (epoch nanoseconds), not one since the process started.
+      expect(Number(span.start / 1_000_000n)).toBeGreaterThan(Date.now() - 60_000);
       expect(span.end).toBeGreaterThanOrEqual(span.start);
       expect(span.end).toBeLessThanOrEqual(after);
     }
     // The child lies within its parent.
     expect(exportedChild.start).toBeGreaterThanOrEqual(exportedRoot.start);
     expect(exportedChild.end).toBeLessThanOrEqual(exportedRoot.end);
+  });
+
+  it('exports its name and string values unchanged in protobuf, whatever V8 made them of (copied flat before encoding), non-ASCII text included', async () => {
+    const protobufReceiver = await startOtlpReceiver();
+    const protobufTracing = await startTracing(tracingTo(protobufReceiver.url, { protocol: 'http/protobuf' }), '1.2.3', logger);
+    try {
+      const prefix = ['Zürich', 'größe'].join(' ');
+      const joined = `${prefix} ✓ ${'x'.repeat(40)}`; // a concatenated string
+      const sliced = `  ${joined}  `.slice(2, -2); // a slice of a longer one
+      const { span } = protobufTracing.start(joined, { attributes: { 'a.joined': joined, 'a.sliced': sliced, 'a.number': 3 } }, ROOT_CONTEXT);
+      span.setAttribute('a.later', `later ${prefix}`);
+      span.end();
+      await protobufTracing.flush();
+      const body = Buffer.concat(protobufReceiver.protobuf);
+      // Each string as protobuf carries it: its UTF-8 bytes, after a one-byte length below 128.
+      const field = (text: string) => Buffer.concat([Buffer.from([Buffer.byteLength(text)]), Buffer.from(text, 'utf8')]);
+      for (const text of [joined, `later ${prefix}`]) expect(body.includes(field(text))).toBe(true);
+      expect(body.indexOf(field(joined))).not.toBe(body.lastIndexOf(field(joined)));
+    } finally {
+      await protobufTracing.shutdown();
+      await protobufReceiver.close();
+    }
   });
 
   it('continues a remote parent\'s trace, and a parent-based sampler follows an unsampled parent without recording', async () => {
