@@ -13,6 +13,7 @@
 //                        scenario always uses 4000, 4101 and 4102, as the peer's bench does.
 //   BENCH_PEER_DIR=dir   the peer benchmark to copy (default /work/shared/peer)
 //   BENCH_PEER_DURATION, BENCH_PEER_WARMUP   the peer bench's DURATION and WARMUP (default 6 and 3; quick 1 and 1)
+//   BENCH_INSTRUCTIONS=0 skip the instruction counts under valgrind's callgrind (scenario 12; about 6 minutes)
 //   BENCH_OUT=file       where to write the table (default bench/RESULTS.md; quick runs: bench/.work/RESULTS-quick.md)
 import path from 'node:path';
 import { BENCH, WORK } from './paths.js';

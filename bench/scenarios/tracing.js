@@ -5,11 +5,12 @@
 // within 25 % of off.
 import http from 'node:http';
 import { SignJWT } from 'jose';
+import { callgrindAvailable, instructionsPerRequest } from '../lib/instructions.js';
 import { measure } from '../lib/load.js';
 import { SCHEMA } from '../lib/paths.js';
 import { gatewayProbe } from '../lib/probe.js';
 import { ms, num, section, table } from '../lib/report.js';
-import { PASS_THROUGH, startSkein } from '../lib/skein.js';
+import { PASS_THROUGH, skeinCommand, startSkein } from '../lib/skein.js';
 import { graphqlTarget } from '../lib/target.js';
 import { startUpstreams } from '../lib/upstreams.js';
 import { order } from '../upstreams/data.js';
@@ -47,14 +48,23 @@ export async function tracing(ctx) {
   const rounds = settings.quick ? 1 : 3;
   const runs = variants.map(() => []);
   const exports = variants.map(() => ({ exports: 0, bytes: 0 }));
+  // Instructions per request under callgrind (lib/instructions.js): the figure that does not
+  // move with the machine's load. Off in quick runs and with BENCH_INSTRUCTIONS=0; it takes
+  // about two minutes a variant.
+  const countInstructions = !settings.quick && process.env.BENCH_INSTRUCTIONS !== '0' && callgrindAvailable();
+  const instructions = [];
+  const targetOf = (variant, url) => {
+    const target = graphqlTarget(`Skein ${variant.label}`, url, PASS_THROUGH, { data: { order: order(1) } });
+    if (variant.token) target.headers = { ...target.headers, authorization: `Bearer ${variant.token}` };
+    return target;
+  };
   try {
     for (let round = 0; round < rounds; round++) {
       for (const [i, variant] of variants.entries()) {
         const before = { ...received };
         const gw = await startSkein({ name: `tracing-${i}-${round}`, mode: 'no-registry', schema: SCHEMA, port: ports.gateway, env: { ...upstreams.skeinEnv, ...variant.env } });
         try {
-          const target = graphqlTarget(`Skein ${variant.label}`, gw.url, PASS_THROUGH, { data: { order: order(1) } });
-          if (variant.token) target.headers = { ...target.headers, authorization: `Bearer ${variant.token}` };
+          const target = targetOf(variant, gw.url);
           ctx.log(`tracing: ${variant.label}, round ${round + 1} of ${rounds}`);
           const m = await measure(target, { connections, onMeasure: gatewayProbe(gw.child.pid, upstreams) });
           runs[i].push({ ...m, cpuUsPerRequest: (m.cpuPct / 100 / m.rps) * 1e6 });
@@ -65,6 +75,12 @@ export async function tracing(ctx) {
         exports[i].exports += received.exports - before.exports;
         exports[i].bytes += received.bytes - before.bytes;
       }
+    }
+    for (const [i, variant] of countInstructions ? variants.entries() : []) {
+      ctx.log(`tracing: ${variant.label}, instructions per request under callgrind`);
+      const command = skeinCommand({ mode: 'no-registry', schema: SCHEMA, port: ports.gateway });
+      const target = targetOf(variant, `http://127.0.0.1:${ports.gateway}/graphql`);
+      instructions[i] = await instructionsPerRequest({ name: `tracing-${i}`, command, env: { ...upstreams.skeinEnv, ...variant.env }, port: ports.gateway, target });
     }
   } finally {
     await new Promise((resolve) => collector.close(resolve));
@@ -79,22 +95,29 @@ export async function tracing(ctx) {
     cpuUsPerRequest: median(list.map((m) => m.cpuUsPerRequest)),
   }));
   const off = medians[0].cpuUsPerRequest;
+  const counted = instructions.length === variants.length;
   const rows = variants.map((variant, i) => {
     const m = medians[i];
-    return [variant.label, num(m.rps), ms(m.p50), ms(m.p99), num(m.cpuPct), num(m.cpuUsPerRequest), `${(m.cpuUsPerRequest / off).toFixed(2)} ×`];
+    const row = [variant.label, num(m.rps), ms(m.p50), ms(m.p99), num(m.cpuPct), num(m.cpuUsPerRequest), `${(m.cpuUsPerRequest / off).toFixed(2)} ×`];
+    return counted ? [...row, num(instructions[i] / 1000), `${(instructions[i] / instructions[0]).toFixed(2)} ×`] : row;
   });
-  const raw = variants.map((variant, i) => ({ variant: variant.label, runs: runs[i], median: medians[i], ...exports[i] }));
+  const columns = ['variant', 'req/s', 'p50 ms', 'p99 ms', 'gw CPU %', 'gw CPU µs/request', 'CPU vs off'];
+  const raw = variants.map((variant, i) => ({ variant: variant.label, runs: runs[i], median: medians[i], instructionsPerRequest: instructions[i], ...exports[i] }));
   const ratio = medians[1].cpuUsPerRequest / off;
   const perRound = runs[1].map((m, round) => (m.cpuUsPerRequest / runs[0][round].cpuUsPerRequest).toFixed(2)).join(', ');
   const markdown = section({
     title: '12. Tracing: JWT and OpenTelemetry on the pass-through path',
     what: `\`${PASS_THROUGH}\` through \`skein serve --no-registry\` at ${connections} connections. On: every request with a bearer token (HS256), and two spans per request (the request, named after its operation, and the upstream call) exported over OTLP/HTTP (protobuf) to a receiver in the bench process. ${rounds} round${rounds > 1 ? "s" : ""}, the variants alternating, each a fresh gateway with ${settings.duration} s measured after ${settings.warmup} s warm-up; the table gives medians.`,
     baseline: 'the same gateway and query with JWT and tracing off, in the same run.',
-    body: table(['variant', 'req/s', 'p50 ms', 'p99 ms', 'gw CPU %', 'gw CPU µs/request', 'CPU vs off'], rows),
+    body: table(counted ? [...columns, 'main-thread k instructions/request', 'instructions vs off'] : columns, rows),
     notes: [
+      counted
+        ? `Instructions per request: each variant once more, a fresh gateway under valgrind's callgrind, the main thread's instructions (where requests are served; V8's compiler and GC helper threads left out) counted over 8,000 requests (4 at a time) after 8,000 uncounted ones (lib/instructions.js). Unlike CPU time, which moves by 20 % and more between runs of the same code on this machine, the count moves by about 3 %: with both on, ${(instructions[1] / instructions[0]).toFixed(2)} × the instructions of off; sampling none, ${(instructions[2] / instructions[0]).toFixed(2)} ×.`
+        : 'Instructions per request were not counted (quick run, BENCH_INSTRUCTIONS=0, or no valgrind).',
       `CPU per request with both on is ${ratio.toFixed(2)} × that with both off (quality bar: at most 1.25 ×); round by round: ${perRound}. The receiver took ${exports[1].exports} exports, ${num(exports[1].bytes / 1024)} KiB, from the gateways with every request sampled; ${exports[2].exports} from those sampling none, ${exports[0].exports} from those with tracing off.`,
     ],
   });
   ctx.log(`tracing: CPU per request on / off = ${ratio.toFixed(3)}`);
-  return { markdown, raw, headline: `Tracing and JWT on: ${ratio.toFixed(2)} × the pass-through CPU per request with both off (bar 1.25 ×).` };
+  const instructionsNote = counted ? `, ${(instructions[1] / instructions[0]).toFixed(2)} × its instructions` : '';
+  return { markdown, raw, headline: `Tracing and JWT on: ${ratio.toFixed(2)} × the pass-through CPU per request with both off${instructionsNote} (bar 1.25 ×).` };
 }
