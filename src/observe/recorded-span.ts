@@ -203,7 +203,6 @@ function toHrTime(time: TimeInput): HrTime {
   return Array.isArray(time) ? [time[0], time[1]] : hrTimeAt(msSinceOrigin(time));
 }
 
-
 /**
  * Makes the span's name and string attribute values plain sequential strings, as the OTLP
  * protobuf writer wants them. The writer reads strings a character at a time; the ones a
