@@ -119,6 +119,24 @@ describe.each(DOORS)('authentication and authorization (%s)', (via) => {
     expect(call.headers['x-user']).toBe('user-42');
   });
 
+  it('answers a token verified before from what it proved then (claims still reach the upstream); "Bearer" without a token is refused', async () => {
+    const same = await token({ tenant: 'globex' });
+    for (let i = 0; i < 3; i++) {
+      const before = upstream.received.length;
+      const answer = await gateway.query('{ order(id: "1") { id } }', {}, bearer(same));
+      expect(answer).toMatchObject({ status: 200, data: { order: { id: '1' } } });
+      expect(upstream.received[before].headers['x-tenant']).toBe('globex');
+    }
+    const empty = await fetch(gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json', authorization: 'Bearer ' },
+      body: JSON.stringify({ query: '{ order(id: "1") { id } }' }),
+    });
+    expect(empty.status).toBe(401);
+    expect(empty.headers.get('www-authenticate')).toBe('Bearer error="invalid_request"');
+    expect((await empty.json()).errors[0]).toMatchObject({ message: 'the Authorization header says Bearer but carries no token', extensions: { code: 'UNAUTHENTICATED' } });
+  });
+
   it('accepts an HS256 token signed with the configured secret', async () => {
     const hs = await new SignJWT({ scope: 'admin' })
       .setProtectedHeader({ alg: 'HS256' })

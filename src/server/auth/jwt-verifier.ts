@@ -31,7 +31,8 @@ export class TokenRejected extends Error {
   }
 }
 
-export type JwtVerifier = (token: string) => Promise<VerifiedToken>;
+/** A token verified lately is answered at once (no promise), the others once checked. */
+export type JwtVerifier = (token: string) => VerifiedToken | Promise<VerifiedToken>;
 
 /** How long a verified token is trusted without checking it again, and how many are kept. */
 const VERIFIED_TTL_MS = 60_000;
@@ -81,12 +82,7 @@ export function createJwtVerifier(settings: JwtSettings): JwtVerifier {
   // stops being trusted within that time.
   const verified = new Map<string, { readonly token: VerifiedToken; readonly until: number }>();
 
-  return async (token) => {
-    const known = verified.get(token);
-    if (known) {
-      if (Date.now() < known.until) return known.token;
-      verified.delete(token);
-    }
+  const check = async (token: string): Promise<VerifiedToken> => {
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, keyOf, { algorithms, issuer: settings.issuer, audience: settings.audience }));
@@ -98,6 +94,14 @@ export function createJwtVerifier(settings: JwtSettings): JwtVerifier {
     if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
     verified.set(token, { token: result, until });
     return result;
+  };
+  return (token) => {
+    const known = verified.get(token);
+    if (known) {
+      if (Date.now() < known.until) return known.token;
+      verified.delete(token);
+    }
+    return check(token);
   };
 }
 

@@ -14,9 +14,11 @@ import { TokenRejected, type JwtVerifier, type VerifiedToken } from './jwt-verif
 export function useJwt(verify: JwtVerifier): GatewayPlugin {
   return {
     name: 'jwt',
-    async onContextBuilding({ context, extendContext }) {
-      const jwt = await identify(verify, (context as { request?: IncomingRequest }).request);
-      if (jwt) extendContext({ jwt });
+    onContextBuilding({ context, extendContext }) {
+      // A token verified lately is known at once: the context is then built without waiting.
+      const jwt = identify(verify, (context as { request?: IncomingRequest }).request);
+      if (!(jwt instanceof Promise)) return void (jwt && extendContext({ jwt }));
+      return jwt.then((proved) => void (proved && extendContext({ jwt: proved })));
     },
   };
 }
@@ -26,15 +28,14 @@ export function useJwt(verify: JwtVerifier): GatewayPlugin {
  * UNAUTHENTICATED, naming the check) thrown when it fails a check. The plugin above and
  * the doors that must answer 401 before any GraphQL runs (/mcp) both ask here.
  */
-export async function identify(verify: JwtVerifier, request: IncomingRequest | undefined): Promise<VerifiedToken | undefined> {
+export function identify(verify: JwtVerifier, request: IncomingRequest | undefined): VerifiedToken | undefined | Promise<VerifiedToken> {
   const token = bearerToken(request);
   if (token === undefined) return undefined;
-  try {
-    return await verify(token);
-  } catch (error) {
-    if (error instanceof TokenRejected) throw unauthenticated(error.message, 'invalid_token');
-    throw error;
-  }
+  const verified = verify(token);
+  if (!(verified instanceof Promise)) return verified;
+  return verified.catch((error: unknown) => {
+    throw error instanceof TokenRejected ? unauthenticated(error.message, 'invalid_token') : error;
+  });
 }
 
 /** The token of an `Authorization: Bearer …` header; undefined without one (other schemes are not ours). */
