@@ -42,8 +42,8 @@ export async function instructionsPerRequest({ name, command, env, port, target,
   const out = path.join(dir, 'callgrind.out');
   const valgrindArgs = ['--tool=callgrind', '--instr-atstart=no', '--separate-threads=yes', '--smc-check=all-non-file', `--callgrind-out-file=${out}`];
   const child = start(`${name}-callgrind`, 'valgrind', [...valgrindArgs, process.execPath, ...command], { env });
-  await waitUntil(child, `${name} under valgrind`, () => target.check().then(() => true), 180_000);
-  const expected = await target.check();
+  let expected;
+  await waitUntil(child, `${name} under valgrind`, async () => Boolean((expected = await target.check())), 180_000);
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   const send = (count) => sendAll(target, agent, expected, count, connections);
   const control = (...args) => execFileSync('callgrind_control', [...args, String(child.pid)], { stdio: 'ignore' });

@@ -17,8 +17,10 @@ export function useJwt(verify: JwtVerifier): GatewayPlugin {
     onContextBuilding({ context, extendContext }) {
       // A token verified lately is known at once: the context is then built without waiting.
       const jwt = identify(verify, (context as { request?: IncomingRequest }).request);
-      if (!(jwt instanceof Promise)) return void (jwt && extendContext({ jwt }));
-      return jwt.then((proved) => void (proved && extendContext({ jwt: proved })));
+      const extend = (proved: VerifiedToken | undefined) => {
+        if (proved) extendContext({ jwt: proved });
+      };
+      return jwt instanceof Promise ? jwt.then(extend) : extend(jwt);
     },
   };
 }
