@@ -21,8 +21,6 @@ export interface SpanSink {
   readonly processor: SpanProcessor;
   readonly resource: Resource;
   readonly scope: InstrumentationScope;
-  /** The exporter encodes protobuf, which wants plain strings (see flattenStrings). */
-  readonly plainStrings: boolean;
 }
 
 /** What a span is, decided when it starts. */
@@ -146,7 +144,6 @@ export class RecordedSpan implements Span, ReadableSpan {
     if (this.ended) return;
     this.#endMs = endTime === undefined ? performance.now() : Math.max(this.#startMs, msSinceOrigin(endTime));
     this.ended = true;
-    if (this.#sink.plainStrings) flattenStrings(this);
     this.#sink.processor.onEnd(this);
   }
 
@@ -201,26 +198,4 @@ function msSinceOrigin(time: TimeInput): number {
 
 function toHrTime(time: TimeInput): HrTime {
   return Array.isArray(time) ? [time[0], time[1]] : hrTimeAt(msSinceOrigin(time));
-}
-
-/**
- * Makes the span's name and string attribute values plain sequential strings, as the OTLP
- * protobuf writer wants them. The writer reads strings a character at a time; the ones a
- * request makes come in many of V8's internal string shapes (concatenated, sliced, from a
- * header, internalized), and once one call site has seen more than four, every character
- * read there is a slow generic property lookup (about 40 % of the cost of exporting a
- * span, bench scenario 12). One copy per value at the end of a span costs less.
- */
-function flattenStrings(span: RecordedSpan): void {
-  span.name = plainString(span.name);
-  const attributes = span.attributes as Record<string, AttributeValue>;
-  for (const key in attributes) {
-    const value = attributes[key];
-    if (typeof value === 'string') attributes[key] = plainString(value);
-  }
-}
-
-/** The same text as a new flat string (one byte per character when it can be). */
-function plainString(text: string): string {
-  return Buffer.from(text, 'utf8').toString('utf8');
 }

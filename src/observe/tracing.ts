@@ -1,7 +1,9 @@
 import { ROOT_CONTEXT, SpanKind, trace, TraceFlags, type Context, type Span, type SpanOptions } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { OTLPTraceExporter as ProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { OTLPExporterBase } from '@opentelemetry/otlp-exporter-base';
+import { convertLegacyHttpOptions, createOtlpHttpExportDelegate } from '@opentelemetry/otlp-exporter-base/node-http';
+import { ProtobufTraceSerializer, TraceExporterMetricsHelper, type IExportTraceServiceResponse, type ISerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   AlwaysOffSampler,
@@ -11,13 +13,16 @@ import {
   RandomIdGenerator,
   SamplingDecision,
   TraceIdRatioBasedSampler,
+  type ReadableSpan,
   type Sampler,
+  type SpanExporter,
 } from '@opentelemetry/sdk-trace-base';
 import { RecordedSpan, type SpanSink } from './recorded-span.js';
 import type { SamplerSetting, TracingSettings } from './tracing-settings.js';
 import type { Logger } from './logger.js';
 import { ReportingExporter } from './reporting-exporter.js';
 import { SEMCONV } from './attributes.js';
+import { encodeTraceExport } from './otlp-protobuf.js';
 
 /** Headers as Node gives them (lower-case names) or as Skein builds them for upstreams. */
 type HeaderCarrier = Readonly<Record<string, string | string[] | undefined>>;
@@ -47,14 +52,11 @@ export class Tracing {
 
   /** `logger` hears when the collector stops (and starts again) taking spans. */
   constructor(settings: TracingSettings, version: string, logger: Logger) {
-    const exporterOptions = { url: settings.endpoint, headers: { ...settings.headers }, timeoutMillis: settings.exportTimeoutMs };
-    const otlp = settings.protocol === 'http/json' ? new JsonExporter(exporterOptions) : new ProtobufExporter(exporterOptions);
-    const exporter = new ReportingExporter(otlp, settings.endpoint, logger);
+    const exporter = new ReportingExporter(otlpExporterOf(settings), settings.endpoint, logger);
     this.#sampler = samplerOf(settings.sampler);
     this.#sink = {
       resource: resourceFromAttributes({ ...settings.resourceAttributes, [SEMCONV.serviceName]: settings.serviceName, [SEMCONV.serviceVersion]: version }),
       scope: { name: 'skein', version },
-      plainStrings: settings.protocol !== 'http/json',
       processor: new BatchSpanProcessor(exporter, {
         maxQueueSize: settings.maxQueueSize,
         maxExportBatchSize: Math.min(settings.maxExportBatchSize, settings.maxQueueSize),
@@ -117,6 +119,22 @@ export class Tracing {
     return this.#sink.processor.shutdown();
   }
 }
+
+/**
+ * The SDK's OTLP/HTTP exporter (its transport, retries, timeouts and environment), with
+ * Skein's own encoder for protobuf (otlp-protobuf.ts): the same bytes, for less.
+ */
+function otlpExporterOf(settings: TracingSettings): SpanExporter {
+  const options = { url: settings.endpoint, headers: { ...settings.headers }, timeoutMillis: settings.exportTimeoutMs };
+  if (settings.protocol === 'http/json') return new JsonExporter(options);
+  const http = convertLegacyHttpOptions(options, 'TRACES', 'v1/traces', { 'Content-Type': 'application/x-protobuf' });
+  return new OTLPExporterBase(createOtlpHttpExportDelegate(http, PROTOBUF, 'otlp_http_span_exporter', TraceExporterMetricsHelper, undefined));
+}
+
+const PROTOBUF: ISerializer<ReadableSpan[], IExportTraceServiceResponse> = {
+  serializeRequest: encodeTraceExport,
+  deserializeResponse: (data) => ProtobufTraceSerializer.deserializeResponse(data),
+};
 
 function samplerOf({ name, ratio }: SamplerSetting): Sampler {
   const root =

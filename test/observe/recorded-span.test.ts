@@ -64,7 +64,7 @@ describe('recorded spans, as a collector receives them', () => {
     expect(exportedChild.end).toBeLessThanOrEqual(exportedRoot.end);
   });
 
-  it('exports its name and string values unchanged in protobuf, whatever V8 made them of (copied flat before encoding), non-ASCII text included', async () => {
+  it('exports its name and string values unchanged in protobuf, whatever V8 made them of, non-ASCII text included', async () => {
     const protobufReceiver = await startOtlpReceiver();
     const protobufTracing = await startTracing(tracingTo(protobufReceiver.url, { protocol: 'http/protobuf' }), '1.2.3', logger);
     try {
