@@ -21,34 +21,46 @@ const requestSpans = new WeakMap<http.IncomingMessage, RequestSpan>();
  * trace when its `traceparent` parses (else a new trace), named `METHOD route` and ended
  * when the answer is sent (or the connection closes) with its status; 5xx marks it an
  * error. The path is recorded without its query string, which may carry credentials.
+ * A request the sampler leaves out gets its (unrecorded) span and nothing more: its
+ * context still travels upstream, and there is nothing to record or end.
  */
 export function traceRequests(tracing: Tracing, route: string, handle: Handler): Handler {
   return (req, res) => {
     const method = req.method ?? 'GET';
-    const url = req.url ?? '/';
-    const query = url.indexOf('?');
-    const attributes: Attributes = {
-      [SEMCONV.httpRequestMethod]: method,
-      [SEMCONV.httpRoute]: route,
-      [SEMCONV.urlPath]: query < 0 ? url : url.slice(0, query),
-      [SEMCONV.urlScheme]: 'http',
-    };
-    const userAgent = req.headers['user-agent'];
-    if (userAgent) attributes[SEMCONV.userAgentOriginal] = userAgent;
-    if (req.socket.remoteAddress) attributes[SEMCONV.clientAddress] = req.socket.remoteAddress;
-    const { span, context } = tracing.start(`${method} ${route}`, { kind: SpanKind.SERVER, attributes }, tracing.extract(req.headers));
+    // Skein's samplers (the standard ones) decide without attributes: they are added once a span records.
+    const { span, context } = tracing.start(`${method} ${route}`, { kind: SpanKind.SERVER }, tracing.extract(req.headers));
     requestSpans.set(req, { span, context, claimed: false });
-    res.once('close', () => {
-      const status = res.headersSent ? res.statusCode : 0;
-      if (status > 0) span.setAttribute(SEMCONV.httpResponseStatusCode, status);
-      if (status >= 500 || status === 0) {
-        span.setAttribute(SEMCONV.errorType, status > 0 ? String(status) : 'connection closed');
-        span.setStatus({ code: SpanStatusCode.ERROR, message: status > 0 ? `HTTP ${status}` : 'the connection closed before an answer was sent' });
-      }
-      span.end();
-    });
+    if (span.isRecording()) {
+      span.setAttributes(requestAttributes(req, method, route));
+      res.once('close', () => endRequestSpan(span, res));
+    }
     return handle(req, res);
   };
+}
+
+function requestAttributes(req: http.IncomingMessage, method: string, route: string): Attributes {
+  const url = req.url ?? '/';
+  const query = url.indexOf('?');
+  const attributes: Attributes = {
+    [SEMCONV.httpRequestMethod]: method,
+    [SEMCONV.httpRoute]: route,
+    [SEMCONV.urlPath]: query < 0 ? url : url.slice(0, query),
+    [SEMCONV.urlScheme]: 'http',
+  };
+  const userAgent = req.headers['user-agent'];
+  if (userAgent) attributes[SEMCONV.userAgentOriginal] = userAgent;
+  if (req.socket.remoteAddress) attributes[SEMCONV.clientAddress] = req.socket.remoteAddress;
+  return attributes;
+}
+
+function endRequestSpan(span: Span, res: http.ServerResponse): void {
+  const status = res.headersSent ? res.statusCode : 0;
+  if (status > 0) span.setAttribute(SEMCONV.httpResponseStatusCode, status);
+  if (status >= 500 || status === 0) {
+    span.setAttribute(SEMCONV.errorType, status > 0 ? String(status) : 'connection closed');
+    span.setStatus({ code: SpanStatusCode.ERROR, message: status > 0 ? `HTTP ${status}` : 'the connection closed before an answer was sent' });
+  }
+  span.end();
 }
 
 /** The request's span, when the request was traced. */

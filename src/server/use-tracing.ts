@@ -22,6 +22,13 @@ export function useTracing(tracing: Tracing): GatewayPlugin {
     name: 'tracing',
     onExecute({ args, extendContext }) {
       const context = args.contextValue as { req?: http.IncomingMessage; request?: IncomingRequest } & TrustedRunContext;
+      const request = requestSpanOf(context.req);
+      if (request && !request.claimed && !request.span.isRecording()) {
+        // The sampler left the request out: its operation only passes the trace on.
+        request.claimed = true;
+        extendContext({ trace: new TraceScope(tracing, request.context) });
+        return undefined;
+      }
       const operation = getOperationAST(args.document, args.operationName);
       const type = operation?.operation ?? 'query';
       const name = operation?.name?.value;
@@ -34,7 +41,6 @@ export function useTracing(tracing: Tracing): GatewayPlugin {
       // The request's own span stands for its (first) operation: one span, not two, per
       // request, named after the operation. A second operation of a batch, or one run
       // without an HTTP request (a trigger, a sync run), gets a span of its own.
-      const request = requestSpanOf(context.req);
       let span: Span;
       let spanContext: Context;
       if (request && !request.claimed) {
