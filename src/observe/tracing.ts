@@ -133,7 +133,7 @@ function otlpExporterOf(settings: TracingSettings): SpanExporter {
 
 const PROTOBUF: ISerializer<ReadableSpan[], IExportTraceServiceResponse> = {
   serializeRequest: encodeTraceExport,
-  deserializeResponse: (data) => ProtobufTraceSerializer.deserializeResponse(data),
+  deserializeResponse: ProtobufTraceSerializer.deserializeResponse,
 };
 
 function samplerOf({ name, ratio }: SamplerSetting): Sampler {
