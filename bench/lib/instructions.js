@@ -2,7 +2,9 @@
 // tool. CPU time per request, on this kind of shared 2-core machine, moves by 20 % and more
 // from one 5-second run to the next with the same code (whatever else the host runs); the
 // instructions the main thread (where every request is served) executes for the same
-// requests move by about 3 %. It is the figure that can tell a 5 % change apart, beside the
+// requests move by a few percent (up to ~10 % for some builds, whose JIT decisions vary; more
+// when another heavy process runs beside it, as V8's helper threads then leave more of the
+// garbage collection to the main thread, so run it alone). It is the steadier figure, beside the
 // CPU time, which is what a user pays. V8's helper threads are left out: what the JIT
 // compiler and the concurrent garbage collector happen to do inside the window moves the
 // count of all threads by 15 % between runs of the same code.
