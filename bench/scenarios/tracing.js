@@ -53,6 +53,7 @@ export async function tracing(ctx) {
   // about two minutes a variant.
   const countInstructions = !settings.quick && process.env.BENCH_INSTRUCTIONS !== '0' && callgrindAvailable();
   const instructions = [];
+  const envOf = (variant) => ({ ...upstreams.skeinEnv, ...variant.env });
   const targetOf = (variant, url) => {
     const target = graphqlTarget(`Skein ${variant.label}`, url, PASS_THROUGH, { data: { order: order(1) } });
     if (variant.token) target.headers = { ...target.headers, authorization: `Bearer ${variant.token}` };
@@ -62,7 +63,7 @@ export async function tracing(ctx) {
     for (let round = 0; round < rounds; round++) {
       for (const [i, variant] of variants.entries()) {
         const before = { ...received };
-        const gw = await startSkein({ name: `tracing-${i}-${round}`, mode: 'no-registry', schema: SCHEMA, port: ports.gateway, env: { ...upstreams.skeinEnv, ...variant.env } });
+        const gw = await startSkein({ name: `tracing-${i}-${round}`, mode: 'no-registry', schema: SCHEMA, port: ports.gateway, env: envOf(variant) });
         try {
           const target = targetOf(variant, gw.url);
           ctx.log(`tracing: ${variant.label}, round ${round + 1} of ${rounds}`);
@@ -80,7 +81,7 @@ export async function tracing(ctx) {
       ctx.log(`tracing: ${variant.label}, instructions per request under callgrind`);
       const command = skeinCommand({ mode: 'no-registry', schema: SCHEMA, port: ports.gateway });
       const target = targetOf(variant, `http://127.0.0.1:${ports.gateway}/graphql`);
-      instructions[i] = await instructionsPerRequest({ name: `tracing-${i}`, command, env: { ...upstreams.skeinEnv, ...variant.env }, port: ports.gateway, target });
+      instructions[i] = await instructionsPerRequest({ name: `tracing-${i}`, command, env: envOf(variant), port: ports.gateway, target });
     }
   } finally {
     await new Promise((resolve) => collector.close(resolve));

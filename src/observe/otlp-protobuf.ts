@@ -295,14 +295,7 @@ const pairs = new Map<string, Map<AttributeValue, Buffer>>();
 const entryWriter = new Writer();
 
 function writeName(out: Writer, name: string): void {
-  const encoded = names.get(name);
-  if (encoded) return out.raw(encoded);
-  if (names.size >= KEPT_NAMES) return out.stringField(5, name);
-  entryWriter.reset();
-  entryWriter.stringField(5, name);
-  const kept = Buffer.from(entryWriter.bytes());
-  names.set(name, kept);
-  out.raw(kept);
+  writeKept(out, names, name, KEPT_NAMES, (writer) => writer.stringField(5, name));
 }
 
 function writeAttributes(out: Writer, field: number, attributes: Attributes): void {
@@ -310,21 +303,25 @@ function writeAttributes(out: Writer, field: number, attributes: Attributes): vo
     if (!Object.hasOwn(attributes, key)) continue;
     const value = attributes[key] as AttributeValue;
     out.tag(field, LENGTH_DELIMITED);
+    // Arrays are rare: written each time.
     const values = typeof value === 'object' ? undefined : valuesOf(key);
-    const encoded = values?.get(value);
-    if (encoded) {
-      out.raw(encoded);
-    } else if (values && values.size < KEPT_PER_KEY) {
-      entryWriter.reset();
-      writeKeyValueMessage(entryWriter, key, value);
-      const kept = Buffer.from(entryWriter.bytes());
-      values.set(value, kept);
-      out.raw(kept);
-    } else {
-      // Arrays, and values past the bound: written each time.
-      writeKeyValueMessage(out, key, value);
-    }
+    writeKept(out, values, value, KEPT_PER_KEY, (writer) => writeKeyValueMessage(writer, key, value));
   }
+}
+
+/**
+ * Writes what `write` writes: the kept bytes when there are some, else `write`'s, kept
+ * while `kept` holds fewer than `limit` (none when `kept` is undefined).
+ */
+function writeKept<K>(out: Writer, kept: Map<K, Buffer> | undefined, key: K, limit: number, write: (writer: Writer) => void): void {
+  const encoded = kept?.get(key);
+  if (encoded) return out.raw(encoded);
+  if (!kept || kept.size >= limit) return write(out);
+  entryWriter.reset();
+  write(entryWriter);
+  const bytes = Buffer.from(entryWriter.bytes());
+  kept.set(key, bytes);
+  out.raw(bytes);
 }
 
 /** The kept encodings of a key's values; undefined when no more keys are kept. */

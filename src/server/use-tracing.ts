@@ -22,11 +22,15 @@ export function useTracing(tracing: Tracing): GatewayPlugin {
     name: 'tracing',
     onExecute({ args, extendContext }) {
       const context = args.contextValue as { req?: http.IncomingMessage; request?: IncomingRequest } & TrustedRunContext;
+      // The request's own span stands for its (first) operation: one span, not two, per
+      // request, named after the operation. A second operation of a batch, or one run
+      // without an HTTP request (a trigger, a sync run), gets a span of its own.
       const request = requestSpanOf(context.req);
-      if (request && !request.claimed && !request.span.isRecording()) {
+      const claimed = request && !request.claimed ? request : undefined;
+      if (claimed) claimed.claimed = true;
+      if (claimed && !claimed.span.isRecording()) {
         // The sampler left the request out: its operation only passes the trace on.
-        request.claimed = true;
-        extendContext({ trace: new TraceScope(tracing, request.context) });
+        extendContext({ trace: new TraceScope(tracing, claimed.context) });
         return undefined;
       }
       const operation = getOperationAST(args.document, args.operationName);
@@ -38,14 +42,10 @@ export function useTracing(tracing: Tracing): GatewayPlugin {
         ...(context.request ? { [REQUEST_ID_ATTRIBUTE]: requestIdOf(context.request) } : {}),
       };
       const spanName = name ? `${type} ${name}` : type;
-      // The request's own span stands for its (first) operation: one span, not two, per
-      // request, named after the operation. A second operation of a batch, or one run
-      // without an HTTP request (a trigger, a sync run), gets a span of its own.
       let span: Span;
       let spanContext: Context;
-      if (request && !request.claimed) {
-        request.claimed = true;
-        ({ span, context: spanContext } = request);
+      if (claimed) {
+        ({ span, context: spanContext } = claimed);
         span.updateName(spanName);
         span.setAttributes(attributes);
       } else {
@@ -53,7 +53,7 @@ export function useTracing(tracing: Tracing): GatewayPlugin {
         const parent = request?.context ?? (context.trustedHeaders ? tracing.extract(context.trustedHeaders) : ROOT_CONTEXT);
         ({ span, context: spanContext } = tracing.start(spanName, { attributes }, parent));
       }
-      const owned = span !== request?.span;
+      const owned = !claimed;
       extendContext({ trace: new TraceScope(tracing, spanContext) });
       return {
         onExecuteDone({ result }) {
