@@ -30,7 +30,7 @@ export function encodeTraceExport(spans: readonly ReadableSpan[]): Uint8Array {
     out.end(resourceSpans);
   }
   // A copy: the exporter keeps the request's body until it is sent, and the writer is reused.
-  return Buffer.from(out.bytes());
+  return out.copy();
 }
 
 /** Protobuf wire types. */
@@ -56,8 +56,9 @@ class Writer {
     this.pos = 0;
   }
 
-  bytes(): Buffer {
-    return this.#buffer.subarray(0, this.pos);
+  /** A copy of what was written. */
+  copy(): Uint8Array {
+    return new Uint8Array(this.#buffer.subarray(0, this.pos));
   }
 
   #room(size: number): void {
@@ -97,7 +98,18 @@ class Writer {
 
   fixed32(value: number): void {
     this.#room(4);
-    this.pos = this.#buffer.writeUInt32LE(value >>> 0, this.pos);
+    this.#uint32(value >>> 0);
+  }
+
+  /** An unsigned 32-bit value, little-endian, byte by byte (cheaper than a Buffer method call). */
+  #uint32(value: number): void {
+    const buffer = this.#buffer;
+    const at = this.pos;
+    buffer[at] = value;
+    buffer[at + 1] = value >>> 8;
+    buffer[at + 2] = value >>> 16;
+    buffer[at + 3] = value >>> 24;
+    this.pos = at + 4;
   }
 
   double(value: number): void {
@@ -116,12 +128,14 @@ class Writer {
     const low = lowSum % 0x100000000;
     const high = Math.floor(fromHigh / 0x10000) + Math.floor(fromLow / 0x100000000) + Math.floor(lowSum / 0x100000000);
     this.#room(8);
-    this.#buffer.writeUInt32LE(low, this.pos);
-    this.#buffer.writeUInt32LE(high >>> 0, this.pos + 4);
-    this.pos += 8;
+    this.#uint32(low);
+    this.#uint32(high >>> 0);
   }
 
   string(text: string): void {
+    // A short ASCII string is copied a character at a time: a call into Node's UTF-8
+    // encoder costs more than the copy. Anything else goes to that encoder.
+    if (text.length < 0x80 && this.#ascii(text)) return;
     const length = Buffer.byteLength(text, 'utf8');
     this.varint(length);
     this.#room(length);
@@ -133,12 +147,36 @@ class Writer {
     this.string(text);
   }
 
-  /** Bytes of a hex string (trace and span ids). */
+  /** Writes `text` (under 128 characters) with its length when it is all ASCII; else writes nothing and says so. */
+  #ascii(text: string): boolean {
+    const length = text.length;
+    this.#room(length + 1);
+    const buffer = this.#buffer;
+    const start = this.pos + 1;
+    for (let i = 0; i < length; i++) {
+      const code = charCodeAt.call(text, i);
+      if (code >= 0x80) return false;
+      buffer[start + i] = code;
+    }
+    buffer[this.pos] = length;
+    this.pos = start + length;
+    return true;
+  }
+
+  /**
+   * Bytes of a trace or span id: lower-case hex by construction (Skein's id generator's,
+   * or a `traceparent` the propagator validated), decoded here rather than by a call into
+   * Node's hex decoder, which costs more than the decoding.
+   */
   hex(field: number, text: string): void {
+    const length = text.length >>> 1;
     this.tag(field, LENGTH_DELIMITED);
-    this.varint(text.length >>> 1);
-    this.#room(text.length >>> 1);
-    this.pos += this.#buffer.write(text, this.pos, text.length >>> 1, 'hex');
+    this.varint(length);
+    this.#room(length);
+    const buffer = this.#buffer;
+    const at = this.pos;
+    for (let i = 0; i < length; i++) buffer[at + i] = (hexDigit(charCodeAt.call(text, 2 * i)) << 4) | hexDigit(charCodeAt.call(text, 2 * i + 1));
+    this.pos = at + length;
   }
 
   raw(bytes: Uint8Array): void {
@@ -173,6 +211,18 @@ class Writer {
     this.varint(length);
     this.pos = end;
   }
+}
+
+/**
+ * `String.prototype.charCodeAt`, called as a known function: `text.charCodeAt` is a property
+ * lookup on the string, and the strings written here come in many representations (flat,
+ * concatenated, sliced, internalized), each its own map, so that lookup goes megamorphic.
+ */
+const charCodeAt = String.prototype.charCodeAt;
+
+/** The value of a lower-case hex digit's character code (`0`–`9`, `a`–`f`). */
+function hexDigit(code: number): number {
+  return code <= 0x39 ? code - 0x30 : code - 0x57;
 }
 
 function varintSize(value: number): number {
@@ -290,8 +340,8 @@ function writeLink(out: Writer, link: Link): void {
 const KEPT_KEYS = 256;
 const KEPT_PER_KEY = 256;
 const KEPT_NAMES = 1024;
-const names = new Map<string, Buffer>();
-const pairs = new Map<string, Map<AttributeValue, Buffer>>();
+const names = new Map<string, Uint8Array>();
+const pairs = new Map<string, Map<AttributeValue, Uint8Array>>();
 const entryWriter = new Writer();
 
 function writeName(out: Writer, name: string): void {
@@ -299,8 +349,7 @@ function writeName(out: Writer, name: string): void {
 }
 
 function writeAttributes(out: Writer, field: number, attributes: Attributes): void {
-  for (const key in attributes) {
-    if (!Object.hasOwn(attributes, key)) continue;
+  for (const key of Object.keys(attributes)) {
     const value = attributes[key] as AttributeValue;
     out.tag(field, LENGTH_DELIMITED);
     // Arrays are rare: written each time.
@@ -313,19 +362,19 @@ function writeAttributes(out: Writer, field: number, attributes: Attributes): vo
  * Writes what `write` writes: the kept bytes when there are some, else `write`'s, kept
  * while `kept` holds fewer than `limit` (none when `kept` is undefined).
  */
-function writeKept<K>(out: Writer, kept: Map<K, Buffer> | undefined, key: K, limit: number, write: (writer: Writer) => void): void {
+function writeKept<K>(out: Writer, kept: Map<K, Uint8Array> | undefined, key: K, limit: number, write: (writer: Writer) => void): void {
   const encoded = kept?.get(key);
   if (encoded) return out.raw(encoded);
   if (!kept || kept.size >= limit) return write(out);
   entryWriter.reset();
   write(entryWriter);
-  const bytes = Buffer.from(entryWriter.bytes());
+  const bytes = entryWriter.copy();
   kept.set(key, bytes);
   out.raw(bytes);
 }
 
 /** The kept encodings of a key's values; undefined when no more keys are kept. */
-function valuesOf(key: string): Map<AttributeValue, Buffer> | undefined {
+function valuesOf(key: string): Map<AttributeValue, Uint8Array> | undefined {
   let values = pairs.get(key);
   if (!values && pairs.size < KEPT_KEYS) pairs.set(key, (values = new Map()));
   return values;

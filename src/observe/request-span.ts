@@ -32,7 +32,8 @@ export function traceRequests(tracing: Tracing, route: string, handle: Handler):
     requestSpans.set(req, { span, context, claimed: false });
     if (span.isRecording()) {
       span.setAttributes(requestAttributes(req, method, route));
-      res.once('close', () => endRequestSpan(span, res));
+      // `on`, not `once`: 'close' comes once, and a once-listener costs its removal on every request.
+      res.on('close', () => endRequestSpan(span, res));
     }
     return handle(req, res);
   };

@@ -1,6 +1,7 @@
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags } from '@opentelemetry/api';
+import { TraceState } from '@opentelemetry/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, startTracing, type Tracing } from '../../src/observe/index.js';
+import { createLogger, startTracing, TraceScope, type Tracing } from '../../src/observe/index.js';
 import { startOtlpReceiver, tracingTo, type OtlpReceiver } from '../helpers/otlp-receiver.js';
 
 // Skein's own spans (recorded-span.ts), exported by the SDK's batch processor and OTLP
@@ -98,14 +99,62 @@ describe('recorded spans, as a collector receives them', () => {
     // Not recorded, but it still carries the trace (and its own id) to upstreams.
     expect(dropped.span.isRecording()).toBe(false);
     expect(dropped.span.spanContext()).toMatchObject({ traceId: 'c'.repeat(32), traceFlags: TraceFlags.NONE });
-    const headers: Record<string, string> = {};
-    tracing.inject(dropped.context, headers);
-    expect(headers.traceparent).toMatch(new RegExp(`^00-${'c'.repeat(32)}-[0-9a-f]{16}-00$`));
+    expect(tracing.traceHeaders(dropped.context)?.traceparent).toMatch(new RegExp(`^00-${'c'.repeat(32)}-[0-9a-f]{16}-00$`));
     dropped.span.end();
 
     const spans = await receiver.waitFor((all) => all.some((s) => s.traceId === 'a'.repeat(32)));
     expect(spans.find((s) => s.traceId === 'a'.repeat(32))).toMatchObject({ name: 'continued', parentSpanId: 'b'.repeat(16) });
     await tracing.flush();
     expect(receiver.spans.some((s) => s.traceId === 'c'.repeat(32))).toBe(false);
+  });
+  it('under a parent-based sampler, a span under one of Skein\'s own records exactly when that span does, with its flags and trace state', async () => {
+    const ratio = await startTracing(tracingTo(receiver.url, { sampler: { name: 'parentbased_traceidratio', ratio: 0.5 } }), '1.2.3', logger);
+    try {
+      const decisions = new Set<boolean>();
+      for (let i = 0; i < 200; i++) {
+        const root = ratio.start('root', {}, ROOT_CONTEXT);
+        const child = ratio.start('child', { kind: SpanKind.CLIENT }, root.context);
+        const grandchild = ratio.start('grandchild', {}, child.context);
+        decisions.add(root.span.isRecording());
+        for (const span of [child.span, grandchild.span]) {
+          expect(span.isRecording()).toBe(root.span.isRecording());
+          expect(span.spanContext()).toMatchObject({ traceId: root.span.spanContext().traceId, traceFlags: root.span.spanContext().traceFlags });
+        }
+        for (const { span } of [grandchild, child, root]) span.end();
+      }
+      // The ratio sampler decided the roots both ways: the children followed each.
+      expect(decisions).toEqual(new Set([true, false]));
+
+      // A remote parent's trace state reaches the spans under the one continuing it.
+      const remote = trace.setSpanContext(ROOT_CONTEXT, {
+        traceId: 'e'.repeat(32),
+        spanId: 'f'.repeat(16),
+        traceFlags: TraceFlags.SAMPLED,
+        isRemote: true,
+        traceState: new TraceState('vendor=abc'),
+      });
+      const request = ratio.start('request', {}, remote);
+      const call = ratio.start('call', {}, request.context);
+      expect(call.span.isRecording()).toBe(true);
+      expect(call.span.spanContext().traceState?.serialize()).toBe('vendor=abc');
+      expect(ratio.traceHeaders(call.context)).toEqual({ traceparent: `00-${'e'.repeat(32)}-${call.span.spanContext().spanId}-01`, tracestate: 'vendor=abc' });
+      call.span.end();
+      request.span.end();
+    } finally {
+      await ratio.shutdown();
+    }
+  });
+  it('passes the trace on in a copy of a call\'s headers, its own traceparent winning over one the call carried', async () => {
+    const request = tracing.start('request', { kind: SpanKind.SERVER }, ROOT_CONTEXT);
+    const scope = new TraceScope(tracing, request.context);
+    const call = scope.start('call', { kind: SpanKind.CLIENT });
+    const ours = `00-${call.span.spanContext().traceId}-${call.span.spanContext().spanId}-01`;
+    const headers = { accept: 'application/json', 'x-tenant': 't1' };
+    expect(scope.headersUnder(call.context, headers)).toEqual({ accept: 'application/json', 'x-tenant': 't1', traceparent: ours });
+    expect(headers).toEqual({ accept: 'application/json', 'x-tenant': 't1' });
+    // A forwarded (stale) traceparent is replaced; the call's span is the upstream's parent.
+    expect(scope.headersUnder(call.context, { accept: 'application/json', traceparent: '00-stale' })).toEqual({ accept: 'application/json', traceparent: ours });
+    call.span.end();
+    request.span.end();
   });
 });

@@ -121,8 +121,8 @@ describe('tracing, exported over OTLP/HTTP', () => {
       const sent = proxies.calls.slice(before);
       expect(sent).toHaveLength(4);
       for (const call of sent) {
-        const [, traceId, spanId] = String(call.headers.traceparent).split('-');
-        expect(traceId).toBe(client.traceId);
+        expect(String(call.headers.traceparent)).toMatch(new RegExp(`^00-${client.traceId}-[0-9a-f]{16}-01$`));
+        const [, , spanId] = String(call.headers.traceparent).split('-');
         expect([...calls.values()].map((s) => s.spanId)).toContain(spanId);
         expect(call.headers.tracestate).toBe('vendor=abc');
       }

@@ -1,4 +1,4 @@
-import { SpanKind, SpanStatusCode, type Context, type Span } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import { SEMCONV, type TraceScope } from '../../observe/index.js';
 import type { SourceConfig } from '../protocol.js';
 import { isCredentialHeader, redactSecrets } from './secrets.js';
@@ -30,26 +30,25 @@ export class CallSpan {
     call: { readonly method: string; readonly url: string; readonly label: string },
   ) {
     const url = safeUrl(call.url);
-    const { span, context } = scope.start(`${call.method} ${call.label}`, {
-      kind: SpanKind.CLIENT,
-      attributes: {
-        [SEMCONV.httpRequestMethod]: call.method,
-        [SEMCONV.urlFull]: url.text,
-        ...(url.host ? { [SEMCONV.serverAddress]: url.host, [SEMCONV.serverPort]: url.port } : {}),
-        [UPSTREAM_ATTRIBUTES.source]: source.name,
-        [UPSTREAM_ATTRIBUTES.sourceKind]: source.kind,
-        [UPSTREAM_ATTRIBUTES.operation]: call.label,
-      },
-    });
+    const attributes: Attributes = {
+      [SEMCONV.httpRequestMethod]: call.method,
+      [SEMCONV.urlFull]: url.text,
+      [UPSTREAM_ATTRIBUTES.source]: source.name,
+      [UPSTREAM_ATTRIBUTES.sourceKind]: source.kind,
+      [UPSTREAM_ATTRIBUTES.operation]: call.label,
+    };
+    if (url.host) {
+      attributes[SEMCONV.serverAddress] = url.host;
+      attributes[SEMCONV.serverPort] = url.port;
+    }
+    const { span, context } = scope.start(`${call.method} ${call.label}`, { kind: SpanKind.CLIENT, attributes });
     this.#span = span;
     this.#context = context;
   }
 
   /** The call's headers with `traceparent` (and `tracestate`) added. */
   headers(headers: Readonly<Record<string, string>>): Record<string, string> {
-    const traced = { ...headers };
-    this.scope.inject(this.#context, traced);
-    return traced;
+    return this.scope.headersUnder(this.#context, headers);
   }
 
   /** One attempt leaves (the first, or a retry). */
