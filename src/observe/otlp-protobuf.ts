@@ -175,7 +175,7 @@ class Writer {
     this.#room(length);
     const buffer = this.#buffer;
     const at = this.pos;
-    for (let i = 0; i < length; i++) buffer[at + i] = (hexDigit(charCodeAt.call(text, 2 * i)) << 4) | hexDigit(charCodeAt.call(text, 2 * i + 1));
+    for (let i = 0; i < length; i++) buffer[at + i] = (HEX_VALUES[charCodeAt.call(text, 2 * i)] << 4) | HEX_VALUES[charCodeAt.call(text, 2 * i + 1)];
     this.pos = at + length;
   }
 
@@ -220,10 +220,9 @@ class Writer {
  */
 const charCodeAt = String.prototype.charCodeAt;
 
-/** The value of a lower-case hex digit's character code (`0`–`9`, `a`–`f`). */
-function hexDigit(code: number): number {
-  return code <= 0x39 ? code - 0x30 : code - 0x57;
-}
+/** The value of each lower-case hex digit, by its character code (`0`–`9`, `a`–`f`). */
+const HEX_VALUES = new Uint8Array(0x80);
+for (let digit = 0; digit < 16; digit++) HEX_VALUES[digit.toString(16).charCodeAt(0)] = digit;
 
 function varintSize(value: number): number {
   let size = 1;

@@ -94,7 +94,7 @@ export class CallSpan {
 export function safeUrl(raw: string): { readonly text: string; readonly host?: string; readonly port?: number } {
   if (!raw.includes('?') && !raw.includes('@')) {
     const server = serverOf(raw);
-    return server ? { text: redactSecrets(raw), ...server } : { text: redactSecrets(raw) };
+    return server ? { text: redactSecrets(raw), host: server.host, port: server.port } : { text: redactSecrets(raw) };
   }
   let url: URL;
   try {
@@ -108,23 +108,24 @@ export function safeUrl(raw: string): { readonly text: string; readonly host?: s
   return { text: redactSecrets(url.toString()), host: url.hostname, port: portOf(url) };
 }
 
-/** Host and port by origin (`http://host:port`): as many entries as sources, bounded all the same. */
-const servers = new Map<string, { readonly host: string; readonly port: number } | undefined>();
+/** Host and port by origin (`http://host:port`), null for one that does not parse: as many entries as sources, bounded all the same. */
+const servers = new Map<string, { readonly host: string; readonly port: number } | null>();
 
 function serverOf(raw: string): { readonly host: string; readonly port: number } | undefined {
   const slash = raw.indexOf('/', raw.indexOf('//') + 2);
   const origin = slash < 0 ? raw : raw.slice(0, slash);
-  if (servers.has(origin)) return servers.get(origin);
-  let server: { host: string; port: number } | undefined;
+  const known = servers.get(origin);
+  if (known !== undefined) return known ?? undefined;
+  let server: { host: string; port: number } | null;
   try {
     const url = new URL(origin);
     server = { host: url.hostname, port: portOf(url) };
   } catch {
-    server = undefined;
+    server = null;
   }
   if (servers.size >= 1_000) servers.clear();
   servers.set(origin, server);
-  return server;
+  return server ?? undefined;
 }
 
 function portOf(url: URL): number {
