@@ -15,10 +15,13 @@ describe('two gateway processes on one PostgreSQL', () => {
     database = await createTestDatabase();
     const env = { DATABASE_URL: database.url, SKEIN_ADMIN_TOKEN: TOKENS };
     // Started together: both seed the same store, one after the other under its lock.
-    [first, second] = await Promise.all([
+    const started = await Promise.allSettled([
       spawnGateway(['--schema', TEST_SCHEMA, '--demo'], env),
       spawnGateway(['--schema', TEST_SCHEMA, '--demo'], env),
     ]);
+    // One that started is stopped by afterAll even when the other did not.
+    [first, second] = started.map((result) => (result.status === 'fulfilled' ? result.value : undefined!));
+    for (const result of started) if (result.status === 'rejected') throw result.reason;
   });
   afterAll(async () => {
     await Promise.all([first?.stop(), second?.stop()]);

@@ -21,7 +21,11 @@ export async function spawnGateway(args: readonly string[], env: Record<string, 
   child.stderr.on('data', (chunk: Buffer) => (out += chunk));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const origin = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the gateway did not start within 30 s:\n${out}`)), 30_000);
+    // A gateway that never listens is killed: left running, it would outlive the suite (and hold its database).
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the gateway did not start within 30 s:\n${out}`));
+    }, 30_000);
     const check = () => {
       const match = / at (http:\/\/[^/\s]+)\/graphql/.exec(out);
       if (match) {
