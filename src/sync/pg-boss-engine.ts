@@ -18,14 +18,31 @@ export async function startPgBossEngine(databaseUrl: string, settings: JobEngine
     maintenanceIntervalSeconds: Math.max(1, Math.min(60, Math.floor(settings.expireSeconds / 2))),
   });
   boss.on('error', (error) => warn(`sync job engine (pg-boss): ${error.message}`));
-  await boss.start();
-  await boss.createQueue(SYNC_QUEUE, {
-    name: SYNC_QUEUE,
-    expireInSeconds: settings.expireSeconds,
-    retryLimit: settings.retryLimit,
-    retryDelay: settings.retryDelaySeconds,
-    retryBackoff: true,
-  });
+  try {
+    await boss.start();
+    // Gateways starting together on a new database: one's queue (a partition of pg-boss's
+    // job table, created by DDL) can deadlock with the other's maintenance of that table.
+    // PostgreSQL aborts one side; that side creates the queue again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await boss.createQueue(SYNC_QUEUE, {
+          name: SYNC_QUEUE,
+          expireInSeconds: settings.expireSeconds,
+          retryLimit: settings.retryLimit,
+          retryDelay: settings.retryDelaySeconds,
+          retryBackoff: true,
+        });
+        break;
+      } catch (error) {
+        if (!isDeadlock(error) || attempt === DEADLOCK_ATTEMPTS) throw error;
+        warn(`sync job engine (pg-boss): creating its queue deadlocked with another gateway's start (attempt ${attempt} of ${DEADLOCK_ATTEMPTS}); trying again`);
+      }
+    }
+  } catch (error) {
+    // Its pool and timers would otherwise keep the process (and connections) alive.
+    await boss.stop({ graceful: false, wait: true }).catch(() => undefined);
+    throw error;
+  }
   let stopped = false;
   return {
     kind: 'pg-boss',
@@ -44,4 +61,11 @@ export async function startPgBossEngine(databaseUrl: string, settings: JobEngine
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
     },
   };
+}
+
+const DEADLOCK_ATTEMPTS = 3;
+
+/** PostgreSQL's "deadlock detected" (SQLSTATE 40P01): one transaction aborted, safe to run again. */
+function isDeadlock(error: unknown): boolean {
+  return (error as { code?: unknown } | undefined)?.code === '40P01';
 }

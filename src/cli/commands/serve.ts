@@ -208,6 +208,9 @@ SIGTERM or SIGINT: stop accepting, finish requests in flight within the shutdown
       } catch (error) {
         await demo?.close();
         reportFailure(error);
+        // A gateway that failed to start stops here: what it had opened (database pools,
+        // job engine timers, listeners) would otherwise keep a half-started process alive.
+        process.exit(1);
       }
     });
 }
