@@ -1,4 +1,4 @@
-import { ROOT_CONTEXT, SpanKind, trace, TraceFlags, type Context, type Span, type SpanOptions } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, trace, TraceFlags, type Attributes, type Context, type Link, type Span, type SpanOptions } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPExporterBase } from '@opentelemetry/otlp-exporter-base';
@@ -50,8 +50,6 @@ const headerGetter = {
  */
 export class Tracing {
   readonly #sampler: Sampler;
-  /** Whether the sampler is parent-based, so that a span under one of Skein's own follows it. */
-  readonly #followsLocalParent: boolean;
   readonly #ids = new RandomIdGenerator();
   readonly #sink: SpanSink;
   readonly #propagator = new W3CTraceContextPropagator();
@@ -60,7 +58,6 @@ export class Tracing {
   constructor(settings: TracingSettings, version: string, logger: Logger) {
     const exporter = new ReportingExporter(otlpExporterOf(settings), settings.endpoint, logger);
     this.#sampler = samplerOf(settings.sampler);
-    this.#followsLocalParent = settings.sampler.name.startsWith('parentbased_');
     this.#sink = {
       resource: resourceFromAttributes({ ...settings.resourceAttributes, [SEMCONV.serviceName]: settings.serviceName, [SEMCONV.serviceVersion]: version }),
       scope: { name: 'skein', version },
@@ -110,15 +107,7 @@ export class Tracing {
     const traceId = parentSpanContext?.traceId ?? this.#ids.generateTraceId();
     const kind = options.kind ?? SpanKind.INTERNAL;
     const attributes = options.attributes ?? {};
-    // A parent-based sampler's rule for a local parent (its defaults: follow the parent),
-    // applied here: the SDK's first checks the parent's ids against two patterns, on every
-    // span, and a local parent is one of Skein's own spans, valid by construction.
-    const sampling =
-      this.#followsLocalParent && parentSpanContext && !parentSpanContext.isRemote
-        ? parentSpanContext.traceFlags & TraceFlags.SAMPLED
-          ? FOLLOW_SAMPLED
-          : FOLLOW_UNSAMPLED
-        : this.#sampler.shouldSample(parent, traceId, name, kind, attributes, []);
+    const sampling = this.#sampler.shouldSample(parent, traceId, name, kind, attributes, []);
     const spanContext = {
       traceId,
       spanId: this.#ids.generateSpanId(),
@@ -160,11 +149,34 @@ const PROTOBUF: ISerializer<ReadableSpan[], IExportTraceServiceResponse> = {
   deserializeResponse: ProtobufTraceSerializer.deserializeResponse,
 };
 
-const FOLLOW_SAMPLED: SamplingResult = Object.freeze({ decision: SamplingDecision.RECORD_AND_SAMPLED });
-const FOLLOW_UNSAMPLED: SamplingResult = Object.freeze({ decision: SamplingDecision.NOT_RECORD });
-
 function samplerOf({ name, ratio }: SamplerSetting): Sampler {
   const root =
     name.endsWith('always_off') ? new AlwaysOffSampler() : name.endsWith('traceidratio') ? new TraceIdRatioBasedSampler(ratio) : new AlwaysOnSampler();
-  return name.startsWith('parentbased_') ? new ParentBasedSampler({ root }) : root;
+  return name.startsWith('parentbased_') ? new FollowingLocalParent(new ParentBasedSampler({ root })) : root;
+}
+
+const FOLLOW_SAMPLED: SamplingResult = Object.freeze({ decision: SamplingDecision.RECORD_AND_SAMPLED });
+const FOLLOW_UNSAMPLED: SamplingResult = Object.freeze({ decision: SamplingDecision.NOT_RECORD });
+
+/**
+ * The SDK's parent-based sampler, with its rule for a local parent (its defaults: follow
+ * the parent) decided first: the SDK's checks the parent's ids against two patterns on
+ * every span, and a local parent is one of Skein's own spans, valid by construction.
+ */
+class FollowingLocalParent implements Sampler {
+  readonly #parentBased: Sampler;
+
+  constructor(parentBased: ParentBasedSampler) {
+    this.#parentBased = parentBased;
+  }
+
+  shouldSample(context: Context, traceId: string, name: string, kind: SpanKind, attributes: Attributes, links: Link[]): SamplingResult {
+    const parent = trace.getSpanContext(context);
+    if (parent && !parent.isRemote) return parent.traceFlags & TraceFlags.SAMPLED ? FOLLOW_SAMPLED : FOLLOW_UNSAMPLED;
+    return this.#parentBased.shouldSample(context, traceId, name, kind, attributes, links);
+  }
+
+  toString(): string {
+    return this.#parentBased.toString();
+  }
 }

@@ -20,24 +20,7 @@ export async function startPgBossEngine(databaseUrl: string, settings: JobEngine
   boss.on('error', (error) => warn(`sync job engine (pg-boss): ${error.message}`));
   try {
     await boss.start();
-    // Gateways starting together on a new database: one's queue (a partition of pg-boss's
-    // job table, created by DDL) can deadlock with the other's maintenance of that table.
-    // PostgreSQL aborts one side; that side creates the queue again.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await boss.createQueue(SYNC_QUEUE, {
-          name: SYNC_QUEUE,
-          expireInSeconds: settings.expireSeconds,
-          retryLimit: settings.retryLimit,
-          retryDelay: settings.retryDelaySeconds,
-          retryBackoff: true,
-        });
-        break;
-      } catch (error) {
-        if (!isDeadlock(error) || attempt === DEADLOCK_ATTEMPTS) throw error;
-        warn(`sync job engine (pg-boss): creating its queue deadlocked with another gateway's start (attempt ${attempt} of ${DEADLOCK_ATTEMPTS}); trying again`);
-      }
-    }
+    await createSyncQueue(boss, settings, warn);
   } catch (error) {
     // Its pool and timers would otherwise keep the process (and connections) alive.
     await boss.stop({ graceful: false, wait: true }).catch(() => undefined);
@@ -64,6 +47,29 @@ export async function startPgBossEngine(databaseUrl: string, settings: JobEngine
 }
 
 const DEADLOCK_ATTEMPTS = 3;
+
+/**
+ * Creates the sync queue. Gateways starting together on a new database: one's queue (a
+ * partition of pg-boss's job table, created by DDL) can deadlock with the other's
+ * maintenance of that table. PostgreSQL aborts one side; that side creates the queue again.
+ */
+async function createSyncQueue(boss: PgBoss, settings: JobEngineSettings, warn: (message: string) => void): Promise<void> {
+  const queue = {
+    name: SYNC_QUEUE,
+    expireInSeconds: settings.expireSeconds,
+    retryLimit: settings.retryLimit,
+    retryDelay: settings.retryDelaySeconds,
+    retryBackoff: true,
+  };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await boss.createQueue(SYNC_QUEUE, queue);
+    } catch (error) {
+      if (!isDeadlock(error) || attempt === DEADLOCK_ATTEMPTS) throw error;
+      warn(`sync job engine (pg-boss): creating its queue deadlocked with another gateway's start (attempt ${attempt} of ${DEADLOCK_ATTEMPTS}); trying again`);
+    }
+  }
+}
 
 /** PostgreSQL's "deadlock detected" (SQLSTATE 40P01): one transaction aborted, safe to run again. */
 function isDeadlock(error: unknown): boolean {
