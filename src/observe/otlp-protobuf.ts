@@ -4,33 +4,72 @@ import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
 
 /**
- * A trace export request (OTLP `ExportTraceServiceRequest`) in protobuf: the bytes the
- * SDK's `ProtobufTraceSerializer` writes for the same spans, field for field (tested
- * against it), written for less. The SDK's serializer reads every string a character at a
- * time, twice (once to size it, once to write it): most of what a sampled pass-through
- * request costs (bench scenario 12). A span's attributes are mostly the same few keys with
- * a few values each (method, route, source, operation, status), so the encoding of each
- * key and value pair is kept and copied in; other strings are written by Node's own UTF-8
- * encoder; trace and span ids by its hex decoder.
+ * The spans of one resource and scope (a gateway's), encoded as OTLP protobuf one by one
+ * as they end, then sealed into one export request (`ExportTraceServiceRequest`): the
+ * bytes the SDK's `ProtobufTraceSerializer` writes for the same spans, field for field
+ * (tested against it), written for less. The SDK's serializer reads every string a
+ * character at a time, twice (once to size it, once to write it), and it needs the spans
+ * kept until their batch is exported: kept that long, a busy gateway's spans outlive
+ * young-generation collections and are copied into the old generation. Here a span is
+ * bytes once it ends, and its objects die with its request. A span's attributes are
+ * mostly the same few keys with a few values each (method, route, source, operation,
+ * status), so the encoding of each key and value pair is kept and copied in.
  */
-export function encodeTraceExport(spans: readonly ReadableSpan[]): Uint8Array {
-  const out = exportWriter;
-  out.reset();
-  for (const [resource, scopes] of groupByResourceAndScope(spans)) {
-    const resourceSpans = out.beginField(1);
-    writeResource(out, resource);
-    for (const [scope, scopeSpans] of scopes) {
-      const scopeSpansStart = out.beginField(2);
-      writeScope(out, scope);
-      for (const span of scopeSpans) writeSpan(out, span);
-      if (scope.schemaUrl) out.stringField(3, scope.schemaUrl);
-      out.end(scopeSpansStart);
-    }
-    if (resource.schemaUrl) out.stringField(3, resource.schemaUrl);
-    out.end(resourceSpans);
+/** A sealed batch: one export request's bytes, and how many spans it holds (`length`, as an array of them would say). */
+export interface EncodedSpans {
+  readonly bytes: Uint8Array;
+  readonly length: number;
+}
+
+export class SpanBatchEncoder {
+  readonly #spans = new Writer();
+  /** The ResourceSpans' fields before its ScopeSpans, and the ScopeSpans' before its spans; the schema URLs after. */
+  readonly #resource: Uint8Array;
+  readonly #scope: Uint8Array;
+  readonly #scopeSchemaUrl: Uint8Array;
+  readonly #resourceSchemaUrl: Uint8Array;
+  /** Spans in the open batch. */
+  count = 0;
+
+  constructor(resource: Resource, scope: InstrumentationScope) {
+    this.#resource = bytesOf((out) => writeResource(out, resource));
+    this.#scope = bytesOf((out) => writeScope(out, scope));
+    this.#scopeSchemaUrl = bytesOf((out) => scope.schemaUrl && out.stringField(3, scope.schemaUrl));
+    this.#resourceSchemaUrl = bytesOf((out) => resource.schemaUrl && out.stringField(3, resource.schemaUrl));
   }
-  // A copy: the exporter keeps the request's body until it is sent, and the writer is reused.
-  return out.copy();
+
+  /** Encodes `span` (of this encoder's resource and scope) into the open batch. */
+  add(span: ReadableSpan): void {
+    writeSpan(this.#spans, span);
+    this.count++;
+  }
+
+  /** The open batch as one export request; the next batch starts empty. */
+  seal(): EncodedSpans {
+    const spans = this.#spans.bytes();
+    const scopeSpans = this.#scope.length + spans.length + this.#scopeSchemaUrl.length;
+    const resourceSpans = this.#resource.length + 1 + varintSize(scopeSpans) + scopeSpans + this.#resourceSchemaUrl.length;
+    const request = new Writer(1 + varintSize(resourceSpans) + resourceSpans);
+    request.tag(1, LENGTH_DELIMITED);
+    request.varint(resourceSpans);
+    request.raw(this.#resource);
+    request.tag(2, LENGTH_DELIMITED);
+    request.varint(scopeSpans);
+    request.raw(this.#scope);
+    request.raw(spans);
+    request.raw(this.#scopeSchemaUrl);
+    request.raw(this.#resourceSchemaUrl);
+    const sealed = { bytes: request.bytes(), length: this.count };
+    this.#spans.reset();
+    this.count = 0;
+    return sealed;
+  }
+}
+
+function bytesOf(write: (out: Writer) => void): Uint8Array {
+  const out = new Writer(64);
+  write(out);
+  return out.bytes().slice();
 }
 
 /** Protobuf wire types. */
@@ -49,16 +88,21 @@ const FLAGS_IS_REMOTE = 0x200;
  * takes more (the SDK's writer does the same, so the bytes match).
  */
 class Writer {
-  #buffer = Buffer.allocUnsafe(64 * 1024);
+  #buffer: Buffer;
   pos = 0;
+
+  constructor(size = 64 * 1024) {
+    this.#buffer = Buffer.allocUnsafe(size);
+  }
 
   reset(): void {
     this.pos = 0;
   }
 
-  /** A copy of what was written. */
-  copy(): Uint8Array {
-    return new Uint8Array(this.#buffer.subarray(0, this.pos));
+  /** What was written, not copied: valid until the writer writes again. */
+  bytes(): Uint8Array {
+    // A plain Uint8Array: a Buffer's slice() would be another view, not a copy.
+    return new Uint8Array(this.#buffer.buffer, this.#buffer.byteOffset, this.pos);
   }
 
   #room(size: number): void {
@@ -233,20 +277,6 @@ function varintSize(value: number): number {
   return size;
 }
 
-const exportWriter = new Writer();
-
-function groupByResourceAndScope(spans: readonly ReadableSpan[]): Map<Resource, Map<InstrumentationScope, ReadableSpan[]>> {
-  const resources = new Map<Resource, Map<InstrumentationScope, ReadableSpan[]>>();
-  for (const span of spans) {
-    let scopes = resources.get(span.resource);
-    if (!scopes) resources.set(span.resource, (scopes = new Map()));
-    let list = scopes.get(span.instrumentationScope);
-    if (!list) scopes.set(span.instrumentationScope, (list = []));
-    list.push(span);
-  }
-  return resources;
-}
-
 function writeResource(out: Writer, resource: Resource): void {
   const start = out.beginField(1);
   writeAttributes(out, 1, resource.attributes as Attributes);
@@ -367,7 +397,7 @@ function writeKept<K>(out: Writer, kept: Map<K, Uint8Array> | undefined, key: K,
   if (!kept || kept.size >= limit) return write(out);
   entryWriter.reset();
   write(entryWriter);
-  const bytes = entryWriter.copy();
+  const bytes = entryWriter.bytes().slice();
   kept.set(key, bytes);
   out.raw(bytes);
 }

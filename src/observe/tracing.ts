@@ -3,7 +3,8 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPExporterBase } from '@opentelemetry/otlp-exporter-base';
 import { convertLegacyHttpOptions, createOtlpHttpExportDelegate } from '@opentelemetry/otlp-exporter-base/node-http';
-import { ProtobufTraceSerializer, TraceExporterMetricsHelper, type IExportTraceServiceResponse, type ISerializer } from '@opentelemetry/otlp-transformer';
+import { ProtobufTraceSerializer, type IExporterMetricsHelper, type IExportTraceServiceResponse, type ISerializer } from '@opentelemetry/otlp-transformer';
+import type { Resource } from '@opentelemetry/resources';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   AlwaysOffSampler,
@@ -16,14 +17,16 @@ import {
   type ReadableSpan,
   type Sampler,
   type SamplingResult,
-  type SpanExporter,
+  type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
+import type { InstrumentationScope } from '@opentelemetry/core';
 import { RecordedSpan, type SpanSink } from './recorded-span.js';
 import type { SamplerSetting, TracingSettings } from './tracing-settings.js';
 import type { Logger } from './logger.js';
 import { ReportingExporter } from './reporting-exporter.js';
 import { SEMCONV } from './attributes.js';
-import { encodeTraceExport } from './otlp-protobuf.js';
+import { SpanBatchEncoder, type EncodedSpans } from './otlp-protobuf.js';
+import { EncodingBatchProcessor } from './encoding-batch-processor.js';
 
 /** The W3C Trace Context headers an upstream call carries. */
 export interface TraceHeaders {
@@ -56,18 +59,10 @@ export class Tracing {
 
   /** `logger` hears when the collector stops (and starts again) taking spans. */
   constructor(settings: TracingSettings, version: string, logger: Logger) {
-    const exporter = new ReportingExporter(otlpExporterOf(settings), settings.endpoint, logger);
     this.#sampler = samplerOf(settings.sampler);
-    this.#sink = {
-      resource: resourceFromAttributes({ ...settings.resourceAttributes, [SEMCONV.serviceName]: settings.serviceName, [SEMCONV.serviceVersion]: version }),
-      scope: { name: 'skein', version },
-      processor: new BatchSpanProcessor(exporter, {
-        maxQueueSize: settings.maxQueueSize,
-        maxExportBatchSize: Math.min(settings.maxExportBatchSize, settings.maxQueueSize),
-        scheduledDelayMillis: settings.scheduledDelayMs,
-        exportTimeoutMillis: settings.exportTimeoutMs,
-      }),
-    };
+    const resource = resourceFromAttributes({ ...settings.resourceAttributes, [SEMCONV.serviceName]: settings.serviceName, [SEMCONV.serviceVersion]: version });
+    const scope = { name: 'skein', version };
+    this.#sink = { resource, scope, processor: processorOf(settings, resource, scope, logger) };
   }
 
   /**
@@ -134,20 +129,37 @@ export class Tracing {
 }
 
 /**
- * The SDK's OTLP/HTTP exporter (its transport, retries, timeouts and environment), with
- * Skein's own encoder for protobuf (otlp-protobuf.ts): the same bytes, for less.
+ * Where ended spans go: batched and exported over OTLP/HTTP by the SDK's exporter (its
+ * transport, retries, timeouts). Protobuf, the default, is encoded by Skein as each span
+ * ends (`EncodingBatchProcessor`, `SpanBatchEncoder`): the same bytes as the SDK's, for
+ * less, and nothing of a span kept until its batch leaves. JSON goes through the SDK's
+ * batch processor and encoder.
  */
-function otlpExporterOf(settings: TracingSettings): SpanExporter {
+function processorOf(settings: TracingSettings, resource: Resource, scope: InstrumentationScope, logger: Logger): SpanProcessor {
   const options = { url: settings.endpoint, headers: { ...settings.headers }, timeoutMillis: settings.exportTimeoutMs };
-  if (settings.protocol === 'http/json') return new JsonExporter(options);
+  const limits = {
+    maxQueueSize: settings.maxQueueSize,
+    maxExportBatchSize: Math.min(settings.maxExportBatchSize, settings.maxQueueSize),
+    scheduledDelayMs: settings.scheduledDelayMs,
+  };
+  if (settings.protocol === 'http/json') {
+    const exporter = new ReportingExporter(new JsonExporter(options), settings.endpoint, logger);
+    return new BatchSpanProcessor(exporter, { ...limits, scheduledDelayMillis: limits.scheduledDelayMs, exportTimeoutMillis: settings.exportTimeoutMs });
+  }
   const http = convertLegacyHttpOptions(options, 'TRACES', 'v1/traces', { 'Content-Type': 'application/x-protobuf' });
-  return new OTLPExporterBase(createOtlpHttpExportDelegate(http, PROTOBUF, 'otlp_http_span_exporter', TraceExporterMetricsHelper, undefined));
+  const delegate = createOtlpHttpExportDelegate(http, ENCODED, 'otlp_http_span_exporter', ENCODED_COUNT, undefined);
+  const exporter = new ReportingExporter(new OTLPExporterBase(delegate), settings.endpoint, logger);
+  return new EncodingBatchProcessor(new SpanBatchEncoder(resource, scope), exporter, limits, logger);
 }
 
-const PROTOBUF: ISerializer<ReadableSpan[], IExportTraceServiceResponse> = {
-  serializeRequest: encodeTraceExport,
+/** The exporter's serializer for batches that are protobuf already. */
+const ENCODED: ISerializer<EncodedSpans, IExportTraceServiceResponse> = {
+  serializeRequest: (batch) => batch.bytes,
   deserializeResponse: ProtobufTraceSerializer.deserializeResponse,
 };
+
+/** How the exporter's own metrics count a batch's spans. */
+const ENCODED_COUNT: IExporterMetricsHelper<EncodedSpans> = { name: 'span', countItems: (batch) => batch.length };
 
 function samplerOf({ name, ratio }: SamplerSetting): Sampler {
   const root =

@@ -315,9 +315,11 @@ describe('tracing off, or its collector gone', () => {
     const closedPort = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
     try {
-      for (const endpoint of [`http://127.0.0.1:${(silent.address() as AddressInfo).port}/v1/traces`, `http://127.0.0.1:${closedPort}/v1/traces`]) {
+      const endpoints = [`http://127.0.0.1:${(silent.address() as AddressInfo).port}/v1/traces`, `http://127.0.0.1:${closedPort}/v1/traces`];
+      // Each protocol has its own batch processor (protobuf's encodes spans as they end).
+      for (const [endpoint, protocol] of endpoints.flatMap((endpoint) => (['http/json', 'http/protobuf'] as const).map((protocol) => [endpoint, protocol] as const))) {
         // A tiny queue, exports at once and a short export timeout: spans pile up and are dropped, never waited for.
-        const settings = { tracing: tracingTo(endpoint, { maxQueueSize: 8, scheduledDelayMs: 1, exportTimeoutMs: 200 }) };
+        const settings = { tracing: tracingTo(endpoint, { protocol, maxQueueSize: 8, scheduledDelayMs: 1, exportTimeoutMs: 200 }) };
         // Straight to the demo upstreams: the counting proxies are not made for 20 requests at once.
         const direct = await buildGraph(loadSchemaFolder('schema'), { urls: demo.urls, onSourceError: 'fail' });
         const log = captureLog();
