@@ -208,7 +208,7 @@ class Writer {
   }
 
   /**
-   * Bytes of a trace or span id: lower-case hex by construction (the SDK's id generator's,
+   * Bytes of a trace or span id: lower-case hex by construction (Skein's id generator's,
    * or a `traceparent` the propagator validated), decoded here rather than by a call into
    * Node's hex decoder, which costs more than the decoding.
    */

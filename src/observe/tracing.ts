@@ -11,7 +11,6 @@ import {
   AlwaysOnSampler,
   BatchSpanProcessor,
   ParentBasedSampler,
-  RandomIdGenerator,
   SamplingDecision,
   TraceIdRatioBasedSampler,
   type ReadableSpan,
@@ -26,6 +25,8 @@ import type { Logger } from './logger.js';
 import { ReportingExporter } from './reporting-exporter.js';
 import { SEMCONV } from './attributes.js';
 import { SpanBatchEncoder, type EncodedSpans } from './otlp-protobuf.js';
+import { PooledIdGenerator } from './id-generator.js';
+import { withSpan } from './linked-context.js';
 import { EncodingBatchProcessor } from './encoding-batch-processor.js';
 
 /** The W3C Trace Context headers an upstream call carries. */
@@ -53,7 +54,7 @@ const headerGetter = {
  */
 export class Tracing {
   readonly #sampler: Sampler;
-  readonly #ids = new RandomIdGenerator();
+  readonly #ids = new PooledIdGenerator();
   readonly #sink: SpanSink;
   readonly #propagator = new W3CTraceContextPropagator();
 
@@ -97,7 +98,7 @@ export class Tracing {
    */
   start(name: string, options: SpanOptions, parent: Context): { readonly span: Span; readonly context: Context } {
     // A parent is valid by construction, so it is not checked again: the propagator returns
-    // only valid remote ones, and Skein's own spans get their ids from the id generator.
+    // only valid remote ones, and Skein's own spans get their ids from its id generator.
     const parentSpanContext = trace.getSpanContext(parent);
     const traceId = parentSpanContext?.traceId ?? this.#ids.generateTraceId();
     const kind = options.kind ?? SpanKind.INTERNAL;
@@ -114,7 +115,7 @@ export class Tracing {
       sampling.decision === SamplingDecision.NOT_RECORD
         ? trace.wrapSpanContext(spanContext)
         : new RecordedSpan(this.#sink, { name, kind, spanContext, parentSpanContext, attributes, parent });
-    return { span, context: trace.setSpan(parent, span) };
+    return { span, context: withSpan(parent, span) };
   }
 
   /** Exports what is queued. */

@@ -1,5 +1,5 @@
 import type http from 'node:http';
-import { ROOT_CONTEXT, SpanStatusCode, type Context, type Span } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanStatusCode, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import { getOperationAST, type GraphQLError } from 'graphql';
 import { requestSpanOf, SEMCONV, TraceScope, type Tracing } from '../observe/index.js';
 import type { IncomingRequest } from '../sources/index.js';
@@ -36,11 +36,9 @@ export function useTracing(tracing: Tracing): GatewayPlugin {
       const operation = getOperationAST(args.document, args.operationName);
       const type = operation?.operation ?? 'query';
       const name = operation?.name?.value;
-      const attributes = {
-        [SEMCONV.graphqlOperationType]: type,
-        ...(name ? { [SEMCONV.graphqlOperationName]: name } : {}),
-        ...(context.request ? { [REQUEST_ID_ATTRIBUTE]: requestIdOf(context.request) } : {}),
-      };
+      const attributes: Attributes = { [SEMCONV.graphqlOperationType]: type };
+      if (name) attributes[SEMCONV.graphqlOperationName] = name;
+      if (context.request) attributes[REQUEST_ID_ATTRIBUTE] = requestIdOf(context.request);
       const spanName = name ? `${type} ${name}` : type;
       let span: Span;
       let spanContext: Context;

@@ -111,12 +111,12 @@ export class HttpClient {
     budget?.admit(call.label);
     guard.calls++;
     const deadline = new Deadline(budget ? Math.min(this.#policy.timeoutMs, budget.left()) : this.#policy.timeoutMs, call.signal);
-    if (!call.trace) return this.#send(call, deadline, undefined);
+    if (!call.trace) return this.#send(call, call.headers, deadline, undefined);
     // A trace the sampler left out: the upstream still gets its context, and no span is made.
-    if (!call.trace.recording) return this.#send({ ...call, headers: call.trace.passOn(call.headers) }, deadline, undefined);
+    if (!call.trace.recording) return this.#send(call, call.trace.passOn(call.headers), deadline, undefined);
     const span = new CallSpan(call.trace, this.#source, call);
     try {
-      const answer = await this.#send({ ...call, headers: span.headers(call.headers) }, deadline, span);
+      const answer = await this.#send(call, span.headers(call.headers), deadline, span);
       span.answered(answer.status, guard);
       return answer;
     } catch (error) {
@@ -125,12 +125,13 @@ export class HttpClient {
     }
   }
 
-  async #send(call: HttpCall, deadline: Deadline, span: CallSpan | undefined): Promise<HttpAnswer> {
+  /** Sends `call` with `headers` (its own, or with the trace's added: not a copy of the call). */
+  async #send(call: HttpCall, headers: HttpCall['headers'], deadline: Deadline, span: CallSpan | undefined): Promise<HttpAnswer> {
     try {
       if (call.idempotent && this.#guard.retry) {
-        return await this.#guard.retry.execute(() => this.#attempt(call, deadline, span));
+        return await this.#guard.retry.execute(() => this.#attempt(call, headers, deadline, span));
       }
-      return await this.#attempt(call, deadline, span);
+      return await this.#attempt(call, headers, deadline, span);
     } catch (error) {
       if (error instanceof AttemptFailure) {
         if (error.answer) return error.answer as HttpAnswer;
@@ -147,13 +148,13 @@ export class HttpClient {
     await this.#agent.close();
   }
 
-  #attempt(call: HttpCall, deadline: Deadline, span: CallSpan | undefined): Promise<HttpAnswer> {
+  #attempt(call: HttpCall, headers: HttpCall['headers'], deadline: Deadline, span: CallSpan | undefined): Promise<HttpAnswer> {
     if (deadline.cancelled) return Promise.reject(this.#cancelled(call));
     if (deadline.left() === 0) return Promise.reject(this.#timeout(call));
-    return this.#guard.run(() => this.#exchange(call, deadline, span), deadline);
+    return this.#guard.run(() => this.#exchange(call, headers, deadline, span), deadline);
   }
 
-  async #exchange(call: HttpCall, deadline: Deadline, span: CallSpan | undefined): Promise<HttpAnswer> {
+  async #exchange(call: HttpCall, headers: HttpCall['headers'], deadline: Deadline, span: CallSpan | undefined): Promise<HttpAnswer> {
     span?.attempt();
     let answer: HttpAnswer;
     const left = Math.max(1, deadline.left());
@@ -165,7 +166,7 @@ export class HttpClient {
       const pending = request(call.url, {
         dispatcher: this.#agent,
         method: call.method as 'GET',
-        headers: call.headers,
+        headers,
         body: call.body,
         headersTimeout: left + UNDICI_GRACE_MS,
         bodyTimeout: left + UNDICI_GRACE_MS,
