@@ -374,32 +374,39 @@ const pairs = new Map<string, Map<AttributeValue, Uint8Array>>();
 const entryWriter = new Writer();
 
 function writeName(out: Writer, name: string): void {
-  writeKept(out, names, name, KEPT_NAMES, (writer) => writer.stringField(5, name));
+  const encoded = names.get(name);
+  if (encoded) return out.raw(encoded);
+  if (names.size >= KEPT_NAMES) return out.stringField(5, name);
+  entryWriter.reset();
+  entryWriter.stringField(5, name);
+  out.raw(keep(names, name));
 }
 
+// No callbacks here: a closure per attribute was most of what encoding a span allocated.
 function writeAttributes(out: Writer, field: number, attributes: Attributes): void {
   for (const key of Object.keys(attributes)) {
     const value = attributes[key] as AttributeValue;
     out.tag(field, LENGTH_DELIMITED);
     // Arrays are rare: written each time.
     const values = typeof value === 'object' ? undefined : valuesOf(key);
-    writeKept(out, values, value, KEPT_PER_KEY, (writer) => writeKeyValueMessage(writer, key, value));
+    const encoded = values?.get(value);
+    if (encoded) {
+      out.raw(encoded);
+    } else if (!values || values.size >= KEPT_PER_KEY) {
+      writeKeyValueMessage(out, key, value);
+    } else {
+      entryWriter.reset();
+      writeKeyValueMessage(entryWriter, key, value);
+      out.raw(keep(values, value));
+    }
   }
 }
 
-/**
- * Writes what `write` writes: the kept bytes when there are some, else `write`'s, kept
- * while `kept` holds fewer than `limit` (none when `kept` is undefined).
- */
-function writeKept<K>(out: Writer, kept: Map<K, Uint8Array> | undefined, key: K, limit: number, write: (writer: Writer) => void): void {
-  const encoded = kept?.get(key);
-  if (encoded) return out.raw(encoded);
-  if (!kept || kept.size >= limit) return write(out);
-  entryWriter.reset();
-  write(entryWriter);
+/** What `entryWriter` holds, kept in `kept` under `key`. */
+function keep<K>(kept: Map<K, Uint8Array>, key: K): Uint8Array {
   const bytes = entryWriter.bytes().slice();
   kept.set(key, bytes);
-  out.raw(bytes);
+  return bytes;
 }
 
 /** The kept encodings of a key's values; undefined when no more keys are kept. */

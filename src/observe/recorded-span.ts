@@ -173,8 +173,11 @@ const ORIGIN_REST_MS = performance.timeOrigin - ORIGIN_SECONDS * 1000;
 
 /** The wall-clock time of a performance.now() reading. */
 function hrTimeAt(sinceOriginMs: number): HrTime {
-  const [seconds, nanos] = durationOf(ORIGIN_REST_MS + sinceOriginMs);
-  return [ORIGIN_SECONDS + seconds, nanos];
+  // durationOf's arithmetic, without its array: the encoder reads two of these per span.
+  const ms = ORIGIN_REST_MS + sinceOriginMs;
+  const seconds = Math.floor(ms / 1000);
+  const nanos = Math.round((ms - seconds * 1000) * 1e6);
+  return nanos >= 1e9 ? [ORIGIN_SECONDS + seconds + 1, nanos - 1e9] : [ORIGIN_SECONDS + seconds, nanos];
 }
 
 /** Milliseconds as [seconds, nanoseconds], the nanoseconds rounded and below a second. */
