@@ -1,11 +1,10 @@
 import { ROOT_CONTEXT, SpanKind, trace, TraceFlags, type Attributes, type Context, type Link, type Span, type SpanOptions } from '@opentelemetry/api';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { W3CTraceContextPropagator, type InstrumentationScope } from '@opentelemetry/core';
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPExporterBase } from '@opentelemetry/otlp-exporter-base';
 import { convertLegacyHttpOptions, createOtlpHttpExportDelegate } from '@opentelemetry/otlp-exporter-base/node-http';
 import { ProtobufTraceSerializer, type IExporterMetricsHelper, type IExportTraceServiceResponse, type ISerializer } from '@opentelemetry/otlp-transformer';
-import type { Resource } from '@opentelemetry/resources';
-import { resourceFromAttributes } from '@opentelemetry/resources';
+import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import {
   AlwaysOffSampler,
   AlwaysOnSampler,
@@ -13,12 +12,10 @@ import {
   ParentBasedSampler,
   SamplingDecision,
   TraceIdRatioBasedSampler,
-  type ReadableSpan,
   type Sampler,
   type SamplingResult,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
-import type { InstrumentationScope } from '@opentelemetry/core';
 import { RecordedSpan, type SpanSink } from './recorded-span.js';
 import type { SamplerSetting, TracingSettings } from './tracing-settings.js';
 import type { Logger } from './logger.js';
@@ -145,7 +142,12 @@ function processorOf(settings: TracingSettings, resource: Resource, scope: Instr
   };
   if (settings.protocol === 'http/json') {
     const exporter = new ReportingExporter(new JsonExporter(options), settings.endpoint, logger);
-    return new BatchSpanProcessor(exporter, { ...limits, scheduledDelayMillis: limits.scheduledDelayMs, exportTimeoutMillis: settings.exportTimeoutMs });
+    return new BatchSpanProcessor(exporter, {
+      maxQueueSize: limits.maxQueueSize,
+      maxExportBatchSize: limits.maxExportBatchSize,
+      scheduledDelayMillis: limits.scheduledDelayMs,
+      exportTimeoutMillis: settings.exportTimeoutMs,
+    });
   }
   const http = convertLegacyHttpOptions(options, 'TRACES', 'v1/traces', { 'Content-Type': 'application/x-protobuf' });
   const delegate = createOtlpHttpExportDelegate(http, ENCODED, 'otlp_http_span_exporter', ENCODED_COUNT, undefined);
