@@ -173,18 +173,17 @@ const ORIGIN_REST_MS = performance.timeOrigin - ORIGIN_SECONDS * 1000;
 
 /** The wall-clock time of a performance.now() reading. */
 function hrTimeAt(sinceOriginMs: number): HrTime {
-  // durationOf's arithmetic, without its array: the encoder reads two of these per span.
-  const ms = ORIGIN_REST_MS + sinceOriginMs;
-  const seconds = Math.floor(ms / 1000);
-  const nanos = Math.round((ms - seconds * 1000) * 1e6);
-  return nanos >= 1e9 ? [ORIGIN_SECONDS + seconds + 1, nanos - 1e9] : [ORIGIN_SECONDS + seconds, nanos];
+  return durationOf(ORIGIN_REST_MS + sinceOriginMs, ORIGIN_SECONDS);
 }
 
-/** Milliseconds as [seconds, nanoseconds], the nanoseconds rounded and below a second. */
-function durationOf(ms: number): HrTime {
+/**
+ * Milliseconds as [seconds, nanoseconds], the nanoseconds rounded and below a second, the
+ * seconds counted from `fromSeconds` (one array: the encoder reads two times per span).
+ */
+function durationOf(ms: number, fromSeconds = 0): HrTime {
   const seconds = Math.floor(ms / 1000);
   const nanos = Math.round((ms - seconds * 1000) * 1e6);
-  return nanos >= 1e9 ? [seconds + 1, nanos - 1e9] : [seconds, nanos];
+  return nanos >= 1e9 ? [fromSeconds + seconds + 1, nanos - 1e9] : [fromSeconds + seconds, nanos];
 }
 
 function isTimeInput(value: unknown): value is TimeInput {

@@ -22,10 +22,11 @@ export async function spawnGateway(args: readonly string[], env: Record<string, 
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const origin = await new Promise<string>((resolve, reject) => {
     // A gateway that never listens is killed: left running, it would outlive the suite (and hold its database).
+    // Generous (CI runs on a busy machine), and below vitest's hook timeout so the gateway's output is shown.
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`the gateway did not start within 30 s:\n${out}`));
-    }, 30_000);
+      reject(new Error(`the gateway did not start within 90 s:\n${out}`));
+    }, 90_000);
     const check = () => {
       const match = / at (http:\/\/[^/\s]+)\/graphql/.exec(out);
       if (match) {
