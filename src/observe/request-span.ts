@@ -13,8 +13,13 @@ export interface RequestSpan {
   claimed: boolean;
 }
 
-/** Each traced request's span, for the GraphQL operations it runs. */
-const requestSpans = new WeakMap<http.IncomingMessage, RequestSpan>();
+/**
+ * Where a traced request keeps its span, for the GraphQL operations it runs: a property of
+ * the request, not a WeakMap entry, which costs a young request an ephemeron write barrier
+ * and the next young-generation collection ephemeron work.
+ */
+const REQUEST_SPAN = Symbol('skein.requestSpan');
+type TracedRequest = http.IncomingMessage & { [REQUEST_SPAN]?: RequestSpan };
 
 /**
  * The request span of one route: a SERVER span per HTTP request, continuing the client's
@@ -29,7 +34,7 @@ export function traceRequests(tracing: Tracing, route: string, handle: Handler):
     const method = req.method ?? 'GET';
     // Skein's samplers (the standard ones) decide without attributes: they are added once a span records.
     const { span, context } = tracing.start(`${method} ${route}`, { kind: SpanKind.SERVER }, tracing.extract(req.headers));
-    requestSpans.set(req, { span, context, claimed: false });
+    (req as TracedRequest)[REQUEST_SPAN] = { span, context, claimed: false };
     if (span.isRecording()) {
       span.setAttributes(requestAttributes(req, method, route));
       // `on`, not `once`: 'close' comes once, and a once-listener costs its removal on every request.
@@ -66,5 +71,5 @@ function endRequestSpan(span: Span, res: http.ServerResponse): void {
 
 /** The request's span, when the request was traced. */
 export function requestSpanOf(req: http.IncomingMessage | undefined): RequestSpan | undefined {
-  return req ? requestSpans.get(req) : undefined;
+  return (req as TracedRequest | undefined)?.[REQUEST_SPAN];
 }

@@ -29,8 +29,8 @@ interface OperationRoot {
 /**
  * GraphQL over WebSocket (the graphql-ws protocol) on /graphql, beside yoga's SSE. Each
  * operation goes through the pipeline's own hooks (`pipeline.envelop`): the client's limits
- * while parsing and validating, the bearer token while building the context, rate limits
- * and error masking around execution; results leave without the internal extensions, as
+ * while parsing and validating, then the bearer token (a bad one refuses the operation with
+ * an `error` message before it starts), rate limits and error masking around execution; results leave without the internal extensions, as
  * over HTTP. A socket carries the upgrade request's headers; a browser, which cannot set
  * them, may send `authorization` in the connection_init payload. Each operation leases the
  * graph current when it starts and keeps it until it completes.
@@ -73,6 +73,13 @@ export function createGraphQLWsDoor(options: {
           if (errors.length > 0) {
             ends.get(key)?.();
             return errors;
+          }
+          // A bad bearer token refuses the operation as an `error` message, before it starts
+          // (the pipeline's JWT plugin would answer it as a result; a socket client expects this).
+          const refusal = await options.pipeline.refuseToken(request);
+          if (refusal) {
+            ends.get(key)?.();
+            return [refusal];
           }
           const contextValue = await enveloped.contextFactory();
           const root: OperationRoot = { execute: enveloped.execute, subscribe: enveloped.subscribe };

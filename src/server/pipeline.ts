@@ -89,7 +89,7 @@ export interface GraphQLPipeline {
   /**
    * The pipeline's hooks for one operation that arrives outside an HTTP request (a
    * graphql-ws message on /graphql): parse and validate (the client's limits), the
-   * context (tokens), execute and subscribe (rate limits, masking), as over HTTP.
+   * context, execute and subscribe (tokens, rate limits, masking), as over HTTP.
    */
   envelop(operation: SocketOperation): SocketEnveloped;
 }
@@ -149,18 +149,8 @@ export function createGraphQLPipeline(options: PipelineOptions): GraphQLPipeline
       const { request, context } = trustedRequest({ req, res, headers, client });
       const budget = new RequestBudget(settings);
       const enveloped = yoga.getEnveloped({ req, res, graph, budget, request, params: { variables }, ...context });
-      let contextValue: unknown;
-      try {
-        contextValue = await enveloped.contextFactory();
-      } catch (error) {
-        // A refusal while building the context (a bad bearer token): the answer, as in /graphql.
-        // Its `http` extension is for /graphql's finishing step; these doors choose their own status.
-        if (isGraphQLError(error)) {
-          const { http: _http, ...extensions } = error.extensions;
-          return { errors: [new GraphQLError(error.message, { extensions })] };
-        }
-        throw error;
-      }
+      const contextValue = await enveloped.contextFactory();
+      // A refusal (a bad bearer token, a rate limit) is the result, as in /graphql; each door chooses its status from its code.
       return (await enveloped.execute({ schema: enveloped.schema, document, variableValues: variables, contextValue })) as ExecutionResult;
     },
     envelop({ req, graph, request, params }) {

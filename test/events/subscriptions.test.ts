@@ -120,7 +120,7 @@ describe('subscriptions', () => {
     expect(sseText).toMatch(/Aliases limit of 1 exceeded, found 2/);
   });
 
-  it('checks the bearer token of a graphql-ws connection as of any request: a bad one is refused, a good one subscribes', async () => {
+  it('checks the bearer token of a subscription as of any request, over graphql-ws and SSE: a bad one is refused, a good one subscribes', async () => {
     const id = uniqueSuffix();
     const secret = 'a-shared-secret-of-at-least-32-bytes!';
     const served = await gateway(natsOrders(id), 'lane', { jwt: { secret, issuer: 'https://issuer.test', audience: 'skein' } });
@@ -131,6 +131,13 @@ describe('subscriptions', () => {
     const refused = await refusedReader.next();
     expect(refused.failed?.[0]).toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
     expect(JSON.stringify(refused)).not.toContain(forged);
+    // Over SSE the same token is refused as the subscription would start: 401, nothing subscribed.
+    const overSse = await subscribeOverSse(served.url, ORDER_PLACED, {}, { authorization: `Bearer ${forged}` });
+    open.push(overSse);
+    const sseRefusal = await overSse.next().catch((error: unknown) => ({ failed: String(error) }));
+    expect(overSse.status).toBe(401);
+    expect(JSON.stringify(sseRefusal)).toMatch(/UNAUTHENTICATED/);
+    expect(JSON.stringify(sseRefusal)).not.toContain(forged);
 
     const good = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('ada').setIssuer('https://issuer.test').setAudience('skein')
       .setExpirationTime('5m').sign(new TextEncoder().encode(secret));

@@ -1,34 +1,56 @@
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type ExecutionResult } from 'graphql';
+import { isGraphQLError } from '../finish-result.js';
 import type { IncomingRequest } from '../../sources/index.js';
 import type { GatewayPlugin } from '../gateway-plugin.js';
 import { TokenRejected, type JwtVerifier, type VerifiedToken } from './jwt-verifier.js';
 
 /**
- * Verifies the `Authorization: Bearer` token of each request as its context is built,
- * in every door (/graphql's two, and /api, /soap and /mcp through the pipeline's
- * `execute`), and puts what it proved in the context as `jwt`: resolvers pass it to
- * upstream calls (header templates) and authorization reads it. A request without a
- * bearer token goes on anonymous; one with a token that fails a check is refused as a
- * whole: 401, code UNAUTHENTICATED, naming the check.
+ * Verifies the `Authorization: Bearer` token of each operation before it executes or
+ * subscribes, in every door (/graphql's two and its sockets, and /api, /soap and /mcp
+ * through the pipeline's `execute`), and puts what it proved in the context as `jwt`:
+ * resolvers pass it to upstream calls (header templates), authorization reads it, and the
+ * plugins after this one (rate limits, the response cache) count and key by it. A request
+ * without a bearer token goes on anonymous; one with a token that fails a check is refused
+ * as a whole: 401, code UNAUTHENTICATED, naming the check, and nothing after runs.
+ *
+ * Why not while the context is built: a context-building hook makes envelop build every
+ * request's context on its general path (closures and promise helpers per request), the
+ * largest part of what JWT and tracing added to a request's allocations; the execute and
+ * subscribe hooks run anyway.
  */
 export function useJwt(verify: JwtVerifier): GatewayPlugin {
-  return {
-    name: 'jwt',
-    onContextBuilding({ context, extendContext }) {
-      // A token verified lately is known at once: the context is then built without waiting.
-      const jwt = identify(verify, (context as { request?: IncomingRequest }).request);
-      const extend = (proved: VerifiedToken | undefined) => {
-        if (proved) extendContext({ jwt: proved });
-      };
-      return jwt instanceof Promise ? jwt.then(extend) : extend(jwt);
-    },
+  const check = ({ args, extendContext, setResultAndStopExecution }: CheckPayload): void | Promise<void> => {
+    const done = (proved: VerifiedToken | undefined) => {
+      if (proved) extendContext({ jwt: proved });
+    };
+    const refuse = (error: unknown) => {
+      if (!isGraphQLError(error)) throw error;
+      setResultAndStopExecution({ errors: [error] });
+    };
+    let jwt: ReturnType<typeof identify>;
+    try {
+      jwt = identify(verify, (args.contextValue as { request?: IncomingRequest }).request);
+    } catch (error) {
+      return refuse(error);
+    }
+    // A token verified lately is known at once: the operation then goes on without waiting.
+    return jwt instanceof Promise ? jwt.then(done, refuse) : done(jwt);
   };
+  return { name: 'jwt', onExecute: check, onSubscribe: check };
+}
+
+/** What the execute and subscribe hooks both give. */
+interface CheckPayload {
+  readonly args: { readonly contextValue: unknown };
+  extendContext(extension: Record<string, unknown>): void;
+  setResultAndStopExecution(result: ExecutionResult): void;
 }
 
 /**
  * What the request's bearer token proves: undefined without one; a GraphQLError (401,
  * UNAUTHENTICATED, naming the check) thrown when it fails a check. The plugin above and
- * the doors that must answer 401 before any GraphQL runs (/mcp) both ask here.
+ * the doors that must answer 401 before any GraphQL runs (/mcp, and the graphql-ws
+ * socket, whose refusal is an `error` message) both ask here.
  */
 export function identify(verify: JwtVerifier, request: IncomingRequest | undefined): VerifiedToken | undefined | Promise<VerifiedToken> {
   const token = bearerToken(request);
