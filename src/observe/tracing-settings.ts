@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /** How the gateway traces: read from the standard `OTEL_*` variables, or given by a test. */
 export interface TracingSettings {
   /** Where spans are POSTed (OTLP over HTTP), the full URL including `/v1/traces`. */
@@ -16,6 +18,17 @@ export interface TracingSettings {
   readonly scheduledDelayMs: number;
   readonly maxExportBatchSize: number;
   readonly exportTimeoutMs: number;
+  /** Exports gzipped (`OTEL_EXPORTER_OTLP_COMPRESSION=gzip`) or not (the default). */
+  readonly compression: 'gzip' | 'none';
+  /** The collector's TLS: a CA to trust instead of the system's, a client certificate and its key (`OTEL_EXPORTER_OTLP_CERTIFICATE`, …). */
+  readonly tls: CollectorTls;
+}
+
+/** PEM contents, read from the files the variables name. */
+export interface CollectorTls {
+  readonly ca?: Buffer;
+  readonly cert?: Buffer;
+  readonly key?: Buffer;
 }
 
 export interface SamplerSetting {
@@ -67,6 +80,8 @@ export function tracingSettingsFromEnvironment(env: Environment = process.env): 
     scheduledDelayMs: count(env, 'OTEL_BSP_SCHEDULE_DELAY', 5000),
     maxExportBatchSize: count(env, 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 512),
     exportTimeoutMs: count(env, 'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', count(env, 'OTEL_EXPORTER_OTLP_TIMEOUT', 10_000)),
+    compression: compressionOf(env),
+    tls: collectorTls(env),
   };
 }
 
@@ -118,4 +133,38 @@ function keyValues(text: string | undefined, variable: string): Record<string, s
     }
   }
   return pairs;
+}
+
+function compressionOf(env: Environment): 'gzip' | 'none' {
+  const [variable, value] = signalOwn(env, 'COMPRESSION');
+  const compression = (value ?? 'none').trim().toLowerCase();
+  if (compression !== 'gzip' && compression !== 'none') throw new Error(`${variable} is "${value}"; it may be "gzip" or "none"`);
+  return compression;
+}
+
+/** The TLS files, read now: one that cannot be read stops the start, naming its variable. */
+function collectorTls(env: Environment): CollectorTls {
+  const read = (name: string): Buffer | undefined => {
+    const [variable, path] = signalOwn(env, name);
+    if (!path?.trim()) return undefined;
+    try {
+      return readFileSync(path.trim());
+    } catch (error) {
+      throw new Error(`${variable} names ${path.trim()}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); it should be a PEM file`);
+    }
+  };
+  const tls: { ca?: Buffer; cert?: Buffer; key?: Buffer } = {};
+  const ca = read('CERTIFICATE');
+  const cert = read('CLIENT_CERTIFICATE');
+  const key = read('CLIENT_KEY');
+  if (ca) tls.ca = ca;
+  if (cert) tls.cert = cert;
+  if (key) tls.key = key;
+  return tls;
+}
+
+/** The traces' own variable (`OTEL_EXPORTER_OTLP_TRACES_<name>`) when set, else the general one; with the name of the one read. */
+function signalOwn(env: Environment, name: string): [string, string | undefined] {
+  const own = `OTEL_EXPORTER_OTLP_TRACES_${name}`;
+  return env[own] !== undefined ? [own, env[own]] : [`OTEL_EXPORTER_OTLP_${name}`, env[`OTEL_EXPORTER_OTLP_${name}`]];
 }

@@ -1,8 +1,7 @@
 import { ROOT_CONTEXT, SpanKind, trace, TraceFlags, type Attributes, type Context, type Link, type Span, type SpanOptions } from '@opentelemetry/api';
 import { W3CTraceContextPropagator, type InstrumentationScope } from '@opentelemetry/core';
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { OTLPExporterBase } from '@opentelemetry/otlp-exporter-base';
-import { convertLegacyHttpOptions, createOtlpHttpExportDelegate } from '@opentelemetry/otlp-exporter-base/node-http';
+import { CompressionAlgorithm, createOtlpNetworkExportDelegate, ExporterMetrics, OTLPExporterBase, type OTLPExporterError } from '@opentelemetry/otlp-exporter-base';
 import { ProtobufTraceSerializer, type IExporterMetricsHelper, type IExportTraceServiceResponse, type ISerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import {
@@ -25,6 +24,7 @@ import { SpanBatchEncoder, type EncodedSpans } from './otlp-protobuf.js';
 import { PooledIdGenerator } from './id-generator.js';
 import { withSpan } from './linked-context.js';
 import { EncodingBatchProcessor } from './encoding-batch-processor.js';
+import { OtlpHttpTransport } from './otlp-http-transport.js';
 
 /** The W3C Trace Context headers an upstream call carries. */
 export interface TraceHeaders {
@@ -127,14 +127,21 @@ export class Tracing {
 }
 
 /**
- * Where ended spans go: batched and exported over OTLP/HTTP by the SDK's exporter (its
- * transport, retries, timeouts). Protobuf, the default, is encoded by Skein as each span
- * ends (`EncodingBatchProcessor`, `SpanBatchEncoder`): the same bytes as the SDK's, for
- * less, and nothing of a span kept until its batch leaves. JSON goes through the SDK's
- * batch processor and encoder.
+ * Where ended spans go: batched and exported over OTLP/HTTP. Protobuf, the default, is
+ * encoded by Skein as each span ends (`EncodingBatchProcessor`, `SpanBatchEncoder`): the
+ * same bytes as the SDK's, for less, and nothing of a span kept until its batch leaves;
+ * the SDK's export delegate (timeout, concurrency, partial-success logging) sends it
+ * through Skein's undici transport (`OtlpHttpTransport`, retries included). JSON goes
+ * through the SDK's batch processor, encoder and exporter.
  */
 function processorOf(settings: TracingSettings, resource: Resource, scope: InstrumentationScope, logger: Logger): SpanProcessor {
-  const options = { url: settings.endpoint, headers: { ...settings.headers }, timeoutMillis: settings.exportTimeoutMs };
+  const options = {
+    url: settings.endpoint,
+    headers: { ...settings.headers },
+    timeoutMillis: settings.exportTimeoutMs,
+    compression: settings.compression === 'gzip' ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE,
+    httpAgentOptions: { ...settings.tls },
+  };
   const limits = {
     maxQueueSize: settings.maxQueueSize,
     maxExportBatchSize: Math.min(settings.maxExportBatchSize, settings.maxQueueSize),
@@ -149,8 +156,27 @@ function processorOf(settings: TracingSettings, resource: Resource, scope: Instr
       exportTimeoutMillis: settings.exportTimeoutMs,
     });
   }
-  const http = convertLegacyHttpOptions(options, 'TRACES', 'v1/traces', { 'Content-Type': 'application/x-protobuf' });
-  const delegate = createOtlpHttpExportDelegate(http, ENCODED, 'otlp_http_span_exporter', ENCODED_COUNT, undefined);
+  const transport = new OtlpHttpTransport({
+    url: settings.endpoint,
+    headers: { ...settings.headers, 'content-type': 'application/x-protobuf' },
+    compression: settings.compression,
+    tls: settings.tls,
+  });
+  const metrics = new ExporterMetrics({
+    componentType: 'otlp_http_span_exporter',
+    metricsHelper: ENCODED_COUNT,
+    url: settings.endpoint,
+    meterProvider: undefined,
+    responseAttributesFromError: (error) => ({ 'http.response.status_code': (error as OTLPExporterError | undefined)?.code ?? 200 }),
+  });
+  // At most 30 exports under way, the SDK's default (the queue bound holds memory first).
+  const delegate = createOtlpNetworkExportDelegate(
+    // The transport compresses: the delegate only reads the timeout and the limit.
+    { timeoutMillis: settings.exportTimeoutMs, concurrencyLimit: 30, compression: 'none' },
+    ENCODED,
+    metrics,
+    transport,
+  );
   const exporter = new ReportingExporter(new OTLPExporterBase(delegate), settings.endpoint, logger);
   return new EncodingBatchProcessor(new SpanBatchEncoder(resource, scope), exporter, limits, logger);
 }

@@ -49,6 +49,8 @@ export function tracingTo(endpoint: string, overrides: Partial<TracingSettings> 
     scheduledDelayMs: 20,
     maxExportBatchSize: 512,
     exportTimeoutMs: 5_000,
+    compression: 'none',
+    tls: {},
     ...overrides,
   };
 }

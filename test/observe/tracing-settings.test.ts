@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tracingSettingsFromEnvironment } from '../../src/observe/index.js';
 
@@ -33,9 +36,37 @@ describe('tracing settings from the OTEL_* variables', () => {
       scheduledDelayMs: 50,
       maxExportBatchSize: 512,
       exportTimeoutMs: 10_000,
+      compression: 'none',
+      tls: {},
     });
     const own = tracingSettingsFromEnvironment({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://b/custom' })!;
     expect(own).toMatchObject({ endpoint: 'https://b/custom', serviceName: 'skein', protocol: 'http/protobuf', sampler: { name: 'parentbased_always_on' } });
+  });
+
+  it('reads compression, and the TLS files it is given (the traces\' own variable first)', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'skein-otlp-tls-'));
+    try {
+      writeFileSync(path.join(dir, 'ca.pem'), 'CA');
+      writeFileSync(path.join(dir, 'client.pem'), 'CERT');
+      writeFileSync(path.join(dir, 'client.key'), 'KEY');
+      const settings = tracingSettingsFromEnvironment({
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'https://c:4318',
+        OTEL_EXPORTER_OTLP_COMPRESSION: 'none',
+        OTEL_EXPORTER_OTLP_TRACES_COMPRESSION: 'GZIP',
+        OTEL_EXPORTER_OTLP_CERTIFICATE: path.join(dir, 'ca.pem'),
+        OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE: path.join(dir, 'client.pem'),
+        OTEL_EXPORTER_OTLP_CLIENT_KEY: path.join(dir, 'client.key'),
+      })!;
+      expect(settings.compression).toBe('gzip');
+      expect({ ca: String(settings.tls.ca), cert: String(settings.tls.cert), key: String(settings.tls.key) }).toEqual({ ca: 'CA', cert: 'CERT', key: 'KEY' });
+      const base = { OTEL_EXPORTER_OTLP_ENDPOINT: 'https://c:4318' };
+      expect(() => tracingSettingsFromEnvironment({ ...base, OTEL_EXPORTER_OTLP_COMPRESSION: 'brotli' })).toThrow(/OTEL_EXPORTER_OTLP_COMPRESSION is "brotli"; it may be "gzip" or "none"/);
+      expect(() => tracingSettingsFromEnvironment({ ...base, OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE: path.join(dir, 'missing.pem') })).toThrow(
+        /OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE names .*missing\.pem, which cannot be read \(ENOENT\)/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses what it cannot read, naming the variable and what it takes, without echoing header values', () => {

@@ -19,22 +19,16 @@ import { TokenRejected, type JwtVerifier, type VerifiedToken } from './jwt-verif
  * subscribe hooks run anyway.
  */
 export function useJwt(verify: JwtVerifier): GatewayPlugin {
-  const check = ({ args, extendContext, setResultAndStopExecution }: CheckPayload): void | Promise<void> => {
-    const done = (proved: VerifiedToken | undefined) => {
-      if (proved) extendContext({ jwt: proved });
-    };
-    const refuse = (error: unknown) => {
-      if (!isGraphQLError(error)) throw error;
-      setResultAndStopExecution({ errors: [error] });
-    };
+  const check = (payload: CheckPayload): void | Promise<void> => {
     let jwt: ReturnType<typeof identify>;
     try {
-      jwt = identify(verify, (args.contextValue as { request?: IncomingRequest }).request);
+      jwt = identify(verify, (payload.args.contextValue as { request?: IncomingRequest }).request);
     } catch (error) {
-      return refuse(error);
+      return refuse(payload, error);
     }
     // A token verified lately is known at once: the operation then goes on without waiting.
-    return jwt instanceof Promise ? jwt.then(done, refuse) : done(jwt);
+    if (jwt instanceof Promise) return jwt.then((proved) => prove(payload, proved), (error: unknown) => refuse(payload, error));
+    prove(payload, jwt);
   };
   return { name: 'jwt', onExecute: check, onSubscribe: check };
 }
@@ -44,6 +38,16 @@ interface CheckPayload {
   readonly args: { readonly contextValue: unknown };
   extendContext(extension: Record<string, unknown>): void;
   setResultAndStopExecution(result: ExecutionResult): void;
+}
+
+function prove(payload: CheckPayload, proved: VerifiedToken | undefined): void {
+  if (proved) payload.extendContext({ jwt: proved });
+}
+
+/** A failed check is the operation's answer; anything else is unexpected, and masked as such. */
+function refuse(payload: CheckPayload, error: unknown): void {
+  if (!isGraphQLError(error)) throw error;
+  payload.setResultAndStopExecution({ errors: [error] });
 }
 
 /**
