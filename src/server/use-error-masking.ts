@@ -51,20 +51,35 @@ export function useErrorMasking(options: ErrorMaskingOptions): GatewayPlugin {
       return {
         onExecuteDone({ result, setResult }) {
           if (Symbol.asyncIterator in result) return;
-          const errors = (result as ExecutionResult).errors;
-          if (!errors || errors.length === 0) return;
-          const { request, trace } = args.contextValue as RequestContext;
-          let changed = false;
-          const safe = errors.map((error) => {
-            const replaced = safeError(error, request, trace, logger, options.onMasked);
-            if (replaced !== error) changed = true;
-            return replaced;
-          });
-          if (changed) setResult({ ...(result as ExecutionResult), errors: safe });
+          maskResult(result as ExecutionResult, args.contextValue, setResult);
+        },
+      };
+    },
+    // A subscription's events are executed by graphql-js, not through onExecute: each one is
+    // looked at as it leaves, as is a refusal when subscribing.
+    onSubscribe({ args }) {
+      return {
+        onSubscribeResult({ result, setResult }) {
+          if (!(Symbol.asyncIterator in result)) return maskResult(result as ExecutionResult, args.contextValue, setResult);
+          return { onNext: ({ result: event, setResult: setEvent }) => maskResult(event, args.contextValue, setEvent) };
         },
       };
     },
   };
+
+  /** The result with every error a client may not read replaced (and logged); untouched when none is. */
+  function maskResult(result: ExecutionResult, contextValue: unknown, setResult: (result: ExecutionResult) => void): void {
+    const errors = result.errors;
+    if (!errors || errors.length === 0) return;
+    const { request, trace } = contextValue as RequestContext;
+    let changed = false;
+    const safe = errors.map((error) => {
+      const replaced = safeError(error, request, trace, logger, options.onMasked);
+      if (replaced !== error) changed = true;
+      return replaced;
+    });
+    if (changed) setResult({ ...result, errors: safe });
+  }
 }
 
 function safeError(

@@ -1,5 +1,5 @@
 import type http from 'node:http';
-import { Kind, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
+import { Kind, type DocumentNode, type ExecutionResult, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
 import { createGraphQLError } from 'graphql-yoga';
 import { compositeRateLimit, type RateLimitSpec } from '../composite/index.js';
 import type { Graph } from '../graph/index.js';
@@ -37,10 +37,11 @@ const GATEWAY_BUCKET = '*';
  * Rate limits per client, before an operation runs: `--rate-limit` for every operation,
  * and a composite's own `# @rateLimit` for an operation that calls it (instead of the
  * gateway's, which still counts any other root field of the same operation). Each
- * operation counts one (a batch of n counts n). Over the limit, the operation does not
- * run: 429 with Retry-After and RATE_LIMITED. It acts in onExecute, so /graphql (both
- * doors) and every door that runs composites through `GraphQLPipeline.execute` (/api,
- * /soap, /mcp) are held to the same counters. With no limit anywhere it costs one
+ * operation counts one (a batch of n counts n; a subscription one, as it subscribes). Over
+ * the limit, the operation does not run: 429 with Retry-After and RATE_LIMITED. It acts
+ * in onExecute and onSubscribe, so /graphql (both doors, SSE and its sockets) and every
+ * door that runs composites through `GraphQLPipeline.execute` (/api, /soap, /mcp) are
+ * held to the same counters. With no limit anywhere it costs one
  * lookup per operation and no promise.
  */
 export function useRateLimit(limits: RateLimits, gatewayLimit: RateLimitSpec | undefined): GatewayPlugin {
@@ -59,36 +60,41 @@ export function useRateLimit(limits: RateLimits, gatewayLimit: RateLimitSpec | u
     return found;
   };
 
-  return {
-    name: 'rate-limit',
-    onExecute({ args, setResultAndStopExecution }) {
-      const context = args.contextValue as ClientContext;
-      const own = compositeLimits(context.graph);
-      if (!gatewayLimit && own.size === 0) return;
-      const buckets: Array<[string, RateLimitSpec]> = [];
-      if (own.size === 0) buckets.push([GATEWAY_BUCKET, gatewayLimit!]);
-      else {
-        let uncovered = false;
-        for (const name of rootFieldNames(args.document, args.operationName ?? undefined)) {
-          const spec = own.get(name);
-          if (spec) buckets.push([name, spec]);
-          else uncovered = true;
-        }
-        if (uncovered && gatewayLimit) buckets.push([GATEWAY_BUCKET, gatewayLimit]);
+  // One check for both hooks: an operation counts as it executes, a subscription as it subscribes.
+  const limit = ({ args, setResultAndStopExecution }: LimitPayload): void | Promise<void> => {
+    const context = args.contextValue as ClientContext;
+    const own = compositeLimits(context.graph);
+    if (!gatewayLimit && own.size === 0) return;
+    const buckets: Array<[string, RateLimitSpec]> = [];
+    if (own.size === 0) buckets.push([GATEWAY_BUCKET, gatewayLimit!]);
+    else {
+      let uncovered = false;
+      for (const name of rootFieldNames(args.document, args.operationName ?? undefined)) {
+        const spec = own.get(name);
+        if (spec) buckets.push([name, spec]);
+        else uncovered = true;
       }
-      if (buckets.length === 0) return;
-      const client = clientKeyOf(context);
-      return (async () => {
-        for (const [bucket, spec] of buckets) {
-          const refused = await limits.consume(spec, bucket, client);
-          if (refused) {
-            setResultAndStopExecution({ errors: [rateLimited(spec, bucket, refused.retryAfterSeconds)] });
-            return;
-          }
+      if (uncovered && gatewayLimit) buckets.push([GATEWAY_BUCKET, gatewayLimit]);
+    }
+    if (buckets.length === 0) return;
+    const client = clientKeyOf(context);
+    return (async () => {
+      for (const [bucket, spec] of buckets) {
+        const refused = await limits.consume(spec, bucket, client);
+        if (refused) {
+          setResultAndStopExecution({ errors: [rateLimited(spec, bucket, refused.retryAfterSeconds)] });
+          return;
         }
-      })();
-    },
+      }
+    })();
   };
+  return { name: 'rate-limit', onExecute: limit, onSubscribe: limit };
+}
+
+/** What the execute and subscribe hooks both give. */
+interface LimitPayload {
+  readonly args: { readonly contextValue: unknown; readonly document: DocumentNode; readonly operationName?: string | null };
+  setResultAndStopExecution(result: ExecutionResult): void;
 }
 
 const EMPTY: ReadonlyMap<string, RateLimitSpec> = new Map();
