@@ -56,8 +56,10 @@ export async function tracing(ctx) {
   ];
   // Rounds alternate the variants, each in a fresh gateway, and the table gives each one's
   // median: on a shared machine the load drifts within a run, and a single pair of rows
-  // measured a minute apart differs by more than the cost being measured.
-  const rounds = settings.quick ? 1 : 3;
+  // measured a minute apart differs by more than the cost being measured. Five, not three:
+  // the same pair of builds, started afresh, differs by up to 0.2 in the ratio from one
+  // start to the next (what the JIT makes of each), more than the margin to the bar.
+  const rounds = settings.quick ? 1 : 5;
   const runs = variants.map(() => []);
   const exports = variants.map(() => ({ exports: 0, bytes: 0 }));
   // Instructions per request under callgrind (lib/instructions.js): the figure that does not
