@@ -1,7 +1,7 @@
 import { ROOT_CONTEXT, SpanKind, trace, TraceFlags, type Attributes, type Context, type Link, type Span, type SpanOptions } from '@opentelemetry/api';
 import { W3CTraceContextPropagator, type InstrumentationScope } from '@opentelemetry/core';
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { CompressionAlgorithm, createOtlpNetworkExportDelegate, ExporterMetrics, OTLPExporterBase, type OTLPExporterError } from '@opentelemetry/otlp-exporter-base';
+import { CompressionAlgorithm, createOtlpNetworkExportDelegate, ExporterMetrics, OTLPExporterBase, OTLPExporterError } from '@opentelemetry/otlp-exporter-base';
 import { ProtobufTraceSerializer, type IExporterMetricsHelper, type IExportTraceServiceResponse, type ISerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import {
@@ -167,7 +167,9 @@ function processorOf(settings: TracingSettings, resource: Resource, scope: Instr
     metricsHelper: ENCODED_COUNT,
     url: settings.endpoint,
     meterProvider: undefined,
-    responseAttributesFromError: (error) => ({ 'http.response.status_code': (error as OTLPExporterError | undefined)?.code ?? 200 }),
+    // As the SDK's: the status when the collector answered one, nothing when the connection failed.
+    responseAttributesFromError: (error) =>
+      error === undefined ? { 'http.response.status_code': 200 } : error instanceof OTLPExporterError && error.code ? { 'http.response.status_code': error.code } : {},
   });
   // At most 30 exports under way, the SDK's default (the queue bound holds memory first).
   const delegate = createOtlpNetworkExportDelegate(

@@ -30,8 +30,8 @@ interface OperationRoot {
  * GraphQL over WebSocket (the graphql-ws protocol) on /graphql, beside yoga's SSE. Each
  * operation goes through the pipeline's own hooks (`pipeline.envelop`): the client's limits
  * while parsing and validating, then the bearer token (a bad one refuses the operation with
- * an `error` message before it starts), rate limits and error masking around execution; results leave without the internal extensions, as
- * over HTTP. A socket carries the upgrade request's headers; a browser, which cannot set
+ * an `error` message before it starts), rate limits and error masking around execution and
+ * each event; results leave without the internal extensions, as over HTTP. A socket carries the upgrade request's headers; a browser, which cannot set
  * them, may send `authorization` in the connection_init payload. Each operation leases the
  * graph current when it starts and keeps it until it completes.
  */

@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import { useEngine, useSchemaByContext } from '@envelop/core';
-import { execute, GraphQLError, subscribe, type DocumentNode, type ExecutionResult } from 'graphql';
+import { execute, subscribe, type DocumentNode, type ExecutionResult, type GraphQLError } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { renderGraphiQL } from './render-graphiql.js';
 import { setPageHeaders } from './console/index.js';

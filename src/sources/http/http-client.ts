@@ -150,7 +150,7 @@ export class HttpClient {
 
   #attempt(call: HttpCall, headers: HttpCall['headers'], deadline: Deadline, span: CallSpan | undefined): Promise<HttpAnswer> {
     if (deadline.cancelled) return Promise.reject(this.#cancelled(call));
-    if (deadline.left() === 0) return Promise.reject(this.#timeout(call));
+    if (deadline.left() === 0) return Promise.reject(this.#timeout(call, deadline));
     return this.#guard.run(() => this.#exchange(call, headers, deadline, span), deadline);
   }
 
@@ -196,18 +196,16 @@ export class HttpClient {
         { source },
       );
     }
-    // Cut because the client's request ran out of time, not because the source was slow: not its failure.
-    const late = call.budget?.outOfTime(call.label);
-    if (late) return new AttemptFailure(deadline, false, late, undefined);
-    this.#guard.failures++;
-    if (
+    const timedOut =
       error === DEADLINE_PASSED ||
       error instanceof undiciErrors.HeadersTimeoutError ||
       error instanceof undiciErrors.BodyTimeoutError ||
-      deadline.left() === 0
-    ) {
-      return new AttemptFailure(deadline, false, this.#timeout(call), undefined);
-    }
+      deadline.left() === 0;
+    // Cut because the client's request ran out of time, not because the source was slow: not its failure.
+    const late = call.budget?.outOfTime(call.label, timedOut ? deadline.at : undefined);
+    if (late) return new AttemptFailure(deadline, false, late, undefined);
+    this.#guard.failures++;
+    if (timedOut) return new AttemptFailure(deadline, false, this.#timeout(call, deadline), undefined);
     const code = (error as { code?: string; cause?: { code?: string } }).code ??
       (error as { cause?: { code?: string } }).cause?.code;
     const reason = code ?? (error instanceof Error ? error.name : 'unknown error');
@@ -243,8 +241,8 @@ export class HttpClient {
         { source },
       );
     }
-    if (error === DEADLINE_PASSED) return this.#timeout(call);
-    if (error instanceof TaskCancelledError) return deadline.cancelled ? this.#cancelled(call) : this.#timeout(call);
+    if (error === DEADLINE_PASSED) return this.#timeout(call, deadline);
+    if (error instanceof TaskCancelledError) return deadline.cancelled ? this.#cancelled(call) : this.#timeout(call, deadline);
     return error;
   }
 
@@ -257,9 +255,10 @@ export class HttpClient {
     );
   }
 
-  #timeout(call: HttpCall): GraphQLError {
+  /** The error of a call whose deadline passed: the request's timeout when that deadline was the request's, else the source's. */
+  #timeout(call: HttpCall, deadline: Deadline): GraphQLError {
     // The request's own time ran out before the source's: say so, not that the source was slow.
-    const late = call.budget?.outOfTime(call.label);
+    const late = call.budget?.outOfTime(call.label, deadline.at);
     if (late) return late;
     const source = this.#source.name;
     return new UpstreamError(

@@ -118,9 +118,15 @@ export class RequestBudget {
     }
   }
 
-  /** The timeout error once the request's time has run out (so a cut call is the request's, not the source's, failure), else undefined. */
-  outOfTime(label: string): GraphQLError | undefined {
-    return this.left() === 0 ? this.timeout(label) : undefined;
+  /**
+   * The timeout error once the request's time has run out (so a cut call is the request's,
+   * not the source's, failure), else undefined. `callDeadline`, for a call whose own
+   * deadline has just passed: when that deadline was the request's, its time is out, though
+   * `Date.now()` may not say so yet (a Node timer counts from the event loop's time, taken
+   * when its iteration began, so on a busy process it fires a few ms early).
+   */
+  outOfTime(label: string, callDeadline?: number): GraphQLError | undefined {
+    return this.left() === 0 || (callDeadline !== undefined && callDeadline >= this.deadline) ? this.timeout(label) : undefined;
   }
 
   /** The error for a call cut, or not started, because the request's time ran out. */
