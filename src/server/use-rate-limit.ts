@@ -41,8 +41,8 @@ const GATEWAY_BUCKET = '*';
  * the limit, the operation does not run: 429 with Retry-After and RATE_LIMITED. It acts
  * in onExecute and onSubscribe, so /graphql (both doors, SSE and its sockets) and every
  * door that runs composites through `GraphQLPipeline.execute` (/api, /soap, /mcp) are
- * held to the same counters. With no limit anywhere it costs one
- * lookup per operation and no promise.
+ * held to the same counters. With no limit anywhere it costs one lookup per operation
+ * and no promise.
  */
 export function useRateLimit(limits: RateLimits, gatewayLimit: RateLimitSpec | undefined): GatewayPlugin {
   const composites = new WeakMap<Graph, ReadonlyMap<string, RateLimitSpec>>();
