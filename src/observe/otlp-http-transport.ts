@@ -33,9 +33,10 @@ const RETRYABLE = new Set([429, 502, 503, 504]);
  * while the export's time lasts; then the export fails, and the exporter reports it.
  *
  * Why not the SDK's node:http transport: its requests and responses run through Node's
- * http and stream functions that the gateway's own server path runs for every request;
- * once those functions have seen a second kind of object they are optimised for both,
- * and serve every request slower (bench scenario 12: ~6 % of a traced request's CPU).
+ * http and stream functions that the gateway's own server path runs for every request, and
+ * with them every request was served slower (~6 % of a traced request's CPU, `bench/ab.js`),
+ * most likely because those functions, having seen a second kind of object, are then
+ * optimised for both.
  */
 export class OtlpHttpTransport implements IExporterTransport {
   readonly #url: URL;
