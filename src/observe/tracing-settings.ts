@@ -153,14 +153,7 @@ function collectorTls(env: Environment): CollectorTls {
       throw new Error(`${variable} names ${path.trim()}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); it should be a PEM file`);
     }
   };
-  const tls: { ca?: Buffer; cert?: Buffer; key?: Buffer } = {};
-  const ca = read('CERTIFICATE');
-  const cert = read('CLIENT_CERTIFICATE');
-  const key = read('CLIENT_KEY');
-  if (ca) tls.ca = ca;
-  if (cert) tls.cert = cert;
-  if (key) tls.key = key;
-  return tls;
+  return { ca: read('CERTIFICATE'), cert: read('CLIENT_CERTIFICATE'), key: read('CLIENT_KEY') };
 }
 
 /** The traces' own variable (`OTEL_EXPORTER_OTLP_TRACES_<name>`) when set, else the general one; with the name of the one read. */

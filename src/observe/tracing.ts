@@ -1,7 +1,8 @@
 import { ROOT_CONTEXT, SpanKind, trace, TraceFlags, type Attributes, type Context, type Link, type Span, type SpanOptions } from '@opentelemetry/api';
 import { W3CTraceContextPropagator, type InstrumentationScope } from '@opentelemetry/core';
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { CompressionAlgorithm, createOtlpNetworkExportDelegate, ExporterMetrics, OTLPExporterBase, OTLPExporterError } from '@opentelemetry/otlp-exporter-base';
+import { CompressionAlgorithm, createOtlpNetworkExportDelegate, getSharedConfigurationDefaults, OTLPExporterBase } from '@opentelemetry/otlp-exporter-base';
+import { createOtlpHttpExporterMetrics } from '@opentelemetry/otlp-exporter-base/node-http';
 import { ProtobufTraceSerializer, type IExporterMetricsHelper, type IExportTraceServiceResponse, type ISerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import {
@@ -162,21 +163,11 @@ function processorOf(settings: TracingSettings, resource: Resource, scope: Instr
     compression: settings.compression,
     tls: settings.tls,
   });
-  const metrics = new ExporterMetrics({
-    componentType: 'otlp_http_span_exporter',
-    metricsHelper: ENCODED_COUNT,
-    url: settings.endpoint,
-    meterProvider: undefined,
-    // As the SDK's: the status when the collector answered one, nothing when the connection failed.
-    responseAttributesFromError: (error) =>
-      error === undefined ? { 'http.response.status_code': 200 } : error instanceof OTLPExporterError && error.code ? { 'http.response.status_code': error.code } : {},
-  });
-  // At most 30 exports under way, the SDK's default (the queue bound holds memory first).
   const delegate = createOtlpNetworkExportDelegate(
-    // The transport compresses: the delegate only reads the timeout and the limit.
-    { timeoutMillis: settings.exportTimeoutMs, concurrencyLimit: 30, compression: 'none' },
+    // The SDK's concurrency limit; the transport compresses, so the delegate is told none.
+    { ...getSharedConfigurationDefaults(), timeoutMillis: settings.exportTimeoutMs },
     ENCODED,
-    metrics,
+    createOtlpHttpExporterMetrics('otlp_http_span_exporter', ENCODED_COUNT, settings.endpoint, undefined),
     transport,
   );
   const exporter = new ReportingExporter(new OTLPExporterBase(delegate), settings.endpoint, logger);

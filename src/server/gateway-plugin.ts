@@ -1,3 +1,4 @@
+import type { DocumentNode, ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { IncomingRequest } from '../sources/index.js';
 
@@ -15,6 +16,16 @@ export interface GatewayPlugin extends Plugin<Record<string, unknown>> {
    * honours it without running those hooks.
    */
   readonly browserOnly?: true;
+}
+
+/**
+ * What envelop's `onExecute` and `onSubscribe` both give, for a plugin that acts alike on
+ * an operation as it executes and on a subscription as it subscribes (JWT, rate limits).
+ */
+export interface OperationHookPayload {
+  readonly args: { readonly contextValue: unknown; readonly document: DocumentNode; readonly operationName?: string | null };
+  extendContext(extension: Record<string, unknown>): void;
+  setResultAndStopExecution(result: ExecutionResult): void;
 }
 
 /**

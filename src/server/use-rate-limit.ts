@@ -1,9 +1,9 @@
 import type http from 'node:http';
-import { Kind, type DocumentNode, type ExecutionResult, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
+import { Kind, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
 import { createGraphQLError } from 'graphql-yoga';
 import { compositeRateLimit, type RateLimitSpec } from '../composite/index.js';
 import type { Graph } from '../graph/index.js';
-import type { GatewayPlugin } from './gateway-plugin.js';
+import type { GatewayPlugin, OperationHookPayload } from './gateway-plugin.js';
 import type { RateLimits } from './rate-limits.js';
 import type { TrustedRunContext } from './trusted-run.js';
 
@@ -61,7 +61,7 @@ export function useRateLimit(limits: RateLimits, gatewayLimit: RateLimitSpec | u
   };
 
   // One check for both hooks: an operation counts as it executes, a subscription as it subscribes.
-  const limit = ({ args, setResultAndStopExecution }: LimitPayload): void | Promise<void> => {
+  const limit = ({ args, setResultAndStopExecution }: OperationHookPayload): void | Promise<void> => {
     const context = args.contextValue as ClientContext;
     const own = compositeLimits(context.graph);
     if (!gatewayLimit && own.size === 0) return;
@@ -89,12 +89,6 @@ export function useRateLimit(limits: RateLimits, gatewayLimit: RateLimitSpec | u
     })();
   };
   return { name: 'rate-limit', onExecute: limit, onSubscribe: limit };
-}
-
-/** What the execute and subscribe hooks both give. */
-interface LimitPayload {
-  readonly args: { readonly contextValue: unknown; readonly document: DocumentNode; readonly operationName?: string | null };
-  setResultAndStopExecution(result: ExecutionResult): void;
 }
 
 const EMPTY: ReadonlyMap<string, RateLimitSpec> = new Map();

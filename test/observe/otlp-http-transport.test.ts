@@ -90,13 +90,13 @@ describe('the OTLP/HTTP transport', () => {
     await new Promise<void>((resolve) => gone.listen(0, '127.0.0.1', resolve));
     const port = (gone.address() as AddressInfo).port;
     await new Promise((resolve) => gone.close(resolve));
-    // A backoff (1 s) longer than what is left of the export: no second attempt.
-    const refused = await transportTo(`http://127.0.0.1:${port}/v1/traces`).send(DATA, 300);
+    // Two seconds: time for a busy machine to connect; after a second attempt the next backoff no longer fits.
+    const refused = await transportTo(`http://127.0.0.1:${port}/v1/traces`).send(DATA, 2_000);
     expect(refused.status).toBe('retryable');
     expect(String((refused as { error?: Error }).error?.message)).toMatch(/ECONNREFUSED/);
 
     const silent = await collector(() => {});
-    const timedOut = await transportTo(silent.url).send(DATA, 200);
+    const timedOut = await transportTo(silent.url).send(DATA, 2_000);
     expect(timedOut.status).toBe('retryable');
     expect(silent.received).toHaveLength(1);
   });
@@ -118,7 +118,7 @@ describe('the OTLP/HTTP transport', () => {
       const { url, received } = await collector(ok, { key: readFileSync(path.join(dir, 'key.pem')), cert });
       expect(await transportTo(url, { tls: { ca: cert } }).send(DATA, 5_000)).toMatchObject({ status: 'success' });
       expect(received).toHaveLength(1);
-      const untrusted = await transportTo(url).send(DATA, 300);
+      const untrusted = await transportTo(url).send(DATA, 2_000);
       expect(untrusted.status).toBe('retryable');
       expect(String((untrusted as { error?: Error }).error?.message)).toMatch(/self[- ]signed/i);
     } finally {

@@ -1,7 +1,7 @@
-import { GraphQLError, type ExecutionResult } from 'graphql';
+import { GraphQLError } from 'graphql';
 import { isGraphQLError } from '../finish-result.js';
 import type { IncomingRequest } from '../../sources/index.js';
-import type { GatewayPlugin } from '../gateway-plugin.js';
+import type { GatewayPlugin, OperationHookPayload } from '../gateway-plugin.js';
 import { TokenRejected, type JwtVerifier, type VerifiedToken } from './jwt-verifier.js';
 
 /**
@@ -18,7 +18,7 @@ import { TokenRejected, type JwtVerifier, type VerifiedToken } from './jwt-verif
  * 5 KB), where the execute and subscribe hooks run anyway.
  */
 export function useJwt(verify: JwtVerifier): GatewayPlugin {
-  const check = (payload: CheckPayload): void | Promise<void> => {
+  const check = (payload: OperationHookPayload): void | Promise<void> => {
     let jwt: ReturnType<typeof identify>;
     try {
       jwt = identify(verify, (payload.args.contextValue as { request?: IncomingRequest }).request);
@@ -32,19 +32,12 @@ export function useJwt(verify: JwtVerifier): GatewayPlugin {
   return { name: 'jwt', onExecute: check, onSubscribe: check };
 }
 
-/** What the execute and subscribe hooks both give. */
-interface CheckPayload {
-  readonly args: { readonly contextValue: unknown };
-  extendContext(extension: Record<string, unknown>): void;
-  setResultAndStopExecution(result: ExecutionResult): void;
-}
-
-function prove(payload: CheckPayload, proved: VerifiedToken | undefined): void {
+function prove(payload: OperationHookPayload, proved: VerifiedToken | undefined): void {
   if (proved) payload.extendContext({ jwt: proved });
 }
 
 /** A failed check is the operation's answer; anything else is unexpected, and masked as such. */
-function refuse(payload: CheckPayload, error: unknown): void {
+function refuse(payload: OperationHookPayload, error: unknown): void {
   if (!isGraphQLError(error)) throw error;
   payload.setResultAndStopExecution({ errors: [error] });
 }
