@@ -16,6 +16,20 @@ export interface GatewayPlugin extends Plugin<Record<string, unknown>> {
    * honours it without running those hooks.
    */
   readonly browserOnly?: true;
+  /**
+   * Skein's hook (envelop has none): each event of a subscription, as graphql-js is about to
+   * execute it. graphql-js executes events outside the execute hooks, with the context the
+   * subscription was made with; what an event must have of its own (a budget, a span) the
+   * plugin returns here, and it hears the event's result (`subscription-events.ts`).
+   */
+  readonly onSubscriptionEvent?: (context: Readonly<Record<string, unknown>>) => SubscriptionEventHooks | undefined;
+}
+
+/** What a plugin gives one event of a subscription: its context's own values, and a look at its result. */
+export interface SubscriptionEventHooks {
+  /** Set in the event's context (a copy of the subscription's) for its execution. */
+  readonly extendContext?: Readonly<Record<string, unknown>>;
+  onEventDone?(result: ExecutionResult): void;
 }
 
 /**
@@ -47,6 +61,7 @@ const LANE_HOOKS = new Set([
   'onValidate',
   'onExecute',
   'onSubscribe',
+  'onSubscriptionEvent',
   'onYogaInit',
 ]);
 /** The phases of envelop's instrumentation, which getEnveloped runs too. */

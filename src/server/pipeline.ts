@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import { useEngine, useSchemaByContext } from '@envelop/core';
-import { execute, subscribe, type DocumentNode, type ExecutionResult, type GraphQLError } from 'graphql';
+import { execute, type DocumentNode, type ExecutionResult, type GraphQLError } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { renderGraphiQL } from './render-graphiql.js';
 import { setPageHeaders } from './console/index.js';
@@ -26,6 +26,7 @@ import { identify, useJwt } from './auth/use-jwt.js';
 import { createRateLimits, type RateLimits } from './rate-limits.js';
 import { useRateLimit } from './use-rate-limit.js';
 import { useResponseCache } from './use-response-cache.js';
+import { subscribeWithEventHooks } from './subscription-events.js';
 import { createMemoryStore, ResponseCache } from '../cache/index.js';
 import { useTracing } from './use-tracing.js';
 import { createLogger, type Logger, type Tracing } from '../observe/index.js';
@@ -179,10 +180,7 @@ function pipelinePlugins(
   responseCache: GatewayPlugin | undefined,
   tracing: Tracing | undefined,
 ): GatewayPlugin[] {
-  return [
-    // graphql-js executes, in both doors: the reference implementation, and faster than
-    // yoga's default (graphql-tools' executor, whose @defer and @stream Skein does not offer).
-    { name: 'graphql-js', ...(useEngine({ execute, subscribe }) as Omit<GatewayPlugin, 'name'>) },
+  const behaviours: GatewayPlugin[] = [
     useDocumentCache(),
     // Only when tracing is on; first to execute, so the operation's span covers every hook after it.
     ...(tracing ? [useTracing(tracing)] : []),
@@ -199,6 +197,11 @@ function pipelinePlugins(
     useErrorMasking({ logger, onMasked: metrics ? () => void metrics.maskedErrors++ : undefined }),
     useExposePlan(),
   ];
+  // graphql-js executes, in both doors: the reference implementation, and faster than
+  // yoga's default (graphql-tools' executor, whose @defer and @stream Skein does not offer).
+  // A subscription's events each get a context of their own from the plugins (subscription-events.ts).
+  const engine = useEngine({ execute, subscribe: subscribeWithEventHooks(behaviours) }) as Omit<GatewayPlugin, 'name'>;
+  return [{ name: 'graphql-js', ...engine }, ...behaviours];
 }
 
 /** graphql-yoga with the pipeline's plugins, GraphiQL included, over the graph each request leased. */

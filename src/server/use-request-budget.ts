@@ -2,7 +2,7 @@ import { Kind, type DocumentNode, type ExecutionArgs } from 'graphql';
 import { CostModel, queryCost } from '../cost/index.js';
 import type { Graph } from '../graph/index.js';
 import { RequestBudget, type BudgetLimits } from '../sources/index.js';
-import type { GatewayPlugin } from './gateway-plugin.js';
+import type { GatewayPlugin, OperationHookPayload } from './gateway-plugin.js';
 
 /** The server context the pipeline gives each HTTP request: the graph it leased and its budget. */
 export interface BudgetedContext {
@@ -14,8 +14,9 @@ export interface BudgetedContext {
  * Charges each operation's estimated cost to its request's budget before it runs, with
  * the variables it runs with (a list's size is often one): every operation of a JSON
  * batch shares one budget, so a batch is costed as a whole. An operation over the limit
- * does not run (QUERY_TOO_COSTLY, as a request error). The rest of the budget (upstream
- * calls, bytes, time) is enforced by the transport as the operation runs.
+ * does not run (QUERY_TOO_COSTLY, as a request error); a subscription over it does not
+ * subscribe. The rest of the budget (upstream calls, bytes, time) is enforced by the
+ * transport as the operation runs, and as each event of a subscription is resolved.
  */
 export function useRequestBudget(limits: BudgetLimits & { readonly defaultListSize: number }): GatewayPlugin {
   const models = new WeakMap<object, CostModel>();
@@ -48,15 +49,23 @@ export function useRequestBudget(limits: BudgetLimits & { readonly defaultListSi
     return cost;
   };
 
+  const charge = ({ args, setResultAndStopExecution }: { readonly args: ExecutionArgs } & Pick<OperationHookPayload, 'setResultAndStopExecution'>) => {
+    const context = args.contextValue as BudgetedContext;
+    const budget = context.budget ?? new RequestBudget(limits);
+    const cost = costOf(modelOf(args, context.graph), args);
+    const refusal = budget.chargeCost(cost);
+    if (refusal) setResultAndStopExecution({ errors: [refusal] });
+  };
+
   return {
     name: 'request-budget',
-    onExecute({ args, setResultAndStopExecution }) {
-      const context = args.contextValue as BudgetedContext;
-      const budget = context.budget ?? new RequestBudget(limits);
-      const cost = costOf(modelOf(args, context.graph), args);
-      const refusal = budget.chargeCost(cost);
-      if (refusal) setResultAndStopExecution({ errors: [refusal] });
-    },
+    onExecute: charge,
+    // A subscription's cost is charged as it subscribes (its events' selection, once).
+    onSubscribe: charge,
+    // Each event spends a budget of its own, as a request does: one shared by all of them
+    // would refuse every event's upstream calls once the first events had made the
+    // request's number, or its time had passed.
+    onSubscriptionEvent: () => ({ extendContext: { budget: new RequestBudget(limits) } }),
   };
 }
 

@@ -8,11 +8,12 @@ import { subscribeOverSse, subscribeOverWebSocket, type SubscriptionReader } fro
 
 // A subscription is executed by graphql-js's subscribe, not through the execute hooks: the
 // pipeline's behaviours must hold it as they hold a query. Error masking looks at each
-// event as it leaves; the rate limit counts the subscription as it subscribes.
+// event as it leaves; the rate limit counts the subscription, and the budget charges its
+// cost, as it subscribes.
 
 const LEAK = 'failed calling https://svc:pa55word-xyz@db.internal/x with Bearer tok-0123456789';
 const schema = makeExecutableSchema({
-  typeDefs: 'type Query { ok: Boolean } type Subscription { ticks: Int }',
+  typeDefs: 'type Query { ok: Boolean } type Tick { n: Int next: Tick } type Subscription { ticks: Int tickObjects(first: Int): [Tick] }',
   resolvers: {
     Subscription: {
       ticks: {
@@ -67,5 +68,18 @@ describe('subscriptions through the pipeline', () => {
     const overSocket = await subscribeOverWebSocket(gateway.url, 'subscription { ticks }');
     open.push(overSocket);
     expect(JSON.stringify(await overSocket.next())).toMatch(/RATE_LIMITED/);
+  });
+
+  it('charges a subscription\'s cost as it subscribes: over the limit, refused with QUERY_TOO_COSTLY before it subscribes', async () => {
+    const gateway = await startGateway({ graph: graphOfSchema(schema), port: 0, host: '127.0.0.1', logger: captureLog().logger, settings: { maxCost: 100 } });
+    open.push(gateway);
+    // Each event a thousand objects, each with an object inside (1 apiece): over the limit of 100.
+    const costly = 'subscription { tickObjects(first: 1000) { next { n } } }';
+    const overSse = await subscribeOverSse(gateway.url, costly);
+    open.push(overSse);
+    const overSocket = await subscribeOverWebSocket(gateway.url, costly);
+    open.push(overSocket);
+    const refused = [JSON.stringify(await overSse.next().catch(() => undefined)) + String(overSse.status), JSON.stringify(await overSocket.next())];
+    for (const text of refused) expect(text).toMatch(/QUERY_TOO_COSTLY/);
   });
 });

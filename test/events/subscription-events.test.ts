@@ -1,0 +1,74 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { loggerTo } from '../helpers/log-capture.js';
+import { DOORS, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { deleteStreams, SHARED_NATS_URL, uniqueSuffix, until } from '../helpers/brokers.js';
+import { startRecordingUpstream, type RecordingUpstream } from '../helpers/recording-upstream.js';
+import { subscribeOverSse, subscribeOverWebSocket } from '../helpers/subscription-clients.js';
+
+// A subscription lives for as long as its client listens; each of its events is resolved as
+// a query is, upstream calls included. What one request may spend (calls, time) is spent
+// by each event afresh: a subscription is not cut off after its first events or seconds.
+
+const open: { close(): Promise<void> }[] = [];
+const streams: string[] = [];
+afterEach(async () => {
+  for (const item of open.splice(0).reverse()) await item.close();
+  if (streams.length > 0) await deleteStreams(SHARED_NATS_URL, ...streams.splice(0));
+});
+
+function files(id: string, shopUrl: string): Record<string, string> {
+  streams.push(`EVENTS_${id}`);
+  return {
+    'shop.graphql': `extend schema @source(name: "shop", kind: REST, url: "${shopUrl}", retry: { attempts: 0 })
+      type User { id: ID! name: String }
+      type Query { user(id: ID!): User @rest(source: "shop", path: "/users/{id}") }`,
+    'orders.graphql': `extend schema @source(name: "orders", kind: NATS, url: "${SHARED_NATS_URL}", stream: "EVENTS_${id}", streamSubjects: ["e${id}.>"])
+      type Order { id: ID! userId: ID buyer: User @join(query: "user(id: $userId)") }
+      type Subscription { orderPlaced: Order @subscribe(source: "orders", subject: "e${id}.orders") }`,
+  };
+}
+
+async function serve(id: string, shop: RecordingUpstream, via: 'lane' | 'yoga', settings: Record<string, unknown>): Promise<TestGateway> {
+  const gateway = await startTestGateway({ sources: files(id, shop.url) }, { onSourceError: 'degrade' }, { via, logger: loggerTo(), settings });
+  open.push(gateway);
+  await until(() => [...gateway.graph.brokers].every(([, broker]) => broker.status() === 'up'));
+  return gateway;
+}
+
+describe.each(DOORS)('the events of a subscription (%s door)', (via) => {
+  it("each event spends its own budget: more events than a request's upstream calls, and after a request's time, are all resolved", async () => {
+    const shop = await startRecordingUpstream({ 'GET /users/*': (request) => ({ json: { id: request.path.split('/').pop(), name: `user ${request.path.split('/').pop()}` } }) });
+    open.push(shop);
+    const id = uniqueSuffix();
+    // One upstream call an event; a request may make two, and has 300 ms.
+    const gateway = await serve(id, shop, via, { maxUpstreamCalls: 2, requestTimeoutMs: 300 });
+    const broker = gateway.graph.brokers.require('orders');
+    const publish = (n: number) => broker.publish(`e${id}.orders`, new TextEncoder().encode(JSON.stringify({ id: String(n), userId: `u${n}` })));
+    const query = 'subscription { orderPlaced { id buyer { name } } }';
+    const overSse = await subscribeOverSse(gateway.url, query);
+    const overSocket = await subscribeOverWebSocket(gateway.url, query);
+    open.push(overSse, overSocket);
+    // The socket subscribes asynchronously: publish until its first event arrives.
+    let n = 0;
+    await until(async () => {
+      await publish(++n);
+      return overSocket.buffered > 0;
+    }, 100);
+    const first = n;
+    for (let i = 1; i <= 3; i++) await publish(first + i);
+    // Past the request's time (a lower bound: a slow machine only waits longer).
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await publish(first + 4);
+
+    for (const reader of [overSse, overSocket]) {
+      let event = await reader.next();
+      while (Number(event.data?.orderPlaced?.id) < first) event = await reader.next();
+      const seen = [event];
+      for (let i = 1; i <= 4; i++) seen.push(await reader.next());
+      expect(seen.map((e) => e.errors)).toEqual([undefined, undefined, undefined, undefined, undefined]);
+      expect(seen.map((e) => e.data.orderPlaced)).toEqual(
+        [0, 1, 2, 3, 4].map((i) => ({ id: String(first + i), buyer: { name: `user u${first + i}` } })),
+      );
+    }
+  });
+});
