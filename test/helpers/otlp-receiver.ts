@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TracingSettings } from '../../src/observe/index.js';
+import { readTraceExport } from './otlp-protobuf-reader.js';
 
 /** One span as the gateway exported it (OTLP/JSON), its attributes as plain values. */
 export interface ReceivedSpan {
@@ -20,14 +21,14 @@ export interface ReceivedSpan {
 
 /**
  * An OTLP/HTTP trace receiver on loopback, as a collector would be: it takes what the
- * gateway's real exporter POSTs to /v1/traces, decodes OTLP/JSON into spans, and keeps
- * protobuf bodies as they came (their content type and bytes).
+ * gateway's real exporter POSTs to /v1/traces, decodes it into spans (OTLP/JSON, or
+ * protobuf by `readTraceExport`), and keeps protobuf bodies as they came too.
  */
 export interface OtlpReceiver {
   /** The traces endpoint, for `TracingSettings.endpoint`. */
   readonly url: string;
   readonly spans: ReceivedSpan[];
-  /** Every raw body received, as text (for "no secret anywhere" checks). */
+  /** Every raw body received, as UTF-8 text (for "no secret anywhere" checks). */
   readonly bodies: string[];
   /** Bodies received as protobuf (`application/x-protobuf`). */
   readonly protobuf: Buffer[];
@@ -36,14 +37,14 @@ export interface OtlpReceiver {
   close(): Promise<void>;
 }
 
-/** Tracing to `endpoint` in OTLP/JSON, exported every 20 ms (a test waits for spans, never for a timer). */
+/** Tracing to `endpoint` in OTLP protobuf (the default), exported every 20 ms (a test waits for spans, never for a timer). */
 export function tracingTo(endpoint: string, overrides: Partial<TracingSettings> = {}): TracingSettings {
   return {
     endpoint,
     serviceName: 'skein-test',
     resourceAttributes: { 'deployment.environment': 'test' },
     headers: {},
-    protocol: 'http/json',
+    protocol: 'http/protobuf',
     sampler: { name: 'parentbased_always_on', ratio: 1 },
     maxQueueSize: 2048,
     scheduledDelayMs: 20,
@@ -69,10 +70,12 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
         res.writeHead(404).end();
         return;
       }
+      // Every body as text too: protobuf carries its strings as UTF-8, so a secret would show.
+      bodies.push(body.toString('utf8'));
       if ((req.headers['content-type'] ?? '').includes('protobuf')) {
         protobuf.push(body);
+        spans.push(...decode(readTraceExport(body)));
       } else {
-        bodies.push(body.toString('utf8'));
         spans.push(...decode(JSON.parse(body.toString('utf8'))));
       }
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
