@@ -1,5 +1,6 @@
 import cronParser from 'cron-parser';
 import { stableUuid, type JobEngine } from './job-engine.js';
+import { RepeatedFailure } from './repeated-failure.js';
 
 /** What the scheduler reads the time from: `Date.now` in production, a manual clock in tests. */
 export interface SchedulerClock {
@@ -21,18 +22,31 @@ export interface ScheduledJob {
 export class CronScheduler {
   readonly #last = new Map<string, number>();
   #timer: NodeJS.Timeout | undefined;
+  readonly #failures: RepeatedFailure;
 
   constructor(
     private readonly engine: JobEngine,
     private readonly jobs: () => Promise<readonly ScheduledJob[]>,
     private readonly clock: SchedulerClock = { now: () => Date.now() },
-    private readonly warn: (message: string) => void = () => {},
-  ) {}
+    warn: (message: string) => void = () => {},
+  ) {
+    this.#failures = new RepeatedFailure('sync scheduler', warn, () => this.clock.now());
+  }
 
   /** Checks every second (real clock); tests call `tick()` after moving their clock instead. */
   start(intervalMs = 1000): void {
-    this.#timer = setInterval(() => void this.tick().catch((error: Error) => this.warn(`sync scheduler: ${error.message}`)), intervalMs);
+    this.#timer = setInterval(() => void this.check(), intervalMs);
     this.#timer.unref();
+  }
+
+  /** One timed check: `tick()`, a failure that repeats told once (`RepeatedFailure`), not every second. */
+  async check(): Promise<void> {
+    try {
+      await this.tick();
+    } catch (error) {
+      return this.#failures.failed(error);
+    }
+    this.#failures.succeeded();
   }
 
   stop(): void {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RegistryDatabase } from '../registry/index.js';
 import type { JobEngine, JobEngineSettings, SyncJobRequest } from './job-engine.js';
+import { RepeatedFailure } from './repeated-failure.js';
 
 /**
  * The job engine of the embedded store: a queue table (`skein_sync_queue`) in the same
@@ -12,6 +13,7 @@ export function embeddedEngine(db: RegistryDatabase, settings: JobEngineSettings
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   let working: Promise<void> | undefined;
+  const failures = new RepeatedFailure('sync job engine', warn);
   return {
     kind: 'embedded',
     async send(request, options = {}) {
@@ -49,7 +51,7 @@ export function embeddedEngine(db: RegistryDatabase, settings: JobEngineSettings
       const tick = () => {
         if (stopped || working) return;
         working = poll()
-          .catch((error: Error) => warn(`sync job engine: ${error.message}`))
+          .then(() => failures.succeeded(), (error: Error) => failures.failed(error))
           .finally(() => (working = undefined));
       };
       timer = setInterval(tick, settings.pollMs);

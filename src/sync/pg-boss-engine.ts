@@ -1,5 +1,6 @@
 import PgBoss from 'pg-boss';
 import { SYNC_QUEUE, type JobEngine, type JobEngineSettings, type SyncJobRequest } from './job-engine.js';
+import { RepeatedFailure } from './repeated-failure.js';
 
 /**
  * The job engine of a cluster: pg-boss, in its own schema (`skein_jobs`) of the
@@ -17,7 +18,9 @@ export async function startPgBossEngine(databaseUrl: string, settings: JobEngine
     supervise: true,
     maintenanceIntervalSeconds: Math.max(1, Math.min(60, Math.floor(settings.expireSeconds / 2))),
   });
-  boss.on('error', (error) => warn(`sync job engine (pg-boss): ${error.message}`));
+  // pg-boss says nothing when it works again: a failure that repeats is told once a minute.
+  const failures = new RepeatedFailure('sync job engine (pg-boss)', warn);
+  boss.on('error', (error) => failures.failed(error));
   try {
     await boss.start();
     await createSyncQueue(boss, settings, warn);
