@@ -1,3 +1,4 @@
+import { SignJWT } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loggerTo } from '../helpers/log-capture.js';
 import { DOORS, startTestGateway, type TestGateway } from '../helpers/gateway.js';
@@ -135,5 +136,45 @@ describe('a traced subscription', () => {
     expect(socketSpan).toMatchObject({ kind: SERVER, parentSpanId: undefined });
     const socketEvents = await receiver.waitFor((all) => all.some((s) => s.parentSpanId === socketSpan.spanId)).then((all) => all.filter((s) => s.parentSpanId === socketSpan.spanId));
     expect(socketEvents.map((s: ReceivedSpan) => s.attributes['skein.subscription.event'])).toContain(1);
+  });
+});
+
+describe('a guarded subscription field', () => {
+  it('is refused as it subscribes, before anything is subscribed: no token UNAUTHENTICATED, a token without the scope FORBIDDEN; with it, events flow', async () => {
+    const secret = 'a-shared-secret-of-at-least-32-bytes!';
+    const id = uniqueSuffix();
+    streams.push(`GUARDED_${id}`);
+    const gateway = await startTestGateway(
+      {
+        sources: {
+          'orders.graphql': `extend schema @source(name: "orders", kind: NATS, url: "${SHARED_NATS_URL}", stream: "GUARDED_${id}", streamSubjects: ["g${id}.>"])
+            type Order { id: ID! }
+            type Subscription { orderPlaced: Order @subscribe(source: "orders", subject: "g${id}.orders") @requiresScopes(scopes: [["orders:read"]]) }`,
+        },
+      },
+      { onSourceError: 'degrade' },
+      { logger: loggerTo(), settings: { jwt: { secret } } },
+    );
+    open.push(gateway);
+    await until(() => [...gateway.graph.brokers].every(([, broker]) => broker.status() === 'up'));
+    const tokenWith = (scope: string) => new SignJWT({ scope }).setProtectedHeader({ alg: 'HS256' }).setSubject('ada').setExpirationTime('5m').sign(new TextEncoder().encode(secret));
+    const query = 'subscription { orderPlaced { id } }';
+
+    const anonymous = await subscribeOverSse(gateway.url, query);
+    const unscoped = await subscribeOverSse(gateway.url, query, {}, { authorization: `Bearer ${await tokenWith('profile')}` });
+    const overSocket = await subscribeOverWebSocket(gateway.url, query, {}, { authorization: `Bearer ${await tokenWith('profile')}` });
+    open.push(anonymous, unscoped, overSocket);
+    // Refused as they subscribe: an answer of errors only, at the field, and the end of the stream.
+    for (const [reader, code] of [[anonymous, 'UNAUTHENTICATED'], [unscoped, 'FORBIDDEN'], [overSocket, 'FORBIDDEN']] as const) {
+      const refusal = await reader.next();
+      expect(refusal.data ?? null).toBeNull();
+      expect(refusal.errors).toEqual([expect.objectContaining({ path: ['orderPlaced'], extensions: expect.objectContaining({ code }) })]);
+    }
+    expect(await anonymous.next()).toEqual({ complete: true });
+
+    const allowed = await subscribeOverSse(gateway.url, query, {}, { authorization: `Bearer ${await tokenWith('orders:read')}` });
+    open.push(allowed);
+    await gateway.graph.brokers.require('orders').publish(`g${id}.orders`, new TextEncoder().encode('{"id": "1"}'));
+    expect(await allowed.next()).toEqual({ data: { orderPlaced: { id: '1' } } });
   });
 });

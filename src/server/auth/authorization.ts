@@ -10,6 +10,7 @@ import {
   type DirectiveNode,
   type GraphQLDirective,
   type GraphQLField,
+  type GraphQLFieldResolver,
   type GraphQLNamedType,
   type GraphQLSchema,
 } from 'graphql';
@@ -78,7 +79,9 @@ export function compileAuthorization(schema: GraphQLSchema): AuthorizationMap {
 /**
  * Wraps the resolver of every guarded field with its check, so it holds in every
  * execution over the schema: each door's, and each composite step's (a step that is not
- * allowed never calls its upstream). Unguarded fields are left as they are.
+ * allowed never calls its upstream). A subscription field's `subscribe` is wrapped too,
+ * so a subscription that is not allowed is refused before its event source (a broker, an
+ * upstream subscription) is subscribed. Unguarded fields are left as they are.
  */
 export function guardFields(schema: GraphQLSchema, map: AuthorizationMap): void {
   for (const [coordinate, rule] of map) {
@@ -86,13 +89,17 @@ export function guardFields(schema: GraphQLSchema, map: AuthorizationMap): void 
     const type = schema.getType(typeName);
     if (!isObjectType(type) && !isInterfaceType(type)) continue;
     const field = type.getFields()[fieldName] as GraphQLField<unknown, unknown>;
-    const resolve = field.resolve ?? defaultFieldResolver;
-    field.resolve = (source, args, context, info) => {
-      const refusal = refusalOf(coordinate, rule, (context as RequestContext | undefined)?.jwt);
-      if (refusal) throw refusal;
-      return resolve(source, args, context, info);
-    };
+    field.resolve = guarded(coordinate, rule, field.resolve ?? defaultFieldResolver);
+    if (field.subscribe) field.subscribe = guarded(coordinate, rule, field.subscribe);
   }
+}
+
+function guarded(coordinate: string, rule: ScopeAlternatives, resolver: GraphQLFieldResolver<unknown, unknown>): GraphQLFieldResolver<unknown, unknown> {
+  return (source, args, context, info) => {
+    const refusal = refusalOf(coordinate, rule, (context as RequestContext | undefined)?.jwt);
+    if (refusal) throw refusal;
+    return resolver(source, args, context, info);
+  };
 }
 
 /** Why a request may not read a field; undefined when it may. */
