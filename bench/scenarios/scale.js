@@ -4,7 +4,7 @@
 // "big" is bench/schema plus the imported GitHub and FedEx sources (1,200+ operations);
 // "small" is bench/schema alone, the baseline. Every gateway is one fresh process.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { order } from '../upstreams/data.js';
 import { FEDEX, GITHUB, packageFile } from '../lib/fixtures.js';
@@ -44,9 +44,9 @@ function best(n, run) {
   return result;
 }
 
-function buildTiming(schema) {
+function buildTiming(schema, env) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(BENCH, 'lib', 'build-timing.js'), schema], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(BENCH, 'lib', 'build-timing.js'), schema], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
@@ -64,24 +64,32 @@ export async function scale(ctx) {
 
   // Imports: the big documents into the big schema folder, the peer's small ones as the baseline.
   copySchema(SCHEMA, BIG);
+  // A source reads documents from its own folder only: the WSDL goes beside its source file.
+  const fedexWsdl = path.join(BIG, 'sources', 'wsdl', path.basename(fedex));
+  mkdirSync(path.dirname(fedexWsdl), { recursive: true });
+  copyFileSync(fedex, fedexWsdl);
   const scratch = path.join(WORK, 'scale-imports');
   mkdirSync(scratch, { recursive: true });
   ctx.log('scale: imports');
   const imports = [
     { what: 'OpenAPI: GitHub REST (`@octokit/openapi@23.0.2`, 1,221 operations)', run: () => timedImport('openapi', github, 'github', path.join(BIG, 'sources', 'github.graphql')) },
     { what: "OpenAPI: the peer's openapi.json (4 operations), baseline", run: () => timedImport('openapi', path.join(BENCH, 'upstreams', 'openapi.json'), 'small', path.join(scratch, 'small.graphql')) },
-    { what: 'WSDL: FedEx Ship v19 (`node-shipping-fedex@1.0.0`)', run: () => timedImport('wsdl', fedex, 'fedex', path.join(BIG, 'sources', 'fedex.graphql')) },
+    { what: 'WSDL: FedEx Ship v19 (`node-shipping-fedex@1.0.0`)', run: () => timedImport('wsdl', fedexWsdl, 'fedex', path.join(BIG, 'sources', 'fedex.graphql')) },
     { what: "WSDL: the peer's hotel-room.wsdl (1 operation), baseline", run: () => timedImport('wsdl', path.join(BENCH, 'upstreams', 'hotel-room.wsdl'), 'rooms', path.join(scratch, 'rooms.graphql')) },
   ].map((i) => ({ ...i, ...best(repeats, i.run) }));
 
-  ctx.log('scale: build times');
-  const builds = { small: await buildTiming(SCHEMA), big: await buildTiming(BIG) };
-  const sizes = { small: SCHEMA, big: BIG };
-
-  // Gateways: start to first answer, RSS idle, RSS and rate under the pass-through load.
+  // The upstreams run from here on: a build reads the SOAP source's WSDL from its service
+  // (url?wsdl), as a deployed gateway does.
   const upstreams = await startUpstreams({ restPort: ports.rest, soapPort: ports.soap, delayMs: 0 });
+  const sizes = { small: SCHEMA, big: BIG };
+  const builds = {};
   const gateways = [];
   try {
+    ctx.log('scale: build times');
+    builds.small = await buildTiming(SCHEMA, upstreams.skeinEnv);
+    builds.big = await buildTiming(BIG, upstreams.skeinEnv);
+
+    // Gateways: start to first answer, RSS idle, RSS and rate under the pass-through load.
     for (const size of ['small', 'big']) {
       ctx.log(`scale: ${size} schema, fresh registry (first start seeds it)`);
       const seeded = await prepareRegistry({ name: `scale-${size}`, schema: sizes[size], port: ports.gateway, env: upstreams.skeinEnv });
