@@ -15,12 +15,11 @@
 // scenario 12 does not see (one that comes from how V8 optimises code shared with the
 // gateway's server path); the scenario's rounds are what RESULTS.md reports.
 import http from 'node:http';
-import { readdirSync, readFileSync } from 'node:fs';
 import { SignJWT } from 'jose';
 import { graphql } from './lib/http.js';
 import { measure } from './lib/load.js';
 import { SCHEMA } from './lib/paths.js';
-import { start, stop, waitUntil } from './lib/processes.js';
+import { cpuSeconds, start, stop, waitUntil } from './lib/processes.js';
 import { PASS_THROUGH, skeinCommand } from './lib/skein.js';
 import { graphqlTarget } from './lib/target.js';
 import { startUpstreams } from './lib/upstreams.js';
@@ -65,20 +64,7 @@ function variantNamed(name) {
 
 /** CPU seconds the process has used: all its threads, and its main thread (where requests are served). */
 function cpuOf(pid) {
-  let all = 0;
-  let main = 0;
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const used = (Number(fields[11]) + Number(fields[12])) / 100;
-      all += used;
-      if (tid === String(pid)) main += used;
-    } catch {
-      // A thread that ended while being read.
-    }
-  }
-  return { all, main };
+  return { all: cpuSeconds(pid), main: cpuSeconds(pid, pid) };
 }
 
 async function startSide(side, round) {

@@ -71,9 +71,10 @@ export function memory(pid) {
   return { rssMb: mb('VmRSS'), hwmMb: mb('VmHWM') };
 }
 
-/** User + system CPU seconds of a process (all its threads). */
-export function cpuSeconds(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+/** User + system CPU seconds of a process (all its threads), or of one of its threads (`tid`; the main thread's is the pid). */
+export function cpuSeconds(pid, tid) {
+  const stat = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import { OTLPExporterError, type ExportResponse, type IExporterTransport } from '@opentelemetry/otlp-exporter-base';
-import { Pool } from 'undici';
+import { errors as undiciErrors, Pool } from 'undici';
 import type { CollectorTls } from './tracing-settings.js';
 
 const gzip = promisify(gzipCallback);
@@ -52,7 +52,7 @@ export class OtlpHttpTransport implements IExporterTransport {
       'user-agent': 'skein (OTLP/HTTP)',
       ...(target.compression === 'gzip' ? { 'content-encoding': 'gzip' } : {}),
     };
-    this.#pool = new Pool(this.#url.origin, { connections: 2, connect: { ...target.tls } });
+    this.#pool = new Pool(this.#url.origin, { connections: 2, maxResponseSize: MAX_RESPONSE_BYTES, connect: { ...target.tls } });
   }
 
   async send(data: Uint8Array, timeoutMillis: number): Promise<ExportResponse> {
@@ -81,13 +81,15 @@ export class OtlpHttpTransport implements IExporterTransport {
         body,
         signal: AbortSignal.timeout(timeoutMs),
       });
-      const answer = await readAtMost(response.body, MAX_RESPONSE_BYTES);
+      const answer = Buffer.from(await response.body.arrayBuffer());
       const status = response.statusCode;
-      if (answer === undefined) return { status: 'failure', error: new Error(`the collector's answer is longer than ${MAX_RESPONSE_BYTES} bytes`) };
       if (status >= 200 && status <= 299) return { status: 'success', data: answer };
       if (RETRYABLE.has(status)) return { status: 'retryable', retryInMillis: retryAfterMs(response.headers['retry-after']), error: new OTLPExporterError(`HTTP ${status}`, status) };
       return { status: 'failure', error: new OTLPExporterError(`HTTP ${status}`, status, answer.toString('utf8', 0, 512)) };
     } catch (error) {
+      if (error instanceof undiciErrors.ResponseExceededMaxSizeError) {
+        return { status: 'failure', error: new Error(`the collector's answer is longer than ${MAX_RESPONSE_BYTES} bytes`) };
+      }
       // Refused, reset, timed out: the collector may be back for the next attempt.
       return { status: 'retryable', error: error instanceof Error ? withCause(error) : new Error(String(error)) };
     }
@@ -107,21 +109,6 @@ function retryAfterMs(header: string | string[] | undefined): number | undefined
   if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
-
-/** The whole body, or undefined (and the rest discarded) past `limit` bytes. */
-async function readAtMost(body: AsyncIterable<Buffer> & { destroy(): unknown }, limit: number): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > limit) {
-      body.destroy();
-      return undefined;
-    }
-    chunks.push(chunk);
-  }
-  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
 }
 
 /** undici's "fetch failed"-style messages hide the reason in `cause` (ECONNREFUSED, …): say it. */

@@ -136,20 +136,20 @@ export class Tracing {
  * through the SDK's batch processor, encoder and exporter.
  */
 function processorOf(settings: TracingSettings, resource: Resource, scope: InstrumentationScope, logger: Logger): SpanProcessor {
-  const options = {
-    url: settings.endpoint,
-    headers: { ...settings.headers },
-    timeoutMillis: settings.exportTimeoutMs,
-    compression: settings.compression === 'gzip' ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE,
-    httpAgentOptions: { ...settings.tls },
-  };
   const limits = {
     maxQueueSize: settings.maxQueueSize,
     maxExportBatchSize: Math.min(settings.maxExportBatchSize, settings.maxQueueSize),
     scheduledDelayMs: settings.scheduledDelayMs,
   };
   if (settings.protocol === 'http/json') {
-    const exporter = new ReportingExporter(new JsonExporter(options), settings.endpoint, logger);
+    const json = new JsonExporter({
+      url: settings.endpoint,
+      headers: { ...settings.headers },
+      timeoutMillis: settings.exportTimeoutMs,
+      compression: settings.compression === 'gzip' ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE,
+      httpAgentOptions: { ...settings.tls },
+    });
+    const exporter = new ReportingExporter(json, settings.endpoint, logger);
     return new BatchSpanProcessor(exporter, {
       maxQueueSize: limits.maxQueueSize,
       maxExportBatchSize: limits.maxExportBatchSize,

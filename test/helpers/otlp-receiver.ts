@@ -32,7 +32,11 @@ export interface OtlpReceiver {
   readonly bodies: string[];
   /** Bodies received as protobuf (`application/x-protobuf`). */
   readonly protobuf: Buffer[];
-  /** Resolves once `test` holds for the spans received, checked after each export; rejects after `timeoutMs`. */
+  /**
+   * Resolves once `test` holds for the spans received, checked after each export; rejects
+   * after `timeoutMs` (by default most of a test's minute: a busy machine only waits longer),
+   * naming the spans it has.
+   */
   waitFor(test: (spans: readonly ReceivedSpan[]) => boolean, timeoutMs?: number): Promise<ReceivedSpan[]>;
   close(): Promise<void>;
 }
@@ -88,7 +92,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     spans,
     bodies,
     protobuf,
-    waitFor(test, timeoutMs = 10_000) {
+    waitFor(test, timeoutMs = 50_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
           if (!test(spans)) return;

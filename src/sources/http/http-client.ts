@@ -205,7 +205,7 @@ export class HttpClient {
     const late = call.budget?.outOfTime(call.label, timedOut ? deadline.at : undefined);
     if (late) return new AttemptFailure(deadline, false, late, undefined);
     this.#guard.failures++;
-    if (timedOut) return new AttemptFailure(deadline, false, this.#timeout(call, deadline), undefined);
+    if (timedOut) return new AttemptFailure(deadline, false, this.#sourceTimeout(call), undefined);
     const code = (error as { code?: string; cause?: { code?: string } }).code ??
       (error as { cause?: { code?: string } }).cause?.code;
     const reason = code ?? (error instanceof Error ? error.name : 'unknown error');
@@ -258,8 +258,11 @@ export class HttpClient {
   /** The error of a call whose deadline passed: the request's timeout when that deadline was the request's, else the source's. */
   #timeout(call: HttpCall, deadline: Deadline): GraphQLError {
     // The request's own time ran out before the source's: say so, not that the source was slow.
-    const late = call.budget?.outOfTime(call.label, deadline.at);
-    if (late) return late;
+    return call.budget?.outOfTime(call.label, deadline.at) ?? this.#sourceTimeout(call);
+  }
+
+  /** The source's own deadline passed. */
+  #sourceTimeout(call: HttpCall): GraphQLError {
     const source = this.#source.name;
     return new UpstreamError(
       UpstreamErrorCode.TIMEOUT,
